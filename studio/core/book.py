@@ -1,0 +1,115 @@
+"""The book model: Book > Chapter > Paragraph, with emotion spans and voice settings at every level.
+
+Plain dataclasses, no behaviour that needs Qt or a database: importers build them, the project store
+persists them, the renderer reads them. Paragraph text is stored *without* markup; emotions are spans of
+character offsets into that text, so an ``&`` or ``<`` in the novel is just a character and SSML is built
+(and escaped) only at render time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Who speaks and how. ``None`` means "inherit from the level above" (paragraph < chapter < book).
+
+    Speed, pitch and volume are engine-neutral multipliers (1.0 = the voice's default); each engine maps
+    them onto its own scale (espeak words/minute, Alibaba -500..500, Baidu 0..15).
+    """
+
+    engine: str | None = None
+    voice: str | None = None
+    speed: float | None = None
+    pitch: float | None = None
+    volume: float | None = None
+
+    def merged_over(self, base: VoiceSettings) -> VoiceSettings:
+        """Return these settings with unset fields taken from ``base``."""
+        return VoiceSettings(
+            engine=self.engine if self.engine is not None else base.engine,
+            voice=self.voice if self.voice is not None else base.voice,
+            speed=self.speed if self.speed is not None else base.speed,
+            pitch=self.pitch if self.pitch is not None else base.pitch,
+            volume=self.volume if self.volume is not None else base.volume,
+        )
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.engine, self.voice, self.speed, self.pitch, self.volume))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> VoiceSettings:
+        if not data:
+            return cls()
+        known = {k: data[k] for k in ("engine", "voice", "speed", "pitch", "volume") if k in data}
+        return cls(**known)
+
+
+DEFAULT_VOICE = VoiceSettings(engine="local", voice="local-cmn", speed=1.0, pitch=1.0, volume=1.0)
+
+MIN_INTENSITY = 0.01
+MAX_INTENSITY = 2.0
+
+
+@dataclass(frozen=True)
+class EmotionSpan:
+    """An emotion over ``text[start:end]`` of one paragraph (Alibaba's ``<emotion>`` SSML)."""
+
+    start: int
+    end: int
+    category: str
+    intensity: float = 1.0
+
+
+@dataclass
+class Paragraph:
+    text: str
+    emotions: list[EmotionSpan] = field(default_factory=list)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    id: int | None = None
+
+
+@dataclass
+class Chapter:
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    id: int | None = None
+
+    @property
+    def characters(self) -> int:
+        return sum(len(p.text) for p in self.paragraphs)
+
+
+@dataclass
+class Book:
+    title: str
+    author: str = ""
+    language: str = "zh"
+    chapters: list[Chapter] = field(default_factory=list)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def characters(self) -> int:
+        return sum(c.characters for c in self.chapters)
+
+    @property
+    def paragraph_count(self) -> int:
+        return sum(len(c.paragraphs) for c in self.chapters)
+
+    def effective_voice(self, chapter: Chapter, paragraph: Paragraph | None = None) -> VoiceSettings:
+        """The voice a paragraph (or chapter) is actually spoken in, after inheritance and defaults."""
+        v = self.voice.merged_over(DEFAULT_VOICE)
+        v = chapter.voice.merged_over(v)
+        if paragraph is not None:
+            v = paragraph.voice.merged_over(v)
+        return v
+
+    def with_voice(self, voice: VoiceSettings) -> Book:
+        return replace(self, voice=voice)
