@@ -1,0 +1,245 @@
+"""``studio``: with no arguments the main window; with a subcommand the same pipeline, headless.
+
+Exit codes: 0 success, 1 a failure that is not the user's (engine, ffmpeg, bug: see the log), 2 bad input
+(with one line naming the file and, where it applies, line/chapter/paragraph), 130 cancelled (Ctrl+C).
+Tracebacks go to the log file, never to the user's terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio import __version__
+from studio.core.errors import CancelledError, InputError, ProjectError, StudioError
+
+log = logging.getLogger("studio.cli")
+
+SUBCOMMANDS = ("import", "render", "voices")
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"studio: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.")
+    parser.add_argument("--version", action="version", version=f"studio {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p_import = sub.add_parser("import", help="import a manuscript into a project and print the report")
+    p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
+    p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
+    p_import.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
+    p_render.add_argument("input", type=Path, help="manuscript file or project folder")
+    p_render.add_argument("-o", "--output", type=Path, required=True, help="output .m4b file")
+    p_render.add_argument("--engine", default=None, help="synthesis engine (default: local)")
+    p_render.add_argument("--voice", default=None, help="voice id, e.g. local-cmn (see `studio voices`)")
+    p_render.add_argument("--project", type=Path, default=None,
+                          help="project folder for a manuscript input (default: OUTPUT's name + .studio)")
+    p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
+    p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p_voices = sub.add_parser("voices", help="list the voices")
+    p_voices.add_argument("--engine", default=None)
+    p_voices.add_argument("--lang", default=None)
+    p_voices.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        from studio.gui.app import main as gui_main
+
+        return gui_main(args_list)
+    from studio.logsetup import setup_logging
+
+    log_path = setup_logging()
+    args = build_parser().parse_args(args_list)
+    try:
+        if args.command == "import":
+            return _cmd_import(args, sys.stdout)
+        if args.command == "render":
+            return _cmd_render(args, sys.stdout, sys.stderr)
+        if args.command == "voices":
+            return _cmd_voices(args, sys.stdout)
+    except (InputError, ProjectError) as exc:
+        log.warning("bad input: %s", exc)
+        print(f"studio: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CancelledError, KeyboardInterrupt):
+        print("studio: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except StudioError as exc:
+        log.exception("failed")
+        print(f"studio: error: {exc} (log: {log_path})", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception:
+        log.exception("internal error")
+        print(f"studio: internal error; details are in {log_path}", file=sys.stderr)
+        return EXIT_FAILURE
+    build_parser().print_help()
+    return EXIT_BAD_INPUT
+
+
+def _import_into(file: Path, project_dir: Path) -> tuple[Any, Any]:
+    from studio.core.importers import import_file
+    from studio.core.project import Project, is_project_dir
+
+    result = import_file(file)
+    project = Project.open(project_dir) if is_project_dir(project_dir) else Project.create(project_dir)
+    project.save_book(result.book)
+    project.set_meta("source", {"path": str(file.resolve()), "report": result.report.to_dict()})
+    return project, result.report
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    project, report = _import_into(args.file, args.project)
+    project.close()
+    if args.json:
+        print(json.dumps({**report.to_dict(), "project": str(args.project)}, ensure_ascii=False), file=out)
+    else:
+        print(report.summary(), file=out)
+        print(f"project: {args.project}", file=out)
+    return EXIT_OK
+
+
+def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from studio.core.book import VoiceSettings
+    from studio.core.project import Project, is_project_dir
+    from studio.render.audiobook import produce_audiobook
+
+    output: Path = args.output
+    if output.suffix.lower() not in (".m4b", ".m4a"):
+        raise InputError("output must be an .m4b file (more formats come with the exporter)", path=output)
+    if not output.parent.exists():
+        raise InputError("output folder does not exist", path=output.parent)
+    if is_project_dir(args.input):
+        project = Project.open(args.input)
+    elif args.input.is_dir():
+        raise InputError("not a manuscript file or project folder", path=args.input)
+    else:
+        project_dir = args.project or output.with_name(output.stem + ".studio")
+        project, report = _import_into(args.input, project_dir)
+        print(f"imported {args.input}: {report.chapters} chapters, {report.paragraphs} paragraphs, "
+              f"{report.characters} characters ({report.encoding or report.format})", file=err)
+        for warning in report.warnings:
+            print(f"  warning: {warning}", file=err)
+    voice = _voice_override(args.engine, args.voice)
+    progress = _ProgressPrinter(err)
+    cancel = threading.Event()
+    started = time.monotonic()
+    try:
+        result = produce_audiobook(project, output, voice=voice, render_progress=progress.render,
+                                   export_progress=progress.export, cancel=cancel, local_workers=args.workers)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        project.close()
+        progress.finish()
+    summary = {
+        "output": str(result.output),
+        "chapters": result.chapters,
+        "duration_s": round(result.duration_ms / 1000, 3),
+        "units_rendered": result.units_rendered,
+        "units_cached": result.units_cached,
+        "project": str(project.folder),
+        "elapsed_s": round(time.monotonic() - started, 2),
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False), file=out)
+    else:
+        print(f"{result.chapters} chapters, {_hms(result.duration_ms / 1000)} -> {result.output}", file=out)
+    return EXIT_OK
+
+
+def _voice_override(engine: str | None, voice: str | None) -> Any:
+    from studio.core.book import VoiceSettings
+    from studio.engines.registry import ENGINE_NAMES
+
+    if engine is not None and engine not in ENGINE_NAMES:
+        raise InputError(f"unknown engine {engine!r} (available: {', '.join(ENGINE_NAMES)})")
+    if voice is None and engine is None:
+        return None
+    if voice is not None and engine is None:
+        engine = voice.split("-", 1)[0] if voice.split("-", 1)[0] in ENGINE_NAMES else None
+        if engine is None:
+            raise InputError(f"cannot tell the engine of voice {voice!r}; pass --engine")
+    if voice is not None and engine == "local":
+        from studio.engines.local_voices import voice_by_id
+
+        if voice_by_id(voice) is None:
+            raise InputError(f"unknown offline voice {voice!r} (see `studio voices --engine local`)")
+    return VoiceSettings(engine=engine, voice=voice)
+
+
+def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
+    from studio.engines.local_voices import LOCAL_VOICES
+
+    rows = [v for v in LOCAL_VOICES
+            if (args.engine in (None, "local")) and (args.lang is None or v.language.startswith(args.lang))]
+    if args.json:
+        print(json.dumps([{"engine": "local", "id": v.id, "name": v.name, "name_zh": v.name_zh,
+                           "language": v.language, "gender": v.gender} for v in rows], ensure_ascii=False),
+              file=out)
+    else:
+        for v in rows:
+            print(f"local  {v.id:<16} {v.language:<6} {v.gender:<7} {v.name} / {v.name_zh}", file=out)
+    return EXIT_OK
+
+
+def _hms(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class _ProgressPrinter:
+    """Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+        self._dirty = False
+
+    def _emit(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < (0.2 if self.tty else 5.0):
+            return
+        self._last = now
+        if self.tty:
+            self.stream.write("\r" + text.ljust(70))
+            self._dirty = True
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def render(self, p: Any) -> None:
+        self._emit(f"synthesizing: {p.units_done}/{p.units_total} paragraphs "
+                   f"({p.fraction:.0%}, {p.cached} cached)", force=p.state in ("planned", "finished"))
+
+    def export(self, fraction: float) -> None:
+        self._emit(f"encoding: {fraction:.0%}", force=fraction >= 1.0)
+
+    def finish(self) -> None:
+        if self._dirty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""A project is one folder: ``project.sqlite`` (the manuscript, voices, emotions, render state) plus ``cache/``.
+
+SQLite in WAL mode with foreign keys; every write is one transaction, so a crash (or a killed process) leaves
+either the old or the new state, never half of each. Opening migrates older schemas forward.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
+from studio.core.errors import ProjectError
+from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_NAME = "project.sqlite"
+CACHE_DIR = "cache"
+
+
+def is_project_dir(path: str | Path) -> bool:
+    return (Path(path) / DB_NAME).is_file()
+
+
+class Project:
+    """An open project folder. Not thread-safe: open one ``Project`` per thread (SQLite allows that)."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection) -> None:
+        self.folder = folder
+        self._conn = conn
+
+    # -- opening -----------------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: str | Path, book: Book | None = None) -> Project:
+        """Create a new project folder (it may exist but must not already hold a project)."""
+        folder = Path(folder)
+        if is_project_dir(folder):
+            raise ProjectError(f"{folder}: already holds a project")
+        if folder.exists() and not folder.is_dir():
+            raise ProjectError(f"{folder}: exists and is not a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{folder}: cannot create project folder ({exc.strerror})") from exc
+        project = cls._open(folder)
+        if book is not None:
+            project.save_book(book)
+        return project
+
+    @classmethod
+    def open(cls, folder: str | Path) -> Project:
+        folder = Path(folder)
+        if not is_project_dir(folder):
+            raise ProjectError(f"{folder}: not a project folder (no {DB_NAME})")
+        return cls._open(folder)
+
+    @classmethod
+    def _open(cls, folder: Path) -> Project:
+        (folder / CACHE_DIR).mkdir(exist_ok=True)
+        try:
+            conn = sqlite3.connect(folder / DB_NAME, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            _migrate(conn, folder)
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{folder / DB_NAME}: cannot open project database ({exc})") from exc
+        return cls(folder, conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.folder / CACHE_DIR
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    # -- the book ----------------------------------------------------------------------------------------
+    def save_book(self, book: Book) -> None:
+        """Replace the stored book with ``book`` in one transaction and give every element its id."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM emotion_span")
+            db.execute("DELETE FROM paragraph")
+            db.execute("DELETE FROM chapter")
+            db.execute(
+                "INSERT OR REPLACE INTO book(id, title, author, language, voice, metadata) "
+                "VALUES (1, ?, ?, ?, ?, ?)",
+                (book.title, book.author, book.language, _dump(book.voice.to_dict()),
+                 json.dumps(book.metadata, ensure_ascii=False, default=str)),
+            )
+            for cpos, chapter in enumerate(book.chapters):
+                cur = db.execute(
+                    "INSERT INTO chapter(position, title, voice) VALUES (?, ?, ?)",
+                    (cpos, chapter.title, _dump(chapter.voice.to_dict())),
+                )
+                chapter.id = cur.lastrowid
+                for ppos, para in enumerate(chapter.paragraphs):
+                    cur = db.execute(
+                        "INSERT INTO paragraph(chapter_id, position, text, voice) VALUES (?, ?, ?, ?)",
+                        (chapter.id, ppos, para.text, _dump(para.voice.to_dict())),
+                    )
+                    para.id = cur.lastrowid
+                    db.executemany(
+                        "INSERT INTO emotion_span(paragraph_id, start, end, category, intensity) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [(para.id, e.start, e.end, e.category, e.intensity) for e in para.emotions],
+                    )
+
+    def load_book(self) -> Book:
+        db = self._conn
+        row = db.execute("SELECT title, author, language, voice, metadata FROM book WHERE id = 1").fetchone()
+        if row is None:
+            raise ProjectError(f"{self.folder}: the project holds no book yet")
+        book = Book(title=row[0], author=row[1], language=row[2], voice=VoiceSettings.from_dict(json.loads(row[3])),
+                    metadata=json.loads(row[4]))
+        chapters: dict[int, Chapter] = {}
+        for cid, title, voice in db.execute("SELECT id, title, voice FROM chapter ORDER BY position"):
+            chapter = Chapter(title=title, voice=VoiceSettings.from_dict(json.loads(voice)), id=cid)
+            chapters[cid] = chapter
+            book.chapters.append(chapter)
+        paragraphs: dict[int, Paragraph] = {}
+        for pid, cid, text, voice in db.execute(
+            "SELECT id, chapter_id, text, voice FROM paragraph ORDER BY chapter_id, position"
+        ):
+            para = Paragraph(text=text, voice=VoiceSettings.from_dict(json.loads(voice)), id=pid)
+            paragraphs[pid] = para
+            chapters[cid].paragraphs.append(para)
+        for pid, start, end, category, intensity in db.execute(
+            "SELECT paragraph_id, start, end, category, intensity FROM emotion_span ORDER BY paragraph_id, start"
+        ):
+            paragraphs[pid].emotions.append(EmotionSpan(start, end, category, intensity))
+        return book
+
+    def has_book(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM book WHERE id = 1").fetchone() is not None
+
+    # -- key/value settings ------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                       (key, json.dumps(value, ensure_ascii=False)))
+
+    # -- rendered audio ----------------------------------------------------------------------------------
+    def rendered_unit(self, cache_key: str) -> dict[str, Any] | None:
+        """The stored render of a unit if its audio file still exists, else None."""
+        row = self._conn.execute(
+            "SELECT engine, voice, audio_file, sample_rate, duration_ms, timestamps FROM rendered_unit "
+            "WHERE cache_key = ?", (cache_key,)).fetchone()
+        if row is None:
+            return None
+        audio = self.cache_dir / row[2]
+        if not audio.is_file():
+            return None
+        return {"engine": row[0], "voice": row[1], "audio_path": audio, "sample_rate": row[3],
+                "duration_ms": row[4], "timestamps": json.loads(row[5])}
+
+    def record_rendered_unit(self, cache_key: str, *, engine: str, voice: str, audio_file: str,
+                             sample_rate: int, duration_ms: int, timestamps: dict[str, Any]) -> None:
+        """Commit a finished render; call only after the audio file is fully written (atomic rename)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
+                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                 json.dumps(timestamps, ensure_ascii=False)),
+            )
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _migrate(conn: sqlite3.Connection, folder: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"{folder}: project was saved by a newer Audiobook Studio (schema {version}, this app knows "
+            f"{SCHEMA_VERSION}); update the app to open it"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[target - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

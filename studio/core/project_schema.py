@@ -1,0 +1,65 @@
+"""The project database schema and its forward migrations.
+
+``PRAGMA user_version`` holds the schema version. Each migration is a list of statements run inside one
+transaction together with the version bump, so a crash mid-migration leaves the old schema intact. A database
+from a newer app (version above ``SCHEMA_VERSION``) is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: the book, its chapters and paragraphs, emotion spans, voices as JSON, a key/value table.
+    [
+        """CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE book (
+            id       INTEGER PRIMARY KEY CHECK (id = 1),
+            title    TEXT NOT NULL,
+            author   TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'zh',
+            voice    TEXT NOT NULL DEFAULT '{}',
+            metadata TEXT NOT NULL DEFAULT '{}'
+        )""",
+        """CREATE TABLE chapter (
+            id       INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            title    TEXT NOT NULL,
+            voice    TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX chapter_position ON chapter(position)",
+        """CREATE TABLE paragraph (
+            id         INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapter(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            voice      TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX paragraph_chapter ON paragraph(chapter_id, position)",
+        """CREATE TABLE emotion_span (
+            id           INTEGER PRIMARY KEY,
+            paragraph_id INTEGER NOT NULL REFERENCES paragraph(id) ON DELETE CASCADE,
+            start        INTEGER NOT NULL CHECK (start >= 0),
+            end          INTEGER NOT NULL CHECK (end >= start),
+            category     TEXT NOT NULL,
+            intensity    REAL NOT NULL DEFAULT 1.0 CHECK (intensity > 0)
+        )""",
+        "CREATE INDEX emotion_span_paragraph ON emotion_span(paragraph_id)",
+    ],
+    # 2: rendered audio per paragraph-group, keyed by content so edits re-render only what changed.
+    [
+        """CREATE TABLE rendered_unit (
+            cache_key   TEXT PRIMARY KEY,
+            engine      TEXT NOT NULL,
+            voice       TEXT NOT NULL,
+            audio_file  TEXT NOT NULL,
+            sample_rate INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            timestamps  TEXT NOT NULL DEFAULT '{}',
+            created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
