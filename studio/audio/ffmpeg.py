@@ -1,0 +1,214 @@
+"""Running the ffmpeg binary: where it is, how to call it, how to stop it, what its failures mean.
+
+The packaged app carries ffmpeg through imageio-ffmpeg (no ffprobe ships with it, so nothing here may
+assume ffprobe). Every ffmpeg call in the studio goes through this module so that progress, cancellation,
+Windows console suppression and error messages behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from studio.audio.errors import AudioError
+from studio.core.errors import CancelledError
+
+log = logging.getLogger("studio.audio.ffmpeg")
+
+ProgressCallback = Callable[[float], None]
+
+#: Environment variable that overrides the bundled ffmpeg (a path, or a command name on PATH).
+ENV_VAR = "STUDIO_FFMPEG"
+#: Lines of stderr kept for error messages and for callers that parse filter output (volumedetect).
+STDERR_KEEP_LINES = 200
+#: How often ffmpeg writes a progress block; short so that short exports still report a few steps.
+STATS_PERIOD_S = 0.2
+#: A GUI app must not flash a console window per ffmpeg call on Windows.
+_CREATIONFLAGS = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary, looked up once.
+
+    ``STUDIO_FFMPEG`` wins so a user (or a test) can swap in another build without repackaging; otherwise
+    the binary bundled by imageio-ffmpeg is used, because a packaged app cannot rely on a system ffmpeg.
+    Call ``ffmpeg_exe.cache_clear()`` after changing the variable at run time.
+    """
+    override = os.environ.get(ENV_VAR)
+    if override:
+        found = shutil.which(override)
+        if found is None:
+            raise AudioError(f"{ENV_VAR} is set to {override!r}, which is not an executable ffmpeg")
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise AudioError("imageio-ffmpeg is not installed, so no ffmpeg is available") from exc
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:  # pragma: no cover - a wheel without a binary for this platform
+        raise AudioError(f"imageio-ffmpeg found no ffmpeg binary: {exc}") from exc
+
+
+def _guess_output(args: Sequence[str]) -> Path | None:
+    """ffmpeg's last positional argument is always an output; stdout and the null muxer are not files."""
+    if not args:
+        return None
+    last = args[-1]
+    if last == "-" or last.startswith(("-", "pipe:")) or last in (os.devnull, "NUL"):
+        return None
+    if "null" in (args[i + 1] for i, a in enumerate(args[:-1]) if a == "-f"):
+        return None
+    return Path(last)
+
+
+def _remove_quietly(path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:  # pragma: no cover - e.g. a file held open on Windows
+        log.warning("could not remove partial output %s: %s", path, exc)
+
+
+def _drain(stream: IO[bytes], tail: collections.deque[str]) -> None:
+    """Keep reading stderr so ffmpeg never blocks on a full pipe; remember only the last lines."""
+    for raw in iter(stream.readline, b""):
+        tail.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+    stream.close()
+
+
+def _watch_cancel(proc: subprocess.Popen[bytes], cancel_event: threading.Event, done: threading.Event,
+                  cancelled: threading.Event) -> None:
+    """Kill ffmpeg as soon as the caller cancels: progress lines may be seconds apart on slow disks."""
+    while not done.is_set():
+        if cancel_event.wait(0.05):
+            cancelled.set()
+            if proc.poll() is None:
+                proc.kill()
+            return
+
+
+def run_ffmpeg(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    progress_cb: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+    duration_hint_s: float | None = None,
+    output: Path | None = None,
+    loglevel: str = "warning",
+) -> str:
+    """Run ffmpeg to completion, reporting progress and honouring cancellation; return its stderr tail.
+
+    ``progress_cb`` gets strictly increasing fractions computed from ffmpeg's ``-progress`` stream
+    (``out_time_us``) against ``duration_hint_s`` (ffmpeg cannot know the total of a concat list itself),
+    and exactly one final ``1.0`` once ffmpeg has exited successfully. On cancellation or failure the
+    partial ``output`` (default: ffmpeg's last argument, when it is a file) is deleted, so callers never
+    find half-written files; cancellation raises ``CancelledError``, failure ``AudioError`` carrying the
+    last lines ffmpeg wrote to stderr. ``loglevel`` is ffmpeg's: filters that print results (volumedetect)
+    need ``"info"``.
+    """
+    str_args = [os.fspath(a) for a in args]
+    out_path = output if output is not None else _guess_output(str_args)
+    if cancel_event is not None and cancel_event.is_set():
+        raise CancelledError("cancelled before ffmpeg started")
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-nostats", "-loglevel", loglevel,
+           "-progress", "pipe:1", "-stats_period", str(STATS_PERIOD_S), *str_args]
+    log.debug("running %s", subprocess.list2cmdline(cmd))
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                creationflags=_CREATIONFLAGS)
+    except OSError as exc:
+        raise AudioError(f"could not start ffmpeg ({cmd[0]}): {exc}") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    tail: collections.deque[str] = collections.deque(maxlen=STDERR_KEEP_LINES)
+    done, cancelled = threading.Event(), threading.Event()
+    helpers = [threading.Thread(target=_drain, args=(proc.stderr, tail), name="ffmpeg-stderr", daemon=True)]
+    if cancel_event is not None:
+        helpers.append(threading.Thread(target=_watch_cancel, args=(proc, cancel_event, done, cancelled),
+                                        name="ffmpeg-cancel", daemon=True))
+    for thread in helpers:
+        thread.start()
+    last_fraction = 0.0
+    try:
+        for raw in proc.stdout:
+            key, _, value = raw.decode("ascii", errors="replace").strip().partition("=")
+            if key != "out_time_us" or progress_cb is None or not duration_hint_s or duration_hint_s <= 0:
+                continue
+            try:
+                fraction = min(int(value) / 1e6 / duration_hint_s, 0.999)
+            except ValueError:  # "N/A" before the first packet
+                continue
+            if fraction > last_fraction:
+                last_fraction = fraction
+                progress_cb(fraction)
+        returncode = proc.wait()
+    except BaseException:
+        # A progress callback that raised, or KeyboardInterrupt: never leave ffmpeg running behind us.
+        proc.kill()
+        proc.wait()
+        _remove_quietly(out_path)
+        raise
+    finally:
+        done.set()
+        proc.stdout.close()
+        for thread in helpers:
+            thread.join(timeout=5)
+    stderr_tail = "\n".join(tail)
+    if cancelled.is_set():
+        _remove_quietly(out_path)
+        raise CancelledError("cancelled while ffmpeg was running")
+    if returncode != 0:
+        _remove_quietly(out_path)
+        raise AudioError(f"ffmpeg failed (exit code {returncode})", path=out_path, stderr_tail=stderr_tail)
+    if progress_cb is not None:
+        progress_cb(1.0)
+    return stderr_tail
+
+
+def stream_ffmpeg_stdout(args: Sequence[str | os.PathLike[str]], *, chunk_size: int = 1 << 16,
+                         loglevel: str = "error") -> Iterator[bytes]:
+    """Yield what ffmpeg writes to stdout (its output must be ``-``), chunk by chunk.
+
+    For decoding and for text formats such as ``-f ffmetadata -``; chunks are exactly ``chunk_size``
+    bytes except the last, so callers can split samples without carrying remainders when the size is a
+    multiple of the frame size. Stopping the iteration early kills ffmpeg.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", loglevel,
+           *(os.fspath(a) for a in args)]
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                creationflags=_CREATIONFLAGS)
+    except OSError as exc:
+        raise AudioError(f"could not start ffmpeg ({cmd[0]}): {exc}") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    tail: collections.deque[str] = collections.deque(maxlen=STDERR_KEEP_LINES)
+    drainer = threading.Thread(target=_drain, args=(proc.stderr, tail), name="ffmpeg-stderr", daemon=True)
+    drainer.start()
+    finished = False
+    try:
+        while chunk := proc.stdout.read(chunk_size):
+            yield chunk
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        returncode = proc.wait()
+        proc.stdout.close()
+        drainer.join(timeout=5)
+    if returncode != 0:
+        raise AudioError(f"ffmpeg failed (exit code {returncode})", stderr_tail="\n".join(tail))
+
+
+def capture_ffmpeg_stdout(args: Sequence[str | os.PathLike[str]]) -> bytes:
+    """All of ffmpeg's stdout at once: only for small outputs such as ffmetadata text."""
+    return b"".join(stream_ffmpeg_stdout(args))
