@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.audio.stitch import ChapterAudio, StitchResult, write_m4b
+from studio.audio import ChapterAudio, StitchResult, write_m4b
 from studio.core.book import VoiceSettings
 from studio.core.errors import InputError
 from studio.core.project import Project

@@ -1,0 +1,63 @@
+"""Audio out: stitching rendered pieces into finished audiobooks, and reading them back. Qt-free.
+
+Importing this package points pydub at the bundled ffmpeg. pydub looks for ``ffmpeg``/``avconv`` on PATH
+while its module is being imported and warns when there is none, which is always the case for the packaged
+app; that one warning (and pydub's ``audioop`` deprecation notice) is silenced here, at its source, rather
+than by a process-wide filter. pydub's ``from_file`` still wants ffprobe for non-WAV input unless given
+``codec=``: no ffprobe ships, so prefer the helpers in this package.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from studio.audio.errors import AudioError
+from studio.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
+from studio.audio.levels import ChapterLevel, chapter_levels, rms_dbfs, volumedetect
+from studio.audio.m4b import write_m4b
+from studio.audio.probe import decode_to_pcm, probe_duration_ms, read_chapters, read_tags
+from studio.audio.stitch import ChapterAudio, ChapterMark, StitchResult
+from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info, write_silence
+
+__all__ = [
+    "AudioError",
+    "ChapterAudio",
+    "ChapterLevel",
+    "ChapterMark",
+    "PcmFormat",
+    "StitchResult",
+    "WavInfo",
+    "chapter_levels",
+    "decode_to_pcm",
+    "ffmpeg_exe",
+    "probe_duration_ms",
+    "read_chapters",
+    "read_tags",
+    "read_wav_info",
+    "rms_dbfs",
+    "run_ffmpeg",
+    "volumedetect",
+    "write_m4b",
+    "write_silence",
+]
+
+log = logging.getLogger("studio.audio")
+
+
+def _point_pydub_at_ffmpeg() -> None:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Couldn't find ffmpeg or avconv", category=RuntimeWarning)
+        warnings.filterwarnings("ignore", message=".*audioop.*", category=DeprecationWarning)
+        try:
+            from pydub import AudioSegment
+        except ImportError:  # pragma: no cover - pydub is a declared dependency
+            log.warning("pydub is not installed; studio.audio does not need it")
+            return
+    try:
+        AudioSegment.converter = ffmpeg_exe()
+    except AudioError as exc:  # pragma: no cover - reported again, loudly, on first real use
+        log.warning("no ffmpeg for pydub: %s", exc)
+
+
+_point_pydub_at_ffmpeg()
