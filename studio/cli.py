@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the offline engine's worker processes in a frozen (PyInstaller) app
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         from studio.gui.app import main as gui_main
@@ -118,7 +121,6 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from studio.core.book import VoiceSettings
     from studio.core.project import Project, is_project_dir
     from studio.render.audiobook import produce_audiobook
 
@@ -203,7 +205,7 @@ def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _hms(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
             return
         self.text.setPlainText("\n\n".join(p.text for p in chapter.paragraphs))
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802
+    def closeEvent(self, event: Any) -> None:
         if self._task is not None and self._task.is_running():
             self._task.cancel()
             self._task.wait(10_000)

@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from studio.core.book import Book, Chapter, Paragraph  # noqa: E402
-from studio.gui.chapter_model import ChapterTreeModel  # noqa: E402
-from studio.gui.main_window import MainWindow  # noqa: E402
+from studio.core.book import Book, Chapter, Paragraph
+from studio.gui.chapter_model import ChapterTreeModel
+from studio.gui.main_window import MainWindow
 
 BOOK = "第一章 百草园\n我家的后面有一个很大的园。\n\n第二章 三味书屋\n出门向东，不上半里。\n那是我的先生的家。\n"
 
