@@ -1,0 +1,49 @@
+"""Plain-text manuscripts: one paragraph per non-empty line, chapters from heading lines.
+
+Chinese novels in TXT put each paragraph on its own line (often indented with full-width spaces) and
+rarely leave blank lines, so every non-empty line is a paragraph; blank lines carry no meaning. Lines that
+are only decoration (``******``, ``———``, ``☆☆☆``) are scene breaks with nothing to read and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studio.core.importers.cleanup import InlineCleaner
+from studio.core.importers.report import ImportResult, WarningLog, make_report
+from studio.core.importers.structure import Block, finish_book, guess_language, plain_chapters
+
+_SEPARATOR_CHARS = "*-_=~#·•—－＝＊※☆★◇◆○●□■◎～"
+_SEPARATOR_FIRST = frozenset(_SEPARATOR_CHARS)
+_SEPARATOR_LINE_RE = re.compile(rf"[\s{re.escape(_SEPARATOR_CHARS)}]{{3,}}")
+
+
+def is_separator_line(text: str) -> bool:
+    """``***``, ``- - -``, ``☆☆☆``: decoration between scenes, nothing to read aloud."""
+    return text[0] in _SEPARATOR_FIRST and _SEPARATOR_LINE_RE.fullmatch(text) is not None
+
+
+def text_blocks(text: str, cleaner: InlineCleaner) -> list[Block]:
+    """Every non-empty line as a cleaned paragraph block (a ``<br>`` inside a line splits it)."""
+    blocks: list[Block] = []
+    append = blocks.append
+    clean = cleaner.clean
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or is_separator_line(line):
+            continue
+        for piece, emotions in clean(line, lineno):
+            append(Block(piece, 0, emotions, lineno))
+    return blocks
+
+
+def import_txt(
+    text: str, *, source: str, default_title: str, encoding: str | None, warnings: WarningLog
+) -> ImportResult:
+    """Build a book from decoded plain text."""
+    blocks = text_blocks(text, InlineCleaner(warnings))
+    language = guess_language([b.text for b in blocks[:50]])
+    meta: dict[str, object] = {"language": language}
+    chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title)
+    book = finish_book(chapters, meta, default_title=default_title, path=source)
+    return ImportResult(book, make_report(book, source=source, fmt="txt", encoding=encoding, warnings=warnings))
