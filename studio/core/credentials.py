@@ -19,7 +19,10 @@ def mask(value: str) -> str:
 
 class _Masked:
     def __repr__(self) -> str:
-        parts = ", ".join(f"{f.name}={mask(getattr(self, f.name))}" for f in fields(self))  # type: ignore[arg-type]
+        parts = ", ".join(
+            f"{f.name}={'***' if 'secret' in f.name else mask(getattr(self, f.name))}"
+            for f in fields(self)  # type: ignore[arg-type]
+        )
         return f"{type(self).__name__}({parts})"
 
     __str__ = __repr__
