@@ -39,17 +39,6 @@ def test_save_load_remove_round_trip(plaintext_keyring: PlaintextKeyring) -> Non
     assert accounts.remove_credentials("aliyun") is False
 
 
-def test_secret_stays_in_the_keyring_file_only(plaintext_keyring: PlaintextKeyring, tmp_path: Path) -> None:
-    accounts.save_credentials("baidu", BaiduCredentials("api-key-123", "baidu-secret-xyz"))
-    import base64
-
-    keyring_file = Path(plaintext_keyring.file_path)
-    assert keyring_file.is_file()
-    secret_forms = (b"baidu-secret-xyz", base64.b64encode(b"baidu-secret-xyz")[:12])
-    others = [p for p in tmp_path.rglob("*") if p.is_file() and p != keyring_file]
-    assert not [p for p in others if any(form in p.read_bytes() for form in secret_forms)]
-
-
 def test_environment_overrides_field_by_field(plaintext_keyring: PlaintextKeyring,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     accounts.save_credentials("aliyun", AliyunCredentials("stored-id", "stored-secret", "stored-app"))
