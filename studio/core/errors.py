@@ -80,6 +80,10 @@ class ThrottledError(RetryableEngineError):
     """The vendor asked us to slow down (rate or concurrency limit)."""
 
 
+class TaskExpiredError(RetryableEngineError):
+    """The vendor no longer knows the task (unknown id, result past its retention): submit the unit again."""
+
+
 class AuthError(EngineError):
     """Credentials are wrong or a token was rejected."""
 
