@@ -16,7 +16,7 @@ import keyring
 import keyring.errors
 
 from studio.core.credentials import AliyunCredentials, BaiduCredentials
-from studio.core.errors import StudioError
+from studio.core.errors import InputError
 
 log = logging.getLogger("studio.accounts")
 
@@ -45,7 +45,7 @@ _TYPES: dict[str, type[AliyunCredentials] | type[BaiduCredentials]] = {
     "aliyun": AliyunCredentials, "baidu": BaiduCredentials}
 
 
-class AccountError(StudioError):
+class AccountError(InputError):
     """Credentials are missing, incomplete, or the keyring cannot store them."""
 
 
