@@ -22,7 +22,7 @@ from studio.core.errors import CancelledError, InputError, ProjectError, StudioE
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "voices")
+SUBCOMMANDS = ("import", "render", "voices", "accounts")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+    from studio.cli_accounts import add_accounts_parser
+
+    add_accounts_parser(sub)
+
     p_voices = sub.add_parser("voices", help="list the voices")
     p_voices.add_argument("--engine", default=None)
     p_voices.add_argument("--lang", default=None)
@@ -79,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_render(args, sys.stdout, sys.stderr)
         if args.command == "voices":
             return _cmd_voices(args, sys.stdout)
+        if args.command == "accounts":
+            from studio.cli_accounts import run_accounts
+
+            return run_accounts(args, sys.stdout, sys.stderr)
     except (InputError, ProjectError) as exc:
         log.warning("bad input: %s", exc)
         print(f"studio: error: {exc}", file=sys.stderr)
