@@ -56,9 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_accounts_parser(sub)
 
-    p_voices = sub.add_parser("voices", help="list the voices")
-    p_voices.add_argument("--engine", default=None)
-    p_voices.add_argument("--lang", default=None)
+    p_voices = sub.add_parser("voices", help="list and filter the voice catalogue")
+    p_voices.add_argument("--engine", default=None, choices=("local", "aliyun", "baidu"))
+    p_voices.add_argument("--lang", default=None, help="language code prefix: zh, en, yue…")
+    p_voices.add_argument("--emotion", default=None, help="an emotion category (happy…) or 'any'")
+    p_voices.add_argument("--sample-rate", type=int, default=None, help="supported sample rate in Hz")
+    p_voices.add_argument("--timestamps", action="store_true", help="only voices with timestamps")
+    p_voices.add_argument("--gender", default=None)
+    p_voices.add_argument("--tier", default=None)
+    p_voices.add_argument("--search", default=None, help="text search over names, ids, types")
     p_voices.add_argument("--json", action="store_true")
     return parser
 
@@ -178,37 +184,47 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _voice_override(engine: str | None, voice: str | None) -> Any:
+    """``--engine``/``--voice`` as a VoiceSettings override, checked against the catalogue."""
     from studio.core.book import VoiceSettings
+    from studio.core.voices import default_catalogue
     from studio.engines.registry import ENGINE_NAMES
 
     if engine is not None and engine not in ENGINE_NAMES:
         raise InputError(f"unknown engine {engine!r} (available: {', '.join(ENGINE_NAMES)})")
     if voice is None and engine is None:
         return None
-    if voice is not None and engine is None:
-        engine = voice.split("-", 1)[0] if voice.split("-", 1)[0] in ENGINE_NAMES else None
-        if engine is None:
-            raise InputError(f"cannot tell the engine of voice {voice!r}; pass --engine")
-    if voice is not None and engine == "local":
-        from studio.engines.local_voices import voice_by_id
-
-        if voice_by_id(voice) is None:
-            raise InputError(f"unknown offline voice {voice!r} (see `studio voices --engine local`)")
-    return VoiceSettings(engine=engine, voice=voice)
+    catalogue = default_catalogue()
+    if voice is None:
+        default = catalogue.default_voice(engine)  # type: ignore[arg-type]
+        return VoiceSettings(engine=engine, voice=default.id if default else None)
+    matches = [v for v in catalogue.find(voice) if engine is None or v.engine == engine]
+    if not matches:
+        where = f"{engine} " if engine else ""
+        raise InputError(f"unknown {where}voice {voice!r} (see `studio voices`)")
+    if len(matches) > 1:
+        engines = ", ".join(sorted({v.engine for v in matches}))
+        raise InputError(f"voice {voice!r} exists for several engines ({engines}); pass --engine")
+    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id)
 
 
 def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
-    from studio.engines.local_voices import LOCAL_VOICES
+    from studio.core.voices import default_catalogue
 
-    rows = [v for v in LOCAL_VOICES
-            if (args.engine in (None, "local")) and (args.lang is None or v.language.startswith(args.lang))]
+    emotion: str | bool | None = args.emotion
+    if emotion == "any":
+        emotion = True
+    rows = default_catalogue().query(engine=args.engine, language=args.lang, emotion=emotion,
+                                     sample_rate=args.sample_rate, timestamps=True if args.timestamps else None,
+                                     gender=args.gender, tier=args.tier, text=args.search)
     if args.json:
-        print(json.dumps([{"engine": "local", "id": v.id, "name": v.name, "name_zh": v.name_zh,
-                           "language": v.language, "gender": v.gender} for v in rows], ensure_ascii=False),
-              file=out)
-    else:
-        for v in rows:
-            print(f"local  {v.id:<16} {v.language:<6} {v.gender:<7} {v.name} / {v.name_zh}", file=out)
+        print(json.dumps([v.to_dict() for v in rows], ensure_ascii=False), file=out)
+        return EXIT_OK
+    for v in rows:
+        rates = "/".join(f"{r // 1000}k" if r % 1000 == 0 else f"{r / 1000:g}k" for r in v.sample_rates)
+        emotions = ",".join(v.emotions)
+        print(f"{v.engine:<7} {v.id:<16} {v.name:<14} {v.gender or '-':<7} {','.join(v.languages):<12} "
+              f"{rates:<16} {'ts' if v.timestamps else '--'} {v.tier:<9} {emotions}", file=out)
+    print(f"{len(rows)} voices", file=out)
     return EXIT_OK
 
 

@@ -177,3 +177,14 @@ def _rms_dbfs(samples: object) -> float:
     total = sum(s * s for s in samples)  # type: ignore[attr-defined]
     rms = math.sqrt(total / n)
     return 20 * math.log10(rms / 32768) if rms > 0 else -120.0
+
+
+def test_voices_filters_match_the_catalogue() -> None:
+    from studio.core.voices import default_catalogue
+
+    done = studio("voices", "--emotion", "happy", "--sample-rate", "24000", "--json")
+    assert done.returncode == 0, done.stderr
+    ids = [v["id"] for v in json.loads(done.stdout)]
+    expected = [v.id for v in default_catalogue().query(emotion="happy", sample_rate=24000)]
+    assert ids == expected and ids  # the multi-emotion voices that offer 24 kHz
+    assert all("happy" in v["emotions"] for v in json.loads(done.stdout))
