@@ -1,0 +1,718 @@
+"""Alibaba Cloud NLS long-text synthesis behind the ``Engine`` contract (submit, poll, fetch). Qt-free.
+
+The protocol (../shared/vendor-docs/aliyun-nls-long-text-tts.txt): POST a JSON task to
+``/rest/v1/tts/async`` and get a ``task_id``; GET the same URL with ``appkey``, ``task_id`` and ``token`` until
+``data.audio_address`` appears (with ``sentences`` if ``enable_subtitle``); download that address (plain
+http possible, kept 7 days); convert to 16-bit PCM WAV.
+
+Design decisions, and why:
+
+* **No retries here** except one: a token the service rejects (40000001, HTTP 403) is invalidated and the
+  same call is repeated once with a fresh token; a second rejection is an ``AuthError``. Everything else is
+  classified (``studio.engines.aliyun_errors``) and raised; the render scheduler owns retries and backoff,
+  so it can see throttling and count attempts.
+* **poll never fails a task for a network problem.** Alibaba has no batch query, so ``poll`` issues one GET
+  per id. A transport failure, a throttled answer, or a retryable error that does not name the task (no
+  ``data.task_id``) says nothing about the task: that id keeps its last known state (RUNNING if none) and is
+  asked again next time. Only when *every* id in the call failed that way does ``poll`` raise (the last such
+  error: retryable or throttled), so the scheduler backs off. A token rejected twice, or another auth
+  failure such as an unknown AppKey, raises ``AuthError`` at once (it concerns all tasks). Answers about the
+  task itself become FAILED with the mapped error: 51020001 TtsServerError or a retryable code that echoes
+  the task id (the synthesis failed: resubmit), an unknown/expired task (40000003 "task not found": the
+  7-day limit, resubmit), anything else as classified. The vendor page does not document failed-task polls;
+  this rule is our reading, kept tolerant.
+* **Secrets never reach a message.** The token travels in the poll's query string and vendor messages
+  quote it ("The token 'x' is invalid!"): every message is scrubbed of the AccessKey secret and every
+  token issued, URLs are never put in messages, and transport errors are raised outside the ``except``
+  block, so the requests exception (whose text holds the URL) is neither chained nor attached as context.
+* **Parameter mapping** (engine-neutral multipliers, 1.0 = the voice's default):
+  ``speech_rate`` uses Alibaba's published conversion from a speed multiplier: ``(1 - 1/speed) / 0.001`` for
+  speed >= 1 and ``(1 - 1/speed) / 0.002`` for speed < 1, so 0.5x -> -500, 1x -> 0, 2x -> +500 (the ends of
+  the documented -500..500 range), rounded and clamped. ``pitch_rate`` uses the same curve on the pitch
+  multiplier (Alibaba documents the same range and no other conversion). ``volume`` is ``50 * volume``
+  clamped to 0..100 (1.0 -> the default 50, 2.0 -> 100).
+* **Text**: paragraphs joined with newlines; paragraphs with emotions or XML specials become ``<speak>``
+  blocks with all user text escaped (``studio.core.ssml``). Emotions are validated against the voice's
+  categories before any request; the 100,000-character limit is checked the vendor's way (tags free).
+* **Audio**: streamed to a temporary file next to ``dest``, checked against Content-Length (a short
+  download is a ``RetryableEngineError`` and leaves no file), converted to WAV and renamed into place.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from studio.audio.errors import AudioError
+from studio.audio.wavinfo import WavInfo
+from studio.core import ssml
+from studio.core.credentials import AliyunCredentials
+from studio.core.errors import (
+    AuthError,
+    BadInputError,
+    CancelledError,
+    EngineError,
+    RetryableEngineError,
+    ThrottledError,
+)
+from studio.engines.aliyun_errors import (
+    OK,
+    STATE_CODES,
+    audio_expired_error,
+    error_for,
+    is_token_rejected,
+)
+from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
+from studio.engines.audio_convert import to_wav
+from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
+from studio.engines.http import (
+    DEFAULT_TIMEOUT,
+    describe_response,
+    make_session,
+    response_json,
+    scrub,
+    transport_error,
+)
+
+__all__ = [
+    "DEFAULT_TTS_URLS",
+    "ENV_TOKEN_URL",
+    "ENV_TTS_URL",
+    "AliyunEngine",
+    "assign_paragraphs",
+    "pitch_rate",
+    "speech_rate",
+    "volume_level",
+]
+
+log = logging.getLogger("studio.engines.aliyun")
+
+ENV_TTS_URL = "STUDIO_ALIYUN_TTS_URL"
+ENV_TOKEN_URL = "STUDIO_ALIYUN_TOKEN_URL"
+DEFAULT_TTS_URLS = {
+    "public": "https://nls-gateway-cn-shanghai.aliyuncs.com/rest/v1/tts/async",
+    # Only reachable from Alibaba ECS in Shanghai, and HTTP only (vendor doc).
+    "internal": "http://nls-gateway-cn-shanghai-internal.aliyuncs.com/rest/v1/tts/async",
+}
+AUDIO_FORMATS = ("wav", "pcm", "mp3")
+#: Sample rates Alibaba voices offer (the catalogue narrows this per voice).
+SAMPLE_RATES = (8000, 16000, 24000, 48000)
+DEFAULT_SAMPLE_RATE = 16000
+MAX_PARAGRAPH_GAP_MS = 60_000
+DEVICE_ID = "audiobook-studio"
+#: TTS:TtsServerError: on a poll, the synthesis of that task failed (resubmit), not the query.
+TASK_FAILED_CODE = 51020001
+#: Alibaba keeps results at most this long; older tasks are reported as expired.
+RESULT_LIFETIME_S = 7 * 24 * 3600
+_CHUNK = 1 << 16
+
+VoiceEmotions = Callable[[str], Collection[str] | None]
+VoiceSampleRates = Callable[[str], Collection[int] | None]
+
+
+# -- parameter mapping --------------------------------------------------------------------------------------
+
+
+def _rate_from_multiplier(value: float, what: str) -> int:
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise BadInputError(f"{what} must be a positive number, not {value!r}")
+    raw = (1.0 - 1.0 / value) / (0.001 if value >= 1.0 else 0.002)
+    return max(-500, min(500, round(raw)))
+
+
+def speech_rate(speed: float) -> int:
+    """Speed multiplier -> Alibaba ``speech_rate`` (-500..500): 0.5 -> -500, 1 -> 0, 2 -> 500."""
+    return _rate_from_multiplier(speed, "speed")
+
+
+def pitch_rate(pitch: float) -> int:
+    """Pitch multiplier -> Alibaba ``pitch_rate`` (-500..500), on the same curve as the speed."""
+    return _rate_from_multiplier(pitch, "pitch")
+
+
+def volume_level(volume: float) -> int:
+    """Volume multiplier -> Alibaba ``volume`` (0..100, default 50)."""
+    if not isinstance(volume, (int, float)) or not math.isfinite(volume) or volume < 0:
+        raise BadInputError(f"volume must be a number >= 0, not {volume!r}")
+    return max(0, min(100, round(50 * volume)))
+
+
+# -- sentences -> paragraphs --------------------------------------------------------------------------------
+
+
+def _letters(text: str) -> str:
+    """What survives of a text in any rendition: letters and digits, case-folded (punctuation and spaces
+    are often dropped or changed in the vendor's sentence texts)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def assign_paragraphs(sentence_texts: Sequence[str], paragraphs: Sequence[str]) -> list[int]:
+    """The paragraph index of each vendor sentence, found by matching the texts in order.
+
+    The sentences come back in speaking order; each is looked up in the letters of the paragraphs from
+    where the previous one ended, and belongs to the paragraph its first letter is in. A sentence that
+    cannot be found (the vendor normalized it) advances the cursor by its length, so the result stays
+    monotonic and close; a sentence without letters stays in the current paragraph.
+    """
+    stream: list[str] = []
+    owner: list[int] = []
+    for index, text in enumerate(paragraphs):
+        letters = _letters(text)
+        stream.append(letters)
+        owner.extend([index] * len(letters))
+    haystack = "".join(stream)
+    cursor = 0
+    current = 0
+    result: list[int] = []
+    for text in sentence_texts:
+        needle = _letters(text)
+        if needle and owner:
+            found = haystack.find(needle, cursor)
+            if found < 0:
+                found = min(cursor, len(owner) - 1)
+                cursor = min(len(owner), cursor + len(needle))
+            else:
+                cursor = found + len(needle)
+            current = max(current, owner[found])
+        result.append(current)
+    return result
+
+
+# -- the engine ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Task:
+    """What we remember about a submitted task (nothing survives a restart: see ``fetch``)."""
+
+    paragraphs: tuple[str, ...] | None = None
+    sample_rate: int | None = None
+    audio_format: str | None = None
+    submitted_at: float | None = None
+    state: TaskState = TaskState.QUEUED
+    audio_address: str | None = None
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Transient(Exception):
+    """A poll that told us nothing about the task (network, 5xx, throttled): keep its last state."""
+
+    def __init__(self, error: EngineError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class AliyunEngine:
+    """Alibaba NLS long-text TTS. Thread-safe: submit, poll and fetch may run on many threads at once.
+
+    URLs come from the arguments, else ``STUDIO_ALIYUN_TTS_URL`` / ``STUDIO_ALIYUN_TOKEN_URL``, else the
+    vendor's defaults for ``endpoint`` ("public" or "internal"). One ``requests.Session`` serves the engine
+    and its token provider; the engine takes ownership of a session passed in and closes it in ``close``.
+
+    ``audio_format`` is what Alibaba is asked to produce (wav, pcm or mp3; mp3 downloads are ~10x smaller);
+    ``fetch`` always writes 16-bit PCM WAV. ``voice_emotions(voice)`` gives the emotion categories of a
+    voice (empty: none; None: unknown, no check) and ``voice_sample_rates(voice)`` its sample rates; both
+    default to the bundled voice catalogue when it is available.
+    """
+
+    name = "aliyun"
+
+    def __init__(self, credentials: AliyunCredentials, *, tts_url: str | None = None, token_url: str | None = None,
+                 endpoint: str = "public", session: requests.Session | None = None,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, enable_subtitle: bool = True,
+                 audio_format: str = "wav", voice_emotions: VoiceEmotions | None = None,
+                 voice_sample_rates: VoiceSampleRates | None = None) -> None:
+        if endpoint not in DEFAULT_TTS_URLS:
+            raise ValueError(f"unknown Alibaba endpoint {endpoint!r} (use one of: {', '.join(DEFAULT_TTS_URLS)})")
+        if audio_format.lower() not in AUDIO_FORMATS:
+            raise ValueError(f"unsupported Alibaba audio format {audio_format!r} (use one of: "
+                             f"{', '.join(AUDIO_FORMATS)})")
+        if not (credentials.access_key_id and credentials.access_key_secret and credentials.appkey):
+            raise AuthError("Alibaba credentials are incomplete: AccessKey ID, AccessKey secret and AppKey are "
+                            "all needed")
+        self._credentials = credentials
+        self.tts_url = tts_url or os.environ.get(ENV_TTS_URL) or DEFAULT_TTS_URLS[endpoint]
+        self.token_url = token_url or os.environ.get(ENV_TOKEN_URL) or DEFAULT_TOKEN_URL
+        self._session = session if session is not None else make_session()
+        self._timeout = timeout
+        self._subtitles = enable_subtitle
+        self._format = audio_format.lower()
+        self._voice_emotions = voice_emotions or _catalogue_emotions
+        self._voice_rates = voice_sample_rates or _catalogue_sample_rates
+        self._tokens = AliyunTokenProvider(credentials, self.token_url, self._session, timeout=timeout)
+        self._tasks: dict[str, _Task] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- the Engine contract ---------------------------------------------------------------------------------
+
+    def submit(self, request: SynthesisRequest) -> str:
+        """Validate and send one long-text task; return Alibaba's task id.
+
+        Everything that can be checked locally (emotions vs. the voice, intensity, spans, length, sample
+        rate, format, parameter ranges) is checked before any request, raising ``BadInputError``.
+        """
+        self._check_open()
+        body, task = self._build(request)
+        action = "submit"
+
+        def send(token: str) -> requests.Response:
+            body["header"]["token"] = token
+            return self._session.post(self.tts_url, json=body, timeout=self._timeout)
+
+        response, data = self._call(action, send)
+        code, message = _status(data)
+        inner = (data or {}).get("data")
+        task_id = inner.get("task_id") if isinstance(inner, dict) else None
+        if data is None or code != OK or not task_id:
+            raise self._error(code, message, response, action, data is None)
+        task_id = str(task_id)
+        task.submitted_at = time.time()
+        with self._lock:
+            self._tasks[task_id] = task
+        log.debug("submitted %s: voice %s, %d paragraphs, %d characters, %s %d Hz", task_id, request.voice,
+                  len(request.paragraphs), request.characters, task.audio_format, task.sample_rate or 0)
+        return task_id
+
+    def poll(self, task_ids: Sequence[str]) -> dict[str, TaskStatus]:
+        """The state of each task: one GET per id (no batch query exists). See the module docstring for
+        how network failures are reported (they never fail a task)."""
+        self._check_open()
+        result: dict[str, TaskStatus] = {}
+        last_transient: EngineError | None = None
+        transient = 0
+        for task_id in dict.fromkeys(task_ids):
+            with self._lock:
+                known = self._tasks.get(task_id)
+            if known is not None and known.state is TaskState.DONE and known.audio_address:
+                result[task_id] = TaskStatus(task_id, TaskState.DONE)  # nothing left to ask
+                continue
+            try:
+                result[task_id] = self._poll_one(task_id)
+            except _Transient as failure:
+                transient += 1
+                last_transient = failure.error
+                state = known.state if known is not None else TaskState.RUNNING
+                result[task_id] = TaskStatus(task_id, state)
+        if last_transient is not None and transient == len(result):
+            raise last_transient
+        return result
+
+    def fetch(self, task_id: str, dest: Path) -> SynthesisResult:
+        """Download the finished audio of ``task_id``, write it to ``dest`` as 16-bit WAV (atomically) and
+        describe it, with sentence timestamps mapped onto the request's paragraphs.
+
+        Works for tasks submitted by an earlier run of the app too (the id is polled for its address; WAV and
+        MP3 are recognized from the bytes, anything else is taken as this engine's format, raw PCM at 16 kHz);
+        only their sentences cannot be mapped to paragraphs (all go to paragraph 0). Audio older than the
+        vendor's 7 days raises a ``RetryableEngineError`` asking to resubmit.
+        """
+        self._check_open()
+        dest = Path(dest)
+        with self._lock:
+            task = self._tasks.get(task_id)
+            if task is None:
+                task = self._tasks[task_id] = _Task(state=TaskState.RUNNING)
+        with task.lock:
+            if not task.audio_address:
+                try:
+                    status = self._poll_one(task_id)
+                except _Transient as transient:
+                    raise transient.error from None
+                if status.state is TaskState.FAILED:
+                    raise status.error or RetryableEngineError(f"Alibaba TTS task {task_id} failed")
+                if status.state is not TaskState.DONE or not task.audio_address:
+                    raise RetryableEngineError(f"Alibaba TTS task {task_id} is not finished yet")
+            if task.submitted_at is not None and time.time() - task.submitted_at > RESULT_LIFETIME_S:
+                raise audio_expired_error(task_id)
+            info = self._download_and_convert(task_id, task, dest)
+            sentences, offsets = _timestamps(task, info.frames * 1000 // info.format.sample_rate)
+        duration_ms = info.frames * 1000 // info.format.sample_rate
+        return SynthesisResult(audio_path=dest, sample_rate=info.format.sample_rate, channels=info.format.channels,
+                               duration_ms=duration_ms, sentences=sentences, paragraph_offsets_ms=offsets)
+
+    def close(self) -> None:
+        """Close the HTTP session (and with it every pooled connection). Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._session.close()
+
+    # -- conveniences ----------------------------------------------------------------------------------------
+
+    def synthesize(self, request: SynthesisRequest, dest: Path, *, poll_interval_s: float = 2.0,
+                   timeout_s: float = 3 * 3600.0, cancel: threading.Event | None = None) -> SynthesisResult:
+        """Submit, wait and fetch in one call (previews, "test connection", tests). No retries."""
+        task_id = self.submit(request)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            status = self.poll([task_id])[task_id]
+            if status.state is TaskState.DONE:
+                return self.fetch(task_id, dest)
+            if status.state is TaskState.FAILED:
+                raise status.error or EngineError(f"Alibaba TTS task {task_id} failed")
+            if time.monotonic() > deadline:
+                raise RetryableEngineError(f"Alibaba TTS task {task_id} did not finish within {timeout_s:.0f} s")
+            if cancel is not None:
+                if cancel.wait(poll_interval_s):
+                    raise CancelledError("synthesis cancelled")
+            else:
+                time.sleep(poll_interval_s)
+
+    def token(self) -> str:
+        """A valid token now (for "test connection"); raises AuthError for bad credentials."""
+        return self._tokens.get()
+
+    def __enter__(self) -> AliyunEngine:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"AliyunEngine(credentials={self._credentials!r}, format={self._format!r})"
+
+    # -- building the request --------------------------------------------------------------------------------
+
+    def _build(self, request: SynthesisRequest) -> tuple[dict[str, Any], _Task]:
+        voice = (request.voice or "").strip()
+        if not voice:
+            raise BadInputError("no Alibaba voice given")
+        if request.audio_format.lower() != "wav":
+            raise BadInputError(f"the Alibaba engine writes WAV files, not {request.audio_format!r}")
+        if not 0 <= request.paragraph_gap_ms <= MAX_PARAGRAPH_GAP_MS:
+            raise BadInputError(f"paragraph gap {request.paragraph_gap_ms} ms is out of range "
+                                f"(0..{MAX_PARAGRAPH_GAP_MS})")
+        paragraphs = tuple(request.paragraphs)
+        if not any(p.strip() for p in paragraphs):
+            raise BadInputError("there is no text to synthesize")
+        if len(request.emotions) > len(paragraphs):
+            raise BadInputError(f"{len(request.emotions)} emotion lists for {len(paragraphs)} paragraphs")
+        emotions = tuple(request.emotions) + ((),) * (len(paragraphs) - len(request.emotions))
+        if any(emotions):
+            supported = self._voice_emotions(voice)
+            for index, (text, spans) in enumerate(zip(paragraphs, emotions, strict=True)):
+                try:
+                    ssml.validate_emotions(spans, len(text), supported, voice)
+                except ssml.SsmlError as exc:
+                    exc.paragraph = index
+                    raise
+        sample_rate = self._sample_rate(voice, request.sample_rate)
+        text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms)
+        count = ssml.vendor_char_count(text)
+        if count > ssml.MAX_TEXT_CHARS:
+            raise BadInputError(f"the text has {count:,} characters; Alibaba accepts at most "
+                                f"{ssml.MAX_TEXT_CHARS:,} per task (split the unit)")
+        tts_request = {
+            "voice": voice,
+            "sample_rate": sample_rate,
+            "format": self._format,
+            "text": text,
+            "enable_subtitle": self._subtitles,
+            "volume": volume_level(request.volume),
+            "speech_rate": speech_rate(request.speed),
+            "pitch_rate": pitch_rate(request.pitch),
+        }
+        body = {
+            "payload": {"tts_request": tts_request, "enable_notify": False},
+            "context": {"device_id": DEVICE_ID},
+            "header": {"appkey": self._credentials.appkey, "token": ""},
+        }
+        task = _Task(paragraphs=paragraphs, sample_rate=sample_rate, audio_format=self._format)
+        return body, task
+
+    def _sample_rate(self, voice: str, wanted: int | None) -> int:
+        offered = self._voice_rates(voice)
+        offered = tuple(sorted(int(r) for r in offered)) if offered else None
+        if wanted is None:
+            if not offered or DEFAULT_SAMPLE_RATE in offered:
+                return DEFAULT_SAMPLE_RATE
+            return offered[-1]
+        if offered and wanted not in offered:
+            raise BadInputError(f"voice {voice} offers {'/'.join(map(str, offered))} Hz, not {wanted} Hz")
+        if not offered and wanted not in SAMPLE_RATES:
+            raise BadInputError(f"Alibaba synthesizes at {'/'.join(map(str, SAMPLE_RATES))} Hz, not {wanted} Hz")
+        return int(wanted)
+
+    # -- talking to the service ------------------------------------------------------------------------------
+
+    def _secrets(self) -> list[str]:
+        return self._tokens.secrets()
+
+    def _call(self, action: str, send: Callable[[str], requests.Response]
+              ) -> tuple[requests.Response, dict[str, Any] | None]:
+        """Run ``send(token)``; on a token rejection invalidate the token and run it once more."""
+        for attempt in (1, 2):
+            token = self._tokens.get()
+            failure: requests.RequestException | None = None
+            try:
+                response = send(token)
+            except requests.RequestException as exc:
+                failure = exc
+            if failure is not None:
+                # Raised outside the handler so the requests exception (its text holds the URL, and a
+                # poll URL holds the token) is not even the suppressed __context__ of what we raise.
+                raise transport_error(failure, f"Alibaba TTS {action}", [token, *self._secrets()])
+            data = response_json(response)
+            code, message = _status(data)
+            if not is_token_rejected(code, message, response.status_code):
+                return response, data
+            self._tokens.invalidate(token)
+            log.info("Alibaba token rejected during %s (attempt %d); refreshing", action, attempt)
+            if attempt == 2:
+                raise error_for(code if code is not None else 403, message, http_status=response.status_code,
+                                action=action, secrets=[token, *self._secrets()])
+        raise AssertionError("unreachable")
+
+    def _error(self, code: int | None, message: str, response: requests.Response, action: str,
+               not_json: bool) -> EngineError:
+        if not_json:
+            if response.status_code == 200:
+                return RetryableEngineError(f"Alibaba TTS {action}: unexpected answer that is not JSON "
+                                            f"({describe_response(response)})")
+            return error_for(None, "", http_status=response.status_code, action=action)
+        return error_for(code, message, http_status=response.status_code, action=action, secrets=self._secrets())
+
+    def _poll_one(self, task_id: str) -> TaskStatus:
+        """One status query. Raises ``_Transient`` when the answer says nothing about the task."""
+        action = f"poll of task {task_id}"
+        params = {"appkey": self._credentials.appkey, "task_id": task_id}
+
+        def send(token: str) -> requests.Response:
+            return self._session.get(self.tts_url, params={**params, "token": token}, timeout=self._timeout)
+
+        try:
+            response, data = self._call(action, send)
+        except AuthError:
+            raise
+        except (RetryableEngineError, ThrottledError) as exc:
+            raise _Transient(exc) from None
+        code, message = _status(data)
+        if data is None:
+            raise _Transient(self._error(None, "", response, action, True))
+        payload = data.get("data") if isinstance(data.get("data"), dict) else {}
+        if code == OK or code in STATE_CODES:
+            address = payload.get("audio_address")
+            if address:
+                self._remember_done(task_id, str(address), payload.get("sentences"))
+                return TaskStatus(task_id, TaskState.DONE)
+            word = (message or STATE_CODES.get(code or 0, "")).upper()
+            state = TaskState.QUEUED if "QUEUE" in word else TaskState.RUNNING
+            self._remember_state(task_id, state)
+            return TaskStatus(task_id, state)
+        error = self._error(code, message, response, action, False)
+        if isinstance(error, AuthError):
+            raise error  # not a token problem (that was retried): a wrong AppKey concerns every task
+        about_task = payload.get("task_id") == task_id or code == TASK_FAILED_CODE
+        if isinstance(error, ThrottledError) or (isinstance(error, RetryableEngineError) and not about_task):
+            raise _Transient(error)  # about the query, not the task: ask again later
+        if isinstance(error, RetryableEngineError):
+            error = RetryableEngineError(f"Alibaba TTS task {task_id} failed on the server; resubmit the text",
+                                         vendor_code=error.vendor_code, vendor_message=error.vendor_message)
+        elif _means_unknown_task(message, response.status_code):
+            error = audio_expired_error(task_id, vendor_code=code, vendor_message=error.vendor_message)
+        self._remember_state(task_id, TaskState.FAILED)
+        log.info("Alibaba task %s failed: %s", task_id, error)
+        return TaskStatus(task_id, TaskState.FAILED, error)
+
+    def _remember_done(self, task_id: str, address: str, sentences: object) -> None:
+        with self._lock:
+            task = self._tasks.setdefault(task_id, _Task())
+            task.state = TaskState.DONE
+            task.audio_address = address
+            task.sentences = [s for s in sentences if isinstance(s, dict)] if isinstance(sentences, list) else []
+
+    def _remember_state(self, task_id: str, state: TaskState) -> None:
+        with self._lock:
+            task = self._tasks.get(task_id)
+            if task is not None:
+                task.state = state
+
+    # -- download --------------------------------------------------------------------------------------------
+
+    def _download_and_convert(self, task_id: str, task: _Task, dest: Path) -> WavInfo:
+        assert task.audio_address
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
+        tmp = Path(tmp_name)
+        action = f"download of task {task_id}"
+        try:
+            with os.fdopen(fd, "wb") as out:
+                self._download(task_id, task.audio_address, out, action)
+            try:
+                return to_wav(tmp, dest, source_format=task.audio_format or self._format,
+                              sample_rate=task.sample_rate or DEFAULT_SAMPLE_RATE)
+            except AudioError as exc:
+                raise RetryableEngineError(f"Alibaba TTS task {task_id}: the downloaded audio cannot be read "
+                                           f"({exc.message})") from None
+            except OSError as exc:
+                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _download(self, task_id: str, url: str, out: Any, action: str) -> None:
+        secrets = self._secrets()
+        failure: requests.RequestException | None = None
+        expected: str | None = None
+        wire = received = 0
+        try:
+            with self._session.get(url, stream=True, timeout=self._timeout) as response:
+                if response.status_code != 200:
+                    code, message = _storage_error(response)
+                    if response.status_code in (403, 404, 410):
+                        raise audio_expired_error(task_id, vendor_code=code or response.status_code,
+                                                  vendor_message=scrub(message, secrets) or None,
+                                                  detail=describe_response(response))
+                    raise error_for(None, "", http_status=response.status_code, action=action)
+                expected = response.headers.get("Content-Length")
+                received = 0
+                for chunk in response.iter_content(_CHUNK):
+                    out.write(chunk)
+                    received += len(chunk)
+                wire = _wire_bytes(response, received)
+        except requests.RequestException as exc:
+            failure = exc
+        except OSError as exc:
+            raise EngineError(f"Alibaba TTS {action}: cannot write the download: {exc.strerror or exc}") from None
+        if failure is not None:  # outside the handler: see _call
+            raise transport_error(failure, f"Alibaba TTS {action}", secrets)
+        if expected is not None and expected.isdigit() and wire != int(expected):
+            raise RetryableEngineError(f"Alibaba TTS {action}: truncated download ({wire} of {expected} bytes); "
+                                       "download again")
+        if received == 0:
+            raise RetryableEngineError(f"Alibaba TTS {action}: the audio file is empty")
+
+    # -- internals -------------------------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise EngineError("the Alibaba engine is closed")
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _status(data: dict[str, Any] | None) -> tuple[int | None, str]:
+    """(``error_code``, ``error_message``) of an answer; the callback shape puts the code in ``status``."""
+    if data is None:
+        return None, ""
+    raw = data.get("error_code")
+    if raw is None and isinstance(data.get("status"), int) and data["status"] >= 10_000_000:
+        raw = data["status"]
+    try:
+        code = int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        code = None
+    return code, str(data.get("error_message") or "")
+
+
+def _means_unknown_task(message: str, http_status: int) -> bool:
+    """A query answer saying the task id is unknown or gone (undocumented; judged from the wording)."""
+    lowered = message.lower()
+    return http_status in (404, 410) or any(word in lowered for word in ("not found", "not exist", "expired",
+                                                                         "unknown task", "no such task"))
+
+
+def _storage_error(response: requests.Response) -> tuple[str | None, str]:
+    """Code and message of an object-storage (OSS) XML error body, e.g. AccessDenied / "Request has expired."."""
+    try:
+        body = response.content[:4096].decode("utf-8", errors="replace")
+    except requests.RequestException:
+        return None, ""
+    code = re.search(r"<Code>([^<]{1,100})</Code>", body)
+    message = re.search(r"<Message>([^<]{1,300})</Message>", body)
+    return (code.group(1) if code else None), (message.group(1) if message else "")
+
+
+def _wire_bytes(response: requests.Response, decoded: int) -> int:
+    """Bytes read off the connection (what Content-Length counts), even if the body was content-encoded."""
+    raw = getattr(response, "raw", None)
+    tell = getattr(raw, "tell", None)
+    if callable(tell) and response.headers.get("Content-Encoding"):
+        try:
+            return int(tell())
+        except (TypeError, ValueError, OSError):
+            return decoded
+    return decoded
+
+
+def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[int]]:
+    """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start."""
+    raw = task.sentences
+    texts = [str(s.get("text") or "") for s in raw]
+    paragraphs = task.paragraphs or ("",)
+    owners = assign_paragraphs(texts, paragraphs) if task.paragraphs else [0] * len(raw)
+    sentences: list[Timestamp] = []
+    for entry, text, owner in zip(raw, texts, owners, strict=True):
+        begin = _ms(entry.get("begin_time"))
+        end = _ms(entry.get("end_time"))
+        if begin is None or end is None:
+            continue
+        begin = max(0, min(begin, duration_ms))
+        end = max(begin, min(end, duration_ms))
+        sentences.append(Timestamp(text, begin, end, paragraph=owner))
+    count = len(paragraphs)
+    offsets: list[int | None] = [None] * count
+    for sentence in sentences:
+        if sentence.paragraph < count and offsets[sentence.paragraph] is None:
+            offsets[sentence.paragraph] = sentence.begin_ms
+    offsets[0] = 0
+    if sentences:
+        # A paragraph without sentences (blank) starts where the previous one's speech ended.
+        filled: list[int] = []
+        for index, value in enumerate(offsets):
+            if value is None:
+                before = [s.end_ms for s in sentences if s.paragraph < index]
+                value = max(before) if before else 0
+            filled.append(max(value, filled[-1]) if filled else value)
+        return sentences, filled
+    # No timestamps (subtitles off or not offered by the voice): estimate from character counts.
+    total = sum(len(p) for p in paragraphs) or 1
+    estimate, position = [], 0
+    for text in paragraphs:
+        estimate.append(position * duration_ms // total)
+        position += len(text)
+    return sentences, estimate
+
+
+def _ms(value: object) -> int | None:
+    """Vendor times are strings of milliseconds ("2239"); be tolerant of numbers."""
+    try:
+        return int(float(str(value)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _catalogue_voice(voice: str) -> Any:
+    try:
+        from studio.core.voices import default_catalogue
+
+        return default_catalogue().get("aliyun", voice)
+    except Exception as exc:  # no catalogue module or data: validate what we can without it
+        log.debug("voice catalogue unavailable: %s", exc)
+        return None
+
+
+def _catalogue_emotions(voice: str) -> Collection[str] | None:
+    entry = _catalogue_voice(voice)
+    return tuple(entry.emotions) if entry is not None else None
+
+
+def _catalogue_sample_rates(voice: str) -> Collection[int] | None:
+    entry = _catalogue_voice(voice)
+    return tuple(entry.sample_rates) if entry is not None and entry.sample_rates else None
