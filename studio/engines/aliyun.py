@@ -393,8 +393,10 @@ class AliyunEngine:
         voice = (request.voice or "").strip()
         if not voice:
             raise BadInputError("no Alibaba voice given")
-        if request.audio_format.lower() != "wav":
-            raise BadInputError(f"the Alibaba engine writes WAV files, not {request.audio_format!r}")
+        audio_format = (request.audio_format or self._format).lower()
+        if audio_format not in AUDIO_FORMATS:
+            raise BadInputError(f"Alibaba cannot deliver {request.audio_format!r} audio "
+                                f"(use one of: {', '.join(sorted(AUDIO_FORMATS))})")
         if not 0 <= request.paragraph_gap_ms <= MAX_PARAGRAPH_GAP_MS:
             raise BadInputError(f"paragraph gap {request.paragraph_gap_ms} ms is out of range "
                                 f"(0..{MAX_PARAGRAPH_GAP_MS})")
@@ -421,7 +423,7 @@ class AliyunEngine:
         tts_request = {
             "voice": voice,
             "sample_rate": sample_rate,
-            "format": self._format,
+            "format": audio_format,
             "text": text,
             "enable_subtitle": self._subtitles,
             "volume": volume_level(request.volume),
@@ -433,7 +435,7 @@ class AliyunEngine:
             "context": {"device_id": DEVICE_ID},
             "header": {"appkey": self._credentials.appkey, "token": ""},
         }
-        task = _Task(paragraphs=paragraphs, sample_rate=sample_rate, audio_format=self._format)
+        task = _Task(paragraphs=paragraphs, sample_rate=sample_rate, audio_format=audio_format)
         return body, task
 
     def _sample_rate(self, voice: str, wanted: int | None) -> int:

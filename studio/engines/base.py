@@ -24,6 +24,8 @@ class SynthesisRequest:
 
     Paragraph texts are plain (no markup); emotions are spans into each paragraph's text, and each engine
     builds its own markup from them (and escapes the text) so user text can never break a request.
+    ``audio_format`` is what the vendor is asked to deliver (wav, pcm or mp3; None = the engine's default);
+    whatever it is, ``Engine.fetch`` always writes a 16-bit PCM WAV file.
     """
 
     voice: str
@@ -33,7 +35,7 @@ class SynthesisRequest:
     pitch: float = 1.0
     volume: float = 1.0
     sample_rate: int | None = None
-    audio_format: str = "wav"
+    audio_format: str | None = None
     paragraph_gap_ms: int = 0
 
     @property

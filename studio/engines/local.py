@@ -278,7 +278,7 @@ class LocalEngine:
         """Validate the request here (bad input fails at once), then queue it on the pool."""
         voice = find_local_voice(request.voice)
         settings = espeak_settings(request.speed, request.pitch, request.volume)
-        if request.audio_format.lower() != "wav":
+        if request.audio_format is not None and request.audio_format.lower() != "wav":
             raise BadInputError(f"offline engine writes WAV only, not {request.audio_format!r}")
         if not 0 <= request.paragraph_gap_ms <= MAX_PARAGRAPH_GAP_MS:
             raise BadInputError(f"paragraph gap {request.paragraph_gap_ms} ms is out of range "

@@ -14,8 +14,8 @@ from studio.audio import ChapterAudio, StitchResult, write_m4b
 from studio.core.book import VoiceSettings
 from studio.core.errors import InputError
 from studio.core.project import Project
-from studio.engines.registry import EngineSet
-from studio.render.plan import plan_book
+from studio.engines.registry import EngineOptions, EngineSet
+from studio.render.plan import AudioRequestOptions, plan_book
 from studio.render.runner import ProgressCallback, render_plan
 
 
@@ -46,15 +46,18 @@ def produce_audiobook(
     export_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     local_workers: int | None = None,
+    audio: AudioRequestOptions | None = None,
+    engine_options: EngineOptions | None = None,
 ) -> AudiobookResult:
     """Render what is missing from the cache, then write ``output`` (M4B) with one mark per chapter."""
     settings = settings or ExportSettings()
     book = project.load_book()
-    plan = plan_book(book, override=voice)
+    plan = plan_book(book, override=voice, audio=audio)
     if not plan.units:
         raise InputError("the book has no text to render", path=project.folder)
     cached_before = sum(1 for u in plan.units if project.rendered_unit(u.cache_key) is not None)
-    with EngineSet(local_workers=local_workers) as engines:
+    options = engine_options or EngineOptions(local_workers=local_workers)
+    with EngineSet(options=options) as engines:
         pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel)
     by_chapter: dict[int, list[Path]] = {}
     for piece in pieces:

@@ -64,8 +64,18 @@ def cache_key(engine: str, request: SynthesisRequest) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def plan_book(book: Book, *, override: VoiceSettings | None = None) -> RenderPlan:
+@dataclass(frozen=True)
+class AudioRequestOptions:
+    """What to ask the vendors for (CLI ``--format``/``--sample-rate``); None = each engine's default."""
+
+    audio_format: str | None = None
+    sample_rate: int | None = None
+
+
+def plan_book(book: Book, *, override: VoiceSettings | None = None,
+              audio: AudioRequestOptions | None = None) -> RenderPlan:
     """Plan every non-empty paragraph of ``book``; ``override`` (e.g. from ``--voice``) wins over the book."""
+    audio = audio or AudioRequestOptions()
     units: list[RenderUnit] = []
     for ci, chapter in enumerate(book.chapters):
         for pi, paragraph in enumerate(chapter.paragraphs):
@@ -82,6 +92,8 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None) -> RenderPla
                 speed=voice.speed or 1.0,
                 pitch=voice.pitch or 1.0,
                 volume=voice.volume if voice.volume is not None else 1.0,
+                sample_rate=audio.sample_rate if voice.engine != "local" else None,
+                audio_format=audio.audio_format if voice.engine != "local" else None,
             )
             units.append(RenderUnit(ci, pi, voice.engine, request, cache_key(voice.engine, request)))
     return RenderPlan(units)

@@ -130,7 +130,7 @@ def test_sample_rate_from_request_or_voice() -> None:
     (SynthesisRequest("xiaoyun", ("",)), "no text"),
     (SynthesisRequest("xiaoyun", ("   ", "\n")), "no text"),
     (SynthesisRequest("", ("abc",)), "voice"),
-    (SynthesisRequest("xiaoyun", ("abc",), audio_format="mp3"), "WAV"),
+    (SynthesisRequest("xiaoyun", ("abc",), audio_format="ogg"), "cannot deliver .ogg."),
     (SynthesisRequest("xiaoyun", ("abc",), paragraph_gap_ms=-5), "gap"),
     (SynthesisRequest("xiaoyun", ("abc",), speed=0), "speed"),
     (SynthesisRequest("xiaoyun", ("abc",), emotions=((), ())), "emotion lists"),
