@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from studio import __version__
-from studio.core.errors import CancelledError, InputError, ProjectError, StudioError
+from studio.core.errors import BadInputError, CancelledError, InputError, ProjectError, StudioError
 
 log = logging.getLogger("studio.cli")
 
@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--voice", default=None, help="voice id, e.g. local-cmn (see `studio voices`)")
     p_render.add_argument("--project", type=Path, default=None,
                           help="project folder for a manuscript input (default: OUTPUT's name + .studio)")
+    p_render.add_argument("--format", dest="audio_format", choices=("wav", "mp3", "pcm"), default=None,
+                          help="audio format asked from a cloud vendor (the book is encoded from it)")
+    p_render.add_argument("--sample-rate", type=int, default=None, help="sample rate asked from a cloud vendor")
+    p_render.add_argument("--endpoint", choices=("public", "internal"), default="public",
+                          help="Alibaba gateway: public HTTPS, or the ECS-internal HTTP one")
     p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -93,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from studio.cli_accounts import run_accounts
 
             return run_accounts(args, sys.stdout, sys.stderr)
-    except (InputError, ProjectError) as exc:
+    except (InputError, ProjectError, BadInputError) as exc:
         log.warning("bad input: %s", exc)
         print(f"studio: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -136,7 +141,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from studio.core.project import Project, is_project_dir
+    from studio.engines.registry import EngineOptions
     from studio.render.audiobook import produce_audiobook
+    from studio.render.plan import AudioRequestOptions
 
     output: Path = args.output
     if output.suffix.lower() not in (".m4b", ".m4a"):
@@ -159,8 +166,10 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cancel = threading.Event()
     started = time.monotonic()
     try:
-        result = produce_audiobook(project, output, voice=voice, render_progress=progress.render,
-                                   export_progress=progress.export, cancel=cancel, local_workers=args.workers)
+        result = produce_audiobook(
+            project, output, voice=voice, render_progress=progress.render, export_progress=progress.export,
+            cancel=cancel, audio=AudioRequestOptions(args.audio_format, args.sample_rate),
+            engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
     except KeyboardInterrupt:
         cancel.set()
         raise
@@ -176,6 +185,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "project": str(project.folder),
         "elapsed_s": round(time.monotonic() - started, 2),
     }
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=err)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False), file=out)
     else:

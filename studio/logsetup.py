@@ -57,7 +57,5 @@ def setup_logging(level: int = logging.INFO) -> Path:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
-    # urllib3 logs whole request URLs (with tokens in the query) at DEBUG on its own logger: keep it quiet.
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
     _configured = path
     return path

@@ -278,7 +278,12 @@ class AliyunEngine:
         inner = (data or {}).get("data")
         task_id = inner.get("task_id") if isinstance(inner, dict) else None
         if data is None or code != OK or not task_id:
-            raise self._error(code, message, response, action, data is None)
+            error = self._error(code, message, response, action, data is None)
+            if isinstance(error, BadInputError) and "418" in (message or ""):
+                # The vendor's words ("Engine return error code: 418") do not say which voice.
+                error = BadInputError(f"Alibaba does not know the voice {request.voice!r}",
+                                      vendor_code=error.vendor_code, vendor_message=error.vendor_message)
+            raise error
         task_id = str(task_id)
         task.submitted_at = time.time()
         with self._lock:
@@ -374,8 +379,12 @@ class AliyunEngine:
                 time.sleep(poll_interval_s)
 
     def token(self) -> str:
-        """A valid token now (for "test connection"); raises AuthError for bad credentials."""
+        """A valid token now; raises AuthError for bad credentials."""
         return self._tokens.get()
+
+    def check_credentials(self) -> None:
+        """"Test connection": get a token with the credentials; ``AuthError`` with Alibaba's words if wrong."""
+        self.token()
 
     def __enter__(self) -> AliyunEngine:
         return self

@@ -11,6 +11,7 @@ The helpers never retry: the render scheduler owns retries and backoff.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,10 @@ from requests.adapters import HTTPAdapter
 
 from studio.core.errors import RetryableEngineError
 from studio.logsetup import redact
+
+# urllib3 logs whole request URLs (tokens in the query string) at DEBUG on its own loggers, which our
+# redacting handler never sees: keep it at WARNING for as long as the engines are loaded.
+logging.getLogger("urllib3").setLevel(logging.WARNING)
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -70,3 +70,25 @@ def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
 
         return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
     raise InputError(f"unknown engine {name!r} (available: {', '.join(ENGINE_NAMES)})")
+
+
+def test_connection(vendor: str, options: EngineOptions | None = None) -> tuple[bool, str]:
+    """Fetch a real token with the stored credentials: (True, message) or (False, the vendor's reason).
+
+    Used by ``studio accounts test`` and the GUI's "Test connection"; never shows the token itself.
+    """
+    from studio.core.errors import StudioError
+
+    try:
+        engine = create_engine(vendor, options)
+    except StudioError as exc:
+        return False, str(exc)
+    try:
+        check = getattr(engine, "check_credentials", None)
+        if check is not None:
+            check()
+    except StudioError as exc:
+        return False, str(exc)
+    finally:
+        engine.close()
+    return True, "credentials accepted (a token was issued)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.audio import ChapterAudio, StitchResult, write_m4b
@@ -15,7 +15,7 @@ from studio.core.book import VoiceSettings
 from studio.core.errors import InputError
 from studio.core.project import Project
 from studio.engines.registry import EngineOptions, EngineSet
-from studio.render.plan import AudioRequestOptions, plan_book
+from studio.render.plan import AudioRequestOptions, check_plan, plan_book
 from studio.render.runner import ProgressCallback, render_plan
 
 
@@ -34,6 +34,7 @@ class AudiobookResult:
     units_rendered: int
     units_cached: int
     stitch: StitchResult
+    warnings: list[str] = field(default_factory=list)
 
 
 def produce_audiobook(
@@ -53,6 +54,7 @@ def produce_audiobook(
     settings = settings or ExportSettings()
     book = project.load_book()
     plan = plan_book(book, override=voice, audio=audio)
+    warnings = check_plan(plan)
     if not plan.units:
         raise InputError("the book has no text to render", path=project.folder)
     cached_before = sum(1 for u in plan.units if project.rendered_unit(u.cache_key) is not None)
@@ -71,4 +73,4 @@ def produce_audiobook(
                        extra_tags=tags)
     return AudiobookResult(output=stitch.output, chapters=len(stitch.chapters), duration_ms=stitch.duration_ms,
                            units_rendered=len(plan.units) - cached_before, units_cached=cached_before,
-                           stitch=stitch)
+                           stitch=stitch, warnings=warnings)

@@ -97,3 +97,35 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None,
             )
             units.append(RenderUnit(ci, pi, voice.engine, request, cache_key(voice.engine, request)))
     return RenderPlan(units)
+
+
+def check_plan(plan: RenderPlan) -> list[str]:
+    """Refuse what a vendor would refuse, before anything is sent (and billed); return warnings.
+
+    Emotion spans are checked against the voice's categories in the catalogue (Alibaba answers "Illegal ssml
+    text" otherwise). Voices without emotion support (Baidu, offline) would silently drop them: that is a
+    warning for the user, not an error, since the text itself still renders. Errors name the chapter,
+    paragraph and voice (1-based).
+    """
+    from studio.core.errors import BadInputError
+    from studio.core.ssml import validate_emotions
+    from studio.core.voices import default_catalogue
+
+    catalogue = default_catalogue()
+    warnings: list[str] = []
+    for unit in plan.units:
+        if not any(unit.request.emotions):
+            continue
+        where = f"chapter {unit.chapter_index + 1}, paragraph {unit.paragraph_index + 1}, voice {unit.request.voice}"
+        if unit.engine != "aliyun":
+            warnings.append(f"{where}: {unit.engine} voices have no emotions; the emotion markup is ignored")
+            continue
+        voice = catalogue.get(unit.engine, unit.request.voice)
+        if voice is None:
+            raise BadInputError(f"{where}: unknown Alibaba voice (see `studio voices --engine aliyun`)")
+        for text, spans in zip(unit.request.paragraphs, unit.request.emotions, strict=False):
+            try:
+                validate_emotions(spans, len(text), voice.emotions, voice.id)
+            except BadInputError as exc:
+                raise BadInputError(f"{where}: {exc.args[0]}") from None
+    return warnings

@@ -26,7 +26,7 @@ from studio.render.retry import RetryPolicy
 
 log = logging.getLogger("studio.render")
 
-DEFAULT_MAX_IN_FLIGHT = {"local": 16, "aliyun": 10, "baidu": 10}
+DEFAULT_MAX_IN_FLIGHT = {"local": 16, "aliyun": 10, "baidu": 50}
 # (first interval, longest interval) in seconds; the vendors' own samples poll every 10 s.
 POLL_INTERVALS = {"local": (0.02, 0.25), "aliyun": (0.1, 10.0), "baidu": (0.1, 10.0)}
 

@@ -156,6 +156,9 @@ class VendorEmulator:
         with self.lock:
             self._records.clear()
 
+    def issued_tokens(self, vendor: str | None = None) -> list[str]:
+        return self.tokens.issued(vendor)
+
     def expire_tokens(self) -> None:
         """Every token issued so far is expired from now on (Aliyun 40000001 "has expired", Baidu 111)."""
         self.tokens.expire_all()

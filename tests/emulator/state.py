@@ -87,6 +87,11 @@ class TokenStore:
         with self._lock:
             return sum(1 for t in self._tokens.values() if t.vendor == vendor)
 
+    def issued(self, vendor: str | None = None) -> list[str]:
+        """Every token handed out (for tests that search logs and files for leaked tokens)."""
+        with self._lock:
+            return [t for t, info in self._tokens.items() if vendor is None or info.vendor == vendor]
+
 
 @dataclass
 class Task:
