@@ -62,9 +62,8 @@ def test_fault_storm_completes_and_leaks_no_secret(emu: VendorEmulator, tmp_path
     emu.faults.baidu_token_ttl_s = 2.0
     events: list[RenderProgress] = []
     caplog.set_level(logging.DEBUG)
-    from studio.render.retry import RetryPolicy
-
     import studio.render.runner as runner
+    from studio.render.retry import RetryPolicy
 
     original = runner.RetryPolicy
     runner.RetryPolicy = lambda: RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.3)  # type: ignore[misc]

@@ -109,7 +109,7 @@ def test_parallel_submissions_from_threads(engine: Engine, tmp_path: Path) -> No
 
 def test_unknown_voice_is_bad_input_before_any_task(engine: Engine) -> None:
     bad = SynthesisRequest(voice="no-such-voice" if engine.name != "baidu" else "999999", paragraphs=("你好。",))
-    with pytest.raises(BadInputError, match="no-such-voice|999999"):
+    with pytest.raises(BadInputError, match=r"no-such-voice|999999"):
         task_id = engine.submit(bad)
         wait_done(engine, [task_id])
 
@@ -120,5 +120,5 @@ def test_unknown_task_id_is_reported_not_crashed(engine: Engine) -> None:
     except EngineError as exc:  # an engine may refuse the whole call; it must say why
         assert str(exc)
         return
-    [(task_id, status)] = statuses.items()
+    [(_task_id, status)] = statuses.items()
     assert status.state in (TaskState.FAILED, TaskState.QUEUED)
