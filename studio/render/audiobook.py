@@ -16,6 +16,7 @@ from studio.core.errors import InputError
 from studio.core.project import Project
 from studio.engines.registry import EngineOptions, EngineSet
 from studio.render.plan import AudioRequestOptions, check_plan, plan_book
+from studio.render.retry import RetryPolicy
 from studio.render.runner import ProgressCallback, render_plan
 
 
@@ -49,6 +50,7 @@ def produce_audiobook(
     local_workers: int | None = None,
     audio: AudioRequestOptions | None = None,
     engine_options: EngineOptions | None = None,
+    retry: RetryPolicy | None = None,
 ) -> AudiobookResult:
     """Render what is missing from the cache, then write ``output`` (M4B) with one mark per chapter."""
     settings = settings or ExportSettings()
@@ -60,7 +62,7 @@ def produce_audiobook(
     cached_before = sum(1 for u in plan.units if project.rendered_unit(u.cache_key) is not None)
     options = engine_options or EngineOptions(local_workers=local_workers)
     with EngineSet(options=options) as engines:
-        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel)
+        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry)
     by_chapter: dict[int, list[Path]] = {}
     for piece in pieces:
         by_chapter.setdefault(piece.unit.chapter_index, []).append(piece.audio_path)

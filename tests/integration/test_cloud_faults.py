@@ -62,17 +62,12 @@ def test_fault_storm_completes_and_leaks_no_secret(emu: VendorEmulator, tmp_path
     emu.faults.baidu_token_ttl_s = 2.0
     events: list[RenderProgress] = []
     caplog.set_level(logging.DEBUG)
-    import studio.render.runner as runner
     from studio.render.retry import RetryPolicy
 
-    original = runner.RetryPolicy
-    runner.RetryPolicy = lambda: RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.3)  # type: ignore[misc]
-    try:
-        with Project.create(tmp_path / "p", make_book(6)) as project:
-            result = produce_audiobook(project, tmp_path / "out.m4b", render_progress=events.append,
-                                       voice=VoiceSettings(engine=engine, voice=VOICES[engine]))
-    finally:
-        runner.RetryPolicy = original  # type: ignore[misc]
+    with Project.create(tmp_path / "p", make_book(6)) as project:
+        result = produce_audiobook(project, tmp_path / "out.m4b", render_progress=events.append,
+                                   voice=VoiceSettings(engine=engine, voice=VOICES[engine]),
+                                   retry=RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.3))
     assert result.chapters == 3 and result.units_rendered == 18
     retried = [e for e in events if e.state == "retrying"]
     assert retried, "the storm produced no retries: the faults did not reach the client"
