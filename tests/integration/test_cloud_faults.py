@@ -39,7 +39,7 @@ def test_token_expiring_mid_render_is_refreshed_once(emu: VendorEmulator, tmp_pa
     expired = threading.Event()
 
     def on_progress(p: RenderProgress) -> None:
-        if p.state == "done" and not expired.is_set():
+        if p.state == "submitted" and not expired.is_set():
             emu.expire_tokens()
             expired.set()
 
