@@ -62,6 +62,9 @@ def test_fault_storm_completes_and_leaks_no_secret(emu: VendorEmulator, tmp_path
     emu.faults.baidu_token_ttl_s = 2.0
     events: list[RenderProgress] = []
     caplog.set_level(logging.DEBUG)
+    from studio.logsetup import setup_logging
+
+    log_file = setup_logging()  # the real rotating log file, searched below
     from studio.render.retry import RetryPolicy
 
     with Project.create(tmp_path / "p", make_book(6)) as project:
@@ -81,6 +84,7 @@ def test_fault_storm_completes_and_leaks_no_secret(emu: VendorEmulator, tmp_path
         for path in root.rglob("*"):
             if path.is_file():
                 haystacks[str(path)] = path.read_bytes().decode("latin-1")
+    assert log_file.is_file() and "retrying" in log_file.read_text("utf-8")
     for name, text in haystacks.items():
         for secret in secrets:
             assert secret not in text, f"a secret or token leaked into {name}"
