@@ -1,5 +1,8 @@
 """Audio out: stitching rendered pieces into finished audiobooks, and reading them back. Qt-free.
 
+``export_audiobook`` (``studio.audio.export``) is the exporter: M4B, MP3, WAV/FLAC + cue, chapter files,
+parts, loudness, tags, cover and subtitles; ``write_m4b`` is its simplest use, kept for older callers.
+
 Importing this package points pydub at the bundled ffmpeg. pydub looks for ``ffmpeg``/``avconv`` on PATH
 while its module is being imported and warns when there is none, which is always the case for the packaged
 app; that one warning (and pydub's ``audioop`` deprecation notice) is silenced here, at its source, rather
@@ -13,23 +16,41 @@ import logging
 import warnings
 
 from studio.audio.errors import AudioError
+from studio.audio.export import ExportOptions, export_audiobook
 from studio.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from studio.audio.levels import ChapterLevel, chapter_levels, rms_dbfs, volumedetect
+from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
 from studio.audio.m4b import write_m4b
+from studio.audio.pieces import Piece, TimedText
 from studio.audio.probe import decode_to_pcm, probe_duration_ms, read_chapters, read_tags
+from studio.audio.report import ChapterReport, ExportedFile, ExportResult
 from studio.audio.stitch import ChapterAudio, ChapterMark, StitchResult
+from studio.audio.tags import BookInfo
+from studio.audio.timeline import Gaps
 from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info, write_silence
 
 __all__ = [
+    "ACX_TARGET",
+    "DEFAULT_TARGET",
     "AudioError",
+    "BookInfo",
     "ChapterAudio",
     "ChapterLevel",
     "ChapterMark",
+    "ChapterReport",
+    "ExportOptions",
+    "ExportResult",
+    "ExportedFile",
+    "Gaps",
+    "LoudnessTarget",
     "PcmFormat",
+    "Piece",
     "StitchResult",
+    "TimedText",
     "WavInfo",
     "chapter_levels",
     "decode_to_pcm",
+    "export_audiobook",
     "ffmpeg_exe",
     "probe_duration_ms",
     "read_chapters",

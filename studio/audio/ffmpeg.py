@@ -8,6 +8,7 @@ Windows console suppression and error messages behave the same everywhere.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import logging
 import os
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -24,6 +26,10 @@ from studio.core.errors import CancelledError
 log = logging.getLogger("studio.audio.ffmpeg")
 
 ProgressCallback = Callable[[float], None]
+#: Writes ffmpeg's input into the given file descriptor (its stdin); see ``run_ffmpeg(feed=...)``.
+FeedFunction = Callable[[int], None]
+#: Receives every line ffmpeg writes to stderr, for filters whose results are log lines (ebur128, astats).
+StderrCallback = Callable[[str], None]
 
 #: Environment variable that overrides the bundled ffmpeg (a path, or a command name on PATH).
 ENV_VAR = "STUDIO_FFMPEG"
@@ -80,11 +86,38 @@ def _remove_quietly(path: Path | None) -> None:
         log.warning("could not remove partial output %s: %s", path, exc)
 
 
-def _drain(stream: IO[bytes], tail: collections.deque[str]) -> None:
-    """Keep reading stderr so ffmpeg never blocks on a full pipe; remember only the last lines."""
+def _drain(stream: IO[bytes], tail: collections.deque[str], on_line: StderrCallback | None = None) -> None:
+    """Keep reading stderr so ffmpeg never blocks on a full pipe; remember only the last lines.
+
+    ``on_line`` sees every line; if it raises, the error is logged and draining goes on, because a
+    stalled stderr pipe would hang ffmpeg.
+    """
+    broken = False
     for raw in iter(stream.readline, b""):
-        tail.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        tail.append(line)
+        if on_line is not None and not broken:
+            try:
+                on_line(line)
+            except Exception:
+                log.exception("stderr callback failed; ignoring ffmpeg's further output")
+                broken = True
     stream.close()
+
+
+def _run_feed(proc: subprocess.Popen[bytes], feed: FeedFunction, errors: list[BaseException]) -> None:
+    """Run the caller's writer on ffmpeg's stdin; close it for EOF. A dead ffmpeg is not the feed's fault."""
+    assert proc.stdin is not None
+    try:
+        feed(proc.stdin.fileno())
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # ffmpeg stopped reading: it failed or was cancelled, and its exit status says which
+    except BaseException as exc:
+        errors.append(exc)
+        proc.kill()
+    finally:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
 
 
 def _watch_cancel(proc: subprocess.Popen[bytes], cancel_event: threading.Event, done: threading.Event,
@@ -98,6 +131,16 @@ def _watch_cancel(proc: subprocess.Popen[bytes], cancel_event: threading.Event, 
             return
 
 
+@dataclass(frozen=True)
+class FfmpegRun:
+    """What a finished ffmpeg run tells us besides its output file."""
+
+    stderr_tail: str
+    #: The output's end time as ffmpeg's ``-progress`` reports it last (microseconds, after every filter
+    #: and the encoder): the length of the audio that was really written, for checking chapter marks.
+    out_time_us: int | None
+
+
 def run_ffmpeg(
     args: Sequence[str | os.PathLike[str]],
     *,
@@ -106,6 +149,8 @@ def run_ffmpeg(
     duration_hint_s: float | None = None,
     output: Path | None = None,
     loglevel: str = "warning",
+    feed: FeedFunction | None = None,
+    stderr_cb: StderrCallback | None = None,
 ) -> str:
     """Run ffmpeg to completion, reporting progress and honouring cancellation; return its stderr tail.
 
@@ -115,7 +160,30 @@ def run_ffmpeg(
     partial ``output`` (default: ffmpeg's last argument, when it is a file) is deleted, so callers never
     find half-written files; cancellation raises ``CancelledError``, failure ``AudioError`` carrying the
     last lines ffmpeg wrote to stderr. ``loglevel`` is ffmpeg's: filters that print results (volumedetect)
-    need ``"info"``.
+    need ``"info"``. ``feed`` and ``stderr_cb``: see ``run_ffmpeg_ex``.
+    """
+    return run_ffmpeg_ex(args, progress_cb=progress_cb, cancel_event=cancel_event, duration_hint_s=duration_hint_s,
+                         output=output, loglevel=loglevel, feed=feed, stderr_cb=stderr_cb).stderr_tail
+
+
+def run_ffmpeg_ex(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    progress_cb: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+    duration_hint_s: float | None = None,
+    output: Path | None = None,
+    loglevel: str = "warning",
+    feed: FeedFunction | None = None,
+    stderr_cb: StderrCallback | None = None,
+) -> FfmpegRun:
+    """``run_ffmpeg`` that also returns the final ``out_time_us``, with two more hooks.
+
+    ``feed`` runs on a helper thread with ffmpeg's stdin as a file descriptor (use ``pipe:0`` as an
+    input): the exporter streams exact sample ranges of many WAV files that way. If it raises, ffmpeg is
+    killed, the partial output removed and the feed's error re-raised (an ``AudioError`` as is, anything
+    else wrapped). ``stderr_cb`` sees every stderr line as it arrives, so filters that log per frame
+    (ebur128) can be parsed without keeping the whole log.
     """
     str_args = [os.fspath(a) for a in args]
     out_path = output if output is not None else _guess_output(str_args)
@@ -125,24 +193,34 @@ def run_ffmpeg(
            "-progress", "pipe:1", "-stats_period", str(STATS_PERIOD_S), *str_args]
     log.debug("running %s", subprocess.list2cmdline(cmd))
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                creationflags=_CREATIONFLAGS)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, creationflags=_CREATIONFLAGS)
     except OSError as exc:
         raise AudioError(f"could not start ffmpeg ({cmd[0]}): {exc}") from exc
     assert proc.stdout is not None and proc.stderr is not None
     tail: collections.deque[str] = collections.deque(maxlen=STDERR_KEEP_LINES)
     done, cancelled = threading.Event(), threading.Event()
-    helpers = [threading.Thread(target=_drain, args=(proc.stderr, tail), name="ffmpeg-stderr", daemon=True)]
+    feed_errors: list[BaseException] = []
+    helpers = [threading.Thread(target=_drain, args=(proc.stderr, tail, stderr_cb), name="ffmpeg-stderr",
+                                daemon=True)]
+    if feed is not None:
+        helpers.append(threading.Thread(target=_run_feed, args=(proc, feed, feed_errors), name="ffmpeg-feed",
+                                        daemon=True))
     if cancel_event is not None:
         helpers.append(threading.Thread(target=_watch_cancel, args=(proc, cancel_event, done, cancelled),
                                         name="ffmpeg-cancel", daemon=True))
     for thread in helpers:
         thread.start()
     last_fraction = 0.0
+    out_time_us: int | None = None
     try:
         for raw in proc.stdout:
             key, _, value = raw.decode("ascii", errors="replace").strip().partition("=")
-            if key != "out_time_us" or progress_cb is None or not duration_hint_s or duration_hint_s <= 0:
+            if key != "out_time_us":
+                continue
+            if value.isdigit():
+                out_time_us = int(value)
+            if progress_cb is None or not duration_hint_s or duration_hint_s <= 0:
                 continue
             try:
                 fraction = min(int(value) / 1e6 / duration_hint_s, 0.999)
@@ -162,17 +240,23 @@ def run_ffmpeg(
         done.set()
         proc.stdout.close()
         for thread in helpers:
-            thread.join(timeout=5)
+            thread.join(timeout=5 if thread.name != "ffmpeg-feed" else 30)
     stderr_tail = "\n".join(tail)
     if cancelled.is_set():
         _remove_quietly(out_path)
         raise CancelledError("cancelled while ffmpeg was running")
+    if feed_errors:
+        _remove_quietly(out_path)
+        error = feed_errors[0]
+        if isinstance(error, (AudioError, CancelledError)):
+            raise error
+        raise AudioError(f"could not feed audio to ffmpeg: {error}", path=out_path) from error
     if returncode != 0:
         _remove_quietly(out_path)
         raise AudioError(f"ffmpeg failed (exit code {returncode})", path=out_path, stderr_tail=stderr_tail)
     if progress_cb is not None:
         progress_cb(1.0)
-    return stderr_tail
+    return FfmpegRun(stderr_tail, out_time_us)
 
 
 def stream_ffmpeg_stdout(args: Sequence[str | os.PathLike[str]], *, chunk_size: int = 1 << 16,

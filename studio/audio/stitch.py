@@ -2,8 +2,12 @@
 
 Nothing here holds audio in memory. Pieces stay on disk; gaps are small silence WAVs (one per distinct
 length); ffmpeg's concat demuxer reads them in order. Chapter marks come from exact frame counts, so they
-are right to the sample whatever the book's length. Encoders (``m4b`` today; MP3 or WAV+cue later) take
-the resulting ``StitchPlan`` and only have to encode it.
+are right to the sample whatever the book's length.
+
+This is the first, simple planner (whole pieces, paragraph and chapter gaps). The exporter
+(``studio.audio.export``) uses ``studio.audio.timeline`` instead, which also cuts pieces at sentence
+boundaries; the concat demuxer cannot end a piece mid-file sample-accurately, so that one streams PCM.
+``convert_piece`` is re-exported here for older callers.
 """
 
 from __future__ import annotations
@@ -18,19 +22,24 @@ from pathlib import Path
 
 from studio.audio import metadata
 from studio.audio.errors import AudioError
-from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
-from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info, write_silence
-from studio.core.errors import CancelledError
+from studio.audio.ffmpeg import ProgressCallback
+from studio.audio.pieces import Piece, as_piece, convert_pieces, inspect_pieces
+from studio.audio.pieces import convert_piece as convert_piece
+from studio.audio.wavinfo import PcmFormat, WavInfo, write_silence
 
 log = logging.getLogger("studio.audio.stitch")
 
 
 @dataclass
 class ChapterAudio:
-    """A chapter as the renderer hands it over: its title and its WAV pieces in reading order."""
+    """A chapter as the renderer hands it over: its title and its pieces in reading order.
+
+    A piece is a WAV path, or a ``Piece`` that also carries the engine's timestamps (for sentence gaps and
+    subtitles) and whether it is a spoken title.
+    """
 
     title: str
-    pieces: list[Path]
+    pieces: Sequence[Path | Piece]
 
 
 @dataclass
@@ -122,17 +131,6 @@ def pick_format(infos: Sequence[WavInfo]) -> PcmFormat:
     return max(counts, key=lambda fmt: (counts[fmt], fmt))
 
 
-def convert_piece(src: Path, dest: Path, fmt: PcmFormat, *,
-                  cancel_event: threading.Event | None = None) -> WavInfo:
-    """Re-encode one piece to ``fmt`` with ffmpeg; the result's exact length is read back, not predicted."""
-    try:
-        run_ffmpeg(["-i", str(src), "-map", "0:a:0", "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels),
-                    "-c:a", fmt.pcm_codec, "-f", "wav", str(dest)], cancel_event=cancel_event)
-    except AudioError as exc:
-        raise AudioError("cannot read this audio piece", path=src, stderr_tail=exc.stderr_tail) from exc
-    return read_wav_info(dest)
-
-
 class _SilenceBank:
     """One silence file per distinct gap length, made on first use."""
 
@@ -161,51 +159,12 @@ def plan_stitch(
     cannot read go through ffmpeg too: either ffmpeg can decode them, or the resulting error names the
     piece. ``progress_cb`` covers the conversions, by bytes.
     """
-    if not chapters:
-        raise AudioError("nothing to stitch: the book has no chapters")
-    for index, chapter in enumerate(chapters, 1):
-        if not chapter.pieces:
-            raise AudioError(f"chapter {index} ({chapter.title!r}) has no audio pieces")
-
-    readable: dict[Path, WavInfo] = {}
-    unreadable: list[Path] = []
-    where: dict[Path, str] = {}
-    for c_index, chapter in enumerate(chapters, 1):
-        for p_index, piece in enumerate(map(Path, chapter.pieces), 1):
-            if piece in where:
-                continue
-            where[piece] = f"chapter {c_index} ({chapter.title}), piece {p_index}"
-            if not piece.is_file():
-                raise AudioError(f"audio piece of {where[piece]} is missing", path=piece)
-            try:
-                readable[piece] = read_wav_info(piece)
-            except AudioError as exc:
-                if "truncated" in exc.message:
-                    raise AudioError(f"{exc.message} ({where[piece]})", path=piece) from exc
-                unreadable.append(piece)
-    fmt = pick_format(list(readable.values())) if readable else PcmFormat(22050, 1, 2)
-    odd = [p for p, info in readable.items() if info.format != fmt] + unreadable
-
-    converted: dict[Path, Path] = {}
-    if odd:
-        log.info("converting %d of %d pieces to %s", len(odd), len(readable) + len(unreadable), fmt)
-        conv_dir = work_dir / "converted"
-        conv_dir.mkdir(exist_ok=True)
-        total_bytes = sum(max(p.stat().st_size, 1) for p in odd)
-        done_bytes = 0
-        for n, piece in enumerate(odd):
-            if cancel_event is not None and cancel_event.is_set():
-                raise CancelledError("cancelled while converting pieces")
-            dest = conv_dir / f"{n:05d}.wav"
-            try:
-                readable[piece] = convert_piece(piece, dest, fmt, cancel_event=cancel_event)
-            except AudioError as exc:
-                raise AudioError(f"cannot read the audio piece of {where[piece]}", path=piece,
-                                 stderr_tail=exc.stderr_tail) from exc
-            converted[piece] = dest
-            done_bytes += max(piece.stat().st_size, 1)
-            if progress_cb is not None:
-                progress_cb(done_bytes / total_bytes)
+    paths = [(c.title, [as_piece(p).path for p in c.pieces]) for c in chapters]
+    inspection = inspect_pieces(paths)
+    fmt = pick_format(list(inspection.readable.values())) if inspection.readable else PcmFormat(22050, 1, 2)
+    convert_pieces(inspection, fmt, work_dir, cancel_event=cancel_event, progress_cb=progress_cb)
+    converted = inspection.converted
+    readable = inspection.readable
 
     silence = _SilenceBank(work_dir, fmt)
     para_gap = ms_to_frames(paragraph_gap_ms, fmt.sample_rate)
@@ -213,12 +172,12 @@ def plan_stitch(
     entries: list[PlanEntry] = []
     starts: list[int] = []
     position = 0
-    for c_index, chapter in enumerate(chapters):
+    for c_index, (_title, piece_paths) in enumerate(paths):
         if c_index > 0 and chap_gap > 0:
             entries.append(silence.get(chap_gap))
             position += chap_gap
         starts.append(position)
-        for p_index, piece in enumerate(map(Path, chapter.pieces)):
+        for p_index, piece in enumerate(piece_paths):
             if p_index > 0 and para_gap > 0:
                 entries.append(silence.get(para_gap))
                 position += para_gap

@@ -49,7 +49,7 @@ class WavInfo:
         return self.frames * 1000.0 / self.format.sample_rate
 
 
-def _data_chunk_offset(path: Path) -> int | None:
+def data_offset(path: str | os.PathLike[str]) -> int | None:
     """Byte offset of the ``data`` payload, by walking the RIFF chunks (``wave`` does not expose it)."""
     with open(path, "rb") as fh:
         header = fh.read(12)
@@ -83,7 +83,7 @@ def read_wav_info(path: str | os.PathLike[str]) -> WavInfo:
         raise AudioError(f"cannot open audio piece: {exc.strerror or exc}", path=p) from exc
     if fmt.sample_rate <= 0 or fmt.channels <= 0:
         raise AudioError(f"WAV header is invalid ({fmt.sample_rate} Hz, {fmt.channels} channels)", path=p)
-    offset = _data_chunk_offset(p)
+    offset = data_offset(p)
     if offset is not None:
         present = (p.stat().st_size - offset) // fmt.frame_size
         if present < declared:

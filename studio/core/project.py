@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,89 @@ class Project:
                 (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
                  json.dumps(timestamps, ensure_ascii=False)),
             )
+
+    # -- render jobs (``studio.render.job_store`` gives these rows types and rules) ---------------------------
+    def render_jobs(self) -> list[dict[str, Any]]:
+        """Every durable render job, one per distinct unit content (cache key)."""
+        cur = self._conn.execute(f"SELECT {', '.join(JOB_COLUMNS)} FROM render_job")
+        return [dict(zip(JOB_COLUMNS, row, strict=True)) for row in cur]
+
+    def render_job(self, cache_key: str) -> dict[str, Any] | None:
+        row = self._conn.execute(f"SELECT {', '.join(JOB_COLUMNS)} FROM render_job WHERE cache_key = ?",
+                                 (cache_key,)).fetchone()
+        return dict(zip(JOB_COLUMNS, row, strict=True)) if row is not None else None
+
+    def add_render_jobs(self, rows: Iterable[dict[str, Any]], *, now: float) -> None:
+        """Insert jobs that do not exist yet (state ``queued`` unless a row says otherwise); existing jobs keep
+        their state and task id. One transaction."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO render_job(cache_key, engine, voice, characters, paragraphs, params_key, "
+                "paragraph_keys, target_chars, state, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(cache_key) DO NOTHING",
+                [(r["cache_key"], r["engine"], r["voice"], r["characters"], r.get("paragraphs", 1),
+                  r.get("params_key", ""), json.dumps(list(r.get("paragraph_keys", ()))), r.get("target_chars"),
+                  r.get("state", "queued"), now, now) for r in rows])
+
+    def mark_render_jobs_done(self, cache_keys: Iterable[str], *, now: float) -> None:
+        """Jobs whose audio is in the cache (rendered earlier, e.g. by a preview) are done. One transaction."""
+        with self.transaction() as db:
+            db.executemany("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
+                           "error_message = NULL, updated_at = ? WHERE cache_key = ? AND state != 'done'",
+                           [(now, key) for key in cache_keys])
+
+    def update_render_job(self, cache_key: str, *, now: float, **fields: Any) -> None:
+        """Change some columns of one job in its own transaction (committed when this returns)."""
+        unknown = set(fields) - set(JOB_MUTABLE)
+        if unknown:
+            raise ValueError(f"not a mutable render_job column: {', '.join(sorted(unknown))}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as db:
+            db.execute(f"UPDATE render_job SET {assignments}, updated_at = ? WHERE cache_key = ?",
+                       (*fields.values(), now, cache_key))
+
+    def finish_render_job(self, cache_key: str, *, now: float, engine: str, voice: str, audio_file: str,
+                          sample_rate: int, duration_ms: int, timestamps: dict[str, Any]) -> None:
+        """Commit a verified download and mark its job done, in one transaction (never done without audio)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
+                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                 json.dumps(timestamps, ensure_ascii=False)))
+            db.execute("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
+                       "error_message = NULL, updated_at = ? WHERE cache_key = ?", (now, cache_key))
+
+    def replace_render_plan(self, units: Iterable[tuple[str, int, int, int]]) -> None:
+        """Remember the units of the render being started, in order: (cache key, chapter, paragraph, count)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM render_plan_unit")
+            db.executemany("INSERT INTO render_plan_unit(position, cache_key, chapter_index, paragraph_index, "
+                           "paragraph_count) VALUES (?, ?, ?, ?, ?)",
+                           [(i, *unit) for i, unit in enumerate(units)])
+
+    def render_status_rows(self) -> list[dict[str, Any]]:
+        """The last render's units with their jobs, in plan order: one statement, so one consistent snapshot."""
+        columns = ("position", "cache_key", "chapter_index", "paragraph_index", "paragraph_count", "rendered",
+                   *JOB_COLUMNS[1:])
+        cur = self._conn.execute(
+            "SELECT p.position, p.cache_key, p.chapter_index, p.paragraph_index, p.paragraph_count, "
+            "r.cache_key IS NOT NULL, " + ", ".join(f"j.{c}" for c in JOB_COLUMNS[1:]) +
+            " FROM render_plan_unit p LEFT JOIN render_job j ON j.cache_key = p.cache_key "
+            "LEFT JOIN rendered_unit r ON r.cache_key = p.cache_key ORDER BY p.position")
+        return [dict(zip(columns, row, strict=True)) for row in cur]
+
+    def rendered_keys(self) -> set[str]:
+        """Cache keys with a committed render (the audio file itself is checked by ``rendered_unit``)."""
+        return {row[0] for row in self._conn.execute("SELECT cache_key FROM rendered_unit")}
+
+
+#: Columns of ``render_job`` in the order the row dicts list them.
+JOB_COLUMNS = ("cache_key", "engine", "voice", "characters", "paragraphs", "params_key", "paragraph_keys",
+               "target_chars", "state", "task_id", "submitted_at", "attempts", "error_type", "error_code",
+               "error_message", "created_at", "updated_at")
+JOB_MUTABLE = ("state", "task_id", "submitted_at", "attempts", "error_type", "error_code", "error_message",
+               "target_chars")
 
 
 def _dump(data: dict[str, Any]) -> str:

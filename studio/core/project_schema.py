@@ -60,6 +60,39 @@ MIGRATIONS: list[list[str]] = [
             created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         )""",
     ],
+    # 3: durable render jobs (one per distinct unit content: vendor task id, state, attempts, last error) and
+    #    the units of the most recent render in plan order (what ``studio status`` lists). Times are Unix
+    #    seconds (wall clock: vendor retention is counted from ``submitted_at``).
+    [
+        """CREATE TABLE render_job (
+            cache_key      TEXT PRIMARY KEY,
+            engine         TEXT NOT NULL,
+            voice          TEXT NOT NULL,
+            characters     INTEGER NOT NULL,
+            paragraphs     INTEGER NOT NULL DEFAULT 1,
+            params_key     TEXT NOT NULL DEFAULT '',
+            paragraph_keys TEXT NOT NULL DEFAULT '[]',
+            target_chars   INTEGER,
+            state          TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'submitted', 'running',
+                               'downloading', 'done', 'failed', 'cancelled')),
+            task_id        TEXT,
+            submitted_at   REAL,
+            attempts       INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            error_type     TEXT,
+            error_code     TEXT,
+            error_message  TEXT,
+            created_at     REAL NOT NULL,
+            updated_at     REAL NOT NULL
+        )""",
+        "CREATE INDEX render_job_params ON render_job(params_key)",
+        """CREATE TABLE render_plan_unit (
+            position        INTEGER PRIMARY KEY,
+            cache_key       TEXT NOT NULL,
+            chapter_index   INTEGER NOT NULL,
+            paragraph_index INTEGER NOT NULL,
+            paragraph_count INTEGER NOT NULL DEFAULT 1
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

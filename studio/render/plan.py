@@ -1,40 +1,87 @@
-"""Book -> render units.
+"""Book -> render units: what each vendor task speaks, and where its audio belongs in the book.
 
-For now a unit is one paragraph: that keeps cache keys stable under edits (editing one paragraph re-renders
-exactly that paragraph) and gives exact paragraph boundaries in the audio. Grouping paragraphs into bigger
-vendor tasks is a per-engine refinement that keeps the same key scheme per paragraph group.
+A unit is a run of consecutive paragraphs of one chapter that share an effective engine, voice and parameters.
+By default (``sizing=None``) a unit is one paragraph: exact paragraph boundaries, and the shape every caller
+that plans a single paragraph (previews, chapter status) relies on. With a ``UnitSizing`` the cloud engines
+get bigger units, up to a target size in characters counted the vendor's way, which trades parallelism
+against per-task overhead (requests, polls, queueing at the vendor); see ``studio.render.grouping`` for how
+unit boundaries are chosen so that cache keys survive edits and re-plans (docs/decisions/0004).
+
+A unit's cache key is its content address: engine, voice, format, sample rate, speed, pitch, volume, paragraph
+gap and the exact paragraphs and emotion spans. A one-paragraph unit has the same key whatever the sizing, so
+audio rendered before grouping existed is found again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
-from studio.core.book import Book, VoiceSettings
+from studio.core.book import Book, EmotionSpan, VoiceSettings
+from studio.core.errors import BadInputError
 from studio.engines.base import SynthesisRequest
+from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
+
+__all__ = [
+    "AudioRequestOptions",
+    "KnownUnits",
+    "RenderPlan",
+    "RenderUnit",
+    "UnitSizing",
+    "cache_key",
+    "check_plan",
+    "paragraph_key",
+    "paragraph_keys",
+    "params_key",
+    "plan_book",
+]
 
 CACHE_KEY_VERSION = 1
+#: Engines whose requests must not carry emotion spans (Baidu refuses them); the offline engine ignores them.
+ENGINES_WITHOUT_EMOTIONS = frozenset({"baidu"})
 
 
 @dataclass(frozen=True)
 class RenderUnit:
-    """One engine task and where its audio belongs in the book."""
+    """One engine task and where its audio belongs in the book.
+
+    ``paragraph_index`` is the unit's first paragraph (its position in the chapter, 0-based);
+    ``paragraph_indices`` lists every paragraph the unit speaks, in order (empty means just the first), so a
+    timestamp's ``paragraph`` (an index into ``request.paragraphs``) maps back to the chapter.
+    """
 
     chapter_index: int
     paragraph_index: int
     engine: str
     request: SynthesisRequest
     cache_key: str
+    paragraph_indices: tuple[int, ...] = ()
+    #: Paragraphs (chapter positions) whose emotion marks were dropped because the engine has no emotions.
+    muted_emotions: tuple[int, ...] = ()
 
     @property
     def characters(self) -> int:
         return self.request.characters
 
+    @property
+    def paragraphs(self) -> tuple[int, ...]:
+        """Chapter positions of the unit's paragraphs (0-based), in speaking order."""
+        return self.paragraph_indices or (self.paragraph_index,)
+
+    @property
+    def location(self) -> str:
+        """Where the unit is, for people (1-based): "chapter 3, paragraph 7, voice xiaoyun" (or 7-12)."""
+        first, last = self.paragraphs[0] + 1, self.paragraphs[-1] + 1
+        paragraphs = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+        return f"chapter {self.chapter_index + 1}, {paragraphs}, voice {self.request.voice}"
+
 
 @dataclass(frozen=True)
 class RenderPlan:
     units: list[RenderUnit]
+    sizing: UnitSizing | None = None
 
     @property
     def characters(self) -> int:
@@ -60,43 +107,115 @@ def cache_key(engine: str, request: SynthesisRequest) -> str:
         "emotions": [[[e.start, e.end, e.category, round(e.intensity, 4)] for e in spans]
                      for spans in request.emotions],
     }
+    return _digest(payload)
+
+
+def params_key(engine: str, request: SynthesisRequest) -> str:
+    """Everything in a cache key except the paragraphs: units with equal params keys may be grouped."""
+    return _digest({"v": CACHE_KEY_VERSION, "engine": engine, "voice": request.voice,
+                    "format": request.audio_format, "sample_rate": request.sample_rate,
+                    "speed": round(request.speed, 4), "pitch": round(request.pitch, 4),
+                    "volume": round(request.volume, 4), "gap": request.paragraph_gap_ms})
+
+
+def paragraph_key(text: str, emotions: Sequence[EmotionSpan] = ()) -> str:
+    """Content address of one paragraph (text and emotion spans): what grouping and known units match on."""
+    return _digest({"text": text, "emotions": [[e.start, e.end, e.category, round(e.intensity, 4)]
+                                               for e in emotions]})
+
+
+def paragraph_keys(request: SynthesisRequest) -> tuple[str, ...]:
+    emotions = tuple(request.emotions) + ((),) * (len(request.paragraphs) - len(request.emotions))
+    return tuple(paragraph_key(text, spans) for text, spans in zip(request.paragraphs, emotions, strict=False))
+
+
+def _digest(payload: object) -> str:
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class AudioRequestOptions:
-    """What to ask the vendors for (CLI ``--format``/``--sample-rate``); None = each engine's default."""
+    """What to ask the vendors for (CLI ``--format``/``--sample-rate``); None = each engine's default.
+
+    ``unit_chars`` asks for grouped units of about that many characters (cloud engines; None = one paragraph
+    per unit), the CLI's ``--unit-chars``; a ``sizing`` passed to ``plan_book`` wins over it.
+    """
 
     audio_format: str | None = None
     sample_rate: int | None = None
+    unit_chars: int | None = None
 
 
-def plan_book(book: Book, *, override: VoiceSettings | None = None,
-              audio: AudioRequestOptions | None = None) -> RenderPlan:
-    """Plan every non-empty paragraph of ``book``; ``override`` (e.g. from ``--voice``) wins over the book."""
+@dataclass
+class _Run:
+    chapter_index: int
+    engine: str
+    template: SynthesisRequest
+    items: list[Item] = field(default_factory=list)
+
+
+def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: AudioRequestOptions | None = None,
+              sizing: UnitSizing | None = None, known: KnownUnits | None = None) -> RenderPlan:
+    """Plan every non-empty paragraph of ``book``; ``override`` (e.g. from ``--voice``) wins over the book.
+
+    ``sizing`` groups paragraphs into bigger units (see the module docstring); ``known`` lets the planner
+    reuse units the project already rendered or submitted (``studio.render.job_store.project_known_units``),
+    so an edit re-renders one unit and a changed target size re-renders nothing that is still valid.
+    """
     audio = audio or AudioRequestOptions()
+    if sizing is None and audio.unit_chars:
+        sizing = UnitSizing(target_chars=audio.unit_chars)
     units: list[RenderUnit] = []
     for ci, chapter in enumerate(book.chapters):
+        run: _Run | None = None
         for pi, paragraph in enumerate(chapter.paragraphs):
             if not paragraph.text.strip():
-                continue
+                continue  # silent: no audio, and no reason to split a run of spoken paragraphs
             voice = book.effective_voice(chapter, paragraph)
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
-            request = SynthesisRequest(
-                voice=voice.voice,
-                paragraphs=(paragraph.text,),
-                emotions=(tuple(paragraph.emotions),),
+            template = SynthesisRequest(
+                voice=voice.voice, paragraphs=(),
                 speed=voice.speed or 1.0,
                 pitch=voice.pitch or 1.0,
                 volume=voice.volume if voice.volume is not None else 1.0,
                 sample_rate=audio.sample_rate if voice.engine != "local" else None,
                 audio_format=audio.audio_format if voice.engine != "local" else None,
             )
-            units.append(RenderUnit(ci, pi, voice.engine, request, cache_key(voice.engine, request)))
-    return RenderPlan(units)
+            if run is None or run.engine != voice.engine or run.template != template:
+                if run is not None:
+                    units.extend(_units_of(run, sizing, known))
+                run = _Run(ci, voice.engine, template)
+            spans = tuple(paragraph.emotions)
+            muted = voice.engine in ENGINES_WITHOUT_EMOTIONS and bool(spans)
+            if voice.engine in ENGINES_WITHOUT_EMOTIONS:
+                spans = ()  # Baidu refuses emotion marks: the text is spoken plainly (check_plan warns)
+            run.items.append(Item(pi, paragraph.text, spans, paragraph_key(paragraph.text, spans),
+                                  vendor_characters(voice.engine, paragraph.text, spans), muted))
+        if run is not None:
+            units.extend(_units_of(run, sizing, known))
+    return RenderPlan(units, sizing)
+
+
+def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) -> list[RenderUnit]:
+    if sizing is None or not sizing.groups(run.engine):
+        return [_unit(run, [item], gap_ms=0) for item in run.items]
+    gap = sizing.paragraph_gap_ms
+    template = replace(run.template, paragraph_gap_ms=gap)
+    groups = group_run(run.items, engine=run.engine, params=params_key(run.engine, template), sizing=sizing,
+                       known=known, key_of=lambda items: _unit(run, items, gap_ms=gap).cache_key)
+    return [_unit(run, items, gap_ms=gap) for items in groups]
+
+
+def _unit(run: _Run, items: Sequence[Item], *, gap_ms: int) -> RenderUnit:
+    # One paragraph never carries a gap: its key is the same as without grouping (and before grouping existed).
+    request = replace(run.template, paragraphs=tuple(i.text for i in items),
+                      emotions=tuple(i.emotions for i in items), paragraph_gap_ms=gap_ms if len(items) > 1 else 0)
+    indices = tuple(i.index for i in items)
+    return RenderUnit(run.chapter_index, indices[0], run.engine, request, cache_key(run.engine, request),
+                      indices if len(indices) > 1 else (), tuple(i.index for i in items if i.muted))
 
 
 def check_plan(plan: RenderPlan) -> list[str]:
@@ -104,26 +223,38 @@ def check_plan(plan: RenderPlan) -> list[str]:
 
     Emotion spans are checked against the voice's categories in the catalogue (Alibaba answers "Illegal ssml
     text" otherwise). Voices without emotion support (Baidu, offline) would silently drop them: that is a
-    warning for the user, not an error, since the text itself still renders. Errors name the chapter,
-    paragraph and voice (1-based).
+    warning for the user, not an error, since the text itself still renders. A paragraph longer than the
+    vendor's per-task limit cannot be sent at all. Errors name the chapter, paragraph and voice (1-based).
     """
-    from studio.core.errors import BadInputError
     from studio.core.ssml import validate_emotions
     from studio.core.voices import default_catalogue
+    from studio.render.grouping import ENGINE_MAX_CHARS, request_characters
 
     catalogue = default_catalogue()
     warnings: list[str] = []
     for unit in plan.units:
+        limit = ENGINE_MAX_CHARS.get(unit.engine)
+        if limit is not None:
+            count = request_characters(unit.engine, unit.request.paragraphs, unit.request.emotions)
+            if count > limit:
+                raise BadInputError(f"{unit.location}: {count:,} characters, more than the {limit:,} {unit.engine} "
+                                    "accepts in one task; split the paragraph")
+        for muted in unit.muted_emotions:
+            warnings.append(f"chapter {unit.chapter_index + 1}, paragraph {muted + 1}, voice {unit.request.voice}: "
+                            f"{unit.engine} voices have no emotions; the emotion markup is ignored")
         if not any(unit.request.emotions):
             continue
-        where = f"chapter {unit.chapter_index + 1}, paragraph {unit.paragraph_index + 1}, voice {unit.request.voice}"
-        if unit.engine != "aliyun":
-            warnings.append(f"{where}: {unit.engine} voices have no emotions; the emotion markup is ignored")
-            continue
-        voice = catalogue.get(unit.engine, unit.request.voice)
-        if voice is None:
-            raise BadInputError(f"{where}: unknown Alibaba voice (see `studio voices --engine aliyun`)")
-        for text, spans in zip(unit.request.paragraphs, unit.request.emotions, strict=False):
+        for offset, (text, spans) in enumerate(zip(unit.request.paragraphs, unit.request.emotions, strict=False)):
+            if not spans:
+                continue
+            where = (f"chapter {unit.chapter_index + 1}, paragraph {unit.paragraphs[offset] + 1}, "
+                     f"voice {unit.request.voice}")
+            if unit.engine != "aliyun":
+                warnings.append(f"{where}: {unit.engine} voices have no emotions; the emotion markup is ignored")
+                continue
+            voice = catalogue.get(unit.engine, unit.request.voice)
+            if voice is None:
+                raise BadInputError(f"{where}: unknown Alibaba voice (see `studio voices --engine aliyun`)")
             try:
                 validate_emotions(spans, len(text), voice.emotions, voice.id)
             except BadInputError as exc:

@@ -188,3 +188,27 @@ def test_voices_filters_match_the_catalogue() -> None:
     expected = [v.id for v in default_catalogue().query(emotion="happy", sample_rate=24000)]
     assert ids == expected and ids  # the multi-emotion voices that offer 24 kHz
     assert all("happy" in v["emotions"] for v in json.loads(done.stdout))
+
+
+def test_dry_run_status_and_export_through_the_studio_command(small_book: Path, tmp_path: Path) -> None:
+    """The subcommands a user types: a dry run sends nothing, status follows the render, export writes MP3."""
+    from studio.audio import read_chapters
+
+    project = tmp_path / "p.studio"
+    assert studio("import", small_book, "--project", project).returncode == 0
+    dry = studio("render", project, "-o", tmp_path / "x.m4b", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    assert not (tmp_path / "x.m4b").exists()
+    plan = json.loads(dry.stdout)
+    assert len(plan["units"]) == 4 and plan["engines"]["local"]["to_render_units"] == 4
+    before = studio("status", project, "--json")
+    assert before.returncode == 0, before.stderr
+    assert studio("render", project, "-o", tmp_path / "x.mp3").returncode == 0
+    after = studio("status", project, "--json")
+    units = json.loads(after.stdout)["units"]
+    assert len(units) == 4 and {u["state"] for u in units} == {"done"}
+    out = tmp_path / "book.mp3"
+    done = studio("export", project, "-o", out, "--subtitles", "srt")
+    assert done.returncode == 0, done.stderr
+    assert [m.title for m in read_chapters(out)] == ["第一章 百草园", "第二章 三味书屋", "第三章 仙台"]
+    assert out.with_suffix(".srt").read_text(encoding="utf-8").startswith("1\n")

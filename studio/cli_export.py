@@ -1,0 +1,283 @@
+"""``studio export PROJECT -o OUT``: the exporter from the command line.
+
+Wired into ``studio.cli`` by ``add_export_parser``; ``run_export`` does the work and returns the exit code
+itself (0 done, 1 a failure that is not the user's, 2 bad input with one line naming it, 130 cancelled), so
+it behaves the same however the main program wraps it. Values that argparse would reject with a two-line
+usage message (a format, a number, the gap syntax) are validated here instead, as one-line errors.
+
+Output: one line per written file on stdout; progress and the per-chapter loudness table on stderr; with
+``--json`` everything (files, chapters, mastering) as one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import threading
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio.audio.export import ExportOptions, ExportResult, check_options
+from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
+from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
+from studio.audio.subtitles import SUBTITLE_FORMATS
+from studio.audio.timeline import MAX_GAP_MS, Gaps
+from studio.core.errors import CancelledError, InputError, ProjectError, StudioError
+
+log = logging.getLogger("studio.cli.export")
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+_GAP_KEYS = ("sentence", "paragraph", "heading", "chapter")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$", re.IGNORECASE)
+
+
+def add_export_parser(subparsers: Any) -> None:
+    """Add ``export`` to the ``studio`` command's subparsers."""
+    p = subparsers.add_parser(
+        "export", help="export a project: M4B, MP3, WAV/FLAC + cue, or one file per chapter",
+        description="Render whatever audio the project still lacks, then export it with exact chapter marks, "
+                    "normalized loudness, tags, cover and optional subtitles.")
+    p.add_argument("project", type=Path, help="project folder (see `studio import`)")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="output file (a folder for --format chapters)")
+    p.add_argument("--format", default=None, metavar="FMT",
+                   help=f"{' | '.join(BOOK_FORMATS)} (default: from OUTPUT's extension, else m4b)")
+    p.add_argument("--chapter-format", default="mp3", metavar="FMT",
+                   help=f"file type for --format chapters: {' | '.join(CHAPTER_FORMATS)} (default mp3)")
+    level = p.add_mutually_exclusive_group()
+    level.add_argument("--loudness", default=None, metavar="LUFS|acx",
+                       help="target integrated loudness, e.g. -18 (the default), or the ACX preset")
+    level.add_argument("--no-loudness", action="store_true", help="keep the rendered levels")
+    p.add_argument("--true-peak", default=None, metavar="DBTP", help="true-peak ceiling (default -3)")
+    p.add_argument("--split-hours", default=None, metavar="N",
+                   help="split into parts of at most N hours (between chapters; each part stands alone)")
+    p.add_argument("--subtitles", default="", metavar=",".join(SUBTITLE_FORMATS),
+                   help="also write subtitles next to each file")
+    p.add_argument("--cover", type=Path, default=None, metavar="IMG", help="cover image (JPEG or PNG)")
+    p.add_argument("--gaps", default="", metavar="SPEC",
+                   help="extra pauses, e.g. sentence=300ms,paragraph=0.8s,heading=1s,chapter=2s")
+    p.add_argument("--spoken-titles", action="store_true",
+                   help="speak each chapter title (in the chapter's voice) before the chapter")
+    for name in ("title", "author", "narrator", "year", "description"):
+        p.add_argument(f"--{name}", default=None, help=f"book {name} tag (default: from the project)")
+    p.add_argument("--sample-rate", default=None, metavar="HZ",
+                   help="output sample rate (default: the highest of the pieces, at most 48000)")
+    p.add_argument("--bitrate", default=None, help="AAC/MP3 bit rate, e.g. 96k (default 64k)")
+    p.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
+    p.add_argument("--json", action="store_true", help="print files, chapters and loudness as JSON")
+
+
+def parse_gaps(text: str, base: Gaps | None = None) -> Gaps:
+    """``sentence=300,paragraph=0.8s,...``; a bare number is milliseconds. Unnamed gaps keep ``base``."""
+    values = {f"{k}_ms": getattr(base or Gaps(), f"{k}_ms") for k in _GAP_KEYS}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _GAP_KEYS:
+            raise InputError(f"bad --gaps item {item!r}: use {'|'.join(_GAP_KEYS)}=DURATION, e.g. sentence=300ms")
+        match = _DURATION.match(value)
+        if not match:
+            raise InputError(f"bad duration {value.strip()!r} for the {key} gap: use e.g. 300ms, 0.5s or 300")
+        ms = float(match.group(1)) * (1000 if (match.group(2) or "ms").lower() == "s" else 1)
+        if ms > MAX_GAP_MS:
+            raise InputError(f"the {key} gap of {ms / 1000:g} s is longer than {MAX_GAP_MS // 1000} s")
+        values[f"{key}_ms"] = round(ms)
+    return Gaps(**values)
+
+
+def parse_loudness(text: str | None, *, disabled: bool, true_peak: str | None) -> LoudnessTarget | None:
+    if disabled:
+        return None
+    ceiling = _number(true_peak, "--true-peak") if true_peak is not None else None
+    try:
+        if text is None:
+            base = DEFAULT_TARGET
+        elif text.strip().lower() == "acx":
+            base = ACX_TARGET
+        else:
+            base = LoudnessTarget(_number(text, "--loudness"), DEFAULT_TARGET.true_peak_dbtp, "custom")
+        return LoudnessTarget(base.integrated_lufs, ceiling if ceiling is not None else base.true_peak_dbtp,
+                              base.name, base.rms_range_db, base.noise_floor_max_db)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def _number(text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{option} wants a number, not {text!r}") from None
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    """Every option checked here, before any rendering starts: a typo must not cost a render."""
+    fmt = args.format.lower() if args.format else _format_from_name(args.output)
+    subtitles = tuple(s.strip().lower() for s in args.subtitles.split(",") if s.strip())
+    split = _number(args.split_hours, "--split-hours") if args.split_hours is not None else None
+    rate = None
+    if args.sample_rate is not None:
+        number = _number(args.sample_rate, "--sample-rate")
+        if number != int(number):
+            raise InputError(f"--sample-rate wants a whole number of Hz, not {args.sample_rate!r}")
+        rate = int(number)
+    if args.bitrate is not None and not re.fullmatch(r"\d{2,3}k", args.bitrate.strip().lower()):
+        raise InputError(f"--bitrate wants a value like 64k or 128k, not {args.bitrate!r}")
+    options = ExportOptions(
+        format=fmt, chapter_format=args.chapter_format.lower(), gaps=parse_gaps(args.gaps),
+        loudness=parse_loudness(args.loudness, disabled=args.no_loudness, true_peak=args.true_peak),
+        split_hours=split, subtitles=subtitles, sample_rate=rate,
+        bitrate=args.bitrate.strip().lower() if args.bitrate else None)
+    check_options(options)
+    if args.cover is not None:
+        from studio.audio.export import checked_cover
+
+        checked_cover(args.cover)
+    return options
+
+
+def _format_from_name(output: Path) -> str:
+    suffix = output.suffix.lower().lstrip(".")
+    return suffix if suffix in BOOK_FORMATS else "m4b"
+
+
+def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``studio export`` with parsed ``args``; returns the exit code (see the module docstring)."""
+    cancel = threading.Event()
+    progress = _Progress(err)
+    started = time.monotonic()
+    try:
+        options = options_from_args(args)
+        from studio.core.project import Project
+        from studio.render.export_book import export_project
+
+        info = {k: getattr(args, k) for k in ("title", "author", "narrator", "year", "description")}
+        info["cover"] = args.cover
+        with Project.open(args.project) as project:
+            try:
+                done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
+                                      render_progress=progress.render, export_progress=progress.export,
+                                      cancel=cancel, local_workers=args.workers)
+            except KeyboardInterrupt:
+                cancel.set()
+                raise
+            finally:
+                progress.finish()
+    except (InputError, ProjectError) as exc:
+        log.warning("bad input: %s", exc)
+        print(f"studio: error: {_first_line(exc)}", file=err)
+        return EXIT_BAD_INPUT
+    except (CancelledError, KeyboardInterrupt):
+        print("studio: cancelled", file=err)
+        return EXIT_CANCELLED
+    except StudioError as exc:
+        log.exception("export failed")
+        print(f"studio: error: {_first_line(exc)} (details in the log)", file=err)
+        return EXIT_FAILURE
+    result = done.export
+    if args.json:
+        payload = {**result.to_dict(), "project": str(args.project), "units_rendered": done.units_rendered,
+                   "units_cached": done.units_cached, "elapsed_s": round(time.monotonic() - started, 2)}
+        print(json.dumps(payload, ensure_ascii=False), file=out)
+    else:
+        for f in result.files:
+            count = len(f.chapters)
+            print(f"{f.path}  ({count} chapter{'' if count == 1 else 's'}, {_hms(f.duration_ms / 1000)})", file=out)
+            for extra in f.extras:
+                print(f"{extra}", file=out)
+        print(loudness_report(result), file=err)
+    return EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _hms(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int) -> str:
+    """Pad (or cut) to a display width, counting CJK characters as two columns."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def loudness_report(result: ExportResult) -> str:
+    """The per-chapter table (start, length, integrated loudness, true peak) and the mastering summary."""
+    def num(value: float | None) -> str:
+        return "  --" if value is None else f"{value:6.1f}"
+
+    width = min(32, max([_width(c.title) for c in result.chapters] + [7]))
+    lines = [f"{'#':>4}  {_cell('chapter', width)}  {'file':<12} {'start':>9} {'length':>9}  {'LUFS':>6}  "
+             f"{'dBTP':>6}"]
+    for c in result.chapters:
+        lines.append(f"{c.index + 1:>4}  {_cell(c.title, width)}  {_cell(c.file.name, 12)} "
+                     f"{_hms(c.start_ms / 1000):>9} {_hms(c.duration_ms / 1000):>9}  {num(c.integrated_lufs)}  "
+                     f"{num(c.true_peak_dbtp)}")
+    gain = result.gain
+    if gain.target is None:
+        lines.append("loudness: unchanged (--no-loudness)")
+    elif gain.measured is not None:
+        lines.append(f"loudness: {gain.mode}, gain {gain.gain_db:+.1f} dB "
+                     f"(measured {gain.measured.integrated_lufs:.1f} LUFS), "
+                     f"target {gain.target.integrated_lufs:g} LUFS, ceiling {gain.target.true_peak_dbtp:g} dBTP"
+                     + (f" [{gain.target.name}]" if gain.target.name not in ("custom", "default") else ""))
+    for f in result.files:
+        rms = f", RMS {f.rms_db:.1f} dB" if f.rms_db is not None else ""
+        lines.append(f"{f.path.name}: {num(f.integrated_lufs).strip()} LUFS, true peak "
+                     f"{num(f.true_peak_dbtp).strip()} dBTP{rms} ({f.normalization})")
+    lines += [f"note: {n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+class _Progress:
+    """Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._last = 0.0
+        self._dirty = False
+
+    def _emit(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < (0.2 if self.tty else 5.0):
+            return
+        self._last = now
+        if self.tty:
+            self.stream.write("\r" + text.ljust(70))
+            self._dirty = True
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def render(self, p: Any) -> None:
+        self._emit(f"synthesizing: {p.units_done}/{p.units_total} units ({p.fraction:.0%}, {p.cached} cached)",
+                   force=p.state in ("planned", "finished"))
+
+    def export(self, fraction: float) -> None:
+        self._emit(f"exporting: {fraction:.0%}", force=fraction >= 1.0)
+
+    def finish(self) -> None:
+        if self._dirty:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._dirty = False
+
+
+__all__ = ["add_export_parser", "loudness_report", "options_from_args", "parse_gaps", "run_export"]

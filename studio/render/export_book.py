@@ -1,0 +1,179 @@
+"""Project -> finished export: plan the book (plus spoken chapter titles), render what the cache lacks, export.
+
+Shared by ``studio export``, ``studio render`` and the GUI, so all three produce the same files. Spoken
+titles are ordinary render units (one per chapter, the title as its only paragraph, in the chapter's voice)
+that go through the same engines and the same content-addressed cache as the text, so turning them on
+costs one short synthesis per chapter once, and nothing on later exports.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from studio.audio.export import (
+    ExportOptions,
+    ExportResult,
+    check_destination,
+    check_options,
+    checked_cover,
+    export_audiobook,
+)
+from studio.audio.pieces import Piece, TimedText
+from studio.audio.stitch import ChapterAudio
+from studio.audio.tags import BookInfo
+from studio.core.book import Book, VoiceSettings
+from studio.core.errors import InputError
+from studio.core.project import Project
+from studio.engines.base import Engine, SynthesisRequest
+from studio.engines.registry import EngineOptions, EngineSet
+from studio.render.job_store import plan_project
+from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
+from studio.render.retry import RetryPolicy
+from studio.render.runner import ProgressCallback, RenderedPiece, render_plan
+
+#: ``paragraph_index`` of a spoken-title unit: before every paragraph of its chapter.
+TITLE_PARAGRAPH = -1
+
+
+@dataclass(frozen=True)
+class BookExportResult:
+    export: ExportResult
+    chapters: int
+    units_rendered: int
+    units_cached: int
+    warnings: list[str] = field(default_factory=list)  # from the render plan (e.g. emotions a voice ignores)
+
+    @property
+    def output(self) -> Path:
+        return self.export.files[0].path
+
+    @property
+    def duration_ms(self) -> float:
+        return self.export.duration_ms
+
+
+def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | None = None,
+                     audio: AudioRequestOptions | None = None) -> RenderPlan:
+    """``plan`` with a title unit in front of each chapter that has text, spoken in the chapter's voice."""
+    audio = audio or AudioRequestOptions()
+    by_chapter: dict[int, list[RenderUnit]] = {}
+    for unit in plan.units:
+        by_chapter.setdefault(unit.chapter_index, []).append(unit)
+    units: list[RenderUnit] = []
+    for ci, chapter_units in sorted(by_chapter.items()):
+        chapter = book.chapters[ci]
+        title = chapter.title.strip()
+        if title:
+            voice = book.effective_voice(chapter)
+            if override is not None:
+                voice = override.merged_over(voice)
+            assert voice.engine is not None and voice.voice is not None
+            cloud = voice.engine != "local"  # as plan_book: the offline engine has one output format
+            request = SynthesisRequest(voice=voice.voice, paragraphs=(title,), speed=voice.speed or 1.0,
+                                       pitch=voice.pitch or 1.0,
+                                       volume=voice.volume if voice.volume is not None else 1.0,
+                                       sample_rate=audio.sample_rate if cloud else None,
+                                       audio_format=audio.audio_format if cloud else None)
+            units.append(RenderUnit(ci, TITLE_PARAGRAPH, voice.engine, request, cache_key(voice.engine, request)))
+        units.extend(chapter_units)
+    return RenderPlan(units)
+
+
+def piece_of(rendered: RenderedPiece) -> Piece:
+    """A rendered unit as the audio layer wants it: file, timestamps, fallback text, kind."""
+    stamps: dict[str, Any] = rendered.timestamps or {}
+
+    def timed(key: str) -> tuple[TimedText, ...]:
+        return tuple(TimedText(str(t.get("text", "")), float(t.get("begin_ms", 0)), float(t.get("end_ms", 0)),
+                               int(t.get("paragraph", 0))) for t in stamps.get(key) or ())
+
+    kind = "title" if rendered.unit.paragraph_index == TITLE_PARAGRAPH else "paragraph"
+    offsets = tuple(float(o) for o in stamps.get("paragraph_offsets_ms") or ())
+    request = rendered.unit.request
+    return Piece(Path(rendered.audio_path), timed("sentences"), timed("words"), "\n".join(request.paragraphs), kind,
+                 paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
+
+
+def chapters_of(book: Book, pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
+    """Group rendered pieces by chapter, in book order; a chapter with no text (only a title) is left out."""
+    by_chapter: dict[int, list[Piece]] = {}
+    for rendered in pieces:
+        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece_of(rendered))
+    return [ChapterAudio(book.chapters[ci].title, items) for ci, items in sorted(by_chapter.items())
+            if any(p.kind == "paragraph" for p in items)]
+
+
+def book_info(book: Book, **overrides: Any) -> BookInfo:
+    """Tags from the book's own metadata (title, author, year from ``date``, description), then overrides.
+
+    ``overrides`` may set title, author, narrator, year, description, cover; None or "" keeps the book's.
+    """
+    meta = book.metadata or {}
+    year = str(meta.get("year") or "")
+    if not year:
+        found = re.search(r"\b(\d{4})\b", str(meta.get("date") or ""))
+        year = found.group(1) if found else ""
+    info = BookInfo(title=book.title, author=book.author or "", narrator=str(meta.get("narrator") or ""),
+                    year=year, description=str(meta.get("description") or ""))
+    given = {k: v for k, v in overrides.items() if v not in (None, "")}
+    unknown = set(given) - {"title", "author", "narrator", "year", "description", "cover"}
+    if unknown:
+        raise TypeError(f"unknown book info: {', '.join(sorted(unknown))}")
+    if "cover" in given:
+        given["cover"] = Path(given["cover"])
+    return replace(info, **given)
+
+
+def export_project(
+    project: Project,
+    output: Path,
+    options: ExportOptions | None = None,
+    *,
+    info: dict[str, Any] | None = None,
+    spoken_titles: bool = False,
+    voice: VoiceSettings | None = None,
+    audio: AudioRequestOptions | None = None,
+    render_progress: ProgressCallback | None = None,
+    export_progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    local_workers: int | None = None,
+    engine_options: EngineOptions | None = None,
+    retry: RetryPolicy | None = None,
+    engines: Callable[[str], Engine] | None = None,
+    temp_dir: Path | None = None,
+) -> BookExportResult:
+    """Render what is missing (cached per unit), then export with ``options`` to ``output``.
+
+    ``info`` overrides the book's tags (title, author, narrator, year, description, cover). ``audio``,
+    ``engine_options`` and ``retry`` go to the render as in ``produce_audiobook``; ``engines`` replaces the
+    ``EngineSet`` altogether (tests, or a GUI that owns its engines). Export options are checked before
+    anything is synthesized, so a typo costs no render.
+    """
+    options = options or ExportOptions()
+    check_options(options)
+    check_destination(output, options)
+    book = project.load_book()
+    tags = book_info(book, **(info or {}))
+    checked_cover(tags.cover)
+    plan = plan_project(project, book, override=voice, audio=audio)
+    if not plan.units:
+        raise InputError("the book has no text to render", path=project.folder)
+    if spoken_titles:
+        plan = plan_with_titles(book, plan, override=voice, audio=audio)
+    warnings = check_plan(plan)
+    distinct = {u.cache_key for u in plan.units}
+    cached = sum(1 for key in distinct if project.rendered_unit(key) is not None)
+    if engines is not None:
+        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry)
+    else:
+        with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
+            pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry)
+    chapters = chapters_of(book, pieces)
+    result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
+                              temp_dir=temp_dir)
+    return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings)

@@ -1,0 +1,643 @@
+"""The render scheduler: every unit of a plan from queued to done, durably, within each vendor's limits.
+
+How it runs: one loop on the caller's thread decides; a ``WorkerPool`` executes (submits, poll rounds,
+downloads run concurrently on it) and each finished call wakes the loop through a queue. Only the loop touches
+the project database and emits events, so every event follows the commit it reports, and nothing needs a lock.
+
+What it guarantees (docs/decisions/0004-render-engine.md):
+
+* **Nothing paid for is lost.** A vendor task id is committed as soon as ``submit`` returns, before the task is
+  polled and before the next paid submission starts (``SchedulerConfig.submit_width``); a download is verified,
+  moved into the cache and committed together with ``done``. Reopening the project polls the tasks it finds
+  (units whose vendor retention has passed, and offline-engine tasks, are submitted again).
+* **Limits are kept.** Per engine: tasks at the vendor (``max_running``), requests per second (a token bucket;
+  an Alibaba poll costs one request per task, a Baidu query one per 200 ids), download slots.
+* **Polling adapts** (``studio.render.polling``); Baidu tasks are asked about together, all of them in each query.
+* **Failures are bounded.** Retryable and throttled errors are retried with jittered exponential backoff
+  (``RetryPolicy``); throttling also pauses that engine's submissions. Bad input fails the unit at once with its
+  chapter, paragraph and voice; other units go on, and the first failure is raised at the end. Credential and
+  quota errors stop the render (every unit would fail).
+* **Control.** ``RenderControl``: pause (no new submissions), resume, cancel one unit or all. A cancelled or
+  interrupted render leaves its vendor tasks in the project for the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import queue
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from studio.core.errors import (
+    AuthError,
+    CancelledError,
+    EngineError,
+    InputError,
+    QuotaError,
+    RetryableEngineError,
+    TaskExpiredError,
+    ThrottledError,
+)
+from studio.core.project import Project
+from studio.engines.base import Engine, SynthesisResult, TaskState, TaskStatus
+from studio.render.control import RenderControl
+from studio.render.cost import billable_characters
+from studio.render.events import ProgressCallback, ProgressTracker
+from studio.render.job_store import DURABLE_ENGINES, LIVE_STATES, JobState, JobStore, error_fields, task_alive
+from studio.render.lanes import Lane, LaneStats, Phase, SchedulerConfig, UnitJob
+from studio.render.plan import RenderPlan, RenderUnit
+from studio.render.polling import SCOUTS, PollClock, expected_poll, first_poll, next_poll, observe_finish
+from studio.render.pool import WorkerPool
+from studio.render.render_lock import RenderLock
+from studio.render.retry import RetryPolicy
+from studio.render.verify import unit_timestamps, verify_audio
+
+log = logging.getLogger("studio.render")
+
+#: A download that fails this many times in a row (verified bad, or refused) is given up: submit again.
+FETCH_FAILURES_BEFORE_RESUBMIT = 3
+#: Longest sleep of the loop: how quickly a plain ``threading.Event`` cancel is noticed.
+MAX_SLEEP_S = 0.25
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A unit's audio, as the scheduler hands it back."""
+
+    unit: RenderUnit
+    audio_path: Path
+    sample_rate: int
+    duration_ms: int
+    timestamps: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Downloaded:
+    result: SynthesisResult
+    duration_ms: int
+    sample_rate: int
+    timestamps: dict[str, Any]
+
+
+class Scheduler:
+    """Runs one plan; ``run`` returns the audio of every distinct unit or raises (see the module docstring)."""
+
+    def __init__(self, plan: RenderPlan, project: Project, engines: Callable[[str], Engine], *, pool: WorkerPool,
+                 config: SchedulerConfig | None = None, retry: RetryPolicy | None = None,
+                 progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
+                 control: RenderControl | None = None, prices: dict[str, float] | None = None,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
+                 rng: random.Random | None = None) -> None:
+        self.plan = plan
+        self.project = project
+        self.pool = pool
+        self.config = config or SchedulerConfig()
+        self.retry = retry or RetryPolicy()
+        self.cancel = cancel or threading.Event()
+        self.control = control or RenderControl()
+        self.clock = clock
+        self.wall = wall
+        self.rng = rng or random.Random()
+        self.store = JobStore(project, wall=wall)
+        self._engines = engines
+        self._progress = progress
+        self._inbox: queue.SimpleQueue[tuple[Callable[..., None], Any, Future[Any]] | None] = queue.SimpleQueue()
+        self._wake = lambda: self._inbox.put(None)
+        self.lanes: dict[str, Lane] = {}
+        self.jobs: dict[str, UnitJob] = {}
+        self.finished: dict[str, Finished] = {}
+        self.failures: dict[str, EngineError] = {}
+        self.cancelled: set[str] = set()
+        self._paid_submitting = 0
+        self._stop: BaseException | None = None
+        self._stop_deadline = math.inf
+        self._paused_reported = False
+        self._next_wake = math.inf
+        distinct: dict[str, RenderUnit] = {}
+        for unit in plan.units:
+            distinct.setdefault(unit.cache_key, unit)
+        self._distinct = distinct
+        self.tracker = ProgressTracker(plan.units, {k: billable_characters(u) for k, u in distinct.items()},
+                                       prices, clock=clock)
+
+    # -- the whole run -------------------------------------------------------------------------------
+    def run(self) -> dict[str, Finished]:
+        with RenderLock(self.project.folder):
+            self.control.subscribe(self._wake)
+            try:
+                self._prepare()
+                self._loop()
+            finally:
+                self.control.unsubscribe(self._wake)
+        self._emit(None, "finished")
+        if self._stop is not None:
+            raise self._stop
+        failed = [key for key in self._distinct if key in self.failures]
+        if failed:
+            raise self.failures[failed[0]]
+        if self.cancelled:
+            raise CancelledError(f"{len(self.cancelled)} unit(s) cancelled")
+        return self.finished
+
+    def stats(self) -> dict[str, LaneStats]:
+        return {name: lane.stats for name, lane in self.lanes.items()}
+
+    # -- start: what is cached, what resumes, what waits ----------------------------------------------
+    def _prepare(self) -> None:
+        self.store.load()
+        cached: set[str] = set()
+        for key, unit in self._distinct.items():
+            stored = self.project.rendered_unit(key)
+            if stored is not None and _audio_ok(stored["audio_path"]):
+                cached.add(key)
+                self.finished[key] = Finished(unit, stored["audio_path"], stored["sample_rate"],
+                                              stored["duration_ms"], stored["timestamps"])
+        target = self.plan.sizing.target_chars if self.plan.sizing is not None else None
+        self.store.ensure(self._distinct.values(), cached=cached, target_chars=target)
+        self.store.remember_plan(self.plan.units)
+        for key in cached:
+            self.tracker.mark_cached(key)
+        now, wall = self.clock(), self.wall()
+        order_by_size = self.config.order != "plan"
+        resumed: list[UnitJob] = []
+        for position, (key, unit) in enumerate(self._distinct.items()):
+            if key in cached:
+                continue
+            self.tracker.mark_to_render(key)
+            order = (-unit.characters if order_by_size else 0, position)
+            job = self.jobs[key] = UnitJob(unit, order)
+            lane = self._lane(unit.engine)
+            record = self.store.get(key)
+            if record.task_id and task_alive(record, wall) and record.state is not JobState.FAILED:
+                job.task_id, job.resumed = record.task_id, True
+                job.poll = PollClock(now - (wall - (record.submitted_at or wall)), unit.characters)
+                job.poll.next_at = now  # ask at once: it may have finished while the app was closed
+                job.phase = Phase.LIVE
+                lane.live[record.task_id] = job
+                if record.state not in LIVE_STATES:
+                    self.store.update(key, state=JobState.SUBMITTED)
+                resumed.append(job)
+                continue
+            fields: dict[str, Any] = {}
+            if record.task_id:
+                why = ("offline tasks do not survive a restart" if unit.engine not in DURABLE_ENGINES
+                       else "the vendor no longer keeps this task")
+                log.info("resubmitting %s (%s): %s", key[:12], unit.location, why)
+                fields.update(task_id=None, submitted_at=None)
+            if record.state in (JobState.FAILED, JobState.CANCELLED):
+                fields["attempts"] = 0  # a new render is a new chance
+            if record.state is not JobState.QUEUED or fields:
+                self.store.update(key, state=JobState.QUEUED, **fields)
+            lane.enqueue(job, now)
+        self._emit(None, "planned")
+        for job in resumed:
+            record = self.store.get(job.key)
+            self._emit(job.unit, record.state.value, "resuming the vendor task", task_id=job.task_id or "",
+                       attempts=record.attempts)
+
+    def _lane(self, engine: str) -> Lane:
+        lane = self.lanes.get(engine)
+        if lane is None:
+            lane = self.lanes[engine] = Lane(engine, self._engines(engine), self.config)
+        return lane
+
+    # -- the loop ------------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            now = self.clock()
+            if self._stop is None and (self.cancel.is_set() or self.control.cancelled_all):
+                self._halt(CancelledError("render cancelled"))
+            self._apply_cancellations()
+            in_flight = sum(lane.in_flight for lane in self.lanes.values())
+            if self._stop is not None:
+                if not in_flight or now >= self._stop_deadline:
+                    self._abandon()
+                    return
+            elif not in_flight and all(job.phase is Phase.FINAL for job in self.jobs.values()):
+                return
+            self._next_wake = math.inf
+            if self._stop is None:
+                self._report_pause()
+                for lane in self.lanes.values():
+                    self._dispatch(lane, now)
+            timeout = min(MAX_SLEEP_S, max(0.0, self._next_wake - self.clock()))
+            try:
+                item = self._inbox.get(timeout=timeout) if timeout > 0 else self._inbox.get_nowait()
+                while True:
+                    if item is not None:  # None only wakes the loop (a control change)
+                        handler, arg, future = item
+                        handler(arg, future)
+                    item = self._inbox.get_nowait()
+            except queue.Empty:
+                continue
+
+    def _halt(self, reason: BaseException) -> None:
+        """Start nothing new; let what is in flight finish (its results are committed) for a while."""
+        if self._stop is None:
+            self._stop = reason
+            self._stop_deadline = self.clock() + self.config.drain_timeout_s
+            log.info("render stopping: %s", reason)
+
+    def _abandon(self) -> None:
+        """After a stop: vendor tasks stay in the project for the next render to poll; offline tasks die with
+        the engine, so their units go back to the queue."""
+        for job in self.jobs.values():
+            lane = self.lanes[job.unit.engine]
+            if job.phase is Phase.FINAL or job.task_id is None or lane.name in DURABLE_ENGINES:
+                continue
+            cancel_task = getattr(lane.engine, "cancel", None)
+            if cancel_task is not None:
+                cancel_task(job.task_id)
+            lane.live.pop(job.task_id, None)
+            job.task_id, job.phase = None, Phase.WAITING
+            self.store.update(job.key, state=JobState.QUEUED, task_id=None, submitted_at=None)
+            self._emit(job.unit, JobState.QUEUED.value, "the render stopped before the offline task finished")
+
+    def _wait_until(self, moment: float) -> None:
+        self._next_wake = min(self._next_wake, moment)
+
+    def _report_pause(self) -> None:
+        paused = self.control.paused
+        if paused != self._paused_reported:
+            self._paused_reported = paused
+            self._emit(None, "paused" if paused else "resumed")
+
+    # -- dispatching ---------------------------------------------------------------------------------
+    def _dispatch(self, lane: Lane, now: float) -> None:
+        self._dispatch_submits(lane, now)
+        self._dispatch_polls(lane, now)
+        self._dispatch_fetches(lane, now)
+
+    def _dispatch_submits(self, lane: Lane, now: float) -> None:
+        if self.control.paused:
+            return
+        while lane.running < lane.cap:
+            if now < lane.submit_blocked_until:
+                self._wait_until(lane.submit_blocked_until)
+                return
+            if lane.billable and self._paid_submitting >= max(1, self.config.submit_width):
+                return  # woken when the submission in flight is committed
+            job = lane.next_waiting(now)
+            if job is None:
+                self._wait_until(lane.next_backoff())
+                return
+            if not lane.bucket.take(1):
+                self._wait_until(now + lane.bucket.wait_s(1))
+                return
+            lane.pop_waiting()
+            job.phase = Phase.SUBMITTING
+            lane.submitting += 1
+            lane.stats.submits += 1
+            if lane.billable:
+                self._paid_submitting += 1
+            self._run(partial(lane.engine.submit, job.unit.request), self._on_submitted, job)
+
+    def _dispatch_polls(self, lane: Lane, now: float) -> None:
+        while lane.live and lane.polls_in_flight < lane.poll_parallel:
+            if now < lane.poll_blocked_until:
+                self._wait_until(lane.poll_blocked_until)
+                return
+            idle = [job for job in lane.live.values() if not job.in_poll]
+            due = [job for job in idle if job.poll is not None and job.poll.next_at <= now]
+            if not due:
+                self._wait_until(min((job.poll.next_at for job in idle if job.poll is not None), default=math.inf))
+                return
+            if lane.batch_ids:
+                batch = idle  # one query answers for many ids: ask about every running task
+                cost = math.ceil(len(batch) / lane.batch_ids)
+                if not lane.bucket.take(cost):
+                    self._wait_until(now + lane.bucket.wait_s(cost))
+                    return
+            else:
+                due.sort(key=lambda j: j.poll.next_at if j.poll is not None else 0.0)
+                chunk = lane.poll_chunk or len(due)
+                allowed = min(chunk, len(due), lane.bucket.available())
+                if allowed <= 0:
+                    self._wait_until(now + lane.bucket.wait_s(1))
+                    return
+                batch = due[:allowed]
+                lane.bucket.take(allowed)
+                cost = allowed
+            ids = [job.task_id for job in batch if job.task_id]
+            for job in batch:
+                job.in_poll = True
+                if job.poll is not None:
+                    job.poll.polls += 1
+                    job.poll.sent_at = now
+            lane.polls_in_flight += 1
+            lane.stats.poll_calls += 1
+            lane.stats.poll_requests += cost
+            lane.stats.ids_polled += len(ids)
+            if lane.batch_ids:
+                lane.stats.queries.extend(len(ids[i:i + lane.batch_ids]) for i in range(0, len(ids), lane.batch_ids))
+            self._run(partial(lane.engine.poll, ids), self._on_polled, (lane, ids))
+
+    def _dispatch_fetches(self, lane: Lane, now: float) -> None:
+        # Downloads hold no vendor slot; submissions do. While tasks wait for a free slot, one download at a time
+        # keeps the machine (and the connection) free for the submissions that start vendor work.
+        slots = lane.download_slots
+        if any(other.running < other.cap and other.next_waiting(now) is not None and not self.control.paused
+               for other in self.lanes.values()):
+            slots = 1
+        while lane.fetching < slots:
+            job = lane.next_download(now)
+            if job is None:
+                self._wait_until(lane.next_download_at())
+                return
+            job.phase = Phase.FETCHING
+            lane.fetching += 1
+            lane.stats.fetches += 1
+            staging = self.project.cache_dir / f".staging-{job.key[:16]}-{uuid.uuid4().hex[:8]}.wav"
+            job.staging = staging
+            assert job.task_id is not None
+            self._run(partial(_download, lane.engine, job.task_id, staging, job.unit), self._on_fetched, job)
+
+    def _run(self, fn: Callable[[], Any], handler: Callable[[Any, Future[Any]], None], arg: Any) -> None:
+        future = self.pool.submit(fn)
+        future.add_done_callback(lambda done: self._inbox.put((handler, arg, done)))
+
+    # -- results -------------------------------------------------------------------------------------
+    def _on_submitted(self, job: UnitJob, future: Future[str]) -> None:
+        lane = self.lanes[job.unit.engine]
+        lane.submitting -= 1
+        if lane.billable:
+            self._paid_submitting -= 1
+        attempts = self.store.get(job.key).attempts + 1
+        try:
+            task_id = str(future.result())
+        except EngineError as exc:
+            self._attempt_failed(job, exc, attempts, stage="submit")
+            return
+        except Exception as exc:
+            self._crashed(job, exc, "submit")
+            return
+        record = self.store.submitted(job.key, task_id, attempts)  # committed before anything else
+        self.tracker.mark_billed(job.key)
+        self.tracker.running.add(job.key)
+        now = self.clock()
+        job.task_id, job.phase, job.resumed = task_id, Phase.LIVE, False
+        job.poll = PollClock(now, job.unit.characters)
+        first_poll(job.poll, lane.model, lane.poll_range)
+        lane.live[task_id] = job
+        if not lane.model.samples:
+            # Until something finished, the smallest tasks (likely the first to finish) are watched closely.
+            fresh = sorted((j for j in lane.live.values() if j.poll is not None and not j.resumed),
+                           key=lambda j: j.unit.characters)
+            for rank, other in enumerate(fresh):
+                assert other.poll is not None
+                other.poll.scout = rank < SCOUTS
+        self._emit(job.unit, record.state.value, task_id=task_id, attempts=record.attempts)
+        if job.cancel_requested:
+            self._cancel_job(job)
+
+    def _on_polled(self, arg: tuple[Lane, list[str]], future: Future[dict[str, TaskStatus]]) -> None:
+        lane, ids = arg
+        lane.polls_in_flight -= 1
+        for task_id in ids:
+            if task_id in lane.live:
+                lane.live[task_id].in_poll = False
+        now = self.clock()
+        try:
+            statuses = future.result()
+        except EngineError as exc:
+            if isinstance(exc, (AuthError, QuotaError)) or not exc.retryable:
+                self._halt(exc)
+                return
+            lane.poll_failures += 1
+            delay = self.retry.delay(exc, lane.poll_failures, self.rng)
+            lane.poll_blocked_until = now + delay
+            log.info("%s status query failed, asking again in %.1fs: %s", lane.name, delay, exc)
+            return
+        except Exception as exc:
+            log.exception("%s status query crashed", lane.name)
+            self._halt(exc)
+            return
+        lane.poll_failures = 0
+        for task_id in ids:
+            job = lane.live.get(task_id)
+            status = statuses.get(task_id)
+            if job is None or job.poll is None:
+                continue
+            if status is None or status.state in (TaskState.QUEUED, TaskState.RUNNING):
+                next_poll(job.poll, lane.model, lane.poll_range, now)
+                record = self.store.get(job.key)
+                if status is not None and status.state is TaskState.RUNNING and record.state is JobState.SUBMITTED:
+                    record = self.store.update(job.key, state=JobState.RUNNING)
+                    self._emit(job.unit, record.state.value, task_id=task_id, attempts=record.attempts)
+            elif status.state is TaskState.DONE:
+                del lane.live[task_id]
+                lane.stats.tasks_done += 1
+                if not job.resumed:
+                    observe_finish(job.poll, lane.model, now)
+                    for other in lane.live.values():  # the model learned: bring forward polls it now expects
+                        if other.poll is not None and not other.in_poll and not other.resumed:
+                            expected_poll(other.poll, lane.model, lane.poll_range, now)
+                record = self.store.update(job.key, state=JobState.DOWNLOADING)
+                job.not_before = now
+                lane.ready_for_download(job)
+                self._emit(job.unit, record.state.value, task_id=task_id, attempts=record.attempts)
+            else:
+                del lane.live[task_id]
+                error = status.error or RetryableEngineError(f"{lane.name} task {task_id} failed")
+                # The submission that made the task was the attempt: a failed task does not count twice.
+                self._attempt_failed(job, error, self.store.get(job.key).attempts, stage="task")
+
+    def _on_fetched(self, job: UnitJob, future: Future[_Downloaded]) -> None:
+        lane = self.lanes[job.unit.engine]
+        lane.fetching -= 1
+        staging = job.staging
+        job.staging = None
+        if job.cancel_requested or job.phase is Phase.FINAL:
+            if staging is not None:
+                staging.unlink(missing_ok=True)
+            return
+        try:
+            downloaded = future.result()
+        except EngineError as exc:
+            if staging is not None:
+                staging.unlink(missing_ok=True)
+            self._fetch_failed(job, exc)
+            return
+        except Exception as exc:
+            if staging is not None:
+                staging.unlink(missing_ok=True)
+            self._crashed(job, exc, "download")
+            return
+        assert staging is not None
+        name = f"{job.key}.wav"
+        final = self.project.cache_dir / name
+        os.replace(staging, final)  # the file is whole before the database says so
+        record = self.store.finish(job.unit, audio_file=name, sample_rate=downloaded.sample_rate,
+                                   duration_ms=downloaded.duration_ms, timestamps=downloaded.timestamps)
+        job.phase = Phase.FINAL
+        self.finished[job.key] = Finished(job.unit, final, downloaded.sample_rate, downloaded.duration_ms,
+                                          downloaded.timestamps)
+        self.tracker.mark_done(job.key)
+        self._emit(job.unit, record.state.value, task_id=job.task_id or "", attempts=record.attempts)
+
+    # -- failures ------------------------------------------------------------------------------------
+    def _attempt_failed(self, job: UnitJob, error: EngineError, attempts: int, *, stage: str) -> None:
+        """A submit failed, or the vendor's task did: submit again later, or give the unit up."""
+        lane = self.lanes[job.unit.engine]
+        self.tracker.running.discard(job.key)
+        job.task_id, job.poll = None, None
+        if isinstance(error, (AuthError, QuotaError)):
+            self.store.update(job.key, state=JobState.QUEUED, task_id=None, submitted_at=None, attempts=attempts,
+                              **error_fields(error))
+            job.phase = Phase.WAITING
+            self._emit(job.unit, JobState.QUEUED.value, str(error), **_error_details(error), attempts=attempts)
+            self._halt(_located(error, job.unit))
+            return
+        if not error.retryable or attempts >= self.retry.max_attempts:
+            self._give_up(job, error, attempts)
+            return
+        now = self.clock()
+        delay = self.retry.delay(error, attempts, self.rng)
+        if isinstance(error, ThrottledError) and stage == "submit":
+            lane.submit_blocked_until = max(lane.submit_blocked_until, now + delay)
+        log.info("retrying %s of %s (%s) in %.1fs after %s (attempt %d)", stage, job.key[:12], job.unit.location,
+                 delay, error, attempts)
+        self.store.update(job.key, state=JobState.QUEUED, task_id=None, submitted_at=None, attempts=attempts,
+                          **error_fields(error))
+        job.not_before = now + delay
+        lane.enqueue(job, now)
+        self._emit(job.unit, "retrying", str(error), **_error_details(error), attempts=attempts)
+        if job.cancel_requested:
+            self._cancel_job(job)
+
+    def _fetch_failed(self, job: UnitJob, error: EngineError) -> None:
+        """A download failed or did not verify: download again later, or submit again, or give up."""
+        record = self.store.get(job.key)
+        attempts = record.attempts + 1
+        job.fetch_failures += 1
+        if isinstance(error, TaskExpiredError) or (error.retryable
+                                                    and job.fetch_failures >= FETCH_FAILURES_BEFORE_RESUBMIT):
+            self._attempt_failed(job, error, attempts, stage="download")
+            return
+        if isinstance(error, (AuthError, QuotaError)) or not error.retryable or attempts >= self.retry.max_attempts:
+            self._attempt_failed(job, error, max(attempts, self.retry.max_attempts), stage="download")
+            return
+        now = self.clock()
+        delay = self.retry.delay(error, job.fetch_failures, self.rng)
+        log.info("retrying download of %s (%s) in %.1fs after %s (attempt %d)", job.key[:12], job.unit.location,
+                 delay, error, attempts)
+        record = self.store.update(job.key, attempts=attempts, **error_fields(error))
+        job.not_before = now + delay
+        self.lanes[job.unit.engine].ready_for_download(job)
+        self._emit(job.unit, record.state.value, f"download failed, trying again: {error}", task_id=job.task_id or "",
+                   **_error_details(error), attempts=attempts)
+
+    def _give_up(self, job: UnitJob, error: EngineError, attempts: int) -> None:
+        located = _located(error, job.unit)
+        if error.retryable:
+            log.warning("giving up on %s after %d attempts: %s", job.unit.location, attempts, error)
+        record = self.store.update(job.key, state=JobState.FAILED, task_id=None, submitted_at=None,
+                                   attempts=attempts, **error_fields(located))
+        job.phase = Phase.FINAL
+        self.failures[job.key] = located
+        self.tracker.failed.add(job.key)
+        self._emit(job.unit, record.state.value, str(located), **_error_details(error), attempts=attempts)
+
+    def _crashed(self, job: UnitJob, exc: BaseException, stage: str) -> None:
+        """A bug or an unexpected error in a worker: reported on the unit and in the log, and the render stops."""
+        log.error("%s of %s (%s) crashed", stage, job.key[:12], job.unit.location, exc_info=exc)
+        record = self.store.update(job.key, state=JobState.FAILED, attempts=self.store.get(job.key).attempts + 1,
+                                   **error_fields(exc))
+        job.phase = Phase.FINAL
+        self.tracker.failed.add(job.key)
+        self._emit(job.unit, record.state.value, f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__,
+                   attempts=record.attempts)
+        self._halt(exc)
+
+    # -- cancellation --------------------------------------------------------------------------------
+    def _apply_cancellations(self) -> None:
+        for key in self.control.take_cancelled():
+            job = self.jobs.get(key)
+            if job is None or job.phase is Phase.FINAL:
+                continue
+            if job.phase is Phase.SUBMITTING:
+                job.cancel_requested = True  # the task id is committed first, then the unit is cancelled
+                continue
+            self._cancel_job(job)
+
+    def _cancel_job(self, job: UnitJob) -> None:
+        lane = self.lanes[job.unit.engine]
+        keep_task = job.task_id is not None and lane.name in DURABLE_ENGINES
+        if job.task_id is not None:
+            lane.live.pop(job.task_id, None)
+            if not keep_task:
+                cancel_task = getattr(lane.engine, "cancel", None)
+                if cancel_task is not None:
+                    cancel_task(job.task_id)
+        if job.phase is Phase.FETCHING:
+            job.cancel_requested = True  # its download result will be dropped
+        job.phase = Phase.FINAL
+        self.cancelled.add(job.key)
+        self.tracker.running.discard(job.key)
+        fields: dict[str, Any] = {} if keep_task else {"task_id": None, "submitted_at": None}
+        record = self.store.update(job.key, state=JobState.CANCELLED, **fields)
+        self._emit(job.unit, record.state.value, "cancelled", task_id=record.task_id or "",
+                   attempts=record.attempts)
+
+    # -- events --------------------------------------------------------------------------------------
+    def _emit(self, unit: RenderUnit | None, state: str, message: str = "", **details: Any) -> None:
+        if self._progress is None:
+            return
+        event = self.tracker.event(unit, state, message, **details)
+        try:
+            self._progress(event)
+        except Exception:
+            log.exception("a render progress listener failed")
+
+
+def _download(engine: Engine, task_id: str, staging: Path, unit: RenderUnit) -> _Downloaded:
+    """Runs on a worker: fetch into the staging file, verify it, and map its timing onto the paragraphs."""
+    try:
+        result = engine.fetch(task_id, staging)
+        info = verify_audio(staging, result, unit)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    duration = info.frames * 1000 // info.format.sample_rate
+    return _Downloaded(result, duration, info.format.sample_rate, unit_timestamps(unit, result, duration))
+
+
+def _audio_ok(path: Path) -> bool:
+    """A cached file still whole (the header agrees with the size): otherwise it is rendered again."""
+    from studio.audio.errors import AudioError
+    from studio.audio.wavinfo import read_wav_info
+
+    try:
+        return read_wav_info(path).frames > 0
+    except AudioError:
+        return False
+
+
+def _error_details(error: BaseException) -> dict[str, Any]:
+    code = getattr(error, "vendor_code", None)
+    return {"vendor_code": "" if code is None else str(code), "error_type": type(error).__name__}
+
+
+def _located(exc: EngineError, unit: RenderUnit) -> EngineError:
+    """The same error, saying which chapter, paragraph and voice it happened in (1-based for people)."""
+    if isinstance(exc, InputError) or str(exc).startswith("chapter "):
+        return exc
+    located = type(exc).__new__(type(exc))
+    EngineError.__init__(located, f"{unit.location}: {exc.args[0] if exc.args else exc}")
+    located.vendor_code = exc.vendor_code
+    located.vendor_message = exc.vendor_message
+    with contextlib.suppress(AttributeError):
+        located.__dict__.update({k: v for k, v in exc.__dict__.items() if k not in located.__dict__})
+    return located
+

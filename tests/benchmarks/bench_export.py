@@ -1,0 +1,232 @@
+"""Export speed and memory: a generated book of 200 chapters (5 h) to M4B, against a bare ffmpeg encode.
+
+Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--no-loudness-too] [--repeat N] [--workdir DIR]``.
+
+The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
+timestamps), reused many times: AAC's speed depends on the content, and synthetic noise encodes two to
+three times slower than speech, which would flatter the ratio. For each length it measures, each in a fresh interpreter:
+
+- bare: ``ffmpeg -f concat`` over the same pieces and the same gaps (silence files) -> AAC 64k M4B
+  (``+faststart``), i.e. the same audio encoded with nothing else going on;
+- export: ``export_audiobook`` (loudness measured and normalized to -18 LUFS, tags, chapter marks, the
+  encode pass metering itself), and with ``--no-loudness-too`` also without the loudness pass.
+
+Memory: ``ru_maxrss`` of the interpreter and of its largest ffmpeg child, and the peak of their *sum* sampled
+from /proc every 100 ms (Linux). Targets: wall time <= 1.15x the bare encode; peak RSS <= 250 MB and flat
+between 1 h and 5 h.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+CHAPTERS_PER_5H = 200
+PARAGRAPH_GAP_MS, CHAPTER_GAP_MS = 600, 1500
+
+_CHILD = r"""
+import json, os, resource, sys, threading, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+job = json.loads(Path(sys.argv[1]).read_text())
+
+def rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+def children(pid):
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return kids
+
+peak = {"sum_kb": 0}
+done = threading.Event()
+def sample():
+    me = os.getpid()
+    while not done.wait(0.1):
+        total = rss_kb(me) + sum(rss_kb(k) for k in children(me))
+        peak["sum_kb"] = max(peak["sum_kb"], total)
+if os.path.isdir("/proc"):
+    threading.Thread(target=sample, daemon=True).start()
+
+started = time.perf_counter()
+if job["kind"] == "bare":
+    import subprocess
+    from studio.audio.ffmpeg import ffmpeg_exe
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe",
+                    "0", "-i", job["list"], "-map", "0:a", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart",
+                    "-f", "ipod", job["output"]], check=True)
+    extra = {}
+else:
+    from studio.audio.export import ExportOptions, export_audiobook
+    from studio.audio.loudness import DEFAULT_TARGET
+    from studio.audio.pieces import Piece, TimedText
+    from studio.audio.stitch import ChapterAudio
+    from studio.audio.tags import BookInfo
+    from studio.audio.timeline import Gaps
+    pieces = {p["path"]: Piece(Path(p["path"]), tuple(TimedText(*s) for s in p["sentences"]))
+              for p in job["pieces"]}
+    chapters = [ChapterAudio(c["title"], [pieces[p] for p in c["pieces"]]) for c in job["chapters"]]
+    options = ExportOptions(format="m4b", gaps=Gaps(paragraph_ms=job["para"], chapter_ms=job["chap"]),
+                            loudness=DEFAULT_TARGET if job["loudness"] else None)
+    result = export_audiobook(chapters, Path(job["output"]), BookInfo("基准", "测试"), options)
+    extra = {"mode": result.gain.mode, "lufs": result.files[0].integrated_lufs,
+             "peak": result.files[0].true_peak_dbtp, "duration_s": result.duration_ms / 1000}
+elapsed = time.perf_counter() - started
+done.set()
+cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+          for f in ("ru_utime", "ru_stime"))
+print(json.dumps({"elapsed_s": elapsed, "cpu_s": cpu,
+                  "python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "ffmpeg_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "sum_peak_mb": peak["sum_kb"] / 1024, **extra}))
+"""
+
+
+# Lu Xun, 《从百草园到三味书屋》 (public domain): eight paragraphs of different lengths.
+PASSAGE = (
+    "我家的后面有一个很大的园，相传叫作百草园。现在是早已并屋子一起卖给朱文公的子孙了，连那最末次的相见"
+    "也已经隔了七八年，其中似乎确凿只有一些野草；但那时却是我的乐园。不必说碧绿的菜畦，光滑的石井栏，高大"
+    "的皂荚树，紫红的桑椹；也不必说鸣蝉在树叶里长吟，肥胖的黄蜂伏在菜花上，轻捷的叫天子忽然从草间直窜向云"
+    "霄里去了。单是周围的短短的泥墙根一带，就有无限趣味。油蛉在这里低唱，蟋蟀们在这里弹琴。"
+)
+
+
+def make_pieces(folder: Path) -> list[dict[str, object]]:
+    """A few distinct paragraphs of real synthesized speech (the offline engine), with its timestamps."""
+    from studio.engines.base import SynthesisRequest
+    from studio.engines.local import LocalEngine
+
+    pieces = []
+    with LocalEngine(workers=2) as engine:
+        for n in range(8):
+            start = n * 17 % len(PASSAGE)
+            text = (PASSAGE * 2)[start:start + 40 + 6 * n]
+            result = engine.synthesize(SynthesisRequest("local-cmn", (text,)), folder / f"piece{n}.wav")
+            sentences = [(t.text, t.begin_ms, t.end_ms, t.paragraph) for t in result.sentences]
+            pieces.append({"path": str(result.audio_path), "sentences": sentences, "ms": result.duration_ms})
+    return pieces
+
+
+def book(pieces: list[dict[str, object]], hours: float) -> list[dict[str, object]]:
+    chapters, n = [], 0
+    count = round(CHAPTERS_PER_5H * hours / 5)
+    chapter_ms = hours * 3600_000 / count
+    for c in range(count):
+        paths, ms = [], 0.0
+        while ms < chapter_ms - CHAPTER_GAP_MS:
+            piece = pieces[n % len(pieces)]
+            paths.append(piece["path"])
+            ms += float(piece["ms"]) + PARAGRAPH_GAP_MS  # type: ignore[arg-type]
+            n += 1
+        chapters.append({"title": f"第{c + 1}章", "pieces": paths})
+    return chapters
+
+
+def concat_list(folder: Path, chapters: list[dict[str, object]]) -> Path:
+    from studio.audio.wavinfo import PcmFormat, write_silence
+
+    fmt = PcmFormat(22050, 1, 2)
+    para = write_silence(folder / "para.wav", round(PARAGRAPH_GAP_MS * 22.05), fmt)
+    chap = write_silence(folder / "chap.wav", round(CHAPTER_GAP_MS * 22.05), fmt)
+    lines = ["ffconcat version 1.0"]
+    for c, chapter in enumerate(chapters):
+        if c:
+            lines.append(f"file '{chap}'")
+        for p, path in enumerate(chapter["pieces"]):  # type: ignore[arg-type]
+            if p:
+                lines.append(f"file '{para}'")
+            lines.append(f"file '{path}'")
+    listing = folder / f"book-{len(chapters)}.ffconcat"
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing
+
+
+def run_child(job: dict[str, object], folder: Path) -> dict[str, float]:
+    job_file = folder / "job.json"
+    job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(job_file), str(REPO)], capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Per-figure median over repeated runs (memory figures: the maximum)."""
+    out: dict[str, float] = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, (int, float)):
+            values = sorted(r[key] for r in runs)
+            out[key] = values[-1] if key.endswith("_mb") else values[len(values) // 2]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hours", default="1,5", help="book lengths to run, comma separated")
+    parser.add_argument("--no-loudness-too", action="store_true", help="also export without the loudness pass")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp folder)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run bare and export alternately N times and report medians (a shared machine is noisy)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-export-", dir=args.workdir) as tmp:
+        folder = Path(tmp)
+        pieces = make_pieces(folder)
+        print(f"{len(pieces)} distinct pieces, {sum(float(p['ms']) for p in pieces) / 1000:.0f} s; "
+              f"{os.cpu_count()} CPUs; RLIMIT_AS {resource.getrlimit(resource.RLIMIT_AS)[0]}")
+        rows = []
+        for hours in (float(h) for h in args.hours.split(",")):
+            chapters = book(pieces, hours)
+            listing = concat_list(folder, chapters)
+            job = {"pieces": pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS}
+            runs = [("export", True)] + ([("export, no loudness", False)] if args.no_loudness_too else [])
+            for label, loudness in runs:
+                bares, ourses = [], []
+                for _ in range(max(1, args.repeat)):
+                    bares.append(run_child({"kind": "bare", "list": str(listing), "output": str(folder / "bare.m4b")},
+                                           folder))
+                    ourses.append(run_child({**job, "kind": "export", "loudness": loudness,
+                                             "output": str(folder / "o.m4b")}, folder))
+                bare, ours = _median(bares), _median(ourses)
+                rows.append((hours, label, bare, ours))
+                print(f"{hours:g} h, {len(chapters)} chapters, {label}: {ours['elapsed_s']:.1f} s vs bare ffmpeg "
+                      f"{bare['elapsed_s']:.1f} s = {ours['elapsed_s'] / bare['elapsed_s']:.3f}x wall, "
+                      f"{ours['cpu_s'] / bare['cpu_s']:.3f}x CPU ({ours['cpu_s']:.0f} vs {bare['cpu_s']:.0f} s); "
+                      f"peak RSS python {ours['python_peak_mb']:.0f} MB, largest ffmpeg {ours['ffmpeg_peak_mb']:.0f} "
+                      f"MB, sum {ours['sum_peak_mb']:.0f} MB (bare ffmpeg {bare['ffmpeg_peak_mb']:.0f} MB); "
+                      f"{ours.get('mode')} -> {ours.get('lufs')} LUFS, {ours.get('peak')} dBTP")
+                (folder / "o.m4b").unlink(missing_ok=True)
+            (folder / "bare.m4b").unlink(missing_ok=True)
+        print("\nsummary (target: <= 1.15x, <= 250 MB, flat):")
+        for hours, label, bare, ours in rows:
+            print(f"  {hours:>4g} h  {label:<20} {ours['elapsed_s'] / bare['elapsed_s']:.3f}x wall  "
+                  f"{ours['cpu_s'] / bare['cpu_s']:.3f}x CPU  "
+                  f"sum peak {ours['sum_peak_mb']:.0f} MB  python {ours['python_peak_mb']:.0f} MB  "
+                  f"ffmpeg {ours['ffmpeg_peak_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""How close the scheduler gets to the best possible wall time, against the vendor emulator's latency model.
+
+Run: ``python tests/benchmarks/bench_schedule.py [--engine aliyun|baidu|both] [--chars 300000]
+[--concurrency 20] [--unit-chars 5000] [--time-scale 1.0]``.
+
+A book of ``--chars`` characters is planned into grouped units and rendered against an in-process emulator
+whose task latency is ``(0.2 s + 0.5 ms per character) * time_scale``. With ``concurrency`` tasks allowed at
+the vendor, no schedule can beat ``max(longest task, sum of task times / concurrency)``; the benchmark prints
+wall time divided by that bound (target <= 1.10), polls per task (ids asked about per task, and status
+requests per task), and ids per Baidu query. Audio is asked for as 8 kHz PCM to keep the downloads (which the
+wall time includes) small; every unit's download is still verified and committed as in a real render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
+from studio.core.project import Project
+from studio.engines.registry import EngineSet
+from studio.render.events import RenderProgress
+from studio.render.grouping import UnitSizing
+from studio.render.lanes import SchedulerConfig
+from studio.render.plan import AudioRequestOptions, plan_book
+from studio.render.runner import render_plan
+
+REPO = Path(__file__).resolve().parents[2]
+VOICES = {"aliyun": "xiaoyun", "baidu": "5003"}
+SENTENCE = "天色渐渐暗了下来，他还在园子里找那只会唱歌的虫子，找了很久也没有找到，只好回家去了。"
+
+
+def book_of(chars: int, engine: str, chapters: int = 20) -> Book:
+    """Paragraphs of 60..240 characters, ``chapters`` chapters, ``chars`` characters in all."""
+    paragraphs: list[str] = []
+    total, n = 0, 0
+    while total < chars:
+        length = 60 + (n * 37) % 181
+        text = f"{n}:" + (SENTENCE * (length // len(SENTENCE) + 1))[:length]
+        paragraphs.append(text)
+        total += len(text)
+        n += 1
+    per = -(-len(paragraphs) // chapters)
+    return Book("基准", voice=VoiceSettings(engine=engine, voice=VOICES[engine]), chapters=[
+        Chapter(f"第{c + 1}章", [Paragraph(t) for t in paragraphs[c * per:(c + 1) * per]]) for c in range(chapters)])
+
+
+@contextmanager
+def emulator(record: Path, time_scale: float) -> Iterator[None]:
+    """The emulator in its own process (a vendor is not in our process: no shared GIL), env pointed at it."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--port", "0", "--seed", "1",
+                             "--time-scale", str(time_scale), "--record", str(record)], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        int(proc.stdout.readline())
+        for _ in range(9):
+            name, _, value = proc.stdout.readline().strip().partition("=")
+            os.environ[name] = value
+        yield
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+def bench(engine: str, args: argparse.Namespace) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        record = Path(tmp) / "record.json"
+        book = book_of(args.chars, engine)
+        events: dict[str, dict[str, float]] = {}
+
+        def on_event(event: RenderProgress) -> None:
+            if event.task_id:
+                events.setdefault(event.task_id, {}).setdefault(event.state, time.monotonic())
+
+        with emulator(record, args.time_scale), Project.create(Path(tmp) / "p", book) as project:
+            plan = plan_book(book, audio=AudioRequestOptions("pcm", 8000),
+                             sizing=UnitSizing(target_chars=args.unit_chars))
+            stats: dict = {}
+            started = time.monotonic()
+            with EngineSet() as engines:
+                render_plan(plan, project, engines, max_in_flight={engine: args.concurrency}, stats=stats,
+                            progress=on_event, config=SchedulerConfig(submit_width=args.submit_width))
+            wall = time.monotonic() - started
+        tasks = json.loads(record.read_text("utf-8"))["submissions"]
+    latencies = [t["latency_s"] for t in tasks]
+    lags = [events[t["task_id"]]["downloading"] - t["finish_at"] for t in tasks
+            if "downloading" in events.get(t["task_id"], {})]
+    bound = max(max(latencies), sum(latencies) / args.concurrency)
+    lane = stats[engine]
+    return {
+        "characters": float(sum(len(p.text) for c in book.chapters for p in c.paragraphs)),
+        "units": float(len(plan.units)),
+        "tasks": float(len(tasks)),
+        "longest_s": max(latencies),
+        "sum_s": sum(latencies),
+        "bound_s": bound,
+        "wall_s": wall,
+        "ratio": wall / bound,
+        "ids_per_task": lane.ids_polled / max(1, lane.tasks_done),
+        "requests_per_task": lane.poll_requests / max(1, lane.tasks_done),
+        "ids_per_query": statistics.mean(lane.queries) if lane.queries else 0.0,
+        "max_ids_per_query": float(max(lane.queries)) if lane.queries else 0.0,
+        "first_submit_s": min(t["submitted_at"] for t in tasks) - started,
+        "detect_lag_s": statistics.mean(lags) if lags else 0.0,
+        "detect_lag_max_s": max(lags) if lags else 0.0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("aliyun", "baidu", "both"), default="both")
+    parser.add_argument("--chars", type=int, default=300_000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--unit-chars", type=int, default=5000)
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--submit-width", type=int, default=SchedulerConfig().submit_width,
+                        help="paid submissions in flight at once (what a crash may re-bill)")
+    args = parser.parse_args()
+    engines = ("aliyun", "baidu") if args.engine == "both" else (args.engine,)
+    for engine in engines:
+        f = bench(engine, args)
+        print(f"{engine}: {f['characters']:,.0f} characters in {f['units']:.0f} units ({f['tasks']:.0f} tasks), "
+              f"concurrency {args.concurrency}")
+        print(f"  wall {f['wall_s']:.2f} s / bound {f['bound_s']:.2f} s (longest task {f['longest_s']:.2f} s, "
+              f"sum {f['sum_s']:.1f} s / {args.concurrency}) = {f['ratio']:.3f}  (target <= 1.10)")
+        print(f"  polls per task: {f['ids_per_task']:.2f} ids asked, {f['requests_per_task']:.2f} status requests")
+        print(f"  first submit after {f['first_submit_s']:.2f} s; finished tasks noticed after "
+              f"{f['detect_lag_s']:.2f} s on average ({f['detect_lag_max_s']:.2f} s at most)")
+        if engine == "baidu":
+            print(f"  ids per Baidu query: {f['ids_per_query']:.1f} on average, {f['max_ids_per_query']:.0f} at most")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
