@@ -22,7 +22,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "voices", "accounts")
+SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
-    p_render.add_argument("-o", "--output", type=Path, required=True, help="output .m4b file")
+    p_render.add_argument("-o", "--output", type=Path, required=True, help="output file: .m4b, .mp3, .wav or .flac")
     p_render.add_argument("--engine", default=None, help="synthesis engine (default: local)")
     p_render.add_argument("--voice", default=None, help="voice id, e.g. local-cmn (see `studio voices`)")
     p_render.add_argument("--project", type=Path, default=None,
@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="Alibaba gateway: public HTTPS, or the ECS-internal HTTP one")
     p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    from studio.cli_export import add_export_parser
+    from studio.cli_render_status import add_render_options, add_status_parser
+
+    add_render_options(p_render)
+    add_status_parser(sub)
+    add_export_parser(sub)
 
     from studio.cli_accounts import add_accounts_parser
 
@@ -94,6 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_render(args, sys.stdout, sys.stderr)
         if args.command == "voices":
             return _cmd_voices(args, sys.stdout)
+        if args.command == "status":
+            from studio.cli_render_status import run_status
+
+            return run_status(args, sys.stdout, sys.stderr)
+        if args.command == "export":
+            from studio.cli_export import run_export
+
+            return run_export(args, sys.stdout, sys.stderr)
         if args.command == "accounts":
             from studio.cli_accounts import run_accounts
 
@@ -146,8 +161,11 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from studio.render.plan import AudioRequestOptions
 
     output: Path = args.output
-    if output.suffix.lower() not in (".m4b", ".m4a"):
-        raise InputError("output must be an .m4b file (more formats come with the exporter)", path=output)
+    from studio.audio.formats import FORMAT_BY_EXTENSION
+
+    if output.suffix.lower() not in FORMAT_BY_EXTENSION:
+        raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)} (or use `studio export`)",
+                         path=output)
     if not output.parent.exists():
         raise InputError("output folder does not exist", path=output.parent)
     if is_project_dir(args.input):
@@ -162,13 +180,22 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for warning in report.warnings:
             print(f"  warning: {warning}", file=err)
     voice = _voice_override(args.engine, args.voice)
+    audio = AudioRequestOptions(args.audio_format, args.sample_rate, unit_chars=args.unit_chars)
+    if args.dry_run:
+        from studio.cli_render_status import render_prices, run_dry_run
+
+        try:
+            return run_dry_run(project, out, voice=voice, audio=audio, prices=render_prices(args),
+                               as_json=args.json, err=err)
+        finally:
+            project.close()
     progress = _ProgressPrinter(err)
     cancel = threading.Event()
     started = time.monotonic()
     try:
         result = produce_audiobook(
             project, output, voice=voice, render_progress=progress.render, export_progress=progress.export,
-            cancel=cancel, audio=AudioRequestOptions(args.audio_format, args.sample_rate),
+            cancel=cancel, audio=audio,
             engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
     except KeyboardInterrupt:
         cancel.set()
