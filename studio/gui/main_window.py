@@ -1,264 +1,523 @@
-"""The main window of the foundation: open or import a book, see its chapters and text, render it to M4B.
+"""The studio window: assembles the document, the controllers and the docks, and owns the menus.
 
-Everything slow (import, database reads, synthesis, encoding) runs in a ``BackgroundTask``; this class only
-wires actions to tasks and shows results.
+Nothing here edits the book or does I/O: the chapter tree, editor, voice picker, job monitor and player are
+their own modules (``*_dock.py``, ``editor.py``); opening and saving is ``ProjectController``; rendering is
+``RenderController``; previews are ``PreviewService``. This class wires their signals together and turns
+results into status-bar messages and (non-blocking) dialogs.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QHeaderView,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
+    QMenu,
     QPushButton,
-    QSplitter,
-    QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
-from studio.core.book import Book
+from studio.core.book import Chapter
 from studio.core.errors import CancelledError, InputError, ProjectError
-from studio.gui.chapter_model import ChapterTreeModel
+from studio.gui.chapter_dock import ChapterDock
+from studio.gui.dialogs import ask_directory, ask_open_file, show_message
+from studio.gui.document import BookDocument
+from studio.gui.editor import EditorPanel, problem_text
+from studio.gui.job_dock import JobDock
+from studio.gui.job_model import JobTableModel
+from studio.gui.player import PlayerDock
+from studio.gui.preview import PreviewService
+from studio.gui.project_controller import Loaded, ProjectController, ResumeInfo
+from studio.gui.render_controller import RenderController
+from studio.gui.settings import Settings
+from studio.gui.status import StatusController
+from studio.gui.voice_dock import VoiceDock
+from studio.gui.widgets import StatusLabel
 from studio.gui.workers import BackgroundTask
-from studio.paths import data_dir
+from studio.paths import resources_dir
 
-MANUSCRIPT_FILTER = "Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)"
-
-
-def default_project_dir(manuscript: Path) -> Path:
-    """Where a manuscript opened directly gets its project: the user's data folder, one per file stem."""
-    return data_dir() / "projects" / f"{manuscript.stem}.studio"
+log = logging.getLogger("studio.gui.window")
 
 
-def _load_project(folder: Path) -> Book:
-    from studio.core.project import Project
 
-    with Project.open(folder) as project:
-        return project.load_book()
+class ResumeBar(QFrame):
+    """A bar above the editor: an earlier render of this project stopped before it finished."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resume_bar")
+        self.setStyleSheet("#resume_bar { background: #fff4d6; border: 1px solid #e8c66a; border-radius: 4px; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.resume_button = QPushButton(self.tr("Resume Rendering"))
+        self.dismiss_button = QPushButton(self.tr("Dismiss"))
+        self.dismiss_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.resume_button)
+        layout.addWidget(self.dismiss_button)
+        self.hide()
 
-def _import_manuscript(path: Path, folder: Path) -> tuple[Book, Any]:
-    from studio.core.importers import import_file
-    from studio.core.project import Project, is_project_dir
-
-    result = import_file(path)
-    project = Project.open(folder) if is_project_dir(folder) else Project.create(folder)
-    with project:
-        project.save_book(result.book)
-        project.set_meta("source", {"path": str(path.resolve()), "report": result.report.to_dict()})
-        return project.load_book(), result.report
+    def show_info(self, info: ResumeInfo) -> None:
+        self.label.setText(self.tr("An earlier render of this project stopped before it finished: {remaining} of "
+                                   "{total} paragraphs still have no audio. Rendered paragraphs are kept.")
+                           .format(remaining=info.remaining, total=info.total))
+        self.show()
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings or Settings()
         self.setWindowTitle(self.tr("Audiobook Studio"))
-        self.resize(1100, 720)
-        self.project_dir: Path | None = None
-        self._task: BackgroundTask | None = None
+        icon = resources_dir() / "icons" / "studio.svg"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setDockNestingEnabled(True)
+        self.resize(1280, 800)
 
-        self.chapters = ChapterTreeModel(self)
-        self.tree = QTreeView()
-        self.tree.setModel(self.chapters)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
-        self.tree.selectionModel().selectionChanged.connect(self._chapter_selected)
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setPlaceholderText(self.tr("Open a project or import a manuscript (File menu)."))
-        splitter = QSplitter()
-        splitter.addWidget(self.tree)
-        splitter.addWidget(self.text)
-        splitter.setSizes([380, 720])
-        self.setCentralWidget(splitter)
+        self.document = BookDocument(self)
+        self.projects = ProjectController(self.document, self.settings, self)
+        self.statuses = StatusController(self.document, self)
+        self.jobs = JobTableModel(self)
+        self.render = RenderController(self.document, self.settings, self.jobs, self)
+        self.preview = PreviewService(self.document, self.settings, self)
 
-        self.status_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(240)
-        self.progress.setRange(0, 1000)
-        self.progress.hide()
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_task)
+        # -- central editor and docks --
+        self.editor_panel = EditorPanel(self.document)
+        self.editor = self.editor_panel.editor
+        self.resume_bar = ResumeBar()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        central_layout.addWidget(self.resume_bar)
+        central_layout.addWidget(self.editor_panel, 1)
+        self.setCentralWidget(central)
+        self.chapter_dock = ChapterDock(self.document, self.editor.cursor_paragraph, self)
+        self.voice_dock = VoiceDock(self.document, self.chapter_dock.current_row, self._selected_paragraphs, self)
+        self.job_dock = JobDock(self.render, self)
+        self.player = PlayerDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.chapter_dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.voice_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.job_dock)
+        self.resizeDocks([self.chapter_dock, self.voice_dock], [360, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
+        self.resizeDocks([self.job_dock], [240], Qt.Orientation.Vertical)
+        self._default_state = self.saveState()
+
+        self.status_label = StatusLabel(min_chars=40)
         self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.cancel_button)
         self._build_actions()
+        self._wire()
+        self._restore_window()
+        self._update_actions()
 
-    # -- actions -----------------------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.import_action = self._action(self.tr("&Import Manuscript…"), QKeySequence("Ctrl+I"),
-                                          self._ask_import)
-        self.open_action = self._action(self.tr("&Open Project…"), QKeySequence.StandardKey.Open,
-                                        self._ask_open)
-        self.render_action = self._action(self.tr("&Render Audiobook…"), QKeySequence("Ctrl+R"),
-                                          self._ask_render)
-        self.render_action.setEnabled(False)
-        quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
-        for action in (self.import_action, self.open_action, self.render_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        toolbar = self.addToolBar(self.tr("Main"))
-        toolbar.setObjectName("main_toolbar")
-        for action in (self.import_action, self.open_action, self.render_action):
-            toolbar.addAction(action)
-
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey,
-                slot: Callable[[], Any]) -> QAction:
+    # -- construction -------------------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+                slot: Callable[[], Any], tip: str = "") -> QAction:
         action = QAction(text, self)
-        action.setShortcut(shortcut)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut) if isinstance(shortcut, str) else shortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
 
-    def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import Manuscript"), "", MANUSCRIPT_FILTER)
-        if path:
-            self.import_manuscript(Path(path))
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        self.new_action = self._action(self.tr("&New Project from Manuscript…"), QKeySequence.StandardKey.New,
+                                       self._ask_new, self.tr("Import a manuscript into a new project"))
+        self.open_action = self._action(self.tr("&Open Project…"), QKeySequence.StandardKey.Open, self._ask_open,
+                                        self.tr("Open a project folder"))
+        self.recent_menu = QMenu(self.tr("Open &Recent"), self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save,
+                                        self.tr("Save the project (it is also saved automatically)"))
+        self.export_action = self._action(self.tr("&Export Audiobook…"), "Ctrl+Shift+X", self.show_export,
+                                          self.tr("Write the audiobook file"))
+        self.accounts_action = self._action(self.tr("&Accounts…"), None, self.show_accounts,
+                                            self.tr("Cloud credentials for Alibaba and Baidu"))
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        file_menu = menu.addMenu(self.tr("&File"))
+        for item in (self.new_action, self.open_action, self.recent_menu, None, self.save_action,
+                     self.export_action, None, self.accounts_action, None, self.quit_action):
+            _add(file_menu, item)
 
-    def _ask_open(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Open Project"))
-        if path:
-            self.open_project(Path(path))
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")])
+        self.preferences_action = self._action(self.tr("&Preferences…"), QKeySequence.StandardKey.Preferences,
+                                               self.show_preferences)
+        if self.preferences_action.shortcut().isEmpty():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        panel = self.editor_panel
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        for item in (self.undo_action, self.redo_action, None, panel.insert_emotion_action,
+                     panel.remove_emotion_action, None, self.preferences_action):
+            _add(edit_menu, item)
 
-    def _ask_render(self) -> None:
-        book = self.chapters.book()
-        suggestion = f"{book.title if book else 'audiobook'}.m4b"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Render Audiobook"), suggestion,
-                                              self.tr("Audiobook (*.m4b)"))
-        if path:
-            self.render_to(Path(path))
+        chapter_menu = menu.addMenu(self.tr("&Chapter"))
+        for action in self.chapter_dock.actions_list:
+            chapter_menu.addAction(action)
 
-    # -- operations (public so tests and `studio PATH` can drive them) ----------------------------------
-    def open_path(self, path: Path) -> None:
-        from studio.core.project import is_project_dir
+        self.render_action = self._action(self.tr("&Render Book"), "Ctrl+R", lambda: self.start_render(),
+                                          self.tr("Synthesize every paragraph that has no audio yet"))
+        self.render_chapter_action = self._action(self.tr("Render &Chapter"), "Ctrl+Shift+R",
+                                                  self.render_current_chapter,
+                                                  self.tr("Synthesize the selected chapter"))
+        self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render.cancel)
+        self.preview_chapter_action = self._action(self.tr("Preview C&hapter"), "Shift+F5", self.preview_chapter,
+                                                   self.tr("Synthesize and play the selected chapter"))
+        self.play_action = self.player.play_action
+        self.job_dock.render_button.clicked.connect(lambda: self.start_render())
+        render_menu = menu.addMenu(self.tr("&Render"))
+        for item in (self.render_action, self.render_chapter_action, self.cancel_render_action, None,
+                     panel.preview_action, self.preview_chapter_action, self.play_action, self.player.stop_action):
+            _add(render_menu, item)
 
-        if is_project_dir(path):
-            self.open_project(path)
+        view_menu = menu.addMenu(self.tr("&View"))
+        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self._action(self.tr("Reset &Layout"), None, self.reset_layout))
+
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("&Keyboard Shortcuts"), QKeySequence.StandardKey.HelpContents,
+                                         self.show_shortcuts))
+        help_menu.addAction(self._action(self.tr("Open &Log Folder"), None, self.open_log_folder))
+        help_menu.addAction(self._action(self.tr("&About Audiobook Studio"), None, self.show_about))
+
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setIconSize(QSize(16, 16))
+        # The menu's undo/redo name the step ("Undo Split chapter"); the toolbar keeps short, steady labels.
+        self.undo_button_action = self._action(self.tr("Undo"), None, stack.undo)
+        self.redo_button_action = self._action(self.tr("Redo"), None, stack.redo)
+        self.undo_button_action.setEnabled(False)
+        self.redo_button_action.setEnabled(False)
+        stack.canUndoChanged.connect(self.undo_button_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_button_action.setEnabled)
+        stack.undoTextChanged.connect(self.undo_button_action.setToolTip)
+        stack.redoTextChanged.connect(self.redo_button_action.setToolTip)
+        for item in (self.new_action, self.open_action, self.save_action, None, self.undo_button_action,
+                     self.redo_button_action, None, panel.insert_emotion_action, panel.preview_action,
+                     self.play_action, None, self.render_action, self.export_action):
+            _add(toolbar, item)
+        panel.extra_context_actions.append(self._action(self.tr("Use Selected Voice for Paragraph"), None,
+                                                        lambda: self.voice_dock.assign("paragraphs")))
+
+    def _wire(self) -> None:
+        doc = self.document
+        doc.dirty_changed.connect(self.setWindowModified)
+        doc.book_replaced.connect(self._update_title)
+        doc.info_changed.connect(self._update_title)
+        doc.book_replaced.connect(self._update_actions)
+        self.chapter_dock.chapter_selected.connect(self._chapter_selected)
+        for source in (self.chapter_dock, self.voice_dock, self.editor_panel):
+            source.message.connect(self.show_status)
+        self.projects.busy_changed.connect(self._update_actions)
+        self.projects.opened.connect(self._opened)
+        self.projects.failed.connect(self.show_error)
+        self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
+        self.projects.resume_available.connect(self.resume_bar.show_info)
+        self.resume_bar.resume_button.clicked.connect(self._resume)
+        self.render.started.connect(self._update_actions)
+        self.render.finished.connect(self._render_finished)
+        self.render.blocked.connect(self._render_blocked)
+        self.render.units_done.connect(self._render_progressed)
+        self.editor_panel.preview_paragraph.connect(self.preview_paragraph)
+        self.voice_dock.audition_requested.connect(self.preview.audition)
+        self.preview.ready.connect(self.player.play_items)
+        self.preview.busy.connect(lambda message: message and self.show_status(message))
+        self.preview.failed.connect(self.show_error)
+        self.player.spoken.connect(self.editor.show_spoken)
+        self.player.stopped.connect(self.editor.clear_spoken)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
+            dock.show()
+
+    # -- state --------------------------------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        book = self.document.book
+        if book is None:
+            self.setWindowTitle(self.tr("Audiobook Studio"))
         else:
-            self.import_manuscript(path)
+            self.setWindowTitle(self.tr("{title}[*] — Audiobook Studio").format(title=book.title))
 
-    def open_project(self, folder: Path) -> None:
-        self._start(self.tr("Opening {path}…").format(path=folder),
-                    lambda _report, _cancel: (_load_project(folder), None),
-                    lambda result: self._show_book(folder, *result))
+    def _update_actions(self, *_args: Any) -> None:
+        has_book = self.document.book is not None
+        busy = self.projects.is_busy()
+        rendering = self.render.is_running()
+        self.new_action.setEnabled(not busy)
+        self.open_action.setEnabled(not busy)
+        self.recent_menu.setEnabled(not busy)
+        for action in (self.save_action, self.export_action, self.render_chapter_action,
+                       self.preview_chapter_action):
+            action.setEnabled(has_book and not busy)
+        self.render_action.setEnabled(has_book and not busy and not rendering)
+        self.job_dock.render_button.setEnabled(has_book and not busy and not rendering)
+        self.cancel_render_action.setEnabled(rendering)
 
-    def import_manuscript(self, path: Path, folder: Path | None = None) -> None:
-        target = folder or default_project_dir(path)
-        self._start(self.tr("Importing {path}…").format(path=path),
-                    lambda _report, _cancel: _import_manuscript(path, target),
-                    lambda result: self._show_book(target, *result))
-
-    def render_to(self, output: Path) -> None:
-        if self.project_dir is None:
-            return
-        folder = self.project_dir
-
-        def work(report: Callable[[Any], None], cancel: threading.Event) -> Any:
-            from studio.core.project import Project
-            from studio.render.audiobook import produce_audiobook
-
-            with Project.open(folder) as project:
-                return produce_audiobook(
-                    project, output, cancel=cancel,
-                    render_progress=lambda p: report(("render", p.fraction)),
-                    export_progress=lambda f: report(("export", f)))
-
-        self._start(self.tr("Rendering to {path}…").format(path=output), work, self._rendered, cancellable=True)
-
-    # -- task plumbing -----------------------------------------------------------------------------------
-    def _start(self, message: str, fn: Callable[[Callable[[Any], None], threading.Event], Any],
-               on_success: Callable[[Any], None], *, cancellable: bool = False) -> None:
-        if self._task is not None and self._task.is_running():
-            QMessageBox.information(self, self.windowTitle(), self.tr("Please wait for the current task."))
-            return
-        task = BackgroundTask(fn, self)
-        task.progress.connect(self._on_progress)
-        task.succeeded.connect(on_success)
-        task.failed.connect(self._on_failed)
-        task.finished.connect(self._on_finished)
-        self._task = task
+    def show_status(self, message: str) -> None:
         self.status_label.setText(message)
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.setVisible(cancellable)
-        for action in (self.import_action, self.open_action, self.render_action):
-            action.setEnabled(False)
-        task.start()
 
-    def cancel_task(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _on_progress(self, value: Any) -> None:
-        stage, fraction = value
-        # Synthesis is most of the render time for long books; show it as the first 80 %.
-        overall = fraction * 0.8 if stage == "render" else 0.8 + fraction * 0.2
-        self.progress.setValue(int(overall * 1000))
-
-    def _on_failed(self, exc: BaseException) -> None:
+    def show_error(self, exc: BaseException) -> None:
         if isinstance(exc, CancelledError):
-            self.status_label.setText(self.tr("Cancelled."))
+            self.show_status(self.tr("Cancelled."))
             return
-        self.status_label.setText(self.tr("Failed."))
+        self.show_status(self.tr("Failed: {error}").format(error=exc))
         if isinstance(exc, InputError | ProjectError):
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            self.last_message = show_message(self, str(exc))
         else:
             from studio.logsetup import setup_logging
 
-            QMessageBox.critical(self, self.windowTitle(), self.tr("{error}\n\nDetails are in the log: {log}")
-                                 .format(error=exc, log=setup_logging()))
+            self.last_message = show_message(self, self.tr("{error}\n\nDetails are in the log: {log}").format(
+                error=exc, log=setup_logging()))
 
-    def _on_finished(self) -> None:
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.import_action.setEnabled(True)
-        self.open_action.setEnabled(True)
-        self.render_action.setEnabled(self.project_dir is not None)
-        self._task = None
+    # -- projects -----------------------------------------------------------------------------------------------
+    def open_path(self, path: Path) -> BackgroundTask | None:
+        self.show_status(self.tr("Opening {path}…").format(path=path))
+        return self.projects.open_path(path)
 
-    def _show_book(self, folder: Path, book: Book, report: Any) -> None:
-        self.project_dir = folder
-        self.chapters.set_book(book)
-        self.setWindowTitle(self.tr("{title} — Audiobook Studio").format(title=book.title))
+    def open_project(self, folder: Path) -> BackgroundTask | None:
+        self.show_status(self.tr("Opening {path}…").format(path=folder))
+        return self.projects.open_project(folder)
+
+    def import_manuscript(self, path: Path, folder: Path | None = None) -> BackgroundTask | None:
+        self.show_status(self.tr("Importing {path}…").format(path=path))
+        return self.projects.new_project(path, folder)
+
+    def save(self) -> None:
+        self.projects.save()
+
+    def _ask_new(self) -> None:
+        from studio.gui.project_controller import default_project_dir
+
+        def chosen(manuscript: Path) -> None:
+            folder = default_project_dir(manuscript)
+            n = 2
+            from studio.core.project import is_project_dir
+
+            while is_project_dir(folder) or (folder.exists() and any(folder.iterdir())):
+                folder = folder.with_name(f"{manuscript.stem} ({n}).studio")
+                n += 1
+            self.import_manuscript(manuscript, folder)
+
+        manuscripts = self.tr("Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)")
+        ask_open_file(self, self.tr("New Project from Manuscript"), manuscripts, chosen, self.settings)
+
+    def _ask_open(self) -> None:
+        ask_directory(self, self.tr("Open Project"), self.open_path, self.settings)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_projects
+        if not recent:
+            self.recent_menu.addAction(self.tr("No recent projects")).setEnabled(False)
+            return
+        for i, folder in enumerate(recent):
+            text = f"&{i + 1} {folder.name}" if i < 9 else folder.name
+            action = self.recent_menu.addAction(text)
+            action.setToolTip(str(folder))
+            action.setStatusTip(str(folder))
+            action.triggered.connect(lambda _checked=False, f=folder: self._open_recent(f))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.tr("Clear List"), self._clear_recent)
+
+    def _open_recent(self, folder: Path) -> None:
+        from studio.core.project import is_project_dir
+
+        if not is_project_dir(folder):
+            self.projects.forget_recent(folder)
+            self.last_message = show_message(self, self.tr("{path} is no longer a project folder; it was removed "
+                                                           "from the list.").format(path=folder))
+            return
+        self.open_project(folder)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_projects()
+
+    def _opened(self, loaded: Loaded) -> None:
+        self.resume_bar.hide()
+        report = loaded.report
         if report is not None:
-            self.status_label.setText(self.tr("Imported: {chapters} chapters, {paragraphs} paragraphs, "
-                                              "{characters} characters; {warnings} warnings").format(
+            self.show_status(self.tr("Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} "
+                                     "characters; {warnings} warnings").format(
                 chapters=report.chapters, paragraphs=report.paragraphs, characters=report.characters,
                 warnings=len(report.warnings)))
+        elif loaded.reused:
+            self.show_status(self.tr("This manuscript was imported before: opened its project {path}. Use File ▸ New "
+                                     "Project to import it again.").format(path=loaded.folder))
         else:
-            self.status_label.setText(self.tr("Opened {path}").format(path=folder))
-        if book.chapters:
-            self.tree.setCurrentIndex(self.chapters.index(0, 0))
+            self.show_status(self.tr("Opened {path}").format(path=loaded.folder))
+        self._update_actions()
 
-    def _rendered(self, result: Any) -> None:
-        self.status_label.setText(self.tr("Wrote {path}: {chapters} chapters, {minutes:.1f} minutes").format(
-            path=result.output, chapters=result.chapters, minutes=result.duration_ms / 60000))
+    # -- chapters and editor ------------------------------------------------------------------------------------
+    def _chapter_selected(self, chapter: Chapter | None) -> None:
+        self.editor_panel.show_chapter(chapter)
 
-    def _chapter_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        chapter = self.chapters.chapter(indexes[0]) if indexes else None
-        if chapter is None:
-            self.text.clear()
-            return
-        self.text.setPlainText("\n\n".join(p.text for p in chapter.paragraphs))
+    def _selected_paragraphs(self) -> tuple[int, list[int]]:
+        return self.editor.chapter_row(), self.editor.selected_paragraphs()
 
-    def closeEvent(self, event: Any) -> None:
-        if self._task is not None and self._task.is_running():
-            self._task.cancel()
-            self._task.wait(10_000)
+    # -- rendering and previews ---------------------------------------------------------------------------------
+    def start_render(self, chapters: list[int] | None = None) -> BackgroundTask | None:
+        task = self.render.start(chapters)
+        if task is not None:
+            self.job_dock.show()
+            self.job_dock.raise_()
+            self.show_status(self.tr("Rendering…"))
+        self._update_actions()
+        return task
+
+    def render_current_chapter(self) -> BackgroundTask | None:
+        row = self.chapter_dock.current_row()
+        return self.start_render([row]) if row >= 0 else None
+
+    def _resume(self) -> None:
+        self.resume_bar.hide()
+        self.start_render()
+
+    def _render_blocked(self, problems: list[Any]) -> None:
+        lines = [self.tr("Chapter {c}, paragraph {p}: {text}").format(
+            c=p.chapter + 1, p=p.paragraph + 1, text=problem_text(p, self.document)) for p in problems[:8]]
+        if len(problems) > 8:
+            lines.append(self.tr("… and {n} more.").format(n=len(problems) - 8))
+        first = problems[0]
+        self.chapter_dock.select_row(first.chapter)
+        self.editor.select_range(first.paragraph, max(0, first.span.start), max(0, first.span.end))
+        self.last_message = show_message(
+            self, self.tr("Nothing was sent: fix these emotions first (they are underlined in the editor).") + "\n\n"
+            + "\n".join(lines))
+
+    def _render_progressed(self) -> None:
+        statuses = self.render.live_statuses(self.document.chapters.statuses())
+        if statuses is not None:
+            self.document.chapters.set_statuses(statuses)
+
+    def _render_finished(self, ok: bool, message: str) -> None:
+        self.show_status(message)
+        self.statuses.refresh_now()
+        self._update_actions()
+
+    def preview_paragraph(self, row: int, paragraph: int) -> BackgroundTask | None:
+        problems = [p for p in self.document.emotion_problems([row]) if p.paragraph == paragraph]
+        if problems:
+            self._render_blocked(problems)
+            return None
+        self.player.show()
+        return self.preview.preview_paragraph(row, paragraph)
+
+    def preview_chapter(self) -> BackgroundTask | None:
+        row = self.chapter_dock.current_row()
+        if row < 0:
+            return None
+        problems = self.document.emotion_problems([row])
+        if problems:
+            self._render_blocked(problems)
+            return None
+        self.player.show()
+        return self.preview.preview_chapter(row)
+
+    # -- dialogs ------------------------------------------------------------------------------------------------
+    def show_export(self) -> Any:
+        from studio.gui.export_dialog import ExportDialog
+
+        if self.document.book is None:
+            return None
+        dialog = ExportDialog(self.document, self.projects, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda result: self.show_status(self.tr("Wrote {path}").format(path=result.output)))
+        dialog.exported.connect(lambda _result: self.statuses.refresh_now())
+        dialog.open()
+        self.export_dialog = dialog
+        return dialog
+
+    def show_accounts(self) -> Any:
+        from studio.gui.accounts_dialog import AccountsDialog
+
+        dialog = AccountsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_preferences(self) -> Any:
+        from studio.gui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(self.projects.apply_settings)
+        dialog.open()
+        return dialog
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        rows = []
+        for action in self.findChildren(QAction):
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            text = action.text().replace("&", "").rstrip("…")
+            if shortcut and text and (text, shortcut) not in rows:
+                rows.append((text, shortcut))
+        return sorted(rows)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{t}</td><td>&nbsp;&nbsp;<b>{s}</b></td></tr>" for t, s in self.shortcut_list())
+        box = show_message(self, f"<table>{rows}</table>", error=False, title=self.tr("Keyboard Shortcuts"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+
+    def open_log_folder(self) -> None:
+        from studio.logsetup import setup_logging
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(setup_logging().parent)))
+
+    def show_about(self) -> None:
+        from studio import __version__
+
+        show_message(self, self.tr("Audiobook Studio {version}\nTurn a manuscript into a finished audiobook.")
+                     .format(version=__version__), error=False)
+
+    # -- closing ------------------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        self.player.shutdown()
+        self.render.cancel()
+        self.projects.autosave_timer.stop()
+        self.projects.flush_on_exit()
+        self.preview.close()
+        BackgroundTask.cancel_all()
         super().closeEvent(event)
+
+
+def _add(container: Any, item: QAction | QMenu | None) -> None:
+    if item is None:
+        container.addSeparator()
+    elif isinstance(item, QMenu):
+        container.addMenu(item)
+    else:
+        container.addAction(item)

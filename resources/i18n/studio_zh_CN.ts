@@ -1,0 +1,1807 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="74"/>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="78"/>
+        <source>Keyring: checking…</source>
+        <translation>密钥环：正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <source>Alibaba Cloud NLS</source>
+        <translation>阿里云智能语音（NLS）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <source>Baidu long-text synthesis</source>
+        <translation>百度长文本语音合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="99"/>
+        <source>Show secrets</source>
+        <translation>显示密钥</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="103"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="105"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="107"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="119"/>
+        <source>Credentials are stored in your system keyring, never in projects or settings. Environment variables (STUDIO_ALIYUN_*, STUDIO_BAIDU_*) override them.</source>
+        <translation>凭据保存在系统密钥环中，绝不写入项目或设置。环境变量（STUDIO_ALIYUN_*、STUDIO_BAIDU_*）优先于密钥环。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="155"/>
+        <source>Keyring backend: {backend}</source>
+        <translation>密钥环后端：{backend}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="157"/>
+        <source>Not secure: {warning}</source>
+        <translation>不安全：{warning}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="170"/>
+        <source>No credentials stored.</source>
+        <translation>尚未保存凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="171"/>
+        <source>Stored in the keyring.</source>
+        <translation>已保存在密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="172"/>
+        <source>Taken from environment variables.</source>
+        <translation>取自环境变量。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="173"/>
+        <source>Environment variables override the keyring.</source>
+        <translation>环境变量优先于密钥环。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="177"/>
+        <source>Keyring unavailable: {error}</source>
+        <translation>密钥环不可用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="183"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="186"/>
+        <source>Not saved: {error}</source>
+        <translation>未保存：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="190"/>
+        <source>Saved in {backend}.</source>
+        <translation>已保存到 {backend}。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="199"/>
+        <source>Removed.</source>
+        <translation>已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="199"/>
+        <source>Nothing was stored.</source>
+        <translation>没有已保存的凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="208"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+</context>
+<context>
+    <name>BookDocument</name>
+    <message>
+        <location filename="../../studio/gui/document.py" line="86"/>
+        <source>Open or import a book first.</source>
+        <translation>请先打开或导入一本书。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/document.py" line="212"/>
+        <source>Nothing is selected to assign the voice to.</source>
+        <translation>没有选中要指定音色的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/document.py" line="216"/>
+        <source>Clear voice override</source>
+        <translation>清除音色覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/document.py" line="218"/>
+        <source>Book voice: {voice}</source>
+        <translation>全书音色：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/document.py" line="220"/>
+        <source>Chapter voice: {voice}</source>
+        <translation>章节音色：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/document.py" line="222"/>
+        <source>Paragraph voice: {voice}</source>
+        <translation>段落音色：{voice}</translation>
+    </message>
+</context>
+<context>
+    <name>ChapterDock</name>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="33"/>
+        <source>Chapters</source>
+        <translation>章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="68"/>
+        <source>&amp;Add Chapter</source>
+        <translation>添加章节(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="69"/>
+        <source>Add an empty chapter after the selected one</source>
+        <translation>在所选章节之后添加一个空章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="70"/>
+        <source>Re&amp;name Chapter</source>
+        <translation>重命名章节(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="71"/>
+        <source>Rename the selected chapter</source>
+        <translation>重命名所选章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="72"/>
+        <source>&amp;Split at Cursor</source>
+        <translation>在光标处拆分(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="73"/>
+        <source>Start a new chapter at the paragraph with the cursor</source>
+        <translation>从光标所在段落开始新的一章</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="74"/>
+        <source>&amp;Merge with Next</source>
+        <translation>与下一章合并(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="75"/>
+        <source>Append the next chapter to the selected one</source>
+        <translation>把下一章并入所选章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="76"/>
+        <source>Move &amp;Up</source>
+        <translation>上移(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="77"/>
+        <source>Move the selected chapter up</source>
+        <translation>把所选章节上移</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="78"/>
+        <source>Move &amp;Down</source>
+        <translation>下移(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="79"/>
+        <source>Move the selected chapter down</source>
+        <translation>把所选章节下移</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="80"/>
+        <source>&amp;Delete Chapter</source>
+        <translation>删除章节(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="81"/>
+        <source>Delete the selected chapter (undoable)</source>
+        <translation>删除所选章节（可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="160"/>
+        <source>New chapter</source>
+        <translation>新章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_dock.py" line="176"/>
+        <source>Put the cursor in the paragraph that should start the new chapter (not the first one).</source>
+        <translation>请把光标放在新章节的起始段落中（不能是第一段）。</translation>
+    </message>
+</context>
+<context>
+    <name>ChapterTreeModel</name>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="232"/>
+        <source>Inherited from the book: {voice}</source>
+        <translation>继承全书音色：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="233"/>
+        <source>This chapter&apos;s own voice: {voice}</source>
+        <translation>本章自己的音色：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="234"/>
+        <source>{title}: {n} paragraphs, {c} characters</source>
+        <translation>{title}：{n} 段，{c} 字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <source>Chapter</source>
+        <translation>章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <source>Voice</source>
+        <translation>音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <source>Paragraphs</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="264"/>
+        <source>Characters</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="328"/>
+        <source>empty</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="329"/>
+        <source>not rendered</source>
+        <translation>未合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="330"/>
+        <source>stale</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="331"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="332"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="333"/>
+        <source>rendering…</source>
+        <translation>合成中…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="338"/>
+        <source>Checking the audio cache…</source>
+        <translation>正在检查音频缓存…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="339"/>
+        <source>This chapter has no text to render.</source>
+        <translation>本章没有可合成的文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="340"/>
+        <source>No paragraph of this chapter has audio yet.</source>
+        <translation>本章还没有任何段落有音频。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="341"/>
+        <source>Some paragraphs have audio, others were edited or not rendered yet.</source>
+        <translation>部分段落已有音频，其余段落已被修改或尚未合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="342"/>
+        <source>Every paragraph has audio for its current text and voice.</source>
+        <translation>每个段落都有与当前文字和音色一致的音频。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="343"/>
+        <source>The last render failed on a paragraph of this chapter.</source>
+        <translation>上次合成在本章的某个段落失败。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="344"/>
+        <source>Being rendered now.</source>
+        <translation>正在合成。</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <location filename="../../studio/gui/crash.py" line="46"/>
+        <source>Audiobook Studio — unexpected error</source>
+        <translation>有声书工作室 — 意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/crash.py" line="47"/>
+        <source>Something went wrong: {error}
+
+Your work is autosaved. The details are in the log file:
+{log}</source>
+        <translation>出错了：{error}
+
+您的工作已自动保存。详细信息见日志文件：
+{log}</translation>
+    </message>
+</context>
+<context>
+    <name>EditorPanel</name>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="616"/>
+        <source>Insert &amp;Emotion…</source>
+        <translation>插入情感(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="620"/>
+        <source>&amp;Remove Emotion</source>
+        <translation>移除情感(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="623"/>
+        <source>&amp;Preview Paragraph</source>
+        <translation>试听段落(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="626"/>
+        <source>Clear Paragraph Voice</source>
+        <translation>清除段落音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="668"/>
+        <source>No chapter selected</source>
+        <translation>未选择章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="671"/>
+        <source>{title} — {n} paragraphs — voice: {voice}</source>
+        <translation>{title} — {n} 段 — 音色：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="688"/>
+        <source>Emotions:</source>
+        <translation>情感：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="690"/>
+        <source>⚠ {n} emotion problems (wavy underline)</source>
+        <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="707"/>
+        <source>Open a chapter and select some text first.</source>
+        <translation>请先打开一个章节并选中文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="712"/>
+        <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
+        <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="716"/>
+        <source>Select the text the emotion should cover.</source>
+        <translation>请选中要添加情感的文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="718"/>
+        <location filename="../../studio/gui/editor.py" line="762"/>
+        <source>Select text within one paragraph.</source>
+        <translation>请在同一段落内选择文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="724"/>
+        <source>Give the selected text an emotion (Ctrl+E).</source>
+        <translation>为选中的文字添加情感（Ctrl+E）。</translation>
+    </message>
+</context>
+<context>
+    <name>EmotionMenu</name>
+    <message>
+        <location filename="../../studio/gui/emotion_menu.py" line="52"/>
+        <source>Insert emotion</source>
+        <translation>插入情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/emotion_menu.py" line="57"/>
+        <source>Intensity</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/emotion_menu.py" line="63"/>
+        <source>How strongly the emotion is expressed: 0.01 to 2.0 (1.0 is normal).</source>
+        <translation>情感表达的强烈程度：0.01 到 2.0（1.0 为正常）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/emotion_menu.py" line="80"/>
+        <source>{label} ({key})</source>
+        <translation>{label}（{key}）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="114"/>
+        <location filename="../../studio/gui/export_dialog.py" line="260"/>
+        <source>Export Audiobook</source>
+        <translation>导出有声书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="128"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="134"/>
+        <source>M4B audiobook (AAC, chapters)</source>
+        <translation>M4B 有声书（AAC，含章节）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="134"/>
+        <source>MP3 (ID3 chapters)</source>
+        <translation>MP3（ID3 章节）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="135"/>
+        <source>WAV + CUE sheet</source>
+        <translation>WAV + CUE 索引</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="135"/>
+        <source>FLAC + CUE sheet</source>
+        <translation>FLAC + CUE 索引</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="136"/>
+        <source>One file per chapter</source>
+        <translation>每章一个文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="142"/>
+        <source>Arrives with a later version of the exporter.</source>
+        <translation>将在导出器的后续版本中提供。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="146"/>
+        <source>Format default</source>
+        <translation>格式默认值</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="150"/>
+        <location filename="../../studio/gui/export_dialog.py" line="151"/>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="153"/>
+        <source>Normalize loudness to</source>
+        <translation>响度标准化为</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="159"/>
+        <source>ACX preset</source>
+        <translation>ACX 预设</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="160"/>
+        <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
+        <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="166"/>
+        <source>Speak each chapter&apos;s title at its start</source>
+        <translation>在每章开头朗读章节标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="167"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <source>one file</source>
+        <translation>单个文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="170"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="173"/>
+        <source>SRT and LRC</source>
+        <translation>SRT 和 LRC</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="177"/>
+        <source>No cover</source>
+        <translation>无封面</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="184"/>
+        <source>Audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="186"/>
+        <source>Output file</source>
+        <translation>输出文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="187"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <source>Bitrate</source>
+        <translation>码率</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="189"/>
+        <source>Gap between paragraphs</source>
+        <translation>段落间隔</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="190"/>
+        <source>Gap between chapters</source>
+        <translation>章节间隔</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="191"/>
+        <source>Loudness</source>
+        <translation>响度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <source>Split into parts of</source>
+        <translation>分卷长度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <source>Subtitles</source>
+        <translation>字幕</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <source>Chapter titles</source>
+        <translation>章节标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <source>Metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="197"/>
+        <source>Title</source>
+        <translation>书名</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <source>Author</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <source>Cover image</source>
+        <translation>封面图片</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="216"/>
+        <source>Open the folder when done</source>
+        <translation>完成后打开所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="219"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="251"/>
+        <source>Not supported by this version of the exporter yet.</source>
+        <translation>此版本的导出器尚不支持。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="260"/>
+        <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
+        <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="264"/>
+        <source>Cover Image</source>
+        <translation>封面图片</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="264"/>
+        <source>Images (*.jpg *.jpeg *.png)</source>
+        <translation>图片 (*.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="304"/>
+        <source>Choose an output file.</source>
+        <translation>请选择输出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="309"/>
+        <source>{n} emotion problems must be fixed before export (see the editor).</source>
+        <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="330"/>
+        <source>Saving the project…</source>
+        <translation>正在保存项目…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="337"/>
+        <source>Rendering…</source>
+        <translation>正在合成…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="344"/>
+        <location filename="../../studio/gui/export_dialog.py" line="381"/>
+        <source>Export failed: {error}</source>
+        <translation>导出失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="349"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="363"/>
+        <source>Rendering… {p}%</source>
+        <translation>正在合成… {p}%</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="364"/>
+        <source>Encoding… {p}%</source>
+        <translation>正在编码… {p}%</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="370"/>
+        <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
+        <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="379"/>
+        <source>Export cancelled.</source>
+        <translation>导出已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="390"/>
+        <source>Cancel the export before closing.</source>
+        <translation>请先取消导出再关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>JobDock</name>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="37"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="60"/>
+        <source>No render yet.</source>
+        <translation>尚未合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="61"/>
+        <source>Render Book</source>
+        <translation>合成全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="62"/>
+        <source>Cancel All</source>
+        <translation>全部取消</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="65"/>
+        <source>Retry Failed</source>
+        <translation>重试失败项</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="67"/>
+        <source>Render again: finished units come from the cache, failed and cancelled ones are tried again</source>
+        <translation>重新合成：已完成的部分取自缓存，失败和已取消的部分会重试</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="70"/>
+        <location filename="../../studio/gui/job_dock.py" line="111"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="73"/>
+        <source>Submit nothing new; tasks already at the vendor finish</source>
+        <translation>不再提交新任务；已提交给服务商的任务会继续完成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="75"/>
+        <source>Cancel This Unit</source>
+        <translation>取消此任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="98"/>
+        <source>Planning…</source>
+        <translation>正在规划…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="105"/>
+        <source>coming with the scheduler</source>
+        <translation>将随调度器一同提供</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="111"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="121"/>
+        <source>{done} / {total} characters · {units_done}/{units} paragraphs</source>
+        <translation>{done} / {total} 字 · {units_done}/{units} 段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="125"/>
+        <source>ETA {eta}</source>
+        <translation>预计剩余 {eta}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="127"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="129"/>
+        <source>est. cost {cost}</source>
+        <translation>预计费用 {cost}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="132"/>
+        <source>{n} failed</source>
+        <translation>{n} 项失败</translation>
+    </message>
+</context>
+<context>
+    <name>JobTableModel</name>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <source>running</source>
+        <translation>合成中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="106"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <source>Alibaba</source>
+        <translation>阿里云</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <source>Baidu</source>
+        <translation>百度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="128"/>
+        <source>{state} (cached)</source>
+        <translation>{state}（缓存）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <source>Chapter</source>
+        <translation>章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <source>¶</source>
+        <translation>段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <source>Voice</source>
+        <translation>音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <source>Characters</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <source>Task ID</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <source>Vendor code</source>
+        <translation>服务商代码</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="82"/>
+        <location filename="../../studio/gui/main_window.py" line="269"/>
+        <source>Audiobook Studio</source>
+        <translation>有声书工作室</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="141"/>
+        <source>&amp;New Project from Manuscript…</source>
+        <translation>从文稿新建项目(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="142"/>
+        <source>Import a manuscript into a new project</source>
+        <translation>把文稿导入新项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="143"/>
+        <source>&amp;Open Project…</source>
+        <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="144"/>
+        <source>Open a project folder</source>
+        <translation>打开项目文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="145"/>
+        <source>Open &amp;Recent</source>
+        <translation>最近的项目(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="147"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="148"/>
+        <source>Save the project (it is also saved automatically)</source>
+        <translation>保存项目（也会自动保存）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="149"/>
+        <source>&amp;Export Audiobook…</source>
+        <translation>导出有声书(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="150"/>
+        <source>Write the audiobook file</source>
+        <translation>写出有声书文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="151"/>
+        <source>&amp;Accounts…</source>
+        <translation>账户(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="152"/>
+        <source>Cloud credentials for Alibaba and Baidu</source>
+        <translation>阿里云和百度的云端凭据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="153"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="154"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="160"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="162"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="164"/>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="169"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="174"/>
+        <source>&amp;Chapter</source>
+        <translation>章节(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="178"/>
+        <source>&amp;Render Book</source>
+        <translation>合成全书(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="179"/>
+        <source>Synthesize every paragraph that has no audio yet</source>
+        <translation>合成所有还没有音频的段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="180"/>
+        <source>Render &amp;Chapter</source>
+        <translation>合成本章(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <source>Synthesize the selected chapter</source>
+        <translation>合成所选章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <source>&amp;Cancel Render</source>
+        <translation>取消合成(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <source>Preview C&amp;hapter</source>
+        <translation>试听本章(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <source>Synthesize and play the selected chapter</source>
+        <translation>合成并播放所选章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <source>&amp;Render</source>
+        <translation>合成(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <source>Reset &amp;Layout</source>
+        <translation>重置布局(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="199"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <source>Open &amp;Log Folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <source>&amp;About Audiobook Studio</source>
+        <translation>关于有声书工作室(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <source>Use Selected Voice for Paragraph</source>
+        <translation>为段落使用所选音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="271"/>
+        <source>{title}[*] — Audiobook Studio</source>
+        <translation>{title}[*] — 有声书工作室</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="292"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="294"/>
+        <source>Failed: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="300"/>
+        <source>{error}
+
+Details are in the log: {log}</source>
+        <translation>{error}
+
+详细信息见日志：{log}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="305"/>
+        <location filename="../../studio/gui/main_window.py" line="309"/>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="313"/>
+        <source>Importing {path}…</source>
+        <translation>正在导入 {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="332"/>
+        <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
+        <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="333"/>
+        <source>New Project from Manuscript</source>
+        <translation>从文稿新建项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="336"/>
+        <source>Open Project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="342"/>
+        <source>No recent projects</source>
+        <translation>没有最近的项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="351"/>
+        <source>Clear List</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="358"/>
+        <source>{path} is no longer a project folder; it was removed from the list.</source>
+        <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="370"/>
+        <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
+        <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="375"/>
+        <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
+        <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="378"/>
+        <source>Opened {path}</source>
+        <translation>已打开 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="394"/>
+        <source>Rendering…</source>
+        <translation>正在合成…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="407"/>
+        <source>Chapter {c}, paragraph {p}: {text}</source>
+        <translation>第 {c} 章第 {p} 段：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="410"/>
+        <source>… and {n} more.</source>
+        <translation>……另有 {n} 处。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="415"/>
+        <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
+        <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="455"/>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="489"/>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="500"/>
+        <source>Audiobook Studio {version}
+Turn a manuscript into a finished audiobook.</source>
+        <translation>有声书工作室 {version}
+把文稿变成完整的有声书。</translation>
+    </message>
+</context>
+<context>
+    <name>ParagraphEditor</name>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="147"/>
+        <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
+        <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="267"/>
+        <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
+        <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="273"/>
+        <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
+        <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="279"/>
+        <location filename="../../studio/gui/editor.py" line="295"/>
+        <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
+        <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="443"/>
+        <source>Emotion: {label} ({category}), intensity {intensity}</source>
+        <translation>情感：{label}（{category}），强度 {intensity}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="536"/>
+        <source>Paragraph {n}: {chars} characters, voice {voice}</source>
+        <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="539"/>
+        <source>This paragraph has its own voice.</source>
+        <translation>此段落使用自己的音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="542"/>
+        <source>Preview this paragraph (F5)</source>
+        <translation>试听此段落（F5）</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerDock</name>
+    <message>
+        <location filename="../../studio/gui/player.py" line="46"/>
+        <source>Player</source>
+        <translation>播放器</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="58"/>
+        <source>Play/Pause</source>
+        <translation>播放/暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="62"/>
+        <source>Play or pause the preview (Space)</source>
+        <translation>播放或暂停试听（空格）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="64"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="76"/>
+        <source>Nothing to play. Preview a paragraph (F5) or audition a voice.</source>
+        <translation>没有可播放的内容。请试听一个段落（F5）或试听一个音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="79"/>
+        <source>Playback needs PySide6-Addons (QtMultimedia).</source>
+        <translation>播放需要 PySide6-Addons（QtMultimedia）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="132"/>
+        <source>{label} ({n} of {total})</source>
+        <translation>{label}（第 {n} / {total} 段）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="217"/>
+        <source>Cannot play: {error}</source>
+        <translation>无法播放：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="38"/>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <source>Alibaba</source>
+        <translation>阿里云</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <source>Baidu</source>
+        <translation>百度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="43"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="46"/>
+        <source>System language</source>
+        <translation>跟随系统语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="50"/>
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
+        <source>A new language applies after a restart.</source>
+        <translation>新的语言在重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="56"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="57"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="59"/>
+        <source>Autosave every</source>
+        <translation>自动保存间隔</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="61"/>
+        <source>Engines</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="64"/>
+        <source>Public internet</source>
+        <translation>公网</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="65"/>
+        <source>Alibaba Cloud internal network (ECS in Shanghai)</source>
+        <translation>阿里云内网（上海地域 ECS）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="67"/>
+        <source>Alibaba endpoint</source>
+        <translation>阿里云接入点</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="75"/>
+        <source>{engine}: tasks at once</source>
+        <translation>{engine}：同时进行的任务数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="77"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="78"/>
+        <source>Cache Folder</source>
+        <translation>缓存文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="83"/>
+        <source>Audition cache</source>
+        <translation>试听缓存</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="85"/>
+        <source>Cost estimate</source>
+        <translation>费用估算</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="92"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="94"/>
+        <source>{engine}: price per 10,000 characters</source>
+        <translation>{engine}：每万字价格</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="95"/>
+        <source>Enter your contract&apos;s prices; the job monitor then estimates what a render costs.</source>
+        <translation>请填写您合同中的价格；任务监视器会据此估算合成费用。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewService</name>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="165"/>
+        <source>Synthesizing paragraph {n}…</source>
+        <translation>正在合成第 {n} 段…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="172"/>
+        <source>Synthesizing “{title}”…</source>
+        <translation>正在合成“{title}”…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="181"/>
+        <source>Nothing to preview: the paragraph is empty.</source>
+        <translation>没有可试听的内容：该段落为空。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="210"/>
+        <source>Audition: {voice}</source>
+        <translation>试听：{voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="225"/>
+        <source>Synthesizing a sample of {voice}…</source>
+        <translation>正在合成 {voice} 的试听样本…</translation>
+    </message>
+</context>
+<context>
+    <name>Problems</name>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="553"/>
+        <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
+        <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="555"/>
+        <source>The voice {voice} does not support the emotion “{category}”.</source>
+        <translation>音色 {voice} 不支持情感“{category}”。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="557"/>
+        <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
+        <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="559"/>
+        <source>The emotion “{category}” lies outside the text.</source>
+        <translation>情感“{category}”超出了文字范围。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="560"/>
+        <source>The emotion “{category}” overlaps another emotion.</source>
+        <translation>情感“{category}”与另一处情感重叠。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="561"/>
+        <source>An emotion has no category.</source>
+        <translation>有一处情感没有类别。</translation>
+    </message>
+</context>
+<context>
+    <name>RenderController</name>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="352"/>
+        <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
+        <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="361"/>
+        <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
+        <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="363"/>
+        <source>Render failed: {error}</source>
+        <translation>合成失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeBar</name>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="61"/>
+        <source>Resume Rendering</source>
+        <translation>继续合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="62"/>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="72"/>
+        <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept.</source>
+        <translation>此项目上次的合成未完成：{total} 段中仍有 {remaining} 段没有音频。已合成的段落均已保留。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceDock</name>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="47"/>
+        <source>Voices</source>
+        <translation>音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="75"/>
+        <source>Any engine</source>
+        <translation>任意引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="77"/>
+        <source>Any language</source>
+        <translation>任意语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="79"/>
+        <source>Any gender</source>
+        <translation>任意性别</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="80"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="83"/>
+        <source>Any scenario</source>
+        <translation>任意场景</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="85"/>
+        <source>Emotion: no filter</source>
+        <translation>情感：不筛选</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="85"/>
+        <source>Any emotion</source>
+        <translation>任意情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="86"/>
+        <source>No emotions</source>
+        <translation>无情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="89"/>
+        <source>Any sample rate</source>
+        <translation>任意采样率</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="90"/>
+        <source>{khz} kHz</source>
+        <translation>{khz} kHz</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="91"/>
+        <source>Timestamps: any</source>
+        <translation>时间戳：不限</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="92"/>
+        <source>With timestamps</source>
+        <translation>支持时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="92"/>
+        <source>No timestamps</source>
+        <translation>不支持时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="93"/>
+        <source>Any tier</source>
+        <translation>任意品质</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="96"/>
+        <source>Search name, id, type…</source>
+        <translation>搜索名称、ID、类型…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="108"/>
+        <source>Audition</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="109"/>
+        <source>Speak a sample line in the selected voice</source>
+        <translation>用所选音色朗读一句示例</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="111"/>
+        <source>Use for Book</source>
+        <translation>用于全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="113"/>
+        <source>Use for Chapter</source>
+        <translation>用于本章</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="115"/>
+        <source>Use for Selected Paragraphs</source>
+        <translation>用于所选段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="173"/>
+        <source>{shown} of {total} voices</source>
+        <translation>{shown} / {total} 个音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="211"/>
+        <source>Select a voice first.</source>
+        <translation>请先选择一个音色。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceTableModel</name>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="73"/>
+        <source>Alibaba</source>
+        <translation>阿里云</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="73"/>
+        <source>Baidu</source>
+        <translation>百度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="73"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="77"/>
+        <source>female</source>
+        <translation>女声</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="77"/>
+        <source>male</source>
+        <translation>男声</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="77"/>
+        <source>child</source>
+        <translation>童声</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="78"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="95"/>
+        <source>{n}: {list}</source>
+        <translation>{n} 种：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="100"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="100"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="136"/>
+        <source>Voice</source>
+        <translation>音色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="136"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="136"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="136"/>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="137"/>
+        <source>Emotions</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="137"/>
+        <source>Sample rates</source>
+        <translation>采样率</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="137"/>
+        <source>Timestamps</source>
+        <translation>时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="137"/>
+        <source>Tier</source>
+        <translation>品质</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="138"/>
+        <source>Scenario</source>
+        <translation>场景</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_model.py" line="138"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+</context>
+<context>
+    <name>commands</name>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="56"/>
+        <source>Rename chapter</source>
+        <translation>重命名章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="70"/>
+        <source>Split chapter</source>
+        <translation>拆分章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="87"/>
+        <source>Merge chapters</source>
+        <translation>合并章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="103"/>
+        <source>Move chapter</source>
+        <translation>移动章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="117"/>
+        <source>Add chapter</source>
+        <translation>添加章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="134"/>
+        <source>Delete chapter</source>
+        <translation>删除章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="153"/>
+        <source>Edit text</source>
+        <translation>编辑文字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="195"/>
+        <source>Insert emotion</source>
+        <translation>插入情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="213"/>
+        <source>Remove emotion</source>
+        <translation>移除情感</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/commands.py" line="260"/>
+        <source>Change title and author</source>
+        <translation>修改书名和作者</translation>
+    </message>
+</context>
+</TS>

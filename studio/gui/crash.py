@@ -1,0 +1,90 @@
+"""Errors that would otherwise vanish: Qt's own messages into the log, uncaught exceptions into a dialog.
+
+PySide prints an exception raised in a slot and carries on, and a packaged app has no console to print to;
+so every uncaught exception (main thread, Python threads) is logged with its traceback and, on the UI thread,
+shown in a dialog that names the log file. Qt's warnings go to the ``studio.qt`` logger (with their category)
+so a user's log shows what Qt complained about.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QThread, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from studio.logsetup import redact, setup_logging
+
+log = logging.getLogger("studio.gui.crash")
+qt_log = logging.getLogger("studio.qt")
+
+_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+_showing = False
+
+
+def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    category = context.category or "default"
+    qt_log.log(_LEVELS.get(mode, logging.WARNING), "%s: %s", category, message)
+
+
+def error_dialog(exc: BaseException, log_path: Path) -> QMessageBox:
+    """A non-blocking dialog: what happened, where the log is, the traceback under "Show Details"."""
+    parent = QApplication.activeWindow()
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(QCoreApplication.translate("Crash", "Audiobook Studio — unexpected error"))
+    box.setText(QCoreApplication.translate(
+        "Crash", "Something went wrong: {error}\n\nYour work is autosaved. The details are in the log file:\n{log}")
+        .format(error=redact(f"{type(exc).__name__}: {exc}"), log=log_path))
+    box.setDetailedText(redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
+    box.open()
+    return box
+
+
+def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    global _showing
+    if issubclass(kind, KeyboardInterrupt):
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.quit()
+        return
+    log_path = setup_logging()
+    log.critical("uncaught exception", exc_info=(kind, exc, tb))
+    app = QApplication.instance()
+    on_ui_thread = app is not None and QThread.currentThread() is app.thread()
+    if on_ui_thread and not _showing:
+        _showing = True
+        try:
+            error_dialog(exc, log_path).finished.connect(_dialog_closed)
+        except Exception:  # the dialog itself failed: the log has the original error
+            log.exception("could not show the error dialog")
+            _showing = False
+
+
+def _dialog_closed(_result: int) -> None:
+    global _showing
+    _showing = False
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None:
+        log.critical("uncaught exception in thread %s", args.thread.name if args.thread else "?",
+                     exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+
+def install() -> None:
+    """Route Qt messages into logging and install the exception hooks (the app's ``main`` calls this)."""
+    qInstallMessageHandler(qt_message_handler)
+    sys.excepthook = excepthook
+    threading.excepthook = _thread_hook

@@ -1,0 +1,261 @@
+"""Opening, importing and saving projects; autosave; the recent-projects list; the resume notice.
+
+All project I/O runs in ``BackgroundTask``s that open their own ``Project`` connection (SQLite connections do
+not cross threads). Saves are serialized: a save requested while one runs is queued behind it with a fresh
+snapshot, so an older snapshot can never overwrite a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.core.book import Book
+from studio.gui.document import BookDocument
+from studio.gui.qtcompat import emit
+from studio.gui.settings import Settings
+from studio.gui.workers import BackgroundTask
+from studio.paths import data_dir
+
+log = logging.getLogger("studio.gui.project")
+
+MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".epub", ".docx")
+RENDER_FLAG = "render_in_progress"
+RENDER_FAILURES = "render_failures"
+
+
+def default_project_dir(manuscript: Path) -> Path:
+    """Where a manuscript opened directly gets its project: the user's data folder, one per file stem."""
+    return data_dir() / "projects" / f"{manuscript.stem}.studio"
+
+
+@dataclass(frozen=True)
+class ResumeInfo:
+    """An earlier render stopped before it finished: how many units still lack audio."""
+
+    remaining: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Loaded:
+    folder: Path
+    book: Book
+    report: Any = None
+    resume: ResumeInfo | None = None
+    reused: bool = False
+
+
+# -- worker side ------------------------------------------------------------------------------------------------
+
+
+def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
+    from studio.render.plan import plan_book
+
+    if not project.get_meta(RENDER_FLAG):
+        return None
+    plan = plan_book(book)
+    remaining = sum(1 for unit in plan.units if project.rendered_unit(unit.cache_key) is None)
+    if not remaining:
+        project.set_meta(RENDER_FLAG, None)
+        return None
+    return ResumeInfo(remaining, len(plan.units))
+
+
+def load_project(folder: Path) -> Loaded:
+    from studio.core.project import Project
+
+    with Project.open(folder) as project:
+        book = project.load_book()
+        return Loaded(folder, book, resume=_resume_info(project, book))
+
+
+def import_manuscript(path: Path, folder: Path) -> Loaded:
+    """Import ``path`` into a new project at ``folder`` (which must not hold a project yet)."""
+    from studio.core.importers import import_file
+    from studio.core.project import Project
+
+    result = import_file(path)
+    with Project.create(folder) as project:
+        project.save_book(result.book)
+        project.set_meta("source", {"path": str(path.resolve()), "report": result.report.to_dict()})
+        return Loaded(folder, project.load_book(), result.report)
+
+
+def save_project(folder: Path, book: Book) -> None:
+    from studio.core.project import Project
+
+    with Project.open(folder) as project:
+        project.save_book(book)
+
+
+# -- UI side ----------------------------------------------------------------------------------------------------
+
+
+class ProjectController(QObject):
+    """Loads books into the document and writes them back.
+
+    Signals:
+        busy_changed(bool): an open or import is running (the window disables open/new meanwhile).
+        opened(object): a ``Loaded`` after the document shows the book.
+        saved(object): the folder after a save finished.
+        failed(object): the exception of a failed open, import or save (the window shows it).
+        resume_available(object): a ``ResumeInfo`` when an opened project has an unfinished render.
+        recent_changed(): the recent-projects list changed.
+    """
+
+    busy_changed = Signal(bool)
+    opened = Signal(object)
+    saved = Signal(object)
+    failed = Signal(object)
+    resume_available = Signal(object)
+    recent_changed = Signal()
+
+    def __init__(self, document: BookDocument, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.settings = settings
+        self._load_task: BackgroundTask | None = None
+        self._save_task: BackgroundTask | None = None
+        self._save_pending = False
+        self._pending_load: BackgroundTask | None = None
+        self._waiting: list[Callable[[], None]] = []
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        seconds = self.settings.autosave_seconds
+        if seconds > 0:
+            self.autosave_timer.start(seconds * 1000)
+        else:
+            self.autosave_timer.stop()
+
+    def is_busy(self) -> bool:
+        return self._load_task is not None
+
+    def is_saving(self) -> bool:
+        return self._save_task is not None
+
+    # -- opening ------------------------------------------------------------------------------------------------
+    def open_path(self, path: Path) -> BackgroundTask | None:
+        """``studio PATH``: a project folder opens; a manuscript opens its earlier project or is imported."""
+        from studio.core.project import is_project_dir
+
+        if is_project_dir(path):
+            return self.open_project(path)
+        folder = default_project_dir(path)
+        if is_project_dir(folder):
+            return self._load(lambda: _reused(load_project(folder)))
+        return self.new_project(path, folder)
+
+    def open_project(self, folder: Path) -> BackgroundTask | None:
+        return self._load(lambda: load_project(folder))
+
+    def new_project(self, manuscript: Path, folder: Path | None = None) -> BackgroundTask | None:
+        target = folder or default_project_dir(manuscript)
+        return self._load(lambda: import_manuscript(manuscript, target))
+
+    def _load(self, fn: Callable[[], Loaded]) -> BackgroundTask | None:
+        if self._load_task is not None:
+            return None
+        task = BackgroundTask(lambda _report, _cancel: fn(), self, pool="project")
+        task.succeeded.connect(self._loaded)
+        task.failed.connect(self.failed)
+        task.finished.connect(self._load_finished)
+        self._load_task = task
+        emit(self.busy_changed, True)
+        if self.document.is_dirty() or self._save_task is not None:
+            # Unsaved edits are written first (the load may even reopen the same project).
+            self._pending_load = task
+            self.save()
+        else:
+            task.start()
+        return task
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.document.set_book(loaded.book, loaded.folder)
+        self.settings.add_recent_project(loaded.folder)
+        emit(self.recent_changed)
+        emit(self.opened, loaded)
+        if loaded.resume is not None:
+            emit(self.resume_available, loaded.resume)
+
+    def _load_finished(self) -> None:
+        self._load_task = None
+        emit(self.busy_changed, False)
+
+    def forget_recent(self, folder: Path) -> None:
+        self.settings.remove_recent_project(folder)
+        emit(self.recent_changed)
+
+    # -- saving -------------------------------------------------------------------------------------------------
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Write the book now (in the background); ``then`` runs once a save that includes this state is done."""
+        if self.document.book is None or self.document.folder is None:
+            return
+        if then is not None:
+            self._waiting.append(then)
+        if self._save_task is not None:
+            self._save_pending = True
+            return
+        self._start_save()
+
+    def autosave(self) -> None:
+        if self.document.is_dirty() and self._save_task is None:
+            log.info("autosaving %s", self.document.folder)
+            self.save()
+
+    def _start_save(self) -> None:
+        book, revision = self.document.snapshot()
+        folder = self.document.folder
+        assert folder is not None
+        callbacks, self._waiting = self._waiting, []
+        self._save_pending = False
+        task = BackgroundTask(lambda _report, _cancel: save_project(folder, book), self, pool="project")
+        task.succeeded.connect(lambda _result: self._saved(folder, revision, callbacks))
+        task.failed.connect(self.failed)
+        task.finished.connect(self._save_finished)
+        self._save_task = task
+        task.start()
+
+    def _saved(self, folder: Path, revision: int, callbacks: list[Callable[[], None]]) -> None:
+        if folder == self.document.folder:
+            self.document.mark_saved(revision)
+        emit(self.saved, folder)
+        for callback in callbacks:
+            callback()
+
+    def _save_finished(self) -> None:
+        self._save_task = None
+        if self._save_pending or self._waiting:
+            self._start_save()
+        elif self._pending_load is not None:
+            task, self._pending_load = self._pending_load, None
+            task.start()
+
+    def flush_on_exit(self, timeout_ms: int = 15_000) -> None:
+        """Closing: save unsaved edits and wait for the writes (no dialog: closing never loses edits)."""
+        if self.document.is_dirty() and self.document.folder is not None and self.document.book is not None:
+            book, _revision = self.document.snapshot()
+            folder = self.document.folder
+            if self._save_task is not None:
+                self._save_task.wait(timeout_ms)
+            done = threading.Event()
+            task = BackgroundTask(lambda _r, _c: (save_project(folder, book), done.set()), None, pool="project")
+            task.start()
+            task.wait(timeout_ms)
+            if not done.is_set():
+                log.error("could not save %s before exit", folder)
+        elif self._save_task is not None:
+            self._save_task.wait(timeout_ms)
+
+
+def _reused(loaded: Loaded) -> Loaded:
+    return Loaded(loaded.folder, loaded.book, loaded.report, loaded.resume, reused=True)

@@ -1,0 +1,371 @@
+"""Rendering from the window: ``studio.render.runner.render_plan`` in a ``BackgroundTask``, watched unit by unit.
+
+The scheduler reports one ``RenderProgress`` per state change (unit, state, vendor task id, vendor code and
+message, attempts, plus overall counts, ETA and cost). The task hands them to the UI thread (see
+``workers.BackgroundTask``) and a ``Throttle`` batches them: however fast units change, the job table and the
+progress bar are updated at most ten times a second. The scheduler's vendor calls run on a ``QtWorkerPool``
+(QThreads); pause, resume and cancel (all, or one unit) go through a ``RenderControl``.
+
+Emotion markup is checked before the render starts, so nothing the vendor would reject is ever sent.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.core.book import Book, VoiceSettings
+from studio.core.book_edit import EmotionProblem
+from studio.core.errors import CancelledError
+from studio.gui.document import BookDocument
+from studio.gui.job_model import JobRow, JobTableModel
+from studio.gui.project_controller import RENDER_FAILURES, RENDER_FLAG
+from studio.gui.qtcompat import emit
+from studio.gui.settings import ENGINES, Settings
+from studio.gui.throttle import Throttle
+from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
+
+log = logging.getLogger("studio.gui.render")
+
+Report = Callable[[Any], None]
+UNIT_STATES = {"queued", "submitted", "running", "downloading", "done", "failed", "cancelled"}
+
+
+@dataclass(frozen=True)
+class PlannedUnit:
+    cache_key: str
+    chapter_index: int
+    paragraphs: tuple[int, ...]
+    engine: str
+    voice: str
+    characters: int
+    cached: bool
+
+
+@dataclass(frozen=True)
+class RenderSummary:
+    units: int
+    rendered: int
+    cached: int
+    seconds: float
+
+
+def _render_plan_accepts(name: str) -> bool:
+    from studio.render.runner import render_plan
+
+    return name in inspect.signature(render_plan).parameters
+
+
+class _Listener:
+    """Forwards render events to the UI and remembers failed units (runs on the scheduler's thread)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.failed: set[str] = set()
+        self._reniced_at = 0.0
+
+    def __call__(self, event: Any) -> None:
+        if event.state in ("submitted", "running") and time.monotonic() - self._reniced_at > 0.5:
+            self._reniced_at = time.monotonic()
+            lower_child_priority()  # new synthesizer processes start with the first submissions
+        if event.unit is not None:
+            if event.state == "failed":
+                self.failed.add(event.unit.cache_key)
+            elif event.state == "done":
+                self.failed.discard(event.unit.cache_key)
+        self.report(("progress", event))
+
+
+def _paragraphs_of(unit: Any) -> tuple[int, ...]:
+    """The chapter positions a unit speaks (units of older render layers have only ``paragraph_index``)."""
+    return tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,))
+
+
+def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concurrency: dict[str, int],
+                options: Any, prices: dict[str, float], control: Any, report: Report,
+                cancel: threading.Event) -> RenderSummary:
+    """Plan and render (runs on a worker thread with its own Project connection)."""
+    from studio.core.project import Project
+    from studio.engines.registry import EngineSet
+    from studio.render.plan import RenderPlan, plan_book
+    from studio.render.runner import render_plan
+
+    started = time.monotonic()
+    plan = plan_book(book)
+    if chapters is not None:
+        wanted = set(chapters)
+        plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
+    with Project.open(folder) as project:
+        cached = {u.cache_key for u in plan.units if project.rendered_unit(u.cache_key) is not None}
+        planned = [PlannedUnit(u.cache_key, u.chapter_index, _paragraphs_of(u), u.engine, u.request.voice,
+                               u.characters, u.cache_key in cached) for u in plan.units]
+        report(("plan", planned))
+        project.set_meta(RENDER_FLAG, {"units": len(plan.units), "chapters": list(chapters or [])})
+        extra: dict[str, Any] = {}
+        pool = None
+        if _render_plan_accepts("pool"):
+            pool = QtWorkerPool(name="render")
+            extra["pool"] = pool
+        if control is not None and _render_plan_accepts("control"):
+            extra["control"] = control
+        if prices and _render_plan_accepts("prices"):
+            extra["prices"] = prices
+        listener = _Listener(report)
+        try:
+            with EngineSet(options=options) as engines:
+                render_plan(plan, project, engines, progress=listener, cancel=cancel, max_in_flight=concurrency,
+                            **extra)
+        except BaseException:
+            project.set_meta(RENDER_FAILURES, sorted(listener.failed))
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
+        project.set_meta(RENDER_FLAG, None)
+        project.set_meta(RENDER_FAILURES, [])
+    return RenderSummary(len(plan.units), len({u.cache_key for u in plan.units} - cached), len(cached),
+                         time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class OverallProgress:
+    characters_done: int
+    characters_total: int
+    units_done: int
+    units_total: int
+    eta_seconds: float | None
+    cost: float | None
+    paused: bool = False
+
+
+class RenderController(QObject):
+    """Starts, pauses and cancels renders and keeps the job model and overall progress current.
+
+    Signals:
+        started(): a render began (the plan is not known yet).
+        progress(object): an ``OverallProgress``, at most ten times a second.
+        paused_changed(bool): the render was paused or resumed.
+        finished(bool, str): whether it completed, and a message for the status bar.
+        blocked(list): the render did not start: these ``EmotionProblem``s must be fixed first.
+        units_done(): some units finished (chapter statuses may change).
+    """
+
+    started = Signal()
+    progress = Signal(object)
+    paused_changed = Signal(bool)
+    finished = Signal(bool, str)
+    blocked = Signal(list)
+    units_done = Signal()
+
+    def __init__(self, document: BookDocument, settings: Settings, jobs: JobTableModel,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.settings = settings
+        self.jobs = jobs
+        self.throttle = Throttle(100, self)
+        self.throttle.flushed.connect(self._apply_batch)
+        self._task: BackgroundTask | None = None
+        self._control: Any = None
+        self._last: Any = None
+        self._paused = False
+        self._chapters: list[int] | None = None
+        self._started_at = 0.0
+        self._chars_at_start = 0
+        self.revision_at_start = -1
+        self.events_seen = 0
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def can_pause(self) -> bool:
+        return self._control is not None
+
+    def is_paused(self) -> bool:
+        return self._paused
+
+    def start(self, chapters: Sequence[int] | None = None) -> BackgroundTask | None:
+        """Render the whole book (or some chapters). Returns None if nothing started (see ``blocked``)."""
+        if self._task is not None or self.document.book is None or self.document.folder is None:
+            return None
+        problems: list[EmotionProblem] = self.document.emotion_problems(chapters)
+        if problems:
+            emit(self.blocked, problems)
+            return None
+        book, self.revision_at_start = self.document.snapshot()
+        folder = self.document.folder
+        concurrency = {engine: self.settings.concurrency(engine) for engine in ENGINES}
+        prices = {engine: self.settings.price_per_10k(engine) for engine in ENGINES}
+        prices = {engine: price for engine, price in prices.items() if price > 0}
+        options = self.settings.engine_options()
+        self._chapters = list(chapters) if chapters is not None else None
+        selected = self._chapters
+        try:
+            from studio.render.control import RenderControl
+
+            control: Any = RenderControl()
+        except ImportError:  # an older render layer without pause/resume
+            control = None
+        task = BackgroundTask(lambda report, cancel: render_book(folder, book, selected, concurrency, options,
+                                                                 prices, control, report, cancel),
+                              self, pool="render")
+        task.progress.connect(self.throttle.push)
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._failed)
+        task.finished.connect(self._finished)
+        self._task = task
+        self._control = control
+        self._last = None
+        self._paused = False
+        self.jobs.set_plan([])
+        emit(self.started)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            if self._control is not None:
+                self._control.cancel()
+            self._task.cancel()
+
+    def cancel_unit(self, cache_key: str) -> None:
+        if self._control is not None:
+            self._control.cancel(cache_key)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pausing stops new submissions; tasks already at the vendor finish (and are paid for anyway)."""
+        if self._control is None or paused == self._paused:
+            return
+        if paused:
+            self._control.pause()
+        else:
+            self._control.resume()
+        self._paused = paused
+        emit(self.paused_changed, paused)
+        self._emit_progress()
+
+    def live_statuses(self, current: list[str]) -> list[str] | None:
+        """Chapter statuses from the job table while rendering (no re-planning), or None if the book changed
+        since the render started (then only a full check, after the render, can tell)."""
+        from studio.gui.chapter_model import STATUS_DONE, STATUS_FAILED, STATUS_RENDERING
+
+        if self.document.revision != self.revision_at_start:
+            return None
+        statuses = list(current)
+        for chapter, (done, total, failed) in self.jobs.chapter_progress().items():
+            if not 0 <= chapter < len(statuses):
+                continue
+            if failed:
+                statuses[chapter] = STATUS_FAILED
+            elif done == total:
+                statuses[chapter] = STATUS_DONE
+            else:
+                statuses[chapter] = STATUS_RENDERING
+        return statuses
+
+    def retry_failed(self) -> BackgroundTask | None:
+        """Render again what the last render covered: done units come from the cache, failed ones run again."""
+        return self.start(self._chapters)
+
+    # -- progress -----------------------------------------------------------------------------------------------
+    def _apply_batch(self, batch: list[Any]) -> None:
+        updates: list[tuple[str, dict[str, Any]]] = []
+        any_done = False
+        for kind, payload in batch:
+            if kind == "plan":
+                self._set_plan(payload)
+                continue
+            event = payload
+            self.events_seen += 1
+            self._last = event
+            unit = event.unit
+            if unit is None:
+                if event.state in ("paused", "resumed"):
+                    self._paused = event.state == "paused"
+                continue
+            state = event.state
+            fields: dict[str, Any] = {"message": event.message}
+            if state == "retrying":
+                state = "queued"
+            if state in UNIT_STATES:
+                fields["state"] = state
+            task_id = getattr(event, "task_id", "")
+            if task_id:
+                fields["task_id"] = task_id
+            code = getattr(event, "vendor_code", "")
+            if code or state in ("submitted", "done"):
+                fields["vendor_code"] = code
+            attempts = getattr(event, "attempts", 0)
+            if attempts:
+                fields["attempts"] = attempts
+            updates.append((unit.cache_key, fields))
+            any_done = any_done or state == "done"
+        if updates:
+            self.jobs.apply(updates)
+        self._emit_progress()
+        if any_done:
+            emit(self.units_done)
+
+    def _set_plan(self, planned: list[PlannedUnit]) -> None:
+        label_cache: dict[tuple[str, str], str] = {}
+        book = self.document.book
+        rows = []
+        for unit in planned:
+            label = label_cache.get((unit.engine, unit.voice))
+            if label is None:
+                label = self.document.voice_label(VoiceSettings(engine=unit.engine, voice=unit.voice))
+                label_cache[(unit.engine, unit.voice)] = label
+            title = book.chapters[unit.chapter_index].title if book and unit.chapter_index < len(book.chapters) \
+                else str(unit.chapter_index + 1)
+            rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
+                               unit.characters, state="done" if unit.cached else "queued", cached=unit.cached))
+        self.jobs.set_plan(rows)
+        self._started_at = time.monotonic()
+        self._chars_at_start = sum(u.characters for u in planned if u.cached)
+
+    def _emit_progress(self) -> None:
+        last = self._last
+        if last is None:
+            return
+        eta = getattr(last, "eta_s", None)
+        if eta is None:
+            elapsed = time.monotonic() - self._started_at
+            rendered = last.characters_done - self._chars_at_start
+            if rendered > 0 and elapsed > 0.5:
+                eta = (last.characters_total - last.characters_done) / (rendered / elapsed)
+        cost = getattr(last, "cost_estimate", None)
+        emit(self.progress, OverallProgress(last.characters_done, last.characters_total, last.units_done,
+                                           last.units_total, eta, cost if cost else None, self._paused))
+
+    # -- the end ------------------------------------------------------------------------------------------------
+    def _succeeded(self, summary: RenderSummary) -> None:
+        self.throttle.flush()
+        self._task = None  # the thread is ending: the window may offer "Render" again
+        message = self.tr("Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.").format(
+            rendered=summary.rendered, cached=summary.cached, seconds=f"{summary.seconds:.1f}")
+        emit(self.finished, True, message)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.throttle.flush()
+        self._task = None
+        self.jobs.stop_unfinished("cancelled")
+        if isinstance(exc, CancelledError):
+            message = self.tr("Render cancelled. Rendered paragraphs are kept; render again to continue.")
+        else:
+            message = self.tr("Render failed: {error}").format(error=exc)
+        emit(self.finished, False, message)
+
+    def _finished(self) -> None:
+        self._task = None
+        self._control = None
+        if self._paused:
+            self._paused = False
+            emit(self.paused_changed, False)

@@ -1,0 +1,134 @@
+"""Accounts (keyring, test connection) and Preferences dialogs."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.core import accounts
+from studio.gui.accounts_dialog import AccountsDialog
+from studio.gui.main_window import MainWindow
+from studio.gui.preferences_dialog import PreferencesDialog
+from studio.gui.settings import Settings
+from tests.gui.conftest import wait_idle
+
+
+@pytest.fixture(autouse=True)
+def _clean_keyring():  # type: ignore[no-untyped-def]
+    for vendor in accounts.VENDORS:
+        accounts.remove_credentials(vendor)
+    yield
+    for vendor in accounts.VENDORS:
+        accounts.remove_credentials(vendor)
+
+
+def test_accounts_save_to_keyring_and_warn_about_plaintext(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = AccountsDialog()
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot)
+    assert "PlaintextKeyring" in dialog.backend_label.text()
+    assert "Not secure" in dialog.backend_label.text()
+    assert dialog.status["baidu"].text() == "No credentials stored."
+    assert dialog.edits["aliyun"]["access_key_secret"].echoMode() == dialog.edits["aliyun"]["access_key_secret"] \
+        .EchoMode.Password
+    dialog.edits["baidu"]["api_key"].setText("my-api-key")
+    dialog.edits["baidu"]["secret_key"].setText("my-secret-key")
+    dialog.buttons["baidu"]["save"].click()
+    wait_idle(qtbot)
+    assert "Saved in" in dialog.status["baidu"].text()
+    stored = accounts.load_credentials("baidu")
+    assert stored is not None and stored.api_key == "my-api-key" and stored.secret_key == "my-secret-key"
+    # a new dialog shows what is stored
+    again = AccountsDialog()
+    qtbot.addWidget(again)
+    wait_idle(qtbot)
+    assert again.edits["baidu"]["api_key"].text() == "my-api-key"
+    assert again.status["baidu"].text() == "Stored in the keyring."
+    again.buttons["baidu"]["remove"].click()
+    wait_idle(qtbot)
+    assert accounts.load_credentials("baidu") is None and again.status["baidu"].text() == "Removed."
+
+
+def test_incomplete_credentials_are_not_saved(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = AccountsDialog()
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot)
+    dialog.edits["aliyun"]["access_key_id"].setText("id-only")
+    dialog.save("aliyun")
+    wait_idle(qtbot)
+    assert "Not saved" in dialog.status["aliyun"].text() and "AccessKey Secret" in dialog.status["aliyun"].text()
+    assert accounts.load_credentials("aliyun") is None
+
+
+def test_test_connection_runs_in_the_background(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from studio.engines import registry
+
+    calls: list[str] = []
+
+    def fake_test(vendor: str) -> tuple[bool, str]:
+        calls.append(vendor)
+        creds = accounts.load_credentials(vendor)
+        return (creds is not None, "token issued" if creds else "no credentials")
+
+    monkeypatch.setattr(registry, "test_connection", fake_test, raising=False)
+    dialog = AccountsDialog()
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot)
+    for name, value in (("access_key_id", "AKID"), ("access_key_secret", "SECRET"), ("appkey", "APPKEY")):
+        dialog.edits["aliyun"][name].setText(value)
+    dialog.buttons["aliyun"]["test"].click()
+    assert not dialog.buttons["aliyun"]["test"].isEnabled()
+    wait_idle(qtbot)
+    assert calls == ["aliyun"]
+    assert dialog.status["aliyun"].text() == "✓ token issued"  # typed values were saved first
+    monkeypatch.setattr(registry, "test_connection", lambda vendor: "plain message", raising=False)
+    dialog.test("aliyun")
+    wait_idle(qtbot)
+    assert dialog.status["aliyun"].text() == "✓ plain message"
+    monkeypatch.delattr(registry, "test_connection", raising=False)
+    dialog.test("baidu")
+    wait_idle(qtbot)
+    assert "arrive with the cloud engines" in dialog.status["baidu"].text()
+
+
+def test_preferences_write_typed_settings(qtbot, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    dialog = PreferencesDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "system"
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("internal"))
+    dialog.concurrency["aliyun"].setValue(3)
+    dialog.prices["baidu"].setValue(2.5)
+    dialog.autosave.setValue(30)
+    with qtbot.waitSignal(dialog.applied):
+        dialog.accept()
+    reread = Settings(__import__("pathlib").Path(settings.file_name))
+    assert reread.ui_language == "zh_CN"
+    assert reread.aliyun_endpoint == "internal"
+    assert reread.concurrency("aliyun") == 3
+    assert reread.price_per_10k("baidu") == 2.5
+    assert reread.autosave_seconds == 30
+    assert reread.engine_options().aliyun_endpoint == "internal"
+
+
+def test_settings_defaults_and_bad_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(tmp_path / "s.ini")
+    assert settings.ui_language == "system" and settings.autosave_seconds == 60
+    assert settings.concurrency("aliyun") == 10 and settings.price_per_10k("aliyun") == 0.0
+    settings._qs.setValue("engines/concurrency_local", "lots")
+    settings._qs.setValue("ui/language", "klingon")
+    assert settings.concurrency("local") >= 1 and settings.ui_language == "system"
+    for i in range(12):
+        settings.add_recent_project(tmp_path / f"p{i}")
+    assert len(settings.recent_projects) == 10 and settings.recent_projects[0].name == "p11"
+    with pytest.raises(ValueError):
+        settings.ui_language = "fr"
+
+
+def test_preferences_and_accounts_open_from_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    prefs = window.show_preferences()
+    assert prefs.isVisible()
+    prefs.reject()
+    acc = window.show_accounts()
+    wait_idle(qtbot)
+    assert acc.isVisible()
+    acc.reject()
