@@ -33,9 +33,12 @@ DEFAULT_POLL_RANGES = {"local": PollRange(0.02, 0.25), "aliyun": PollRange(0.2, 
 FALLBACK_RANGE = PollRange(0.2, 10.0)
 
 #: Ask this share of the expected duration early, to bracket the finish tightly (and keep the model honest).
-PROBE_SHARE = 0.93
+PROBE_SHARE = 0.96
 #: After the expected finish has passed, the next interval starts at this share of the expected duration.
-LATE_SHARE = 0.04
+LATE_SHARE = 0.02
+#: The on-time poll goes this much after the expected finish (the model's scatter, clocks and the network).
+ON_TIME_MARGIN_SHARE = 0.01
+ON_TIME_MARGIN_S = 0.02
 GROWTH = 1.5
 #: Without a model, the interval stays below this share of the task's age (the worst-case wait for a finish).
 UNKNOWN_SHARE = 0.5
@@ -131,8 +134,10 @@ def next_poll(clock: PollClock, model: DurationModel, poll: PollRange, now: floa
     expected = model.estimate(clock.characters)
     elapsed = now - clock.submitted_at
     if expected is not None and elapsed < expected:
-        # Before the expected finish: ask again at it (but never wait longer than the longest interval).
-        delay = max(poll.first_s, min(poll.max_s, expected - elapsed))
+        # Before the expected finish: ask again just after it (but never wait longer than the longest interval).
+        # Asked exactly on time, a task that finishes on time races the poll and then waits a whole backoff.
+        delay = max(poll.first_s, min(poll.max_s, expected - elapsed + ON_TIME_MARGIN_SHARE * expected
+                                      + ON_TIME_MARGIN_S))
         clock.interval = max(poll.first_s, LATE_SHARE * expected)
     elif expected is not None:
         clock.interval = min(poll.max_s, max(poll.first_s, clock.interval * GROWTH, LATE_SHARE * expected))

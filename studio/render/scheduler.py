@@ -344,12 +344,14 @@ class Scheduler:
             self._run(partial(lane.engine.poll, ids), self._on_polled, (lane, ids))
 
     def _dispatch_fetches(self, lane: Lane, now: float) -> None:
-        # Downloads hold no vendor slot; submissions do. While tasks wait for a free slot, one download at a time
-        # keeps the machine (and the connection) free for the submissions that start vendor work.
+        # Downloads hold no vendor slot; submissions do, and paid submissions go one at a time. While a submission
+        # could start, downloads wait: they only compete with the submissions that start vendor work (for the
+        # CPU and the connection), and a finished task keeps its audio at the vendor for days.
         slots = lane.download_slots
-        if any(other.running < other.cap and other.next_waiting(now) is not None and not self.control.paused
-               for other in self.lanes.values()):
-            slots = 1
+        if not self.control.paused and any(
+                other.running < other.cap and now >= other.submit_blocked_until
+                and other.next_waiting(now) is not None for other in self.lanes.values()):
+            slots = 0
         while lane.fetching < slots:
             job = lane.next_download(now)
             if job is None:

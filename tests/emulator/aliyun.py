@@ -23,6 +23,7 @@ import ipaddress
 import re
 import time
 from calendar import timegm
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -216,7 +217,7 @@ class AliyunService:
             raise _invalid(f"text too long: {parsed.char_count} characters (at most {MAX_CHARS}, tags not counted)")
         params = VoiceParams(sample_rate=rate, base_hz=BASE_PITCH_HZ[voice.gender], speed=speed_factor(speech_rate),
                              pitch=2 ** (pitch_rate / 1000), amplitude=0.1 + 0.7 * volume / 100, seed=self.emu.seed)
-        layout = build_layout(parsed.paragraphs, params, paragraph_gap_ms=PARAGRAPH_GAP_MS)
+        layout = partial(build_layout, parsed.paragraphs, params, paragraph_gap_ms=PARAGRAPH_GAP_MS)
         faults = self.emu.faults
         latency = (faults.latency_base_s + parsed.char_count * faults.latency_per_char_s) * faults.time_scale
         with self.emu.lock:

@@ -22,6 +22,7 @@ import json
 import random
 import re
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
@@ -165,7 +166,7 @@ class BaiduService:
                              pitch=2 ** ((pitch - 5) / 15), amplitude=0.1 + 0.7 * volume / voice.max_volume,
                              seed=self.emu.seed)
         paragraphs = [[Item("char", ch) for ch in p] for p in text]
-        layout = build_layout(paragraphs, params, paragraph_gap_ms=gap)
+        layout = partial(build_layout, paragraphs, params, paragraph_gap_ms=gap)
         faults = self.emu.faults
         latency = (faults.latency_base_s + chars * faults.latency_per_char_s) * faults.time_scale
         with self.emu.lock:

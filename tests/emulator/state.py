@@ -101,7 +101,7 @@ class Task:
     task_id: str
     text: str
     request: dict[str, Any]
-    layout: Layout
+    layout_of: Callable[[], Layout]  # built on first use (a status answer or download), not inside the submit
     file_ext: str  # "mp3" | "wav" | "pcm"
     submitted_at: float  # emulator monotonic
     queued_until: float
@@ -111,6 +111,18 @@ class Task:
     keep_s: float  # how long results stay available after finishing
     timestamps_supported: bool = True
     sn: str = field(default_factory=lambda: new_hex(32))
+
+    _layout: Layout | None = field(default=None, init=False, repr=False)
+    _layout_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def layout(self) -> Layout:
+        """The task's audio timeline, computed once: a real vendor does this work while the task runs, so the
+        submit answers as fast as a vendor's does and the latency model alone decides when the task is done."""
+        with self._layout_lock:
+            if self._layout is None:
+                self._layout = self.layout_of()
+            return self._layout
 
     def finished(self, now: float) -> bool:
         return now >= self.finish_at

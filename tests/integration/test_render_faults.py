@@ -48,12 +48,13 @@ def test_a_book_completes_through_the_fault_storm(emu: VendorEmulator, tmp_path:
 
     def on_event(event: RenderProgress) -> None:
         events.append(event)
-        # Half a minute passes for the vendors twice during the render: every token issued so far expires.
-        done = sum(1 for e in events if e.state == "done")
-        if done in (12, 36) and not minutes.is_set():
+        # Half a minute passes for the vendors twice while both lanes still have units to submit: every
+        # token issued so far expires, and the next submit on each lane must renew its token.
+        submitted = sum(1 for e in events if e.state == "submitted")
+        if submitted in (16, 36) and not minutes.is_set():
             emu.advance_time(31)
             minutes.set()
-        elif done not in (12, 36):
+        elif submitted not in (16, 36):
             minutes.clear()
 
     with Project.create(tmp_path / "p", mixed_book()) as project:
