@@ -35,6 +35,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.")
     parser.add_argument("--version", action="version", version=f"studio {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (Qt, ffmpeg, offline engine, ...); see `studio --self-test -h`")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p_import = sub.add_parser("import", help="import a manuscript into a project and print the report")
@@ -86,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the offline engine's worker processes in a frozen (PyInstaller) app
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--self-test"]:  # installation check, also in the frozen app (studio/selftest.py)
+        from studio.selftest import main as self_test
+
+        return self_test(args_list[1:])
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         from studio.gui.app import main as gui_main
 
