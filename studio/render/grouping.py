@@ -75,7 +75,9 @@ class KnownUnits(Protocol):
         ...
 
     def has(self, cache_key: str) -> bool:
-        """Whether a unit with this cache key has audio (covers units rendered before grouping existed)."""
+        """Whether a one-paragraph unit with this cache key has audio, a live vendor task, or was planned
+        before with this target (covers units rendered before grouping existed, previews, and the single
+        paragraphs a cut left alone: regrouping one that is at the vendor would pay for its text twice)."""
         ...
 
 
@@ -135,7 +137,7 @@ def _known_length(items: Sequence[Item], start: int, params: str, limit: int, kn
                 length == 1 or sum(item.characters for item in window) <= limit):
             best = length
     if not best and known.has(key_of(items[start:start + 1])):
-        best = 1  # a one-paragraph unit rendered before (a preview, or a render without grouping)
+        best = 1  # a one-paragraph unit rendered, at the vendor or planned before (see ``KnownUnits.has``)
     return best
 
 

@@ -186,6 +186,7 @@ class ProjectKnownUnits:
         now = time.time() if now is None else now
         self._rendered = project.rendered_keys()
         self._runs: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        self._single: set[str] = set()
         for row in project.render_jobs():
             job = JobRecord.from_row(row)
             if not job.paragraph_keys or not job.params_key:
@@ -194,12 +195,16 @@ class ProjectKnownUnits:
                       or (target_chars is not None and job.target_chars == target_chars))
             if usable:
                 self._runs.setdefault((job.params_key, job.paragraph_keys[0]), []).append(job.paragraph_keys)
+                if len(job.paragraph_keys) == 1:
+                    # A one-paragraph unit's parameters carry no paragraph gap, so its run is filed under other
+                    # parameters than the grouped run it sits in: ``has`` is how the planner finds it.
+                    self._single.add(job.cache_key)
 
     def runs_starting_with(self, params_key: str, paragraph_key: str) -> list[tuple[str, ...]]:
         return self._runs.get((params_key, paragraph_key), [])
 
     def has(self, cache_key: str) -> bool:
-        return cache_key in self._rendered
+        return cache_key in self._rendered or cache_key in self._single
 
 
 def plan_project(project: Project, book: Book | None = None, *, override: VoiceSettings | None = None,
