@@ -3,7 +3,8 @@
 Run: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py   (needs a CJK font, e.g. Debian fonts-noto-cjk)
 
 Writes: main-window-sample.png, voice-picker-happy-24k.png, emotion-menu.png, job-monitor-mid-render.png,
-export-dialog.png, main-window-zh_CN.png. Settings and the project live in a temporary folder.
+job-monitor-after-resume.png, export-dialog.png, main-window-zh_CN.png. Settings and the project live in a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -100,6 +101,17 @@ def main() -> int:
         save(window, "job-monitor-mid-render.png")
         window.render.cancel()
         idle(app)
+
+        # -- reopening the project with that unfinished render: the resume bar and every unit's stored state --
+        reopened = open_window(app, settings, folder)
+        reopened.job_dock.show()
+        reopened.job_dock.raise_()
+        reopened.job_dock.table.scrollTo(reopened.jobs.index(10, 0))
+        app.processEvents()
+        save(reopened, "job-monitor-after-resume.png")
+        reopened.close()
+        idle(app)
+
         window.render_current_chapter()  # chapter 2 complete: a "done" row in the tree
         idle(app)
         window.statuses.refresh_now()

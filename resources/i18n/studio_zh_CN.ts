@@ -238,107 +238,117 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="232"/>
+        <location filename="../../studio/gui/chapter_model.py" line="234"/>
         <source>Inherited from the book: {voice}</source>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="233"/>
+        <location filename="../../studio/gui/chapter_model.py" line="235"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="234"/>
+        <location filename="../../studio/gui/chapter_model.py" line="236"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <location filename="../../studio/gui/chapter_model.py" line="265"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <location filename="../../studio/gui/chapter_model.py" line="265"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <location filename="../../studio/gui/chapter_model.py" line="265"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="263"/>
+        <location filename="../../studio/gui/chapter_model.py" line="265"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="264"/>
+        <location filename="../../studio/gui/chapter_model.py" line="266"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="328"/>
+        <location filename="../../studio/gui/chapter_model.py" line="330"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="329"/>
+        <location filename="../../studio/gui/chapter_model.py" line="331"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="330"/>
+        <location filename="../../studio/gui/chapter_model.py" line="332"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="331"/>
+        <location filename="../../studio/gui/chapter_model.py" line="333"/>
+        <source>partly rendered</source>
+        <translation>部分已合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="334"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="332"/>
+        <location filename="../../studio/gui/chapter_model.py" line="335"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="333"/>
+        <location filename="../../studio/gui/chapter_model.py" line="336"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="338"/>
+        <location filename="../../studio/gui/chapter_model.py" line="341"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="339"/>
+        <location filename="../../studio/gui/chapter_model.py" line="342"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="340"/>
+        <location filename="../../studio/gui/chapter_model.py" line="343"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="341"/>
-        <source>Some paragraphs have audio, others were edited or not rendered yet.</source>
-        <translation>部分段落已有音频，其余段落已被修改或尚未合成。</translation>
+        <location filename="../../studio/gui/chapter_model.py" line="344"/>
+        <source>Edited since it was rendered: some paragraphs need new audio.</source>
+        <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="342"/>
+        <location filename="../../studio/gui/chapter_model.py" line="345"/>
+        <source>Some paragraphs have audio, the others were not rendered yet.</source>
+        <translation>部分段落已有音频，其余段落尚未合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="346"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="343"/>
+        <location filename="../../studio/gui/chapter_model.py" line="347"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="344"/>
+        <location filename="../../studio/gui/chapter_model.py" line="348"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
     </message>
@@ -365,68 +375,68 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="616"/>
+        <location filename="../../studio/gui/editor.py" line="617"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="620"/>
+        <location filename="../../studio/gui/editor.py" line="621"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="623"/>
+        <location filename="../../studio/gui/editor.py" line="624"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="626"/>
+        <location filename="../../studio/gui/editor.py" line="627"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="668"/>
+        <location filename="../../studio/gui/editor.py" line="669"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="671"/>
+        <location filename="../../studio/gui/editor.py" line="672"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="688"/>
+        <location filename="../../studio/gui/editor.py" line="689"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="690"/>
+        <location filename="../../studio/gui/editor.py" line="691"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="707"/>
+        <location filename="../../studio/gui/editor.py" line="708"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="712"/>
+        <location filename="../../studio/gui/editor.py" line="713"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="716"/>
+        <location filename="../../studio/gui/editor.py" line="717"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="718"/>
-        <location filename="../../studio/gui/editor.py" line="762"/>
+        <location filename="../../studio/gui/editor.py" line="719"/>
+        <location filename="../../studio/gui/editor.py" line="763"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="724"/>
+        <location filename="../../studio/gui/editor.py" line="725"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -723,88 +733,113 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>JobDock</name>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="37"/>
+        <location filename="../../studio/gui/job_dock.py" line="43"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="60"/>
+        <location filename="../../studio/gui/job_dock.py" line="66"/>
         <source>No render yet.</source>
         <translation>尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="61"/>
+        <location filename="../../studio/gui/job_dock.py" line="67"/>
         <source>Render Book</source>
         <translation>合成全书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="62"/>
+        <location filename="../../studio/gui/job_dock.py" line="68"/>
         <source>Cancel All</source>
         <translation>全部取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="65"/>
+        <location filename="../../studio/gui/job_dock.py" line="71"/>
         <source>Retry Failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="67"/>
+        <location filename="../../studio/gui/job_dock.py" line="73"/>
         <source>Render again: finished units come from the cache, failed and cancelled ones are tried again</source>
         <translation>重新合成：已完成的部分取自缓存，失败和已取消的部分会重试</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="70"/>
-        <location filename="../../studio/gui/job_dock.py" line="111"/>
+        <location filename="../../studio/gui/job_dock.py" line="76"/>
+        <location filename="../../studio/gui/job_dock.py" line="136"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="73"/>
+        <location filename="../../studio/gui/job_dock.py" line="79"/>
         <source>Submit nothing new; tasks already at the vendor finish</source>
         <translation>不再提交新任务；已提交给服务商的任务会继续完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="75"/>
-        <source>Cancel This Unit</source>
-        <translation>取消此任务</translation>
+        <location filename="../../studio/gui/job_dock.py" line="81"/>
+        <source>Retry Selected</source>
+        <translation>重试所选</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="98"/>
+        <location filename="../../studio/gui/job_dock.py" line="82"/>
+        <source>Render just the selected units again</source>
+        <translation>只重新合成所选的任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="83"/>
+        <source>Retry Selected Units</source>
+        <translation>重试所选任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="86"/>
+        <source>Cancel Selected Units</source>
+        <translation>取消所选任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="116"/>
         <source>Planning…</source>
         <translation>正在规划…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="105"/>
+        <location filename="../../studio/gui/job_dock.py" line="123"/>
         <source>coming with the scheduler</source>
         <translation>将随调度器一同提供</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="111"/>
+        <location filename="../../studio/gui/job_dock.py" line="128"/>
+        <source>Unfinished render: {remaining} of {total} paragraphs have no audio, {live} still at the vendor.</source>
+        <translation>未完成的合成：{total} 段中有 {remaining} 段还没有音频，{live} 个任务仍在服务商处。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="136"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="121"/>
+        <location filename="../../studio/gui/job_dock.py" line="158"/>
+        <source>Retrying {n} units…</source>
+        <translation>正在重试 {n} 个任务…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="167"/>
         <source>{done} / {total} characters · {units_done}/{units} paragraphs</source>
         <translation>{done} / {total} 字 · {units_done}/{units} 段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="125"/>
+        <location filename="../../studio/gui/job_dock.py" line="171"/>
         <source>ETA {eta}</source>
         <translation>预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="127"/>
+        <location filename="../../studio/gui/job_dock.py" line="173"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="129"/>
+        <location filename="../../studio/gui/job_dock.py" line="175"/>
         <source>est. cost {cost}</source>
         <translation>预计费用 {cost}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="132"/>
+        <location filename="../../studio/gui/job_dock.py" line="178"/>
         <source>{n} failed</source>
         <translation>{n} 项失败</translation>
     </message>
@@ -812,107 +847,107 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <location filename="../../studio/gui/job_model.py" line="106"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <location filename="../../studio/gui/job_model.py" line="106"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="104"/>
+        <location filename="../../studio/gui/job_model.py" line="106"/>
         <source>running</source>
         <translation>合成中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <location filename="../../studio/gui/job_model.py" line="107"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <location filename="../../studio/gui/job_model.py" line="107"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="105"/>
+        <location filename="../../studio/gui/job_model.py" line="107"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="106"/>
+        <location filename="../../studio/gui/job_model.py" line="108"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <location filename="../../studio/gui/job_model.py" line="122"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <location filename="../../studio/gui/job_model.py" line="122"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="120"/>
+        <location filename="../../studio/gui/job_model.py" line="122"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="128"/>
+        <location filename="../../studio/gui/job_model.py" line="130"/>
         <source>{state} (cached)</source>
         <translation>{state}（缓存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
         <source>¶</source>
         <translation>段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="150"/>
+        <location filename="../../studio/gui/job_model.py" line="152"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <location filename="../../studio/gui/job_model.py" line="153"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <location filename="../../studio/gui/job_model.py" line="153"/>
         <source>Task ID</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <location filename="../../studio/gui/job_model.py" line="153"/>
         <source>Vendor code</source>
         <translation>服务商代码</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="154"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="151"/>
+        <location filename="../../studio/gui/job_model.py" line="153"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
@@ -920,213 +955,223 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="82"/>
-        <location filename="../../studio/gui/main_window.py" line="269"/>
+        <location filename="../../studio/gui/main_window.py" line="86"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="141"/>
+        <location filename="../../studio/gui/main_window.py" line="145"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="142"/>
+        <location filename="../../studio/gui/main_window.py" line="146"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="143"/>
+        <location filename="../../studio/gui/main_window.py" line="147"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="144"/>
+        <location filename="../../studio/gui/main_window.py" line="148"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="145"/>
+        <location filename="../../studio/gui/main_window.py" line="149"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="147"/>
+        <location filename="../../studio/gui/main_window.py" line="151"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="148"/>
+        <location filename="../../studio/gui/main_window.py" line="152"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="149"/>
+        <location filename="../../studio/gui/main_window.py" line="153"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="150"/>
+        <location filename="../../studio/gui/main_window.py" line="154"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="151"/>
+        <location filename="../../studio/gui/main_window.py" line="155"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="152"/>
+        <location filename="../../studio/gui/main_window.py" line="156"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="153"/>
+        <location filename="../../studio/gui/main_window.py" line="157"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="154"/>
+        <location filename="../../studio/gui/main_window.py" line="158"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="160"/>
+        <location filename="../../studio/gui/main_window.py" line="164"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="162"/>
+        <location filename="../../studio/gui/main_window.py" line="166"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="164"/>
+        <location filename="../../studio/gui/main_window.py" line="168"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="169"/>
+        <location filename="../../studio/gui/main_window.py" line="173"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="174"/>
+        <location filename="../../studio/gui/main_window.py" line="178"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="178"/>
+        <location filename="../../studio/gui/main_window.py" line="182"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="179"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="180"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <location filename="../../studio/gui/main_window.py" line="186"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <source>Preview &amp;Book</source>
+        <translation>试听全书(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <source>Play the book&apos;s rendered audio, chapter after chapter</source>
+        <translation>按章节顺序播放全书已合成的音频</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="204"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="199"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="200"/>
+        <location filename="../../studio/gui/main_window.py" line="207"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="209"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="210"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <location filename="../../studio/gui/main_window.py" line="217"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="218"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <location filename="../../studio/gui/main_window.py" line="229"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="244"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="271"/>
+        <location filename="../../studio/gui/main_window.py" line="280"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="292"/>
+        <location filename="../../studio/gui/main_window.py" line="301"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="294"/>
+        <location filename="../../studio/gui/main_window.py" line="303"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="300"/>
+        <location filename="../../studio/gui/main_window.py" line="309"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1135,93 +1180,93 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="305"/>
-        <location filename="../../studio/gui/main_window.py" line="309"/>
+        <location filename="../../studio/gui/main_window.py" line="314"/>
+        <location filename="../../studio/gui/main_window.py" line="318"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="313"/>
+        <location filename="../../studio/gui/main_window.py" line="322"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="332"/>
+        <location filename="../../studio/gui/main_window.py" line="341"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="333"/>
+        <location filename="../../studio/gui/main_window.py" line="342"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="336"/>
+        <location filename="../../studio/gui/main_window.py" line="345"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="342"/>
+        <location filename="../../studio/gui/main_window.py" line="351"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="351"/>
+        <location filename="../../studio/gui/main_window.py" line="360"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="358"/>
+        <location filename="../../studio/gui/main_window.py" line="367"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="370"/>
+        <location filename="../../studio/gui/main_window.py" line="379"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="375"/>
+        <location filename="../../studio/gui/main_window.py" line="384"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="378"/>
+        <location filename="../../studio/gui/main_window.py" line="387"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="394"/>
+        <location filename="../../studio/gui/main_window.py" line="403"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="407"/>
+        <location filename="../../studio/gui/main_window.py" line="416"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="410"/>
+        <location filename="../../studio/gui/main_window.py" line="419"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="415"/>
+        <location filename="../../studio/gui/main_window.py" line="424"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="455"/>
+        <location filename="../../studio/gui/main_window.py" line="468"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="489"/>
+        <location filename="../../studio/gui/main_window.py" line="502"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="500"/>
+        <location filename="../../studio/gui/main_window.py" line="513"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1231,43 +1276,43 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="147"/>
+        <location filename="../../studio/gui/editor.py" line="148"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="267"/>
+        <location filename="../../studio/gui/editor.py" line="268"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="273"/>
+        <location filename="../../studio/gui/editor.py" line="274"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="279"/>
-        <location filename="../../studio/gui/editor.py" line="295"/>
+        <location filename="../../studio/gui/editor.py" line="280"/>
+        <location filename="../../studio/gui/editor.py" line="296"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="443"/>
+        <location filename="../../studio/gui/editor.py" line="444"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="536"/>
+        <location filename="../../studio/gui/editor.py" line="537"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="539"/>
+        <location filename="../../studio/gui/editor.py" line="540"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="542"/>
+        <location filename="../../studio/gui/editor.py" line="543"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1305,12 +1350,12 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>播放需要 PySide6-Addons（QtMultimedia）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="132"/>
+        <location filename="../../studio/gui/player.py" line="135"/>
         <source>{label} ({n} of {total})</source>
         <translation>{label}（第 {n} / {total} 段）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="217"/>
+        <location filename="../../studio/gui/player.py" line="223"/>
         <source>Cannot play: {error}</source>
         <translation>无法播放：{error}</translation>
     </message>
@@ -1436,27 +1481,42 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreviewService</name>
     <message>
-        <location filename="../../studio/gui/preview.py" line="165"/>
+        <location filename="../../studio/gui/preview.py" line="166"/>
         <source>Synthesizing paragraph {n}…</source>
         <translation>正在合成第 {n} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="172"/>
+        <location filename="../../studio/gui/preview.py" line="173"/>
         <source>Synthesizing “{title}”…</source>
         <translation>正在合成“{title}”…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="181"/>
+        <location filename="../../studio/gui/preview.py" line="183"/>
+        <source>Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.</source>
+        <translation>已跳过 {n} 个还没有音频的段落：合成全书后即可收听。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="184"/>
+        <source>Nothing to play yet: render the book first.</source>
+        <translation>还没有可播放的内容：请先合成全书。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="211"/>
+        <source>Collecting the book&apos;s audio…</source>
+        <translation>正在收集全书的音频…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preview.py" line="223"/>
         <source>Nothing to preview: the paragraph is empty.</source>
         <translation>没有可试听的内容：该段落为空。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="210"/>
+        <location filename="../../studio/gui/preview.py" line="252"/>
         <source>Audition: {voice}</source>
         <translation>试听：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="225"/>
+        <location filename="../../studio/gui/preview.py" line="267"/>
         <source>Synthesizing a sample of {voice}…</source>
         <translation>正在合成 {voice} 的试听样本…</translation>
     </message>
@@ -1464,32 +1524,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="553"/>
+        <location filename="../../studio/gui/editor.py" line="554"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="555"/>
+        <location filename="../../studio/gui/editor.py" line="556"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="557"/>
+        <location filename="../../studio/gui/editor.py" line="558"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="559"/>
+        <location filename="../../studio/gui/editor.py" line="560"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="560"/>
+        <location filename="../../studio/gui/editor.py" line="561"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="561"/>
+        <location filename="../../studio/gui/editor.py" line="562"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -1497,17 +1557,17 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="352"/>
+        <location filename="../../studio/gui/render_controller.py" line="448"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="361"/>
+        <location filename="../../studio/gui/render_controller.py" line="457"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="363"/>
+        <location filename="../../studio/gui/render_controller.py" line="459"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -1525,9 +1585,14 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="72"/>
-        <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept.</source>
-        <translation>此项目上次的合成未完成：{total} 段中仍有 {remaining} 段没有音频。已合成的段落均已保留。</translation>
+        <location filename="../../studio/gui/main_window.py" line="73"/>
+        <source>Unfinished render: {remaining} of {total} to go.</source>
+        <translation>合成未完成：还剩 {remaining} / {total}。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="75"/>
+        <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
+        <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>
 </context>
 <context>

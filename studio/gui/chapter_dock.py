@@ -53,13 +53,13 @@ class ChapterDock(QDockWidget):
         header.setSectionResizeMode(ChapterTreeModel.TITLE, QHeaderView.ResizeMode.Stretch)
         # Fixed-but-adjustable widths: ResizeToContents would ask every row for its size on every change.
         metrics = self.tree.fontMetrics()
-        for column, sample in ((ChapterTreeModel.STATUS, "not rendered"), (ChapterTreeModel.VOICE, "知锋_多情感"),
+        for column, sample in ((ChapterTreeModel.STATUS, "partly rendered"), (ChapterTreeModel.VOICE, "知锋_多情感"),
                                (ChapterTreeModel.PARAGRAPHS, "999"), (ChapterTreeModel.CHARACTERS, "99999")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 30)
         header.hideSection(ChapterTreeModel.PARAGRAPHS)  # in the tooltip; the dock stays narrow
         header.setMinimumSectionSize(40)
-        self.tree.setMinimumWidth(metrics.horizontalAdvance("从百草园到三味书屋") + 280)
+        self.tree.setMinimumWidth(metrics.horizontalAdvance("从百草园到三味书屋") + 300)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsMoved.connect(lambda *_args: self._emit_current())

@@ -33,11 +33,13 @@ STATUS_UNKNOWN = "unknown"
 STATUS_EMPTY = "empty"
 STATUS_NONE = "none"
 STATUS_STALE = "stale"
+STATUS_PARTIAL = "partial"
 STATUS_DONE = "done"
 STATUS_FAILED = "failed"
 STATUS_RENDERING = "rendering"
-STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_DONE: "#2e9d48", STATUS_FAILED: "#d03030",
-                 STATUS_EMPTY: "#d0d0d0", STATUS_UNKNOWN: "#e0e0e0", STATUS_RENDERING: "#3b7dd8"}
+STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_PARTIAL: "#8fb8e8", STATUS_DONE: "#2e9d48",
+                 STATUS_FAILED: "#d03030", STATUS_EMPTY: "#d0d0d0", STATUS_UNKNOWN: "#e0e0e0",
+                 STATUS_RENDERING: "#3b7dd8"}
 
 
 def _dot(color: str) -> QIcon:
@@ -328,6 +330,7 @@ class ChapterTreeModel(QAbstractItemModel):
             STATUS_EMPTY: self.tr("empty"),
             STATUS_NONE: self.tr("not rendered"),
             STATUS_STALE: self.tr("stale"),
+            STATUS_PARTIAL: self.tr("partly rendered"),
             STATUS_DONE: self.tr("done"),
             STATUS_FAILED: self.tr("failed"),
             STATUS_RENDERING: self.tr("rendering…"),
@@ -338,7 +341,8 @@ class ChapterTreeModel(QAbstractItemModel):
             STATUS_UNKNOWN: self.tr("Checking the audio cache…"),
             STATUS_EMPTY: self.tr("This chapter has no text to render."),
             STATUS_NONE: self.tr("No paragraph of this chapter has audio yet."),
-            STATUS_STALE: self.tr("Some paragraphs have audio, others were edited or not rendered yet."),
+            STATUS_STALE: self.tr("Edited since it was rendered: some paragraphs need new audio."),
+            STATUS_PARTIAL: self.tr("Some paragraphs have audio, the others were not rendered yet."),
             STATUS_DONE: self.tr("Every paragraph has audio for its current text and voice."),
             STATUS_FAILED: self.tr("The last render failed on a paragraph of this chapter."),
             STATUS_RENDERING: self.tr("Being rendered now."),

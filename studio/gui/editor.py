@@ -50,6 +50,7 @@ from studio.gui.document import BookDocument
 from studio.gui.emotion_menu import EmotionMenu, emotion_color
 from studio.gui.i18n import ui_language_code
 from studio.gui.qtcompat import emit
+from studio.gui.widgets import StatusLabel
 
 log = logging.getLogger("studio.gui.editor")
 
@@ -589,8 +590,8 @@ class EditorPanel(QWidget):
     def __init__(self, document: BookDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.book_document = document
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        # elided, not a QLabel: a long chapter title or voice name must not widen the whole window
+        self.header = StatusLabel(min_chars=40)
         self.header.setObjectName("editor_header")
         font = self.header.font()
         font.setBold(True)

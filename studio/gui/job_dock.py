@@ -1,5 +1,8 @@
 """The Jobs dock: every render unit's state, overall progress with ETA and cost, pause, cancel, retry.
 
+Retry and cancel act on the selected rows too (button and context menu): retrying renders just those units,
+the other rows keep their state.
+
 Pause and per-unit cancel need the scheduler's ``RenderControl``; with an older render layer that has none,
 their buttons stay disabled with a tooltip saying so, rather than half-working.
 """
@@ -20,9 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.gui.job_model import JobTableModel
+from studio.gui.job_model import FINAL, JobRow, JobTableModel
+from studio.gui.project_controller import ResumeInfo
 from studio.gui.render_controller import OverallProgress, RenderController
 from studio.gui.widgets import StatusLabel
+
+RETRYABLE = ("failed", "cancelled", "queued")
 
 
 def format_duration(seconds: float) -> str:
@@ -72,14 +78,24 @@ class JobDock(QDockWidget):
         self.pause_button.setEnabled(False)
         self.pause_button.setToolTip(self.tr("Submit nothing new; tasks already at the vendor finish"))
         self.pause_button.toggled.connect(controller.set_paused)
-        self.cancel_unit_action = QAction(self.tr("Cancel This Unit"), self.table)
-        self.cancel_unit_action.triggered.connect(self._cancel_selected_unit)
+        self.retry_selected_button = QPushButton(self.tr("Retry Selected"))
+        self.retry_selected_button.setToolTip(self.tr("Render just the selected units again"))
+        self.retry_selected_action = QAction(self.tr("Retry Selected Units"), self.table)
+        self.retry_selected_action.triggered.connect(self.retry_selected)
+        self.retry_selected_button.clicked.connect(self.retry_selected)
+        self.cancel_unit_action = QAction(self.tr("Cancel Selected Units"), self.table)
+        self.cancel_unit_action.triggered.connect(self.cancel_selected)
+        self.table.addAction(self.retry_selected_action)
         self.table.addAction(self.cancel_unit_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().selectionChanged.connect(self._update_unit_actions)
+        self.model.dataChanged.connect(self._update_unit_actions)
+        self.model.modelReset.connect(self._update_unit_actions)
         top = QHBoxLayout()
         top.addWidget(self.progress_bar, 2)
         top.addWidget(self.summary, 3)
-        for button in (self.render_button, self.pause_button, self.retry_button, self.cancel_button):
+        for button in (self.render_button, self.pause_button, self.retry_selected_button, self.retry_button,
+                       self.cancel_button):
             top.addWidget(button)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -92,6 +108,8 @@ class JobDock(QDockWidget):
         controller.progress.connect(self.show_progress)
         controller.finished.connect(self._finished)
         controller.paused_changed.connect(self._paused_changed)
+        controller.restored.connect(self._restored)
+        self._update_unit_actions()
 
     def _started(self) -> None:
         self.progress_bar.setValue(0)
@@ -100,9 +118,16 @@ class JobDock(QDockWidget):
         self.render_button.setEnabled(False)
         self.retry_button.setEnabled(False)
         self.pause_button.setEnabled(self.controller.can_pause())
-        self.cancel_unit_action.setEnabled(self.controller.can_pause())
+        self._update_unit_actions()
         if not self.controller.can_pause():
             self.pause_button.setToolTip(self.tr("coming with the scheduler"))
+
+    def _restored(self, info: ResumeInfo) -> None:
+        done = info.total - info.remaining
+        self.progress_bar.setValue(int(done / info.total * 1000) if info.total else 0)
+        self.summary.setText(self.tr("Unfinished render: {remaining} of {total} paragraphs have no audio, "
+                                     "{live} still at the vendor.").format(
+            remaining=info.remaining, total=info.total, live=info.at_vendor))
 
     def _paused_changed(self, paused: bool) -> None:
         self.pause_button.blockSignals(True)
@@ -110,10 +135,31 @@ class JobDock(QDockWidget):
         self.pause_button.blockSignals(False)
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
-    def _cancel_selected_unit(self) -> None:
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.controller.cancel_unit(self.model.row(index.row()).cache_key)
+    def selected_rows(self) -> list[JobRow]:
+        return [self.model.row(index.row()) for index in self.table.selectionModel().selectedRows()]
+
+    def _retryable(self) -> list[str]:
+        return list(dict.fromkeys(row.cache_key for row in self.selected_rows() if row.state in RETRYABLE))
+
+    def _cancellable(self) -> list[str]:
+        return list(dict.fromkeys(row.cache_key for row in self.selected_rows() if row.state not in FINAL))
+
+    def _update_unit_actions(self, *_args: object) -> None:
+        running = self.controller.is_running()
+        retry = not running and bool(self._retryable())
+        self.retry_selected_action.setEnabled(retry)
+        self.retry_selected_button.setEnabled(retry)
+        self.cancel_unit_action.setEnabled(running and self.controller.can_pause() and bool(self._cancellable()))
+
+    def retry_selected(self) -> None:
+        """Render the selected failed, cancelled or unfinished units again (and nothing else)."""
+        keys = self._retryable()
+        if keys and self.controller.retry_units(keys) is not None:
+            self.summary.setText(self.tr("Retrying {n} units…").format(n=len(keys)))
+
+    def cancel_selected(self) -> None:
+        for key in self._cancellable():
+            self.controller.cancel_unit(key)
 
     def show_progress(self, progress: OverallProgress) -> None:
         fraction = progress.characters_done / progress.characters_total if progress.characters_total else 1.0
@@ -135,7 +181,7 @@ class JobDock(QDockWidget):
     def _finished(self, ok: bool, message: str) -> None:
         self.cancel_button.setEnabled(False)
         self.pause_button.setEnabled(False)
-        self.cancel_unit_action.setEnabled(False)
+        self._update_unit_actions()
         self.render_button.setEnabled(True)
         counts = self.model.counts()
         self.retry_button.setEnabled(not ok and bool(counts.get("failed") or counts.get("cancelled")))

@@ -78,8 +78,10 @@ class JobTableModel(QAbstractTableModel):
             emit(self.dataChanged, self.index(first, 0), self.index(last, self.COLUMNS - 1))
         return len(touched)
 
-    def stop_unfinished(self, state: str = "cancelled") -> None:
-        updates = [(row.cache_key, {"state": state}) for row in self._rows if row.state not in FINAL]
+    def stop_unfinished(self, state: str = "cancelled", keys: frozenset[str] | None = None) -> None:
+        """Mark unfinished rows (of ``keys`` only, if given) as stopped."""
+        updates = [(row.cache_key, {"state": state}) for row in self._rows
+                   if row.state not in FINAL and (keys is None or row.cache_key in keys)]
         self.apply(updates)
 
     def chapter_progress(self) -> dict[int, tuple[int, int, bool]]:

@@ -69,9 +69,13 @@ class ResumeBar(QFrame):
         self.hide()
 
     def show_info(self, info: ResumeInfo) -> None:
-        self.label.setText(self.tr("An earlier render of this project stopped before it finished: {remaining} of "
-                                   "{total} paragraphs still have no audio. Rendered paragraphs are kept.")
+        # Short enough for the editor column; the whole story is in the tooltip.
+        self.label.setText(self.tr("Unfinished render: {remaining} of {total} to go.")
                            .format(remaining=info.remaining, total=info.total))
+        self.setToolTip(self.tr("An earlier render of this project stopped before it finished: {remaining} of "
+                                "{total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still "
+                                "at the vendor are picked up, not paid for again.")
+                        .format(remaining=info.remaining, total=info.total))
         self.show()
 
 
@@ -183,11 +187,14 @@ class MainWindow(QMainWindow):
         self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render.cancel)
         self.preview_chapter_action = self._action(self.tr("Preview C&hapter"), "Shift+F5", self.preview_chapter,
                                                    self.tr("Synthesize and play the selected chapter"))
+        self.preview_book_action = self._action(self.tr("Preview &Book"), "Ctrl+Shift+F5", self.preview_book,
+                                                self.tr("Play the book's rendered audio, chapter after chapter"))
         self.play_action = self.player.play_action
         self.job_dock.render_button.clicked.connect(lambda: self.start_render())
         render_menu = menu.addMenu(self.tr("&Render"))
         for item in (self.render_action, self.render_chapter_action, self.cancel_render_action, None,
-                     panel.preview_action, self.preview_chapter_action, self.play_action, self.player.stop_action):
+                     panel.preview_action, self.preview_chapter_action, self.preview_book_action, self.play_action,
+                     self.player.stop_action):
             _add(render_menu, item)
 
         view_menu = menu.addMenu(self.tr("&View"))
@@ -236,6 +243,8 @@ class MainWindow(QMainWindow):
         self.projects.failed.connect(self.show_error)
         self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
         self.projects.resume_available.connect(self.resume_bar.show_info)
+        self.projects.resume_available.connect(self.render.show_stored)
+        doc.book_replaced.connect(self.render.clear)
         self.resume_bar.resume_button.clicked.connect(self._resume)
         self.render.started.connect(self._update_actions)
         self.render.finished.connect(self._render_finished)
@@ -278,7 +287,7 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(not busy)
         self.recent_menu.setEnabled(not busy)
         for action in (self.save_action, self.export_action, self.render_chapter_action,
-                       self.preview_chapter_action):
+                       self.preview_chapter_action, self.preview_book_action):
             action.setEnabled(has_book and not busy)
         self.render_action.setEnabled(has_book and not busy and not rendering)
         self.job_dock.render_button.setEnabled(has_book and not busy and not rendering)
@@ -444,6 +453,10 @@ class MainWindow(QMainWindow):
         self.player.show()
         return self.preview.preview_chapter(row)
 
+    def preview_book(self) -> BackgroundTask | None:
+        self.player.show()
+        return self.preview.preview_book()
+
     # -- dialogs ------------------------------------------------------------------------------------------------
     def show_export(self) -> Any:
         from studio.gui.export_dialog import ExportDialog
@@ -506,7 +519,7 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.player.shutdown()
-        self.render.cancel()
+        self.render.shutdown()
         self.projects.autosave_timer.stop()
         self.projects.flush_on_exit()
         self.preview.close()

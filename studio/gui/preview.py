@@ -1,4 +1,5 @@
-"""Previews and auditions: synthesize a paragraph, a chapter or a voice sample in the background, then play it.
+"""Previews and auditions: synthesize a paragraph, a chapter or a voice sample in the background, then play it;
+or play the whole book's rendered audio, chapter after chapter.
 
 A paragraph preview is a one-unit render through ``studio.render.runner.render_plan``: the same cache key, the
 same project cache and the same engine code as the full render, so a previewed paragraph is already rendered
@@ -22,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.book import Book, Chapter
-from studio.core.errors import CancelledError, EngineError
+from studio.core.errors import CancelledError, EngineError, InputError
 from studio.engines.base import SynthesisRequest, TaskState
 from studio.gui.document import BookDocument
 from studio.gui.qtcompat import emit
@@ -170,6 +171,47 @@ class PreviewService(QObject):
             return None
         numbers = [i for i, p in enumerate(book.chapters[row].paragraphs) if p.text.strip()]
         return self._preview(row, numbers, self.tr("Synthesizing “{title}”…").format(title=book.chapters[row].title))
+
+    def preview_book(self) -> BackgroundTask | None:
+        """Play the book's rendered audio, chapter after chapter (nothing is synthesized: a whole book is a
+        render, with the job monitor). Paragraphs without audio yet are skipped, and ``busy`` says how many."""
+        book, folder = self.document.book, self.document.folder
+        if book is None or folder is None:
+            return None
+        snapshot, _revision = self.document.snapshot()
+        chapters = list(book.chapters)  # the live chapters: the player highlights in them
+        skipped_text = self.tr("Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.")
+        nothing_text = self.tr("Nothing to play yet: render the book first.")
+
+        def work(report: Any, _cancel: threading.Event) -> list[PlayItem]:
+            from studio.core.project import Project
+            from studio.render.plan import plan_book
+
+            plan = plan_book(snapshot)
+            items, missing = [], 0
+            with Project.open(folder) as project:
+                for unit in plan.units:
+                    stored = project.rendered_unit(unit.cache_key)
+                    paragraphs = tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,))
+                    if stored is None:
+                        missing += len(paragraphs)
+                        continue
+                    chapter = chapters[unit.chapter_index]
+                    first = paragraphs[0]
+                    sentences = sentence_ranges(chapter.paragraphs[first].text, stored["timestamps"]) \
+                        if len(paragraphs) == 1 else ()
+                    items.append(PlayItem(Path(stored["audio_path"]), int(stored["duration_ms"]),
+                                          f"{chapter.title} ¶{first + 1}", chapter, first, sentences))
+            if not items:
+                raise InputError(nothing_text)
+            if missing:
+                report(skipped_text.format(n=missing))
+            return items
+
+        task = self._start(work, self.tr("Collecting the book's audio…"))
+        if task is not None:
+            task.progress.connect(lambda message: emit(self.busy, message))
+        return task
 
     def _preview(self, row: int, numbers: list[int], message: str) -> BackgroundTask | None:
         book, folder = self.document.book, self.document.folder

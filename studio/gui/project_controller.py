@@ -36,11 +36,38 @@ def default_project_dir(manuscript: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class StoredUnit:
+    """One unit of the book as the project remembers it: its audio, or its render job's last state.
+
+    What the job monitor shows for an unfinished render right after opening, before anything is rendered
+    again: units still at the vendor keep their task ids (a resume polls them instead of paying again).
+    """
+
+    cache_key: str
+    chapter_index: int
+    paragraphs: tuple[int, ...]
+    engine: str
+    voice: str
+    characters: int
+    state: str
+    task_id: str = ""
+    attempts: int = 0
+    vendor_code: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class ResumeInfo:
-    """An earlier render stopped before it finished: how many units still lack audio."""
+    """An earlier render stopped before it finished: how many units still lack audio, and every unit's state."""
 
     remaining: int
     total: int
+    units: tuple[StoredUnit, ...] = ()
+
+    @property
+    def at_vendor(self) -> int:
+        """Units whose vendor task is still live (a resume polls them, it does not submit them again)."""
+        return sum(1 for unit in self.units if unit.task_id and unit.state not in ("done", "failed"))
 
 
 @dataclass(frozen=True)
@@ -61,11 +88,25 @@ def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
     if not project.get_meta(RENDER_FLAG):
         return None
     plan = plan_book(book)
-    remaining = sum(1 for unit in plan.units if project.rendered_unit(unit.cache_key) is None)
+    jobs = {row["cache_key"]: row for row in project.render_jobs()}
+    units = []
+    for unit in plan.units:
+        job = jobs.get(unit.cache_key) or {}
+        if project.rendered_unit(unit.cache_key) is not None:
+            state = "done"
+        else:
+            state = job.get("state") or "queued"
+            state = "queued" if state == "done" else state  # its audio went missing: it is rendered again
+        units.append(StoredUnit(unit.cache_key, unit.chapter_index,
+                                tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,)), unit.engine,
+                                unit.request.voice, unit.characters, state, job.get("task_id") or "",
+                                int(job.get("attempts") or 0), job.get("error_code") or "",
+                                job.get("error_message") or ""))
+    remaining = sum(1 for unit in units if unit.state != "done")
     if not remaining:
         project.set_meta(RENDER_FLAG, None)
         return None
-    return ResumeInfo(remaining, len(plan.units))
+    return ResumeInfo(remaining, len(plan.units), tuple(units))
 
 
 def load_project(folder: Path) -> Loaded:

@@ -15,7 +15,7 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ log = logging.getLogger("studio.gui.render")
 
 Report = Callable[[Any], None]
 UNIT_STATES = {"queued", "submitted", "running", "downloading", "done", "failed", "cancelled"}
+LIVE = ("submitted", "running", "downloading")
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,14 @@ def _paragraphs_of(unit: Any) -> tuple[int, ...]:
 
 def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concurrency: dict[str, int],
                 options: Any, prices: dict[str, float], control: Any, report: Report,
-                cancel: threading.Event) -> RenderSummary:
-    """Plan and render (runs on a worker thread with its own Project connection)."""
+                cancel: threading.Event, keys: frozenset[str] | None = None) -> RenderSummary:
+    """Plan and render (runs on a worker thread with its own Project connection).
+
+    ``keys`` limits the render to those units (retrying single units). Such a render leaves the project's
+    "unfinished render" flag alone (it says nothing about the rest of the book), and every render merges its
+    failures into the project's list instead of replacing it, so a partial render does not make other
+    chapters forget that they failed.
+    """
     from studio.core.project import Project
     from studio.engines.registry import EngineSet
     from studio.render.plan import RenderPlan, plan_book
@@ -103,12 +110,18 @@ def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concur
     if chapters is not None:
         wanted = set(chapters)
         plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
+    if keys is not None:
+        plan = RenderPlan([u for u in plan.units if u.cache_key in keys])
+    planned_keys = {u.cache_key for u in plan.units}
+    whole_book = chapters is None and keys is None
     with Project.open(folder) as project:
         cached = {u.cache_key for u in plan.units if project.rendered_unit(u.cache_key) is not None}
         planned = [PlannedUnit(u.cache_key, u.chapter_index, _paragraphs_of(u), u.engine, u.request.voice,
                                u.characters, u.cache_key in cached) for u in plan.units]
         report(("plan", planned))
-        project.set_meta(RENDER_FLAG, {"units": len(plan.units), "chapters": list(chapters or [])})
+        earlier_failures = set() if whole_book else set(project.get_meta(RENDER_FAILURES) or []) - planned_keys
+        if keys is None:
+            project.set_meta(RENDER_FLAG, {"units": len(plan.units), "chapters": list(chapters or [])})
         extra: dict[str, Any] = {}
         pool = None
         if _render_plan_accepts("pool"):
@@ -124,13 +137,14 @@ def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concur
                 render_plan(plan, project, engines, progress=listener, cancel=cancel, max_in_flight=concurrency,
                             **extra)
         except BaseException:
-            project.set_meta(RENDER_FAILURES, sorted(listener.failed))
+            project.set_meta(RENDER_FAILURES, sorted(earlier_failures | listener.failed))
             raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=True)
-        project.set_meta(RENDER_FLAG, None)
-        project.set_meta(RENDER_FAILURES, [])
+        if keys is None:
+            project.set_meta(RENDER_FLAG, None)
+        project.set_meta(RENDER_FAILURES, sorted(earlier_failures))
     return RenderSummary(len(plan.units), len({u.cache_key for u in plan.units} - cached), len(cached),
                          time.monotonic() - started)
 
@@ -156,6 +170,7 @@ class RenderController(QObject):
         finished(bool, str): whether it completed, and a message for the status bar.
         blocked(list): the render did not start: these ``EmotionProblem``s must be fixed first.
         units_done(): some units finished (chapter statuses may change).
+        restored(object): the job table shows a stored, unfinished render (a ``ResumeInfo``) after opening.
     """
 
     started = Signal()
@@ -164,6 +179,7 @@ class RenderController(QObject):
     finished = Signal(bool, str)
     blocked = Signal(list)
     units_done = Signal()
+    restored = Signal(object)
 
     def __init__(self, document: BookDocument, settings: Settings, jobs: JobTableModel,
                  parent: QObject | None = None) -> None:
@@ -178,6 +194,8 @@ class RenderController(QObject):
         self._last: Any = None
         self._paused = False
         self._chapters: list[int] | None = None
+        self._keys: frozenset[str] | None = None
+        self._previous: dict[str, JobRow] = {}
         self._started_at = 0.0
         self._chars_at_start = 0
         self.revision_at_start = -1
@@ -192,10 +210,21 @@ class RenderController(QObject):
     def is_paused(self) -> bool:
         return self._paused
 
-    def start(self, chapters: Sequence[int] | None = None) -> BackgroundTask | None:
-        """Render the whole book (or some chapters). Returns None if nothing started (see ``blocked``)."""
+    def start(self, chapters: Sequence[int] | None = None,
+              keys: Iterable[str] | None = None) -> BackgroundTask | None:
+        """Render the whole book (or some chapters, or only the units ``keys``). Returns None if nothing
+        started (see ``blocked``).
+
+        A render of some units updates their rows in the job table and leaves the other rows as they are.
+        """
         if self._task is not None or self.document.book is None or self.document.folder is None:
             return None
+        only = frozenset(keys) if keys is not None else None
+        if only is not None:
+            known = {row.cache_key: row.chapter_index for row in self.jobs.rows()}
+            chapters = sorted({known[key] for key in only if key in known})
+            if not chapters:
+                return None
         problems: list[EmotionProblem] = self.document.emotion_problems(chapters)
         if problems:
             emit(self.blocked, problems)
@@ -206,8 +235,10 @@ class RenderController(QObject):
         prices = {engine: self.settings.price_per_10k(engine) for engine in ENGINES}
         prices = {engine: price for engine, price in prices.items() if price > 0}
         options = self.settings.engine_options()
-        self._chapters = list(chapters) if chapters is not None else None
-        selected = self._chapters
+        if only is None:
+            self._chapters = list(chapters) if chapters is not None else None
+        self._keys = only
+        selected = list(chapters) if chapters is not None else None
         try:
             from studio.render.control import RenderControl
 
@@ -215,7 +246,7 @@ class RenderController(QObject):
         except ImportError:  # an older render layer without pause/resume
             control = None
         task = BackgroundTask(lambda report, cancel: render_book(folder, book, selected, concurrency, options,
-                                                                 prices, control, report, cancel),
+                                                                 prices, control, report, cancel, only),
                               self, pool="render")
         task.progress.connect(self.throttle.push)
         task.succeeded.connect(self._succeeded)
@@ -225,7 +256,9 @@ class RenderController(QObject):
         self._control = control
         self._last = None
         self._paused = False
-        self.jobs.set_plan([])
+        if only is None:
+            self._previous = {row.cache_key: row for row in self.jobs.rows()}
+            self.jobs.set_plan([])
         emit(self.started)
         task.start()
         return task
@@ -239,6 +272,47 @@ class RenderController(QObject):
     def cancel_unit(self, cache_key: str) -> None:
         if self._control is not None:
             self._control.cancel(cache_key)
+
+    def retry_units(self, keys: Iterable[str]) -> BackgroundTask | None:
+        """Render just these units again (finished ones come from the cache)."""
+        return self.start(keys=keys)
+
+    def shutdown(self, timeout_ms: int = 45_000) -> None:
+        """Closing: cancel the render and wait for it to stop, however long an in-flight vendor call takes.
+
+        A submission already sent may be paid for: the scheduler waits (up to its drain timeout) for its
+        answer and commits the task id, so the next render polls that task instead of paying again. This
+        wait is longer than ``BackgroundTask.cancel_all``'s, which would otherwise abandon the thread.
+        """
+        task = self._task
+        if task is None:
+            return
+        self.cancel()
+        started = time.monotonic()
+        if task.wait(timeout_ms):
+            task.deliver_now()
+        else:
+            log.error("the render did not stop within %d ms", timeout_ms)
+        log.info("render stopped for closing in %.1f s", time.monotonic() - started)
+        self._task = None
+        self._control = None
+
+    def show_stored(self, info: Any) -> None:
+        """Fill the job table with a stored, unfinished render (``ResumeInfo.units``) right after opening: every
+        unit with its last state and vendor task id, before anything runs again."""
+        if self._task is not None:
+            return
+        self._previous = {}
+        self.jobs.set_plan(self._rows(info.units, stored=True))
+        emit(self.restored, info)
+
+    def clear(self) -> None:
+        """Another book was loaded: forget the last render's rows."""
+        if self._task is None:
+            self._previous = {}
+            self._last = None
+            self._chapters = None
+            self.jobs.set_plan([])
 
     def set_paused(self, paused: bool) -> None:
         """Pausing stops new submissions; tasks already at the vendor finish (and are paid for anyway)."""
@@ -315,21 +389,43 @@ class RenderController(QObject):
             emit(self.units_done)
 
     def _set_plan(self, planned: list[PlannedUnit]) -> None:
+        self._started_at = time.monotonic()
+        self._chars_at_start = sum(u.characters for u in planned if u.cached)
+        if self._keys is not None:  # some units again: their rows start over, the others stay
+            self.jobs.apply([(u.cache_key, {"state": "done" if u.cached else "queued", "cached": u.cached,
+                                            "message": "", "vendor_code": ""}) for u in planned])
+            return
+        rows = self._rows(planned, stored=False)
+        previous, self._previous = self._previous, {}
+        for row in rows:
+            before = previous.get(row.cache_key)
+            if before is not None and not row.cached and before.state in LIVE and before.task_id:
+                # still at the vendor: the resumed render polls this task, the row keeps showing it
+                row.state, row.task_id, row.attempts = before.state, before.task_id, before.attempts
+        self.jobs.set_plan(rows)
+
+    def _rows(self, units: Iterable[Any], *, stored: bool) -> list[JobRow]:
+        """Job rows for planned (``PlannedUnit``) or stored (``StoredUnit``) units, with chapter titles and voice
+        labels from the document."""
         label_cache: dict[tuple[str, str], str] = {}
         book = self.document.book
         rows = []
-        for unit in planned:
+        for unit in units:
             label = label_cache.get((unit.engine, unit.voice))
             if label is None:
                 label = self.document.voice_label(VoiceSettings(engine=unit.engine, voice=unit.voice))
                 label_cache[(unit.engine, unit.voice)] = label
             title = book.chapters[unit.chapter_index].title if book and unit.chapter_index < len(book.chapters) \
                 else str(unit.chapter_index + 1)
-            rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
-                               unit.characters, state="done" if unit.cached else "queued", cached=unit.cached))
-        self.jobs.set_plan(rows)
-        self._started_at = time.monotonic()
-        self._chars_at_start = sum(u.characters for u in planned if u.cached)
+            if stored:
+                rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
+                                   unit.characters, state=unit.state if unit.state in UNIT_STATES else "queued",
+                                   task_id=unit.task_id, vendor_code=unit.vendor_code, message=unit.message,
+                                   attempts=unit.attempts))
+            else:
+                rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
+                                   unit.characters, state="done" if unit.cached else "queued", cached=unit.cached))
+        return rows
 
     def _emit_progress(self) -> None:
         last = self._last
@@ -356,7 +452,7 @@ class RenderController(QObject):
     def _failed(self, exc: BaseException) -> None:
         self.throttle.flush()
         self._task = None
-        self.jobs.stop_unfinished("cancelled")
+        self.jobs.stop_unfinished("cancelled", self._keys)
         if isinstance(exc, CancelledError):
             message = self.tr("Render cancelled. Rendered paragraphs are kept; render again to continue.")
         else:

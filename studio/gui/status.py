@@ -2,7 +2,8 @@
 
 A chapter's status is derived, never stored: plan the book as it is now (``plan_book``) and ask the project's
 audio cache which units already have audio (``Project.rendered_unit``). Every edit changes some cache keys, so
-this is exactly "done", "stale after edit" (some paragraphs have audio, some do not) or "not rendered". Units
+this is exactly "done", "partly rendered" (some paragraphs have audio, some do not) or "not rendered"; a chapter
+is "stale after edit" when the last render's plan had audio for it under keys the chapter no longer has. Units
 the last render failed on are kept in the project (``render_failures``) so "failed" survives a restart.
 Hashing every unit and checking every file is too slow for the UI thread on a long book, so it runs in a
 ``BackgroundTask`` after edits settle (debounced), and a result for an outdated revision is dropped.
@@ -16,7 +17,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.book import Book
-from studio.gui.chapter_model import STATUS_DONE, STATUS_EMPTY, STATUS_FAILED, STATUS_NONE, STATUS_STALE
+from studio.gui.chapter_model import (
+    STATUS_DONE,
+    STATUS_EMPTY,
+    STATUS_FAILED,
+    STATUS_NONE,
+    STATUS_PARTIAL,
+    STATUS_STALE,
+)
 from studio.gui.document import BookDocument
 from studio.gui.project_controller import RENDER_FAILURES
 from studio.gui.qtcompat import emit
@@ -33,8 +41,13 @@ def chapter_statuses(folder: Path, book: Book) -> list[str]:
     from studio.render.plan import plan_book
 
     plan = plan_book(book)
+    current = {unit.cache_key for unit in plan.units}
     with Project.open(folder) as project:
         failures = set(project.get_meta(RENDER_FAILURES) or [])
+        # Audio the last render made for a chapter that its text or voice no longer matches: edited since.
+        # (Chapter indices of that plan; after a reorder a partly rendered chapter may be called stale.)
+        edited = {row["chapter_index"] for row in project.render_status_rows()
+                  if row["rendered"] and row["cache_key"] not in current}
         done = [0] * len(book.chapters)
         total = [0] * len(book.chapters)
         failed = [False] * len(book.chapters)
@@ -52,8 +65,10 @@ def chapter_statuses(folder: Path, book: Book) -> list[str]:
             statuses.append(STATUS_EMPTY)
         elif done[ci] == total[ci]:
             statuses.append(STATUS_DONE)
-        elif done[ci]:
+        elif ci in edited:
             statuses.append(STATUS_STALE)
+        elif done[ci]:
+            statuses.append(STATUS_PARTIAL)
         else:
             statuses.append(STATUS_NONE)
     return statuses

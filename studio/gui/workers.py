@@ -122,7 +122,7 @@ class BackgroundTask(QObject):
             task.cancel()
         for task in tasks:
             if task.wait(wait_ms):
-                task._finalize()
+                task.deliver_now()
             else:
                 log.error("%s task did not stop within %d ms", task.pool, wait_ms)
 
@@ -141,6 +141,11 @@ class BackgroundTask(QObject):
 
     def wait(self, ms: int = 30_000) -> bool:
         return self._thread.wait(ms)
+
+    def deliver_now(self) -> None:
+        """After ``wait`` returned True: deliver the remaining progress and ``finished`` at once (on exit, when
+        the event loop may not run again)."""
+        self._finalize()
 
     @Slot()
     def _drain(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 
 from studio.core.book import Book, Chapter, Paragraph
-from studio.gui.chapter_model import STATUS_DONE, STATUS_NONE, STATUS_STALE, ChapterTreeModel
+from studio.gui.chapter_model import STATUS_DONE, STATUS_NONE, STATUS_PARTIAL, STATUS_STALE, ChapterTreeModel
 from studio.gui.document import BookDocument
 from studio.gui.main_window import MainWindow
 from tests.gui.conftest import wait_idle
@@ -169,6 +169,28 @@ def test_status_column_follows_the_cache(qtbot, window: MainWindow, tmp_path: Pa
     with qtbot.waitSignal(window.statuses.updated, timeout=10_000):
         pass
     assert model.status(0) == STATUS_DONE
+
+
+def test_an_interrupted_chapter_is_partly_rendered_not_stale(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    from studio.core.project import Project
+    from studio.render.plan import plan_book
+
+    _open(qtbot, window, tmp_path)
+    model = window.document.chapters
+    window.start_render([0])
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: model.status(0) == STATUS_DONE, timeout=10_000)
+    assert window.document.book is not None and window.document.folder is not None
+    first = next(u for u in plan_book(window.document.book).units if u.chapter_index == 0)
+    with Project.open(window.document.folder) as project:  # as if the render had stopped before this unit
+        stored = project.rendered_unit(first.cache_key)
+        assert stored is not None
+        stored["audio_path"].unlink()
+    with qtbot.waitSignal(window.statuses.updated, timeout=10_000):
+        window.statuses.refresh_now()
+    assert model.status(0) == STATUS_PARTIAL
+    assert model.index(0, ChapterTreeModel.STATUS).data() == "partly rendered"
 
 
 def test_voice_badge(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -85,3 +85,43 @@ def test_preview_chapter_plays_its_paragraphs_in_order(qtbot, window: MainWindow
     assert window.player.current_item() == items[1]
     assert window.editor.spoken()[0] == 1
     window.player.stop()
+
+
+@pytest.mark.skipif(not MULTIMEDIA, reason="QtMultimedia (PySide6-Addons) is not installed")
+def test_preview_book_plays_every_chapter_in_order(qtbot, book_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Preview Book plays the rendered audio of the whole book, chapter after chapter, and nothing else: a
+    chapter not rendered yet is skipped (the status bar says so)."""
+    from studio.core.project import Project
+    from studio.render.plan import plan_book
+
+    window = book_window
+    book = window.document.book
+    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+        window.start_render([1])
+    wait_idle(qtbot)
+    with qtbot.waitSignal(window.preview.ready, timeout=60_000) as ready:
+        window.preview_book_action.trigger()
+    assert [(i.chapter, i.paragraph) for i in ready.args[0]] == [(book.chapters[1], 0), (book.chapters[1], 1)]
+    assert "Skipped 1 paragraph(s)" in window.status_label.text()
+    window.player.stop()
+    wait_idle(qtbot)
+
+    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+        window.start_render()
+    wait_idle(qtbot)
+    with qtbot.waitSignal(window.preview.ready, timeout=60_000) as ready:
+        window.preview_book_action.trigger()
+    items = ready.args[0]
+    assert [(i.chapter, i.paragraph) for i in items] == [(book.chapters[0], 0), (book.chapters[1], 0),
+                                                         (book.chapters[1], 1)]
+    with Project.open(window.document.folder) as project:
+        stored = [project.rendered_unit(u.cache_key) for u in plan_book(book).units]
+    assert [i.audio_path for i in items] == [s["audio_path"] for s in stored]
+    total = sum(s["duration_ms"] for s in stored)
+    assert sum(i.duration_ms for i in items) == total and window.player.slider.maximum() == total
+    assert window.player.items() == items
+    window.player.seek(items[0].duration_ms + 5)  # into the second chapter
+    assert window.player.current_item() == items[1]
+    assert window.player.chapter_of_current() is book.chapters[1]
+    window.player.stop()
+    wait_idle(qtbot)
