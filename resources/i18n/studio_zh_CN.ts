@@ -1557,17 +1557,28 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="448"/>
+        <location filename="../../studio/gui/render_controller.py" line="314"/>
+        <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
+        <extracomment>A render that stops within this long closes without a progress window.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="316"/>
+        <source>Closing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="482"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="457"/>
+        <location filename="../../studio/gui/render_controller.py" line="491"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="459"/>
+        <location filename="../../studio/gui/render_controller.py" line="493"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.book import Book, VoiceSettings
@@ -32,6 +33,9 @@ from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
+
+#: A render that stops within this long closes without a progress window.
+FAST_STOP_MS = 300
 
 log = logging.getLogger("studio.gui.render")
 
@@ -289,13 +293,43 @@ class RenderController(QObject):
             return
         self.cancel()
         started = time.monotonic()
-        if task.wait(timeout_ms):
-            task.deliver_now()
+        if self._wait_visibly(task, timeout_ms):
+            if shiboken6.isValid(task):
+                task.deliver_now()
         else:
             log.error("the render did not stop within %d ms", timeout_ms)
         log.info("render stopped for closing in %.1f s", time.monotonic() - started)
         self._task = None
         self._control = None
+
+    def _wait_visibly(self, task: BackgroundTask, timeout_ms: int) -> bool:
+        """Wait for the render thread; if that takes more than a moment (a vendor call in flight), say so in a
+        small progress window that keeps painting, instead of a frozen window that looks hung. User input is
+        held back meanwhile: nothing can start while the window closes."""
+        if task.wait(FAST_STOP_MS):
+            return True
+        from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        dialog = QProgressDialog(self.tr("Stopping the render: waiting for the vendor to confirm the tasks "
+                                         "already sent, so that none is paid for twice…"), "", 0, 0)
+        dialog.setWindowTitle(self.tr("Closing"))
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        deadline = time.monotonic() + timeout_ms / 1000
+        stopped = False
+        try:
+            while time.monotonic() < deadline:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 50)
+                if not shiboken6.isValid(task) or task.wait(50):
+                    stopped = True
+                    break
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        return stopped
 
     def show_stored(self, info: Any) -> None:
         """Fill the job table with a stored, unfinished render (``ResumeInfo.units``) right after opening: every

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.project import Project
@@ -161,6 +163,9 @@ def test_closing_while_a_vendor_call_hangs_waits_for_its_task_id(  # type: ignor
     emu.faults.slow_seconds = 12.0
     emu.faults.slow_rate = 1.0  # every request from now on answers after 12 s: the next submission hangs
     qtbot.wait(300)
+    seen: list[str] = []  # what the user sees while the window waits (a timer still fires meanwhile)
+    QTimer.singleShot(2000, lambda: seen.extend(w.labelText() for w in QApplication.topLevelWidgets()
+                                                if isinstance(w, QProgressDialog) and w.isVisible()))
     started = time.monotonic()
     window.close()
     closing_s = time.monotonic() - started
@@ -170,6 +175,8 @@ def test_closing_while_a_vendor_call_hangs_waits_for_its_task_id(  # type: ignor
     accepted = {s["task_id"] for s in emu.submissions()}
     print(f"\nclosing with a hung submission took {closing_s:.1f} s; {len(accepted)} tasks accepted")
     assert closing_s >= 10.0 and set(live.values()) == accepted
+    assert seen and "vendor" in seen[0], "closing waited without telling the user why"
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
 def test_retrying_a_failed_unit_renders_just_that_unit(  # type: ignore[no-untyped-def]
