@@ -1559,13 +1559,12 @@ Turn a manuscript into a finished audiobook.</source>
     <message>
         <location filename="../../studio/gui/render_controller.py" line="314"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
-        <extracomment>A render that stops within this long closes without a progress window.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
         <location filename="../../studio/gui/render_controller.py" line="316"/>
         <source>Closing</source>
-        <translation type="unfinished"></translation>
+        <translation>正在关闭</translation>
     </message>
     <message>
         <location filename="../../studio/gui/render_controller.py" line="482"/>

@@ -34,7 +34,7 @@ from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
 
-#: A render that stops within this long closes without a progress window.
+# A render that stops within this long closes without a progress window.
 FAST_STOP_MS = 300
 
 log = logging.getLogger("studio.gui.render")
