@@ -61,6 +61,7 @@ class ResumeBar(QFrame):
         self.resume_button = QPushButton(self.tr("Resume Rendering"))
         self.dismiss_button = QPushButton(self.tr("Dismiss"))
         self.dismiss_button.clicked.connect(self.hide)
+        self.info: ResumeInfo | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
@@ -69,6 +70,7 @@ class ResumeBar(QFrame):
         self.hide()
 
     def show_info(self, info: ResumeInfo) -> None:
+        self.info = info
         # Short enough for the editor column; the whole story is in the tooltip.
         self.label.setText(self.tr("Unfinished render: {remaining} of {total} to go.")
                            .format(remaining=info.remaining, total=info.total))
@@ -410,7 +412,8 @@ class MainWindow(QMainWindow):
 
     def _resume(self) -> None:
         self.resume_bar.hide()
-        self.start_render()
+        info = self.resume_bar.info
+        self.start_render(list(info.chapters) if info is not None and info.chapters else None)
 
     def _render_blocked(self, problems: list[Any]) -> None:
         lines = [self.tr("Chapter {c}, paragraph {p}: {text}").format(

@@ -63,6 +63,7 @@ class ResumeInfo:
     remaining: int
     total: int
     units: tuple[StoredUnit, ...] = ()
+    chapters: tuple[int, ...] | None = None  # the render was of these chapters only (None: the whole book)
 
     @property
     def at_vendor(self) -> int:
@@ -83,11 +84,18 @@ class Loaded:
 
 
 def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
-    from studio.render.plan import plan_book
+    from studio.render.plan import RenderPlan, plan_book
 
-    if not project.get_meta(RENDER_FLAG):
+    flag = project.get_meta(RENDER_FLAG)
+    if not flag:
         return None
     plan = plan_book(book)
+    # A render of some chapters resumes as a render of those chapters: resuming must not start (and bill)
+    # chapters the user never asked for.
+    wanted = tuple(c for c in (flag.get("chapters") or []) if 0 <= c < len(book.chapters)) \
+        if isinstance(flag, dict) else ()
+    if wanted:
+        plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
     jobs = {row["cache_key"]: row for row in project.render_jobs()}
     units = []
     for unit in plan.units:
@@ -106,7 +114,7 @@ def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
     if not remaining:
         project.set_meta(RENDER_FLAG, None)
         return None
-    return ResumeInfo(remaining, len(plan.units), tuple(units))
+    return ResumeInfo(remaining, len(plan.units), tuple(units), wanted or None)
 
 
 def load_project(folder: Path) -> Loaded:
