@@ -238,130 +238,140 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="234"/>
+        <location filename="../../studio/gui/chapter_model.py" line="235"/>
         <source>Inherited from the book: {voice}</source>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="235"/>
+        <location filename="../../studio/gui/chapter_model.py" line="236"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="236"/>
+        <location filename="../../studio/gui/chapter_model.py" line="237"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="265"/>
+        <location filename="../../studio/gui/chapter_model.py" line="266"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="265"/>
+        <location filename="../../studio/gui/chapter_model.py" line="266"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="265"/>
+        <location filename="../../studio/gui/chapter_model.py" line="266"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="265"/>
+        <location filename="../../studio/gui/chapter_model.py" line="266"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="266"/>
+        <location filename="../../studio/gui/chapter_model.py" line="267"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="330"/>
+        <location filename="../../studio/gui/chapter_model.py" line="331"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="331"/>
+        <location filename="../../studio/gui/chapter_model.py" line="332"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="332"/>
+        <location filename="../../studio/gui/chapter_model.py" line="333"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="333"/>
+        <location filename="../../studio/gui/chapter_model.py" line="334"/>
         <source>partly rendered</source>
         <translation>部分已合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="334"/>
+        <location filename="../../studio/gui/chapter_model.py" line="335"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="335"/>
+        <location filename="../../studio/gui/chapter_model.py" line="336"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="336"/>
+        <location filename="../../studio/gui/chapter_model.py" line="337"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="341"/>
+        <location filename="../../studio/gui/chapter_model.py" line="338"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="343"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="342"/>
+        <location filename="../../studio/gui/chapter_model.py" line="344"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="343"/>
+        <location filename="../../studio/gui/chapter_model.py" line="345"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="344"/>
+        <location filename="../../studio/gui/chapter_model.py" line="346"/>
         <source>Edited since it was rendered: some paragraphs need new audio.</source>
         <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="345"/>
+        <location filename="../../studio/gui/chapter_model.py" line="347"/>
         <source>Some paragraphs have audio, the others were not rendered yet.</source>
         <translation>部分段落已有音频，其余段落尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="346"/>
+        <location filename="../../studio/gui/chapter_model.py" line="348"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="347"/>
+        <location filename="../../studio/gui/chapter_model.py" line="349"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="348"/>
+        <location filename="../../studio/gui/chapter_model.py" line="350"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="351"/>
+        <source>Waiting for its turn in the running render.</source>
+        <translation>在当前合成中排队等候。</translation>
     </message>
 </context>
 <context>
     <name>Crash</name>
     <message>
-        <location filename="../../studio/gui/crash.py" line="46"/>
+        <location filename="../../studio/gui/crash.py" line="50"/>
         <source>Audiobook Studio — unexpected error</source>
         <translation>有声书工作室 — 意外错误</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/crash.py" line="47"/>
+        <location filename="../../studio/gui/crash.py" line="51"/>
         <source>Something went wrong: {error}
 
 Your work is autosaved. The details are in the log file:
@@ -847,107 +857,107 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="106"/>
+        <location filename="../../studio/gui/job_model.py" line="109"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="106"/>
+        <location filename="../../studio/gui/job_model.py" line="109"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="106"/>
+        <location filename="../../studio/gui/job_model.py" line="109"/>
         <source>running</source>
         <translation>合成中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="107"/>
+        <location filename="../../studio/gui/job_model.py" line="110"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="107"/>
+        <location filename="../../studio/gui/job_model.py" line="110"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="107"/>
+        <location filename="../../studio/gui/job_model.py" line="110"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="108"/>
+        <location filename="../../studio/gui/job_model.py" line="111"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="122"/>
+        <location filename="../../studio/gui/job_model.py" line="125"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="122"/>
+        <location filename="../../studio/gui/job_model.py" line="125"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="122"/>
+        <location filename="../../studio/gui/job_model.py" line="125"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="130"/>
+        <location filename="../../studio/gui/job_model.py" line="133"/>
         <source>{state} (cached)</source>
         <translation>{state}（缓存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="155"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="155"/>
         <source>¶</source>
         <translation>段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="155"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="155"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="152"/>
+        <location filename="../../studio/gui/job_model.py" line="155"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="153"/>
+        <location filename="../../studio/gui/job_model.py" line="156"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="153"/>
+        <location filename="../../studio/gui/job_model.py" line="156"/>
         <source>Task ID</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="153"/>
+        <location filename="../../studio/gui/job_model.py" line="156"/>
         <source>Vendor code</source>
         <translation>服务商代码</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="154"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="153"/>
+        <location filename="../../studio/gui/job_model.py" line="156"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
@@ -955,223 +965,223 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="86"/>
-        <location filename="../../studio/gui/main_window.py" line="278"/>
+        <location filename="../../studio/gui/main_window.py" line="88"/>
+        <location filename="../../studio/gui/main_window.py" line="280"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="145"/>
+        <location filename="../../studio/gui/main_window.py" line="147"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="146"/>
+        <location filename="../../studio/gui/main_window.py" line="148"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="147"/>
+        <location filename="../../studio/gui/main_window.py" line="149"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="148"/>
+        <location filename="../../studio/gui/main_window.py" line="150"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="149"/>
+        <location filename="../../studio/gui/main_window.py" line="151"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="151"/>
+        <location filename="../../studio/gui/main_window.py" line="153"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="152"/>
+        <location filename="../../studio/gui/main_window.py" line="154"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="153"/>
+        <location filename="../../studio/gui/main_window.py" line="155"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="154"/>
+        <location filename="../../studio/gui/main_window.py" line="156"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="155"/>
+        <location filename="../../studio/gui/main_window.py" line="157"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="156"/>
+        <location filename="../../studio/gui/main_window.py" line="158"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="157"/>
+        <location filename="../../studio/gui/main_window.py" line="159"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="158"/>
+        <location filename="../../studio/gui/main_window.py" line="160"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="164"/>
+        <location filename="../../studio/gui/main_window.py" line="166"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="166"/>
+        <location filename="../../studio/gui/main_window.py" line="168"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="168"/>
+        <location filename="../../studio/gui/main_window.py" line="170"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="173"/>
+        <location filename="../../studio/gui/main_window.py" line="175"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="178"/>
+        <location filename="../../studio/gui/main_window.py" line="180"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="186"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="200"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="204"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="208"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="207"/>
+        <location filename="../../studio/gui/main_window.py" line="209"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="209"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="214"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="219"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="218"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="229"/>
+        <location filename="../../studio/gui/main_window.py" line="231"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="244"/>
+        <location filename="../../studio/gui/main_window.py" line="246"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="280"/>
+        <location filename="../../studio/gui/main_window.py" line="282"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="301"/>
+        <location filename="../../studio/gui/main_window.py" line="303"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="303"/>
+        <location filename="../../studio/gui/main_window.py" line="305"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="309"/>
+        <location filename="../../studio/gui/main_window.py" line="311"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1180,93 +1190,93 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="314"/>
-        <location filename="../../studio/gui/main_window.py" line="318"/>
+        <location filename="../../studio/gui/main_window.py" line="316"/>
+        <location filename="../../studio/gui/main_window.py" line="320"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="322"/>
+        <location filename="../../studio/gui/main_window.py" line="324"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="341"/>
+        <location filename="../../studio/gui/main_window.py" line="343"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="342"/>
+        <location filename="../../studio/gui/main_window.py" line="344"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="345"/>
+        <location filename="../../studio/gui/main_window.py" line="347"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="351"/>
+        <location filename="../../studio/gui/main_window.py" line="353"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="360"/>
+        <location filename="../../studio/gui/main_window.py" line="362"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="367"/>
+        <location filename="../../studio/gui/main_window.py" line="369"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379"/>
+        <location filename="../../studio/gui/main_window.py" line="381"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="384"/>
+        <location filename="../../studio/gui/main_window.py" line="386"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="387"/>
+        <location filename="../../studio/gui/main_window.py" line="389"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="403"/>
+        <location filename="../../studio/gui/main_window.py" line="405"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="416"/>
+        <location filename="../../studio/gui/main_window.py" line="419"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="419"/>
+        <location filename="../../studio/gui/main_window.py" line="422"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="424"/>
+        <location filename="../../studio/gui/main_window.py" line="427"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="468"/>
+        <location filename="../../studio/gui/main_window.py" line="471"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="502"/>
+        <location filename="../../studio/gui/main_window.py" line="505"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="513"/>
+        <location filename="../../studio/gui/main_window.py" line="516"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1557,27 +1567,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="314"/>
+        <location filename="../../studio/gui/render_controller.py" line="317"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="316"/>
+        <location filename="../../studio/gui/render_controller.py" line="319"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="482"/>
+        <location filename="../../studio/gui/render_controller.py" line="487"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="491"/>
+        <location filename="../../studio/gui/render_controller.py" line="498"/>
+        <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
+        <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="501"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="493"/>
+        <location filename="../../studio/gui/render_controller.py" line="503"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -1595,12 +1610,12 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="73"/>
+        <location filename="../../studio/gui/main_window.py" line="75"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="75"/>
+        <location filename="../../studio/gui/main_window.py" line="77"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>

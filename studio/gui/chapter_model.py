@@ -37,9 +37,10 @@ STATUS_PARTIAL = "partial"
 STATUS_DONE = "done"
 STATUS_FAILED = "failed"
 STATUS_RENDERING = "rendering"
+STATUS_QUEUED = "queued"
 STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_PARTIAL: "#8fb8e8", STATUS_DONE: "#2e9d48",
                  STATUS_FAILED: "#d03030", STATUS_EMPTY: "#d0d0d0", STATUS_UNKNOWN: "#e0e0e0",
-                 STATUS_RENDERING: "#3b7dd8"}
+                 STATUS_RENDERING: "#3b7dd8", STATUS_QUEUED: "#b8c4d6"}
 
 
 def _dot(color: str) -> QIcon:
@@ -334,6 +335,7 @@ class ChapterTreeModel(QAbstractItemModel):
             STATUS_DONE: self.tr("done"),
             STATUS_FAILED: self.tr("failed"),
             STATUS_RENDERING: self.tr("rendering…"),
+            STATUS_QUEUED: self.tr("queued"),
         }.get(status, status)
 
     def _status_tooltip(self, status: str) -> str:
@@ -346,4 +348,5 @@ class ChapterTreeModel(QAbstractItemModel):
             STATUS_DONE: self.tr("Every paragraph has audio for its current text and voice."),
             STATUS_FAILED: self.tr("The last render failed on a paragraph of this chapter."),
             STATUS_RENDERING: self.tr("Being rendered now."),
+            STATUS_QUEUED: self.tr("Waiting for its turn in the running render."),
         }.get(status, "")

@@ -22,6 +22,7 @@ STATES = ("queued", "submitted", "running", "downloading", "done", "failed", "ca
 STATE_COLORS = {"done": "#2e9d48", "failed": "#d03030", "running": "#3b7dd8", "downloading": "#3b7dd8",
                 "submitted": "#6d7a8c", "cancelled": "#9e9e9e"}
 FINAL = ("done", "failed", "cancelled")
+ACTIVE = ("submitted", "running", "downloading")
 
 
 @dataclass
@@ -84,12 +85,14 @@ class JobTableModel(QAbstractTableModel):
                    if row.state not in FINAL and (keys is None or row.cache_key in keys)]
         self.apply(updates)
 
-    def chapter_progress(self) -> dict[int, tuple[int, int, bool]]:
-        """Per chapter of the plan: (units done, units, whether one failed)."""
-        out: dict[int, tuple[int, int, bool]] = {}
+    def chapter_progress(self) -> dict[int, tuple[int, int, bool, int]]:
+        """Per chapter of the plan: (units done, units, whether one failed, units at work: at the vendor or
+        being downloaded)."""
+        out: dict[int, tuple[int, int, bool, int]] = {}
         for row in self._rows:
-            done, total, failed = out.get(row.chapter_index, (0, 0, False))
-            out[row.chapter_index] = (done + (row.state == "done"), total + 1, failed or row.state == "failed")
+            done, total, failed, active = out.get(row.chapter_index, (0, 0, False, 0))
+            out[row.chapter_index] = (done + (row.state == "done"), total + 1, failed or row.state == "failed",
+                                      active + (row.state in ACTIVE))
         return out
 
     def counts(self) -> Counter[str]:

@@ -173,7 +173,7 @@ class RenderController(QObject):
         paused_changed(bool): the render was paused or resumed.
         finished(bool, str): whether it completed, and a message for the status bar.
         blocked(list): the render did not start: these ``EmotionProblem``s must be fixed first.
-        units_done(): some units finished (chapter statuses may change).
+        units_done(): some units changed state (chapter statuses may change: queued, rendering, done, failed).
         restored(object): the job table shows a stored, unfinished render (a ``ResumeInfo``) after opening.
     """
 
@@ -198,6 +198,7 @@ class RenderController(QObject):
         self._last: Any = None
         self._paused = False
         self._chapters: list[int] | None = None
+        self._cancelled_all = False  # Cancel All (or closing), as opposed to cancelling single units
         self._keys: frozenset[str] | None = None
         self._previous: dict[str, JobRow] = {}
         self._started_at = 0.0
@@ -242,6 +243,7 @@ class RenderController(QObject):
         if only is None:
             self._chapters = list(chapters) if chapters is not None else None
         self._keys = only
+        self._cancelled_all = False
         selected = list(chapters) if chapters is not None else None
         try:
             from studio.render.control import RenderControl
@@ -268,6 +270,7 @@ class RenderController(QObject):
         return task
 
     def cancel(self) -> None:
+        self._cancelled_all = True
         if self._task is not None:
             if self._control is not None:
                 self._control.cancel()
@@ -363,20 +366,22 @@ class RenderController(QObject):
     def live_statuses(self, current: list[str]) -> list[str] | None:
         """Chapter statuses from the job table while rendering (no re-planning), or None if the book changed
         since the render started (then only a full check, after the render, can tell)."""
-        from studio.gui.chapter_model import STATUS_DONE, STATUS_FAILED, STATUS_RENDERING
+        from studio.gui.chapter_model import STATUS_DONE, STATUS_FAILED, STATUS_QUEUED, STATUS_RENDERING
 
         if self.document.revision != self.revision_at_start:
             return None
         statuses = list(current)
-        for chapter, (done, total, failed) in self.jobs.chapter_progress().items():
+        for chapter, (done, total, failed, active) in self.jobs.chapter_progress().items():
             if not 0 <= chapter < len(statuses):
                 continue
             if failed:
                 statuses[chapter] = STATUS_FAILED
             elif done == total:
                 statuses[chapter] = STATUS_DONE
-            else:
+            elif active or done:
                 statuses[chapter] = STATUS_RENDERING
+            else:
+                statuses[chapter] = STATUS_QUEUED
         return statuses
 
     def retry_failed(self) -> BackgroundTask | None:
@@ -386,7 +391,7 @@ class RenderController(QObject):
     # -- progress -----------------------------------------------------------------------------------------------
     def _apply_batch(self, batch: list[Any]) -> None:
         updates: list[tuple[str, dict[str, Any]]] = []
-        any_done = False
+        any_changed = False
         for kind, payload in batch:
             if kind == "plan":
                 self._set_plan(payload)
@@ -415,11 +420,11 @@ class RenderController(QObject):
             if attempts:
                 fields["attempts"] = attempts
             updates.append((unit.cache_key, fields))
-            any_done = any_done or state == "done"
+            any_changed = any_changed or state in UNIT_STATES
         if updates:
             self.jobs.apply(updates)
         self._emit_progress()
-        if any_done:
+        if any_changed:
             emit(self.units_done)
 
     def _set_plan(self, planned: list[PlannedUnit]) -> None:
@@ -487,7 +492,12 @@ class RenderController(QObject):
         self.throttle.flush()
         self._task = None
         self.jobs.stop_unfinished("cancelled", self._keys)
-        if isinstance(exc, CancelledError):
+        if isinstance(exc, CancelledError) and not self._cancelled_all:
+            # Only some units were cancelled (per unit, in the job monitor): the rest of the render ran on.
+            cancelled = self.jobs.counts().get("cancelled", 0)
+            message = self.tr("Render finished; {n} cancelled unit(s) have no audio: select them and press Retry "
+                              "to render them.").format(n=cancelled)
+        elif isinstance(exc, CancelledError):
             message = self.tr("Render cancelled. Rendered paragraphs are kept; render again to continue.")
         else:
             message = self.tr("Render failed: {error}").format(error=exc)

@@ -180,3 +180,26 @@ def test_export_can_be_cancelled(qtbot, window: MainWindow, tmp_path: Path) -> N
     assert "cancelled" in dialog.status.text()
     assert not (tmp_path / "x.m4b").exists()
     dialog.close()
+
+
+def test_cancelling_one_unit_lets_the_rest_finish(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from studio.gui.chapter_model import STATUS_QUEUED, STATUS_RENDERING
+
+    window.import_manuscript(_long_book(tmp_path, 3, 12), tmp_path / "long.studio")
+    wait_idle(qtbot)
+    window.settings.set_concurrency("local", 1)
+    window.start_render()
+    qtbot.waitUntil(lambda: window.jobs.counts().get("done", 0) >= 1, timeout=60_000)
+    # While the first chapter renders, the chapters behind it wait their turn: "queued", not "rendering".
+    chapters = window.document.chapters
+    qtbot.waitUntil(lambda: chapters.status(0) == STATUS_RENDERING and chapters.status(2) == STATUS_QUEUED,
+                    timeout=10_000)
+    last = window.jobs.rows()[-1]
+    window.render.cancel_unit(last.cache_key)
+    with qtbot.waitSignal(window.render.finished, timeout=120_000) as finished:
+        pass
+    counts = window.jobs.counts()
+    assert counts == {"done": 35, "cancelled": 1}
+    assert finished.args[0] is False
+    message = finished.args[1]
+    assert "1 cancelled" in message and "Render cancelled" not in message
