@@ -54,64 +54,84 @@
         <translation>密钥环后端：{backend}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="157"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="158"/>
+        <source>no usable keyring backend: credentials cannot be saved</source>
+        <translation>没有可用的密钥环后端：无法保存凭据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="159"/>
+        <source>no usable keyring backend: credentials cannot be saved (on Linux install and unlock a Secret Service such as gnome-keyring)</source>
+        <translation>没有可用的密钥环后端：无法保存凭据（在 Linux 上请安装并解锁 Secret Service，例如 gnome-keyring）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="161"/>
+        <source>the keyring backend stores credentials as plaintext files</source>
+        <translation>此密钥环后端以明文文件保存凭据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="163"/>
         <source>Not secure: {warning}</source>
         <translation>不安全：{warning}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="170"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="176"/>
         <source>No credentials stored.</source>
         <translation>尚未保存凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="171"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="177"/>
         <source>Stored in the keyring.</source>
         <translation>已保存在密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="172"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="178"/>
         <source>Taken from environment variables.</source>
         <translation>取自环境变量。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="173"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="179"/>
         <source>Environment variables override the keyring.</source>
         <translation>环境变量优先于密钥环。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="177"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="183"/>
         <source>Keyring unavailable: {error}</source>
         <translation>密钥环不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="183"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="189"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="186"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="192"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="190"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="196"/>
         <source>Saved in {backend}.</source>
         <translation>已保存到 {backend}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="199"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
         <source>Removed.</source>
         <translation>已删除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="199"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
         <source>Nothing was stored.</source>
         <translation>没有已保存的凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="208"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="215"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="223"/>
+        <source>Credentials accepted (a token was issued).</source>
+        <translation>凭据有效（已签发令牌）。</translation>
     </message>
 </context>
 <context>
@@ -238,127 +258,127 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="235"/>
+        <location filename="../../studio/gui/chapter_model.py" line="249"/>
         <source>Inherited from the book: {voice}</source>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="236"/>
+        <location filename="../../studio/gui/chapter_model.py" line="250"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="237"/>
+        <location filename="../../studio/gui/chapter_model.py" line="251"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="266"/>
+        <location filename="../../studio/gui/chapter_model.py" line="280"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="266"/>
+        <location filename="../../studio/gui/chapter_model.py" line="280"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="266"/>
+        <location filename="../../studio/gui/chapter_model.py" line="280"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="266"/>
+        <location filename="../../studio/gui/chapter_model.py" line="280"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="267"/>
+        <location filename="../../studio/gui/chapter_model.py" line="281"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="331"/>
+        <location filename="../../studio/gui/chapter_model.py" line="345"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="332"/>
+        <location filename="../../studio/gui/chapter_model.py" line="346"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="333"/>
+        <location filename="../../studio/gui/chapter_model.py" line="347"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="334"/>
+        <location filename="../../studio/gui/chapter_model.py" line="348"/>
         <source>partly rendered</source>
         <translation>部分已合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="335"/>
+        <location filename="../../studio/gui/chapter_model.py" line="349"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="336"/>
+        <location filename="../../studio/gui/chapter_model.py" line="350"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="337"/>
+        <location filename="../../studio/gui/chapter_model.py" line="351"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="338"/>
+        <location filename="../../studio/gui/chapter_model.py" line="352"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="343"/>
+        <location filename="../../studio/gui/chapter_model.py" line="357"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="344"/>
+        <location filename="../../studio/gui/chapter_model.py" line="358"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="345"/>
+        <location filename="../../studio/gui/chapter_model.py" line="359"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="346"/>
+        <location filename="../../studio/gui/chapter_model.py" line="360"/>
         <source>Edited since it was rendered: some paragraphs need new audio.</source>
         <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="347"/>
+        <location filename="../../studio/gui/chapter_model.py" line="361"/>
         <source>Some paragraphs have audio, the others were not rendered yet.</source>
         <translation>部分段落已有音频，其余段落尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="348"/>
+        <location filename="../../studio/gui/chapter_model.py" line="362"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="349"/>
+        <location filename="../../studio/gui/chapter_model.py" line="363"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="350"/>
+        <location filename="../../studio/gui/chapter_model.py" line="364"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="351"/>
+        <location filename="../../studio/gui/chapter_model.py" line="365"/>
         <source>Waiting for its turn in the running render.</source>
         <translation>在当前合成中排队等候。</translation>
     </message>
@@ -454,22 +474,22 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EmotionMenu</name>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="52"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="57"/>
         <source>Insert emotion</source>
         <translation>插入情感</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="57"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="62"/>
         <source>Intensity</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="63"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="68"/>
         <source>How strongly the emotion is expressed: 0.01 to 2.0 (1.0 is normal).</source>
         <translation>情感表达的强烈程度：0.01 到 2.0（1.0 为正常）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="80"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="85"/>
         <source>{label} ({key})</source>
         <translation>{label}（{key}）</translation>
     </message>
@@ -966,7 +986,7 @@ Your work is autosaved. The details are in the log file:
     <name>MainWindow</name>
     <message>
         <location filename="../../studio/gui/main_window.py" line="88"/>
-        <location filename="../../studio/gui/main_window.py" line="280"/>
+        <location filename="../../studio/gui/main_window.py" line="289"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
@@ -1031,157 +1051,167 @@ Your work is autosaved. The details are in the log file:
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="160"/>
+        <location filename="../../studio/gui/main_window.py" line="164"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="166"/>
+        <location filename="../../studio/gui/main_window.py" line="170"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="168"/>
+        <location filename="../../studio/gui/main_window.py" line="172"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <location filename="../../studio/gui/main_window.py" line="174"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="175"/>
+        <location filename="../../studio/gui/main_window.py" line="179"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="180"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <source>&amp;Pause Render</source>
+        <translation>暂停合成(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
+        <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="198"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="199"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="204"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="215"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="208"/>
+        <location filename="../../studio/gui/main_window.py" line="217"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="209"/>
+        <location filename="../../studio/gui/main_window.py" line="218"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="221"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="214"/>
+        <location filename="../../studio/gui/main_window.py" line="223"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="219"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="220"/>
+        <location filename="../../studio/gui/main_window.py" line="229"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="240"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="246"/>
+        <location filename="../../studio/gui/main_window.py" line="255"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="282"/>
+        <location filename="../../studio/gui/main_window.py" line="291"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="303"/>
+        <location filename="../../studio/gui/main_window.py" line="313"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="305"/>
+        <location filename="../../studio/gui/main_window.py" line="315"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="311"/>
+        <location filename="../../studio/gui/main_window.py" line="321"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1190,93 +1220,93 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="316"/>
-        <location filename="../../studio/gui/main_window.py" line="320"/>
+        <location filename="../../studio/gui/main_window.py" line="326"/>
+        <location filename="../../studio/gui/main_window.py" line="330"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="324"/>
+        <location filename="../../studio/gui/main_window.py" line="334"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="343"/>
+        <location filename="../../studio/gui/main_window.py" line="353"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="344"/>
+        <location filename="../../studio/gui/main_window.py" line="354"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="357"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="353"/>
+        <location filename="../../studio/gui/main_window.py" line="363"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="362"/>
+        <location filename="../../studio/gui/main_window.py" line="372"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="369"/>
+        <location filename="../../studio/gui/main_window.py" line="379"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="381"/>
+        <location filename="../../studio/gui/main_window.py" line="391"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="386"/>
+        <location filename="../../studio/gui/main_window.py" line="396"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="389"/>
+        <location filename="../../studio/gui/main_window.py" line="399"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="405"/>
+        <location filename="../../studio/gui/main_window.py" line="415"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="419"/>
+        <location filename="../../studio/gui/main_window.py" line="429"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="422"/>
+        <location filename="../../studio/gui/main_window.py" line="432"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="427"/>
+        <location filename="../../studio/gui/main_window.py" line="437"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="471"/>
+        <location filename="../../studio/gui/main_window.py" line="481"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="505"/>
+        <location filename="../../studio/gui/main_window.py" line="515"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="516"/>
+        <location filename="../../studio/gui/main_window.py" line="526"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1567,32 +1597,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="317"/>
+        <location filename="../../studio/gui/render_controller.py" line="318"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="319"/>
+        <location filename="../../studio/gui/render_controller.py" line="320"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="487"/>
+        <location filename="../../studio/gui/render_controller.py" line="488"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="498"/>
+        <location filename="../../studio/gui/render_controller.py" line="499"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="501"/>
+        <location filename="../../studio/gui/render_controller.py" line="502"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="503"/>
+        <location filename="../../studio/gui/render_controller.py" line="504"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>

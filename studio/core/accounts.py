@@ -51,9 +51,13 @@ class AccountError(InputError):
 
 @dataclass(frozen=True)
 class KeyringStatus:
+    """``problem`` names the warning's condition for a UI that words it itself: "no_backend" (nothing can
+    store), "failing_backend" (a fail/null backend, e.g. no Secret Service on Linux) or "plaintext"."""
+
     backend: str
     secure: bool
     warning: str | None
+    problem: str | None = None
 
 
 def keyring_status() -> KeyringStatus:
@@ -62,13 +66,14 @@ def keyring_status() -> KeyringStatus:
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     chain = getattr(backend, "backends", None)
     if chain is not None and not chain:
-        return KeyringStatus(name, False, "no usable keyring backend: credentials cannot be saved")
+        return KeyringStatus(name, False, "no usable keyring backend: credentials cannot be saved", "no_backend")
     lowered = name.lower()
     if "fail" in lowered or "null" in lowered:
         return KeyringStatus(name, False, "no usable keyring backend: credentials cannot be saved "
-                                          "(on Linux install and unlock a Secret Service such as gnome-keyring)")
+                                          "(on Linux install and unlock a Secret Service such as gnome-keyring)",
+                             "failing_backend")
     if "plaintext" in lowered or "keyrings.alt" in lowered:
-        return KeyringStatus(name, False, "the keyring backend stores credentials as plaintext files")
+        return KeyringStatus(name, False, "the keyring backend stores credentials as plaintext files", "plaintext")
     return KeyringStatus(name, True, None)
 
 

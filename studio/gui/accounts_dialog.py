@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.gui.settings import Settings
 from studio.gui.workers import BackgroundTask
 
 log = logging.getLogger("studio.gui.accounts")
@@ -53,24 +54,23 @@ def _save(vendor: str, values: dict[str, str]) -> str:
     return accounts.keyring_status().backend
 
 
-def _test(vendor: str, values: dict[str, str] | None) -> tuple[bool, str]:
-    """Save (if new values were typed) and run ``studio.engines.registry.test_connection`` when it exists."""
+def _test(vendor: str, values: dict[str, str] | None, options: Any) -> tuple[bool, str]:
+    """Save (if new values were typed) and fetch a token with the engine options a render would use."""
     from studio.engines import registry
 
     if values is not None:
         _save(vendor, values)
-    test = getattr(registry, "test_connection", None)
-    if test is None:
-        return False, "connection tests arrive with the cloud engines"
-    result = test(vendor)
-    if isinstance(result, tuple):
-        return bool(result[0]), str(result[1])
-    return True, str(result)
+    return registry.test_connection(vendor, options)
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: Settings | None = None) -> None:
+        """``settings`` (default: the parent window's, else the user's) give "Test connection" the engine
+        options (endpoint…) a render would use."""
         super().__init__(parent)
+        if settings is None:
+            settings = getattr(parent, "settings", None)
+        self.settings = settings if isinstance(settings, Settings) else Settings()
         self.setWindowTitle(self.tr("Accounts"))
         self.setObjectName("accounts_dialog")
         from studio.core.accounts import FIELD_LABELS
@@ -154,7 +154,13 @@ class AccountsDialog(QDialog):
         status = state["status"]
         text = self.tr("Keyring backend: {backend}").format(backend=status.backend)
         if status.warning:
-            text += "\n⚠ " + self.tr("Not secure: {warning}").format(warning=status.warning)
+            warning = {
+                "no_backend": self.tr("no usable keyring backend: credentials cannot be saved"),
+                "failing_backend": self.tr("no usable keyring backend: credentials cannot be saved (on Linux "
+                                           "install and unlock a Secret Service such as gnome-keyring)"),
+                "plaintext": self.tr("the keyring backend stores credentials as plaintext files"),
+            }.get(status.problem or "", status.warning)
+            text += "\n⚠ " + self.tr("Not secure: {warning}").format(warning=warning)
             self.backend_label.setStyleSheet("color: #b00000;")
         else:
             self.backend_label.setStyleSheet("")
@@ -204,6 +210,7 @@ class AccountsDialog(QDialog):
     def test(self, vendor: str) -> BackgroundTask:
         values = self._values(vendor)
         changed = values != self._loaded.get(vendor) and all(values.values())
+        options = self.settings.engine_options()
         self.buttons[vendor]["test"].setEnabled(False)
         self.status[vendor].setText(self.tr("Testing…"))
 
@@ -212,11 +219,12 @@ class AccountsDialog(QDialog):
             self.buttons[vendor]["test"].setEnabled(True)
             if changed:
                 self._loaded[vendor] = values
-            prefix = "✓ " if ok else "✗ "
-            self.status[vendor].setText(prefix + message)
+            # a success is always the same words (the engine's are English); a failure is the vendor's reason
+            text = "✓ " + self.tr("Credentials accepted (a token was issued).") if ok else "✗ " + message
+            self.status[vendor].setText(text)
 
         def failed(exc: BaseException) -> None:
             self.buttons[vendor]["test"].setEnabled(True)
             self.status[vendor].setText("✗ " + str(exc))
 
-        return self._run(lambda _r, _c: _test(vendor, values if changed else None), done, failed)
+        return self._run(lambda _r, _c: _test(vendor, values if changed else None, options), done, failed)

@@ -14,7 +14,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from studio.core import book_edit
@@ -44,15 +53,20 @@ STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_PARTIAL
 
 
 def _dot(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(color))
-    painter.setPen(QColor(color).darker(130))
-    painter.drawEllipse(1, 1, 10, 10)
-    painter.end()
-    return QIcon(pixmap)
+    """A 12-px status dot, drawn for 1x, 2x and 3x screens (QIcon picks the sharp one for the display)."""
+    icon = QIcon()
+    for scale in (1, 2, 3):
+        pixmap = QPixmap(12 * scale, 12 * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(color))
+        painter.setPen(QColor(color).darker(130))
+        painter.drawEllipse(QRectF(1, 1, 10, 10))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class ChapterTreeModel(QAbstractItemModel):

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QMessageLogContext, QThread, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from studio.logsetup import redact, setup_logging
 
@@ -30,7 +30,9 @@ _LEVELS = {
     QtMsgType.QtCriticalMsg: logging.ERROR,
     QtMsgType.QtFatalMsg: logging.CRITICAL,
 }
-_showing = False
+# The open error dialogs. A dialog without a parent is owned by its Python wrapper alone, so without this
+# reference it would be collected the moment ``excepthook`` returns and never be seen.
+_open_dialogs: list[QMessageBox] = []
 
 
 def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -39,21 +41,33 @@ def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: st
 
 
 def error_dialog(exc: BaseException, log_path: Path) -> QMessageBox:
-    """A non-blocking dialog: what happened, where the log is, the traceback under "Show Details"."""
-    parent = QApplication.activeWindow()
-    box = QMessageBox(parent)
+    """A non-blocking dialog: what happened, where the log is, the traceback under "Show Details".
+
+    It is kept in ``_open_dialogs`` until it closes, parented to the active window or else the main window.
+    """
+    box = QMessageBox(_dialog_parent())
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QCoreApplication.translate("Crash", "Audiobook Studio — unexpected error"))
     box.setText(QCoreApplication.translate(
         "Crash", "Something went wrong: {error}\n\nYour work is autosaved. The details are in the log file:\n{log}")
         .format(error=redact(f"{type(exc).__name__}: {exc}"), log=log_path))
     box.setDetailedText(redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
+    _open_dialogs.append(box)
+    box.finished.connect(lambda _result: _dialog_closed(box))
+    box.destroyed.connect(lambda: _forget(box))  # e.g. with its parent window, without being closed
     box.open()
     return box
 
 
+def _dialog_parent() -> QWidget | None:
+    active = QApplication.activeWindow()
+    if active is not None:
+        return active
+    mains = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    return mains[0] if mains else None
+
+
 def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    global _showing
     if issubclass(kind, KeyboardInterrupt):
         app = QCoreApplication.instance()
         if app is not None:
@@ -63,18 +77,21 @@ def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType 
     log.critical("uncaught exception", exc_info=(kind, exc, tb))
     app = QApplication.instance()
     on_ui_thread = app is not None and QThread.currentThread() is app.thread()
-    if on_ui_thread and not _showing:
-        _showing = True
+    if on_ui_thread and not _open_dialogs:  # one at a time: a failing slot may fire again and again
         try:
-            error_dialog(exc, log_path).finished.connect(_dialog_closed)
+            error_dialog(exc, log_path)
         except Exception:  # the dialog itself failed: the log has the original error
             log.exception("could not show the error dialog")
-            _showing = False
+            _open_dialogs.clear()
 
 
-def _dialog_closed(_result: int) -> None:
-    global _showing
-    _showing = False
+def _dialog_closed(box: QMessageBox) -> None:
+    _forget(box)
+    box.deleteLater()
+
+
+def _forget(box: QMessageBox) -> None:
+    _open_dialogs[:] = [b for b in _open_dialogs if b is not box]
 
 
 def _thread_hook(args: threading.ExceptHookArgs) -> None:

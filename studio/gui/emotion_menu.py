@@ -35,9 +35,14 @@ def emotion_color(category: str) -> QColor:
 
 
 def swatch(category: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(emotion_color(category))
-    return QIcon(pixmap)
+    """A 14-px colour swatch with pixmaps for 1x, 2x and 3x screens."""
+    icon = QIcon()
+    for scale in (1, 2, 3):
+        pixmap = QPixmap(14 * scale, 14 * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(emotion_color(category))
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class EmotionMenu(QMenu):

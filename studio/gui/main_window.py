@@ -157,6 +157,10 @@ class MainWindow(QMainWindow):
         self.accounts_action = self._action(self.tr("&Accounts…"), None, self.show_accounts,
                                             self.tr("Cloud credentials for Alibaba and Baidu"))
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        if self.quit_action.shortcut().isEmpty():  # Windows (and offscreen) have no standard Quit key
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        if self.accounts_action.shortcut().isEmpty():
+            self.accounts_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         file_menu = menu.addMenu(self.tr("&File"))
         for item in (self.new_action, self.open_action, self.recent_menu, None, self.save_action,
                      self.export_action, None, self.accounts_action, None, self.quit_action):
@@ -187,6 +191,10 @@ class MainWindow(QMainWindow):
                                                   self.render_current_chapter,
                                                   self.tr("Synthesize the selected chapter"))
         self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render.cancel)
+        self.pause_render_action = self._action(self.tr("&Pause Render"), "Ctrl+Shift+P",
+                                                lambda: self.job_dock.pause_button.toggle(),
+                                                self.tr("Submit nothing new (tasks at the vendor finish); again "
+                                                        "to resume"))
         self.preview_chapter_action = self._action(self.tr("Preview C&hapter"), "Shift+F5", self.preview_chapter,
                                                    self.tr("Synthesize and play the selected chapter"))
         self.preview_book_action = self._action(self.tr("Preview &Book"), "Ctrl+Shift+F5", self.preview_book,
@@ -194,7 +202,8 @@ class MainWindow(QMainWindow):
         self.play_action = self.player.play_action
         self.job_dock.render_button.clicked.connect(lambda: self.start_render())
         render_menu = menu.addMenu(self.tr("&Render"))
-        for item in (self.render_action, self.render_chapter_action, self.cancel_render_action, None,
+        for item in (self.render_action, self.render_chapter_action, self.pause_render_action,
+                     self.cancel_render_action, None,
                      panel.preview_action, self.preview_chapter_action, self.preview_book_action, self.play_action,
                      self.player.stop_action):
             _add(render_menu, item)
@@ -294,6 +303,7 @@ class MainWindow(QMainWindow):
         self.render_action.setEnabled(has_book and not busy and not rendering)
         self.job_dock.render_button.setEnabled(has_book and not busy and not rendering)
         self.cancel_render_action.setEnabled(rendering)
+        self.pause_render_action.setEnabled(rendering and self.render.can_pause())
 
     def show_status(self, message: str) -> None:
         self.status_label.setText(message)

@@ -185,11 +185,11 @@ class PreviewService(QObject):
 
         def work(report: Any, _cancel: threading.Event) -> list[PlayItem]:
             from studio.core.project import Project
-            from studio.render.plan import plan_book
+            from studio.render.job_store import plan_project
 
-            plan = plan_book(snapshot)
             items, missing = [], 0
             with Project.open(folder) as project:
+                plan = plan_project(project, snapshot)  # grouped units rendered from the CLI play too
                 for unit in plan.units:
                     stored = project.rendered_unit(unit.cache_key)
                     paragraphs = tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,))

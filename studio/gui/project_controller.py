@@ -84,12 +84,13 @@ class Loaded:
 
 
 def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
-    from studio.render.plan import RenderPlan, plan_book
+    from studio.render.job_store import plan_project
+    from studio.render.plan import RenderPlan
 
     flag = project.get_meta(RENDER_FLAG)
     if not flag:
         return None
-    plan = plan_book(book)
+    plan = plan_project(project, book)
     # A render of some chapters resumes as a render of those chapters: resuming must not start (and bill)
     # chapters the user never asked for.
     wanted = tuple(c for c in (flag.get("chapters") or []) if 0 <= c < len(book.chapters)) \
@@ -135,6 +136,31 @@ def import_manuscript(path: Path, folder: Path) -> Loaded:
         project.save_book(result.book)
         project.set_meta("source", {"path": str(path.resolve()), "report": result.report.to_dict()})
         return Loaded(folder, project.load_book(), result.report)
+
+
+def open_manuscript(path: Path) -> Loaded:
+    """``studio MANUSCRIPT``: the project imported from this very file if there is one, else a new import.
+
+    Projects are looked up by file name (``default_project_dir``), but two files may share a name
+    (``~/a/book.txt`` and ``~/b/book.txt``): a folder whose project was imported from another file, or that is
+    not an empty folder, is passed over for ``book (2).studio``, ``book (3).studio``…
+    """
+    from studio.core.project import Project, is_project_dir
+
+    source = str(path.resolve())
+    base = folder = default_project_dir(path)
+    n = 2
+    while folder.exists():
+        if is_project_dir(folder):
+            with Project.open(folder) as project:
+                recorded = project.get_meta("source")
+            if isinstance(recorded, dict) and recorded.get("path") == source:
+                return _reused(load_project(folder))
+        elif folder.is_dir() and not any(folder.iterdir()):
+            break
+        folder = base.with_name(f"{path.stem} ({n}).studio")
+        n += 1
+    return import_manuscript(path, folder)
 
 
 def save_project(folder: Path, book: Book) -> None:
@@ -199,10 +225,7 @@ class ProjectController(QObject):
 
         if is_project_dir(path):
             return self.open_project(path)
-        folder = default_project_dir(path)
-        if is_project_dir(folder):
-            return self._load(lambda: _reused(load_project(folder)))
-        return self.new_project(path, folder)
+        return self._load(lambda: open_manuscript(path))
 
     def open_project(self, folder: Path) -> BackgroundTask | None:
         return self._load(lambda: load_project(folder))

@@ -106,19 +106,20 @@ def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concur
     """
     from studio.core.project import Project
     from studio.engines.registry import EngineSet
-    from studio.render.plan import RenderPlan, plan_book
+    from studio.render.job_store import plan_project
+    from studio.render.plan import RenderPlan
     from studio.render.runner import render_plan
 
     started = time.monotonic()
-    plan = plan_book(book)
-    if chapters is not None:
-        wanted = set(chapters)
-        plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
-    if keys is not None:
-        plan = RenderPlan([u for u in plan.units if u.cache_key in keys])
-    planned_keys = {u.cache_key for u in plan.units}
-    whole_book = chapters is None and keys is None
     with Project.open(folder) as project:
+        plan = plan_project(project, book)  # keeps grouped units rendered from the CLI (no paying twice)
+        if chapters is not None:
+            wanted = set(chapters)
+            plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
+        if keys is not None:
+            plan = RenderPlan([u for u in plan.units if u.cache_key in keys])
+        planned_keys = {u.cache_key for u in plan.units}
+        whole_book = chapters is None and keys is None
         cached = {u.cache_key for u in plan.units if project.rendered_unit(u.cache_key) is not None}
         planned = [PlannedUnit(u.cache_key, u.chapter_index, _paragraphs_of(u), u.engine, u.request.voice,
                                u.characters, u.cache_key in cached) for u in plan.units]

@@ -38,11 +38,11 @@ DEBOUNCE_MS = 400
 def chapter_statuses(folder: Path, book: Book) -> list[str]:
     """One status per chapter of ``book`` from the project's audio cache (runs on a worker thread)."""
     from studio.core.project import Project
-    from studio.render.plan import plan_book
+    from studio.render.job_store import plan_project
 
-    plan = plan_book(book)
-    current = {unit.cache_key for unit in plan.units}
     with Project.open(folder) as project:
+        plan = plan_project(project, book)
+        current = {unit.cache_key for unit in plan.units}
         failures = set(project.get_meta(RENDER_FAILURES) or [])
         # Audio the last render made for a chapter that its text or voice no longer matches: edited since.
         # (Chapter indices of that plan; after a reorder a partly rendered chapter may be called stale.)

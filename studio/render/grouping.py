@@ -45,6 +45,7 @@ class UnitSizing:
     max_chars: int | None = None
     group_local: bool = False
     paragraph_gap_ms: int = 500
+    new_groups: bool = True  # False: keep known units, make every other paragraph a unit of its own
 
     def groups(self, engine: str) -> bool:
         return engine != "local" or self.group_local
@@ -113,15 +114,19 @@ def group_run(items: Sequence[Item], *, engine: str, params: str, sizing: UnitSi
     while i < len(items):
         length = _known_length(items, i, params, limit, known, key_of) if known is not None else 0
         if length:
-            units.extend(split_gap(gap, sizing.target_chars, cap))
+            units.extend(_cut(gap, sizing, cap))
             gap = []
             units.append(list(items[i:i + length]))
             i += length
         else:
             gap.append(items[i])
             i += 1
-    units.extend(split_gap(gap, sizing.target_chars, cap))
+    units.extend(_cut(gap, sizing, cap))
     return units
+
+
+def _cut(gap: Sequence[Item], sizing: UnitSizing, cap: int) -> list[list[Item]]:
+    return split_gap(gap, sizing.target_chars, cap) if sizing.new_groups else [[item] for item in gap]
 
 
 def _known_length(items: Sequence[Item], start: int, params: str, limit: int, known: KnownUnits,

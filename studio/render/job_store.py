@@ -212,15 +212,18 @@ def plan_project(project: Project, book: Book | None = None, *, override: VoiceS
     """``plan_book`` for a project's book, grouping (when ``audio.unit_chars`` asks for it) around the units the
     project already has, so an edit re-renders one unit and a new target size re-renders nothing still valid.
 
-    What ``studio render`` and ``studio render --dry-run`` should both plan with; without a unit size it is
-    exactly ``plan_book(book, override=override, audio=audio)``.
+    What ``studio render``, ``studio render --dry-run``, ``studio export`` and the window all plan with. Without
+    a unit size every paragraph is a unit of its own, except where the project already has a grouped unit
+    (audio, or a task at the vendor): that unit is kept, so switching between grouped and ungrouped renders
+    never pays for a text twice.
     """
     from studio.render.grouping import UnitSizing
     from studio.render.plan import plan_book
 
     book = book if book is not None else project.load_book()
     target = audio.unit_chars if audio is not None else None
-    if not target:
-        return plan_book(book, override=override, audio=audio)
+    if not target:  # one paragraph per unit, except grouped units the project has audio or a live task for
+        return plan_book(book, override=override, audio=audio,
+                         known=ProjectKnownUnits(project, target_chars=None))
     return plan_book(book, override=override, audio=audio, sizing=UnitSizing(target_chars=target),
                      known=ProjectKnownUnits(project, target_chars=target))

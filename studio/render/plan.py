@@ -147,6 +147,11 @@ class AudioRequestOptions:
     unit_chars: int | None = None
 
 
+#: Sizing that forms no new groups (every paragraph not in a known unit is a unit of its own) but keeps
+#: known grouped units: a plan without a unit size over a project that has grouped audio.
+KEEP_KNOWN = UnitSizing(new_groups=False)
+
+
 @dataclass
 class _Run:
     chapter_index: int
@@ -200,6 +205,10 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
 
 
 def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) -> list[RenderUnit]:
+    if sizing is None and known is not None and run.engine != "local":
+        # No grouping asked for, but grouped units the project already has (audio, or a live vendor task)
+        # stay as they are: planning them one paragraph at a time would pay for their text again.
+        sizing = KEEP_KNOWN
     if sizing is None or not sizing.groups(run.engine):
         return [_unit(run, [item], gap_ms=0) for item in run.items]
     gap = sizing.paragraph_gap_ms

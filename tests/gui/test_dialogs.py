@@ -59,18 +59,19 @@ def test_incomplete_credentials_are_not_saved(qtbot) -> None:  # type: ignore[no
     assert accounts.load_credentials("aliyun") is None
 
 
-def test_test_connection_runs_in_the_background(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_test_connection_runs_in_the_background(qtbot, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from studio.engines import registry
 
-    calls: list[str] = []
+    calls: list[tuple[str, str]] = []
 
-    def fake_test(vendor: str) -> tuple[bool, str]:
-        calls.append(vendor)
+    def fake_test(vendor: str, options: registry.EngineOptions | None = None) -> tuple[bool, str]:
+        calls.append((vendor, options.aliyun_endpoint if options else "no options"))
         creds = accounts.load_credentials(vendor)
         return (creds is not None, "token issued" if creds else "no credentials")
 
-    monkeypatch.setattr(registry, "test_connection", fake_test, raising=False)
-    dialog = AccountsDialog()
+    monkeypatch.setattr(registry, "test_connection", fake_test)
+    settings.aliyun_endpoint = "internal"  # what Preferences chose: the test uses it like a render would
+    dialog = AccountsDialog(settings=settings)
     qtbot.addWidget(dialog)
     wait_idle(qtbot)
     for name, value in (("access_key_id", "AKID"), ("access_key_secret", "SECRET"), ("appkey", "APPKEY")):
@@ -78,16 +79,62 @@ def test_test_connection_runs_in_the_background(qtbot, monkeypatch) -> None:  # 
     dialog.buttons["aliyun"]["test"].click()
     assert not dialog.buttons["aliyun"]["test"].isEnabled()
     wait_idle(qtbot)
-    assert calls == ["aliyun"]
-    assert dialog.status["aliyun"].text() == "✓ token issued"  # typed values were saved first
-    monkeypatch.setattr(registry, "test_connection", lambda vendor: "plain message", raising=False)
-    dialog.test("aliyun")
-    wait_idle(qtbot)
-    assert dialog.status["aliyun"].text() == "✓ plain message"
-    monkeypatch.delattr(registry, "test_connection", raising=False)
+    assert calls == [("aliyun", "internal")]
+    # typed values were saved first
+    assert dialog.status["aliyun"].text() == "✓ Credentials accepted (a token was issued)."
     dialog.test("baidu")
     wait_idle(qtbot)
-    assert "arrive with the cloud engines" in dialog.status["baidu"].text()
+    assert dialog.status["baidu"].text() == "✗ no credentials"
+
+
+def test_test_connection_asks_the_vendor_with_the_preferences_endpoint(qtbot, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch) -> None:
+    """Against the vendor emulator: a real token request, by an engine built with the endpoint chosen."""
+    from studio.engines import registry
+    from tests.emulator import VendorEmulator
+
+    endpoints: list[str] = []
+    real_create = registry.create_engine
+
+    def recording_create(name: str, options: registry.EngineOptions | None = None):  # type: ignore[no-untyped-def]
+        engine = real_create(name, options)
+        endpoints.append(options.aliyun_endpoint if options else "default")
+        return engine
+
+    monkeypatch.setattr(registry, "create_engine", recording_create)
+    settings.aliyun_endpoint = "internal"
+    with VendorEmulator(seed=3) as emulator:
+        for key, value in emulator.env().items():
+            monkeypatch.setenv(key, value)
+        dialog = AccountsDialog(settings=settings)
+        qtbot.addWidget(dialog)
+        wait_idle(qtbot)
+        dialog.buttons["aliyun"]["test"].click()
+        wait_idle(qtbot)
+        assert dialog.status["aliyun"].text() == "✓ Credentials accepted (a token was issued)."
+        assert len(emulator.requests_for("aliyun", "token")) == 1
+    assert endpoints == ["internal"]
+
+
+def test_keyring_warning_is_translated(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The core's plaintext warning is English; the dialog words it itself, through tr()."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from studio.gui import i18n
+
+    app = QCoreApplication.instance()
+    translator = QTranslator()
+    assert translator.load("studio_zh_CN", i18n.i18n_dir())
+    app.installTranslator(translator)
+    try:
+        dialog = AccountsDialog()
+        qtbot.addWidget(dialog)
+        wait_idle(qtbot)
+        text = dialog.backend_label.text()
+    finally:
+        app.removeTranslator(translator)
+    assert "PlaintextKeyring" in text
+    assert "plaintext files" not in text and "Not secure" not in text
 
 
 def test_preferences_write_typed_settings(qtbot, settings: Settings) -> None:  # type: ignore[no-untyped-def]

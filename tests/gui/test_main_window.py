@@ -139,6 +139,33 @@ def test_open_path_imports_a_manuscript_once(qtbot, window: MainWindow, manuscri
     assert "Opened" in window.status_label.text()
 
 
+def test_open_path_tells_manuscripts_of_the_same_name_apart(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                            monkeypatch) -> None:
+    """~/a/book.txt and ~/b/book.txt: each gets its own project, and each reopens its own."""
+    from studio.gui import project_controller
+
+    monkeypatch.setattr(project_controller, "default_project_dir", lambda m: tmp_path / "projects" / m.stem)
+    first, second = tmp_path / "a" / "book.txt", tmp_path / "b" / "book.txt"
+    for path, title in ((first, "第一章 甲"), (second, "第一章 乙")):
+        path.parent.mkdir()
+        path.write_text(f"{title}\n正文。\n", encoding="utf-8")
+
+    def open_and_wait(path: Path) -> str:
+        window.open_path(path)
+        wait_idle(qtbot)
+        return str(window.document.chapters.index(0, 0).data())
+
+    assert "甲" in open_and_wait(first)
+    assert "乙" in open_and_wait(second)
+    assert "imported before" not in window.status_label.text()
+    assert (tmp_path / "projects" / "book (2).studio" / "project.sqlite").is_file()
+    assert "甲" in open_and_wait(first)
+    assert "imported before" in window.status_label.text()
+    assert "乙" in open_and_wait(second)
+    assert "imported before" in window.status_label.text()
+    assert sorted(p.name for p in (tmp_path / "projects").iterdir()) == ["book", "book (2).studio"]
+
+
 def test_main_actions_have_distinct_shortcuts(window: MainWindow) -> None:
     shortcuts = {text: key for text, key in window.shortcut_list()}
     for text, key in (("Undo", "Ctrl+Z"), ("Save", "Ctrl+S"), ("Insert Emotion", "Ctrl+E"),
@@ -165,7 +192,7 @@ def test_excepthook_shows_the_log_path(qtbot, window: MainWindow, caplog) -> Non
     assert any("uncaught exception" in r.getMessage() for r in caplog.records)
     for box in boxes:
         box.close()
-    crash._showing = False
+    assert crash._open_dialogs == []
 
 
 def test_qt_messages_are_logged_by_category(caplog) -> None:  # type: ignore[no-untyped-def]

@@ -88,3 +88,29 @@ def test_grouped_units_resubmit_only_the_unit_of_the_edit(emu: VendorEmulator, t
     with Project.open(tmp_path / "p") as project:
         render(project)
     assert len(emu.submitted_texts("aliyun")) == submitted + 1
+
+
+def test_a_plan_without_unit_size_keeps_grouped_audio(emu: VendorEmulator, tmp_path: Path) -> None:
+    """Grouped from the CLI (``--unit-chars``), then rendered or exported without a size (the window, `studio
+    export`): the grouped units are kept, nothing is paid for again; new paragraphs get units of their own."""
+    from studio.render.job_store import plan_project
+    from studio.render.plan import AudioRequestOptions
+
+    with Project.create(tmp_path / "p", make_book(2, 12, engine="aliyun", voice="zhimi_emo")) as project:
+        grouped = plan_project(project, audio=AudioRequestOptions(unit_chars=90))
+        assert any(len(u.paragraphs) > 1 for u in grouped.units)
+        with EngineSet() as engines:
+            render_plan(grouped, project, engines)
+        submitted = len(emu.submitted_texts("aliyun"))
+        assert submitted == len(grouped.units)
+        plain = plan_project(project)
+        assert [u.cache_key for u in plain.units] == [u.cache_key for u in grouped.units]
+        with EngineSet() as engines:
+            render_plan(plain, project, engines)
+        assert len(emu.submitted_texts("aliyun")) == submitted
+    edit(tmp_path / "p", 0, 5)
+    with Project.open(tmp_path / "p") as project:
+        after_edit = plan_project(project)
+        fresh = [u for u in after_edit.units if not project.rendered_unit(u.cache_key)]
+        assert fresh and all(len(u.paragraphs) == 1 for u in fresh)  # ungrouped: one paragraph each
+        assert len(after_edit.units) > len(grouped.units)
