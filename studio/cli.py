@@ -198,10 +198,18 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = _ProgressPrinter(err)
     cancel = threading.Event()
     started = time.monotonic()
+
+    def warn(warnings: list[str]) -> None:  # before anything is sent to a vendor
+        for warning in warnings:
+            print(f"warning: {warning}", file=err)
+        err.flush()
+
+    from studio.cli_render_status import render_prices
+
     try:
         result = produce_audiobook(
             project, output, voice=voice, render_progress=progress.render, export_progress=progress.export,
-            cancel=cancel, audio=audio,
+            cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
             engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
     except KeyboardInterrupt:
         cancel.set()
@@ -218,8 +226,6 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "project": str(project.folder),
         "elapsed_s": round(time.monotonic() - started, 2),
     }
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=err)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False), file=out)
     else:
@@ -299,8 +305,10 @@ class _ProgressPrinter:
         self.stream.flush()
 
     def render(self, p: Any) -> None:
+        cost = getattr(p, "cost_estimate", None)
+        priced = f", est. cost {cost:.2f}" if cost else ""
         self._emit(f"synthesizing: {p.units_done}/{p.units_total} paragraphs "
-                   f"({p.fraction:.0%}, {p.cached} cached)", force=p.state in ("planned", "finished"))
+                   f"({p.fraction:.0%}, {p.cached} cached{priced})", force=p.state in ("planned", "finished"))
 
     def export(self, fraction: float) -> None:
         self._emit(f"encoding: {fraction:.0%}", force=fraction >= 1.0)

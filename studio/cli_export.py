@@ -152,6 +152,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         options = options_from_args(args)
         from studio.core.project import Project
+        from studio.render.cost import prices_from_env
         from studio.render.export_book import export_project
 
         info = {k: getattr(args, k) for k in ("title", "author", "narrator", "year", "description")}
@@ -160,7 +161,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
                                       render_progress=progress.render, export_progress=progress.export,
-                                      cancel=cancel, local_workers=args.workers)
+                                      cancel=cancel, local_workers=args.workers, prices=prices_from_env(),
+                                      on_warnings=lambda found: [print(f"warning: {w}", file=err) for w in found])
             except KeyboardInterrupt:
                 cancel.set()
                 raise

@@ -13,7 +13,7 @@ use ``studio.render.export_book.export_project`` directly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,13 +110,16 @@ def produce_audiobook(
     audio: AudioRequestOptions | None = None,
     engine_options: EngineOptions | None = None,
     retry: RetryPolicy | None = None,
+    prices: Mapping[str, float] | None = None,
+    on_warnings: Callable[[list[str]], None] | None = None,
 ) -> AudiobookResult:
     """Render what is missing from the cache, then write ``output`` with one mark per chapter."""
     settings = settings or DEFAULT_SETTINGS
     done = export_project(project, output, settings.options(output), info={"cover": settings.cover},
                           spoken_titles=settings.spoken_titles, voice=voice, audio=audio,
                           render_progress=render_progress, export_progress=export_progress, cancel=cancel,
-                          local_workers=local_workers, engine_options=engine_options, retry=retry)
+                          local_workers=local_workers, engine_options=engine_options, retry=retry,
+                          prices=prices, on_warnings=on_warnings)
     first = done.export.files[0]
     stitch = StitchResult(first.path, first.duration_ms, list(first.chapters))
     output_path = Path(output) if settings.format == "chapters" else first.path

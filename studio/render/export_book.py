@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -146,13 +146,16 @@ def export_project(
     retry: RetryPolicy | None = None,
     engines: Callable[[str], Engine] | None = None,
     temp_dir: Path | None = None,
+    prices: Mapping[str, float] | None = None,
+    on_warnings: Callable[[list[str]], None] | None = None,
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
     ``info`` overrides the book's tags (title, author, narrator, year, description, cover). ``audio``,
     ``engine_options`` and ``retry`` go to the render as in ``produce_audiobook``; ``engines`` replaces the
     ``EngineSet`` altogether (tests, or a GUI that owns its engines). Export options are checked before
-    anything is synthesized, so a typo costs no render.
+    anything is synthesized, so a typo costs no render. ``on_warnings`` hears the plan's warnings (emotions a
+    voice cannot speak) before anything is sent; ``prices`` feed the render events' cost estimate.
     """
     options = options or ExportOptions()
     check_options(options)
@@ -166,13 +169,17 @@ def export_project(
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
     warnings = check_plan(plan)
+    if on_warnings is not None and warnings:
+        on_warnings(warnings)  # before anything is sent: the user may still stop and change the voice
     distinct = {u.cache_key for u in plan.units}
     cached = sum(1 for key in distinct if project.rendered_unit(key) is not None)
     if engines is not None:
-        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry)
+        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry,
+                             prices=prices)
     else:
         with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
-            pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry)
+            pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry,
+                                 prices=prices)
     chapters = chapters_of(book, pieces)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir)

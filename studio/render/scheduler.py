@@ -315,6 +315,10 @@ class Scheduler:
                 return
             if lane.batch_ids:
                 batch = idle  # one query answers for many ids: ask about every running task
+                if not lane.bucket.unlimited:  # ... but never more than the bucket can ever pay for at once
+                    most = max(1, int(lane.bucket.burst)) * lane.batch_ids
+                    if len(batch) > most:
+                        batch = sorted(batch, key=lambda j: j.poll.next_at if j.poll is not None else 0.0)[:most]
                 cost = math.ceil(len(batch) / lane.batch_ids)
                 if not lane.bucket.take(cost):
                     self._wait_until(now + lane.bucket.wait_s(cost))
@@ -417,6 +421,12 @@ class Scheduler:
                 self._halt(exc)
                 return
             lane.poll_failures += 1
+            if lane.poll_failures >= self.retry.max_attempts:
+                # The vendor keeps failing status queries: stop rather than ask forever. Every task id is in
+                # the project, so the next render polls the same tasks without paying again.
+                log.warning("%s status query failed %d times in a row; stopping", lane.name, lane.poll_failures)
+                self._halt(exc)
+                return
             delay = self.retry.delay(exc, lane.poll_failures, self.rng)
             lane.poll_blocked_until = now + delay
             log.info("%s status query failed, asking again in %.1fs: %s", lane.name, delay, exc)

@@ -179,3 +179,20 @@ def test_accounts_test_reports_success_and_vendor_message(emu: VendorEmulator, t
                          text=True, env={**os_env, **bad_env, "PYTHONPATH": str(REPO),
                                          "STUDIO_LOG_DIR": str(tmp_path / "l")}, timeout=60)
     assert bad.returncode == 1 and "FAILED" in bad.stderr and "InvalidAccessKeyId" in bad.stderr
+
+
+def test_baidu_warns_about_emotions_before_anything_is_sent(emu: VendorEmulator, tmp_path: Path) -> None:
+    """Baidu has no emotion tags: the user hears so before the render starts (and pays), not after it."""
+    path = tmp_path / "emo.txt"
+    path.write_text('第一章 开始\n平静的一段。\n他说：<emotion category="happy" intensity="1.2">太好了！</emotion>\n',
+                    encoding="utf-8")
+    done = studio(emu, tmp_path, "render", path, "-o", tmp_path / "emo.m4b", "--engine", "baidu", "--voice",
+                  "5003", "--price", "baidu=2.5")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    warning = next(i for i, line in enumerate(lines) if line.startswith("warning:") and "emotion" in line)
+    first_progress = next(i for i, line in enumerate(lines) if line.startswith("synthesizing"))
+    assert warning < first_progress, done.stderr
+    assert "第1章" in lines[warning] or "chapter 1" in lines[warning].lower()
+    assert sum(1 for line in lines if line.startswith("warning:") and "emotion" in line) == 1
+    assert any("est. cost" in line for line in lines)  # --price reaches the render's events

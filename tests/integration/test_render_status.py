@@ -38,14 +38,6 @@ def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
         yield emulator
 
 
-def database(folder: Path) -> dict[str, tuple]:
-    conn = sqlite3.connect(folder / "project.sqlite")
-    try:
-        return {r[0]: r[1:] for r in conn.execute("SELECT cache_key, state, task_id, attempts FROM render_job")}
-    finally:
-        conn.close()
-
-
 def studio_status(folder: Path) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "studio.cli_render_status", "status", str(folder), "--json"],
@@ -54,40 +46,75 @@ def studio_status(folder: Path) -> list[dict]:
     return json.loads(done.stdout)["units"]
 
 
-def test_status_and_events_agree_with_the_database_at_every_sample(emu: VendorEmulator, tmp_path: Path) -> None:
+def database(folder: Path) -> dict[str, tuple]:
+    conn = sqlite3.connect(folder / "project.sqlite")
+    try:
+        return {r[0]: r[1:] for r in conn.execute(
+            "SELECT cache_key, state, task_id, attempts, characters, engine FROM render_job")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("engine,voice", [("aliyun", "zhimi_emo"), ("baidu", "5003")])
+def test_status_and_events_agree_with_the_database_at_every_sample(emu: VendorEmulator, tmp_path: Path,
+                                                                   engine: str, voice: str) -> None:
     """Events arrive on the scheduler's thread after each commit; while a listener holds one, nothing changes,
-    so the listener can compare the event stream, ``studio status`` (another process) and the database."""
+    so the listener can compare the event stream, ``studio status`` (another process) and the database.
+
+    Every event is compared with the database (the unit's state, task id and attempts, and the totals: units
+    and characters done, units failed, per engine); every third one also with ``studio status``."""
     latest: dict[str, tuple] = {}
-    samples = 0
+    samples = status_samples = 0
+    states: set[str] = set()
     problems: list[str] = []
     folder = tmp_path / "p"
 
     def on_event(event: RenderProgress) -> None:
-        nonlocal samples
+        nonlocal samples, status_samples
         if event.unit is None:
             return
         state = "queued" if event.state == "retrying" else event.state
-        latest[event.unit.cache_key] = (state, event.attempts)
-        if len(latest) % 5 and event.state not in ("retrying", "done"):
-            return
-        samples += 1
+        states.add(event.state)
         db = database(folder)
+        key = event.unit.cache_key
+        latest[key] = (state, event.attempts)
+        samples += 1
+        db_state, db_task, db_attempts, _chars, _engine = db[key]
+        if (state, event.attempts) != (db_state, db_attempts):
+            problems.append(f"event {(state, event.attempts)} != database {(db_state, db_attempts)}")
+        if event.task_id and event.task_id != db_task:
+            problems.append(f"event task {event.task_id} != database {db_task}")
+        done = [row for row in db.values() if row[0] == "done"]
+        if event.units_done != len(done) or event.characters_done != sum(row[3] for row in done):
+            problems.append(f"event totals {event.units_done}/{event.characters_done} != database "
+                            f"{len(done)}/{sum(row[3] for row in done)}")
+        if event.units_failed != sum(1 for row in db.values() if row[0] == "failed"):
+            problems.append(f"event failed {event.units_failed} != database")
+        share = event.engines.get(engine)
+        if share is not None and (share.units_done, share.characters_done) != (len(done), sum(r[3] for r in done)):
+            problems.append(f"per-engine totals {share.units_done}/{share.characters_done} disagree")
+        if samples % 3:
+            return
+        status_samples += 1
         for unit in studio_status(folder):
             key = unit["cache_key"]
-            state, task_id, attempts = db[key]
-            if (unit["state"], unit["task_id"], unit["attempts"]) != (state, task_id, attempts):
-                problems.append(f"status {unit['state']}/{unit['task_id']} != database {state}/{task_id}")
-            if key in latest and latest[key] != (state, attempts):
-                problems.append(f"event {latest[key]} != database {(state, attempts)}")
-            if key not in latest and state != "queued":
-                problems.append(f"no event for a unit that is {state}")
+            row_state, task_id, attempts, characters, _engine = db[key]
+            if (unit["state"], unit["task_id"], unit["attempts"], unit["characters"]) != \
+                    (row_state, task_id, attempts, characters):
+                problems.append(f"status {unit['state']}/{unit['task_id']} != database {row_state}/{task_id}")
+            if key in latest and latest[key] != (row_state, attempts):
+                problems.append(f"event {latest[key]} != database {(row_state, attempts)}")
+            if key not in latest and row_state != "queued":
+                problems.append(f"no event for a unit that is {row_state}")
 
-    with Project.create(folder, make_book(2, 6, engine="aliyun", voice="zhimi_emo")) as project, \
+    with Project.create(folder, make_book(2, 6, engine=engine, voice=voice)) as project, \
             EngineSet() as engines:
         render_plan(plan_book(project.load_book()), project, engines, progress=on_event,
                     retry=RetryPolicy(max_attempts=10, base_delay_s=0.01, max_delay_s=0.1),
-                    config=SchedulerConfig(max_running={"aliyun": 4}))
-    assert samples >= 5 and problems == []
+                    config=SchedulerConfig(max_running={engine: 4}))
+    assert problems == []
+    assert samples >= 24 and status_samples >= 8
+    assert {"submitted", "done"} <= states and ({"running", "downloading"} & states)
     assert {unit["state"] for unit in studio_status(folder)} == {"done"}
 
 

@@ -314,3 +314,32 @@ def test_a_lost_cache_file_is_downloaded_again_from_the_live_task(project: Proje
     pieces[0].audio_path.unlink()
     render(project, engine)
     assert len(engine.submitted) == 6 and len(engine.fetched) == 7  # fetched again, not paid again
+
+
+def test_status_queries_failing_again_and_again_stop_the_render_and_keep_the_tasks(project: Project) -> None:
+    engine = FakeEngine(polls_to_finish=2, poll_errors=[RetryableEngineError("HTTP 503") for _ in range(50)])
+    with pytest.raises(RetryableEngineError, match="503"):
+        render(project, engine)
+    assert len(engine.poll_calls) <= FAST.max_attempts  # it gave up instead of asking forever
+    rows = jobs(project.folder).values()
+    live = [r for r in rows if r["task_id"]]
+    assert live and all(r["state"] in ("submitted", "running") for r in live)
+    # The next render asks about the same tasks and pays for nothing again.
+    again = FakeEngine(polls_to_finish=1, known=set(), tasks=engine.tasks)
+    render(project, again)
+    assert not again.submitted or len(again.submitted) == len(rows) - len(live)
+
+
+def test_a_baidu_query_never_needs_more_requests_than_the_bucket_holds(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.render import lanes
+
+    monkeypatch.setitem(lanes.BATCH_QUERY_IDS, "baidu", 3)  # 12 running tasks -> 4 requests per full query
+    with Project.create(tmp_path / "p", make_book(2, 6, engine="baidu", voice="5003")) as project:
+        engine = FakeEngine(name="baidu", polls_to_finish=2)
+        started = time.monotonic()
+        render(project, engine, config=SchedulerConfig(requests_per_s={"baidu": 2.0}))
+        elapsed = time.monotonic() - started
+    assert len(engine.fetched) == 12  # finished instead of waiting forever for 4 tokens from a bucket of 2
+    assert max(len(call) for call in engine.poll_calls) <= 6  # at most burst (2) x ids per request (3)
+    assert elapsed < 60
