@@ -204,12 +204,13 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"warning: {warning}", file=err)
         err.flush()
 
-    from studio.cli_render_status import render_prices
+    from studio.cli_render_status import render_concurrency, render_prices
 
     try:
         result = produce_audiobook(
             project, output, voice=voice, render_progress=progress.render, export_progress=progress.export,
             cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
+            max_in_flight=render_concurrency(args) or None,
             engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
     except KeyboardInterrupt:
         cancel.set()

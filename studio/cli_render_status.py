@@ -52,6 +52,25 @@ def add_render_options(p_render: argparse.ArgumentParser) -> None:
                           help="group paragraphs into cloud tasks of about N characters (default: one per paragraph)")
     p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE",
                           help="price per 10,000 characters for the cost estimate (also STUDIO_PRICE_ALIYUN, ...)")
+    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N",
+                          help="tasks at the vendor at once per engine (defaults: aliyun 20, never above the "
+                               "account cap of 100; baidu 20)")
+
+
+def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
+    """``--concurrency ENGINE=N`` options; Alibaba is capped at its account limit of 100 running tasks."""
+    from studio.core.errors import InputError
+    from studio.engines.registry import ENGINE_NAMES
+
+    limits: dict[str, int] = {}
+    for item in getattr(args, "concurrency", None) or []:
+        engine, sep, value = str(item).partition("=")
+        engine = engine.strip()
+        if not sep or engine not in ENGINE_NAMES or not value.strip().isdigit() or int(value) < 1:
+            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(ENGINE_NAMES)} and "
+                             f"N >= 1, not {item!r}")
+        limits[engine] = min(int(value), 100) if engine == "aliyun" else int(value)
+    return limits
 
 
 def render_prices(args: argparse.Namespace) -> dict[str, float]:

@@ -112,6 +112,7 @@ def produce_audiobook(
     retry: RetryPolicy | None = None,
     prices: Mapping[str, float] | None = None,
     on_warnings: Callable[[list[str]], None] | None = None,
+    max_in_flight: Mapping[str, int] | None = None,
 ) -> AudiobookResult:
     """Render what is missing from the cache, then write ``output`` with one mark per chapter."""
     settings = settings or DEFAULT_SETTINGS
@@ -119,7 +120,7 @@ def produce_audiobook(
                           spoken_titles=settings.spoken_titles, voice=voice, audio=audio,
                           render_progress=render_progress, export_progress=export_progress, cancel=cancel,
                           local_workers=local_workers, engine_options=engine_options, retry=retry,
-                          prices=prices, on_warnings=on_warnings)
+                          prices=prices, on_warnings=on_warnings, max_in_flight=max_in_flight)
     first = done.export.files[0]
     stitch = StitchResult(first.path, first.duration_ms, list(first.chapters))
     output_path = Path(output) if settings.format == "chapters" else first.path

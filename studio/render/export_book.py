@@ -148,6 +148,7 @@ def export_project(
     temp_dir: Path | None = None,
     prices: Mapping[str, float] | None = None,
     on_warnings: Callable[[list[str]], None] | None = None,
+    max_in_flight: Mapping[str, int] | None = None,
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
@@ -175,11 +176,11 @@ def export_project(
     cached = sum(1 for key in distinct if project.rendered_unit(key) is not None)
     if engines is not None:
         pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry,
-                             prices=prices)
+                             prices=prices, max_in_flight=max_in_flight)
     else:
         with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
             pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry,
-                                 prices=prices)
+                                 prices=prices, max_in_flight=max_in_flight)
     chapters = chapters_of(book, pieces)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir)

@@ -174,7 +174,8 @@ class VendorEmulator:
     def submissions(self, vendor: str | None = None) -> list[dict[str, Any]]:
         """Accepted submissions in order: vendor, task_id, text, the request body, and the task's fate."""
         return [{"vendor": t.vendor, "task_id": t.task_id, "text": t.text, "request": t.request, "fails": t.fail,
-                 "duration_ms": t.layout.total_ms} for t in self.tasks.all(vendor)]
+                 "duration_ms": t.layout.total_ms, "submitted_at": t.submitted_at, "finish_at": t.finish_at}
+                for t in self.tasks.all(vendor)]
 
     # --- request plumbing ----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ credentials), exactly as a headless user would configure it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -196,3 +197,15 @@ def test_baidu_warns_about_emotions_before_anything_is_sent(emu: VendorEmulator,
     assert "第1章" in lines[warning] or "chapter 1" in lines[warning].lower()
     assert sum(1 for line in lines if line.startswith("warning:") and "emotion" in line) == 1
     assert any("est. cost" in line for line in lines)  # --price reaches the render's events
+
+
+def test_concurrency_per_engine_from_the_command_line(emu: VendorEmulator, book: Path, tmp_path: Path) -> None:
+    done = studio(emu, tmp_path, "render", book, "-o", tmp_path / "c.m4b", "--engine", "aliyun", "--voice",
+                  "zhimi_emo", "--concurrency", "aliyun=1")
+    assert done.returncode == 0, done.stderr
+    tasks = sorted((s["submitted_at"], s["finish_at"]) for s in emu.submissions("aliyun"))
+    assert len(tasks) == 4
+    # One task at the vendor at a time: each was submitted after the one before it had finished.
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(tasks))
+    bad = studio(emu, tmp_path, "render", book, "-o", tmp_path / "d.m4b", "--concurrency", "aliyun=lots")
+    assert bad.returncode != 0 and "--concurrency wants ENGINE=N" in bad.stderr
