@@ -13,7 +13,12 @@ checked here, on every OS and in CI the same way:
   the checkout); no file may *mention* a path under ``$HOME``, the checkout, or ``tests/`` (say a ``.pyc``
   with an absolute source path or a copied ``direct_url.json``), except the build interpreter's compiled-in
   prefix inside libpython (reported as a warning: build releases with a Python outside ``$HOME``, as CI does);
-  and no test-only package (tests, pytest, keyrings.alt...) may be bundled at all.
+  and no test-only package (tests, pytest, keyrings.alt...) may be bundled at all. Third-party files (from the
+  build's Python, site-packages or the system, per the spec's sources manifest, and compiled binaries not
+  in it) may name paths under ``$HOME`` that are not files of this machine, or are the build's own packages:
+  a wheel built on a CI runner names its own build folder (``/Users/runner/work/<project>/...``), which is
+  under ``$HOME`` on a runner of the same OS. Those are warnings; a third-party file naming an existing path
+  under ``$HOME``, or the checkout or ``tests/``, is still an error.
 * **Size report**: total and the biggest parts, printed and written to the JSON report.
 
 Exit status: 0 on success, 1 if PyInstaller, the check, the self-test or the installer failed.
@@ -287,6 +292,49 @@ def _module_names(executable: Path) -> list[str]:
     return names
 
 
+#: How compiled libraries and executables start: ELF, Mach-O (32/64 bit, both byte orders), universal Mach-O, PE.
+_BINARY_MAGIC = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+                 b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ")
+#: Folders a bundle puts its contents in (onedir: _internal; .app: Contents/Frameworks, Contents/Resources).
+_CONTAINERS = frozenset(("_internal", "Contents", "Frameworks", "Resources", "MacOS"))
+
+
+def _dest(rel: tuple[str, ...]) -> str:
+    """A bundled file's destination as PyInstaller's TOC names it (the path without the bundle's containers)."""
+    parts = list(rel)
+    while len(parts) > 1 and parts[0] in _CONTAINERS:
+        parts.pop(0)
+    return "/".join(parts)
+
+
+def _sources(manifest: Path | None) -> dict[str, str]:
+    """Where each bundled thing came from, per the spec's manifest: files keyed ``file:<dest path>``, modules and
+    scripts (in the executables' archives) keyed ``module:<name>``; the CLI executable ``studio`` and the
+    package ``studio`` must not be confused."""
+    if manifest is None or not manifest.is_file():
+        return {}
+    found = {}
+    for entry in json.loads(manifest.read_text(encoding="utf-8")):
+        kind = "module" if entry.get("kind", "").startswith(("PYMODULE", "PYSOURCE")) else "file"
+        found[f"{kind}:{entry['dest'].replace(chr(92), '/')}"] = entry["source"]
+    return found
+
+
+def _exists(mention: str) -> bool:
+    """Whether a path named in a file is a file or folder of this machine (tolerating a trailing separator or
+    punctuation, and a PATH-like list on POSIX)."""
+    candidates = {mention, mention.rstrip("/\\.:,")}
+    if os.sep == "/":
+        candidates.add(mention.split(":", 1)[0])
+    for candidate in candidates:
+        try:
+            if candidate and os.path.lexists(candidate):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
 def scan_bundle(bundle: Path, *, executables: Iterable[Path], manifest: Path | None = None,
                 home: Path | None = None, repo: Path = REPO) -> ScanReport:
     """Check that nothing in the bundle comes from, or names, the developer's home or the tests (see module doc)."""
@@ -309,35 +357,75 @@ def scan_bundle(bundle: Path, *, executables: Iterable[Path], manifest: Path | N
         report.errors += check_sources(manifest, home=home, repo=repo)
     elif manifest is not None:
         report.errors.append(f"no sources manifest at {manifest} (was the bundle built by studio.spec?)")
-    # 3. Contents: no file may mention a path under $HOME, the checkout or the tests.
+    # 3. Contents: no file may mention a path under $HOME, the checkout or the tests. Third-party files (from the
+    #    build's Python and site-packages or the system, and compiled libraries of unknown origin) are judged
+    #    more leniently: a wheel built on a CI runner names its own build folder (espeakng-loader's macOS dylib
+    #    names /Users/runner/work/espeakng-loader/...), which is under $HOME on a runner of the same OS. That is
+    #    only a leak when the path is really a file or folder of this machine.
     watched = [tests, repo] + ([home] if home is not None else [])
     needles = _needles(watched)
     interpreters = interpreter_roots()
+    pythons = python_roots()
+    sources = _sources(manifest)
+    own_roots = [repo / "studio", repo / "resources", repo / "packaging"]
+    if manifest is not None:
+        own_roots.append(manifest.parent)  # PyInstaller's work folder: icons, version files
+
+    def third_party(key: str, data: bytes) -> bool:
+        source = sources.get(key)
+        if source is None or not os.path.isabs(source):
+            # Not from the analysis (the bootloader executables, PyInstaller's own files) or no manifest: only
+            # a compiled binary outside the app's own folders counts as third-party.
+            dest = key.split(":", 1)[1]
+            return data.startswith(_BINARY_MAGIC) and not dest.startswith(("studio/", "resources/"))
+        if any(_under(source, root) for root in own_roots):
+            return False
+        if any(_under(source, root) for root in pythons):
+            return True
+        return not _under(source, repo) and not (home is not None and _under(source, home))
 
     interpreter_mentions: dict[str, int] = {}
+    foreign_mentions: dict[str, str] = {}
 
-    def judge(where: str, data: bytes) -> None:
-        for mention in _mentions(data, needles):
+    def judge(where: str, key: str, data: bytes) -> None:
+        mentions = _mentions(data, needles)
+        if not mentions:
+            return
+        lenient = third_party(key, data)
+        for mention in mentions:
             if _under(mention, tests):
                 report.errors.append(f"{where} names the tests: {mention}")
             elif any(_under(mention, root) for root in interpreters) and not _under(mention, repo):
                 interpreter_mentions[where] = interpreter_mentions.get(where, 0) + 1
-            else:
+            elif not lenient:
                 report.errors.append(f"{where} names a path of the build machine: {mention}")
+            elif any(_under(mention, root) for root in pythons):
+                foreign_mentions.setdefault(where, mention)  # where it is installed: the build's own packages
+            elif _under(mention, repo) or _exists(mention):
+                report.errors.append(f"{where} (third-party) names a path of the build machine: {mention}")
+            else:
+                foreign_mentions.setdefault(where, mention)
 
     for path in _files(bundle):
         report.files_scanned += 1
-        judge(str(path.relative_to(bundle)), path.read_bytes())
+        rel = path.relative_to(bundle)
+        judge(str(rel), f"file:{_dest(rel.parts)}", path.read_bytes())
     for executable in executables:
         for name, data in _archive_entries(executable):
             report.archive_entries_scanned += 1
-            judge(name, data)
+            judge(name, f"module:{name.rsplit(':', 1)[-1]}", data)
     if interpreter_mentions:
         where = sorted(interpreter_mentions)
         report.warnings.append(
             f"{len(where)} file(s) name the build interpreter's folder ({', '.join(str(r) for r in interpreters)}), "
             f"e.g. {', '.join(where[:3])}: its compiled-in prefix, harmless at run time, but it shows this "
             "machine's home path; release builds use a Python outside $HOME (CI does)")
+    if foreign_mentions:
+        where = sorted(foreign_mentions)
+        examples = "; ".join(f"{w} names {foreign_mentions[w]}" for w in where[:3])
+        report.warnings.append(
+            f"{len(where)} third-party file(s) name paths under $HOME that are not files of this machine (their "
+            f"own build folders) or are the build's Python packages, e.g. {examples}")
     return report
 
 
@@ -383,10 +471,21 @@ def _find_iscc() -> str | None:
     found = shutil.which("iscc") or shutil.which("ISCC")
     if found:
         return found
-    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
+    local = os.environ.get("LOCALAPPDATA")
+    bases = [os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES"), r"C:\Program Files (x86)",
+             r"C:\Program Files", str(Path(local) / "Programs") if local else None]  # the last: a per-user install
+    for base in bases:
         if base and (Path(base) / "Inno Setup 6" / "ISCC.exe").is_file():
             return str(Path(base) / "Inno Setup 6" / "ISCC.exe")
     return None
+
+
+def iscc_command(iscc: str, layout: Layout, version: str) -> list[str]:
+    """ISCC's command line: the display version as is (``0.2.0rc1``), and the a.b.c.d one Windows' version
+    resource needs (``VersionInfoVersion`` rejects anything else) as ``AppVersionNumeric``."""
+    return [iscc, f"/DAppVersion={version}", f"/DAppVersionNumeric={cfg.numeric_version_text(version)}",
+            f"/DSourceDir={layout.collect_dir}", f"/DOutputDir={layout.dist}",
+            f"/DIconFile={layout.spec_work / 'icons' / 'studio.ico'}", str(PACKAGING / "windows" / "studio.iss")]
 
 
 def make_installer(layout: Layout, version: str) -> Path:
@@ -396,8 +495,7 @@ def make_installer(layout: Layout, version: str) -> Path:
         if iscc is None:
             raise SystemExit("Inno Setup's ISCC.exe was not found "
                              "(install Inno Setup 6, e.g. `choco install innosetup`)")
-        cmd = [iscc, f"/DAppVersion={version}", f"/DSourceDir={layout.collect_dir}", f"/DOutputDir={layout.dist}",
-               f"/DIconFile={layout.spec_work / 'icons' / 'studio.ico'}", str(PACKAGING / "windows" / "studio.iss")]
+        cmd = iscc_command(iscc, layout, version)
         print("+ " + " ".join(cmd), flush=True)
         subprocess.run(cmd, check=True)
         return layout.dist / f"{cfg.APP_NAME}-{version}-windows-setup.exe"

@@ -6,6 +6,7 @@ packs the result) can never disagree about names or about what must not be in th
 
 from __future__ import annotations
 
+import re
 import sys
 
 APP_NAME = "AudiobookStudio"
@@ -58,3 +59,45 @@ FORBIDDEN_TOP_LEVEL = ["tests", "keyrings", "pytest", "_pytest", "hypothesis", "
 def exe_suffix() -> str:
     """``.exe`` on Windows, nothing elsewhere."""
     return ".exe" if sys.platform == "win32" else ""
+
+
+def numeric_version(version: str) -> tuple[int, int, int, int]:
+    """The four numbers Windows wants (version resources, Inno Setup's ``VersionInfoVersion``) for a package
+    version: its leading numeric release, padded with zeros. A pre-/post-/dev-release suffix is dropped, so
+    ``0.2.0rc1`` is ``(0, 2, 0, 0)``, like ``0.2.0`` (the text version keeps the suffix)."""
+    match = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?", version.strip().lstrip("vV"))
+    if match is None:
+        raise ValueError(f"not a version: {version!r}")
+    numbers = tuple(int(part or 0) for part in match.groups())
+    if any(number > 0xFFFF for number in numbers):
+        raise ValueError(f"{version!r}: Windows version numbers are at most 65535 each")
+    return numbers  # type: ignore[return-value]
+
+
+def numeric_version_text(version: str) -> str:
+    """``numeric_version`` as ``a.b.c.d`` (what ISCC gets as ``/DAppVersionNumeric``)."""
+    return ".".join(str(number) for number in numeric_version(version))
+
+
+def version_info_text(version: str, exe_name: str, description: str = DISPLAY_NAME) -> str:
+    """The Windows version resource of one executable, in PyInstaller's ``VSVersionInfo`` text format (shown by
+    Explorer's Details tab, read by installers and AV scanners). ``exe_name`` is without ``.exe``: each
+    executable names itself (InternalName, OriginalFilename)."""
+    numbers = numeric_version(version)
+    return f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers={numbers}, prodvers={numbers}, mask=0x3f, flags=0x0, OS=0x40004,
+                    fileType=0x1, subtype=0x0, date=(0, 0)),
+  kids=[
+    StringFileInfo([StringTable('040904B0', [
+      StringStruct('CompanyName', {PUBLISHER!r}),
+      StringStruct('FileDescription', {description!r}),
+      StringStruct('FileVersion', {version!r}),
+      StringStruct('InternalName', {exe_name!r}),
+      StringStruct('LegalCopyright', {COPYRIGHT!r}),
+      StringStruct('OriginalFilename', {exe_name + '.exe'!r}),
+      StringStruct('ProductName', {DISPLAY_NAME!r}),
+      StringStruct('ProductVersion', {version!r})])]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])])
+  ]
+)
+"""

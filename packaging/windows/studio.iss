@@ -1,7 +1,10 @@
 ; Inno Setup 6 script: installs the PyInstaller folder (dist\AudiobookStudio) with a Start-menu entry.
 ;
 ; Built by `python packaging/build.py --installer` on Windows, which passes the version, folders and icon:
-;   ISCC.exe /DAppVersion=0.1.0 /DSourceDir=dist\AudiobookStudio /DOutputDir=dist /DIconFile=...\studio.ico studio.iss
+;   ISCC.exe /DAppVersion=0.2.0rc1 /DAppVersionNumeric=0.2.0.0 /DSourceDir=dist\AudiobookStudio /DOutputDir=dist
+;            /DIconFile=...\studio.ico studio.iss
+; AppVersion is shown to users and names the setup file; AppVersionNumeric (a.b.c.d, numbers only) is the
+; binary version of the setup program's version resource, which rejects pre-release versions like 0.2.0rc1.
 ;
 ; Why per-user by default (PrivilegesRequired=lowest): no administrator prompt, installs into
 ; %LOCALAPPDATA%\Programs\Audiobook Studio; the dialog still offers an all-users install. Projects, settings
@@ -9,6 +12,9 @@
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
+#endif
+#ifndef AppVersionNumeric
+  #define AppVersionNumeric "0.0.0.0"
 #endif
 #ifndef SourceDir
   #define SourceDir "..\..\dist\AudiobookStudio"
@@ -30,7 +36,8 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=Audiobook Studio
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#AppVersionNumeric}
+VersionInfoTextVersion={#AppVersion}
 VersionInfoProductName={#AppName}
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
