@@ -985,233 +985,233 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="88"/>
-        <location filename="../../studio/gui/main_window.py" line="289"/>
+        <location filename="../../studio/gui/main_window.py" line="101"/>
+        <location filename="../../studio/gui/main_window.py" line="302"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="147"/>
+        <location filename="../../studio/gui/main_window.py" line="160"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="148"/>
+        <location filename="../../studio/gui/main_window.py" line="161"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="149"/>
+        <location filename="../../studio/gui/main_window.py" line="162"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="150"/>
+        <location filename="../../studio/gui/main_window.py" line="163"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="151"/>
+        <location filename="../../studio/gui/main_window.py" line="164"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="153"/>
+        <location filename="../../studio/gui/main_window.py" line="166"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="154"/>
+        <location filename="../../studio/gui/main_window.py" line="167"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="155"/>
+        <location filename="../../studio/gui/main_window.py" line="168"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="156"/>
+        <location filename="../../studio/gui/main_window.py" line="169"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="157"/>
+        <location filename="../../studio/gui/main_window.py" line="170"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="158"/>
+        <location filename="../../studio/gui/main_window.py" line="171"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="159"/>
+        <location filename="../../studio/gui/main_window.py" line="172"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="164"/>
+        <location filename="../../studio/gui/main_window.py" line="177"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="172"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="174"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="179"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="197"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="203"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="207"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="209"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="198"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="199"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="200"/>
+        <location filename="../../studio/gui/main_window.py" line="213"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="201"/>
+        <location filename="../../studio/gui/main_window.py" line="214"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="204"/>
+        <location filename="../../studio/gui/main_window.py" line="217"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="224"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="215"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="230"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="218"/>
+        <location filename="../../studio/gui/main_window.py" line="231"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="220"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="221"/>
+        <location filename="../../studio/gui/main_window.py" line="234"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="223"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="241"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="229"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="240"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="255"/>
+        <location filename="../../studio/gui/main_window.py" line="268"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="291"/>
+        <location filename="../../studio/gui/main_window.py" line="304"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="313"/>
+        <location filename="../../studio/gui/main_window.py" line="326"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="315"/>
+        <location filename="../../studio/gui/main_window.py" line="328"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="321"/>
+        <location filename="../../studio/gui/main_window.py" line="334"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1220,93 +1220,98 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="326"/>
-        <location filename="../../studio/gui/main_window.py" line="330"/>
+        <location filename="../../studio/gui/main_window.py" line="339"/>
+        <location filename="../../studio/gui/main_window.py" line="343"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="334"/>
+        <location filename="../../studio/gui/main_window.py" line="347"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="353"/>
+        <location filename="../../studio/gui/main_window.py" line="366"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="354"/>
+        <location filename="../../studio/gui/main_window.py" line="367"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="357"/>
+        <location filename="../../studio/gui/main_window.py" line="370"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="363"/>
+        <location filename="../../studio/gui/main_window.py" line="376"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="372"/>
+        <location filename="../../studio/gui/main_window.py" line="385"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379"/>
+        <location filename="../../studio/gui/main_window.py" line="392"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="391"/>
+        <location filename="../../studio/gui/main_window.py" line="404"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="396"/>
+        <location filename="../../studio/gui/main_window.py" line="409"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="399"/>
+        <location filename="../../studio/gui/main_window.py" line="412"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="415"/>
+        <location filename="../../studio/gui/main_window.py" line="428"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="429"/>
+        <location filename="../../studio/gui/main_window.py" line="442"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="432"/>
+        <location filename="../../studio/gui/main_window.py" line="445"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="437"/>
+        <location filename="../../studio/gui/main_window.py" line="450"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="481"/>
+        <location filename="../../studio/gui/main_window.py" line="494"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="515"/>
+        <location filename="../../studio/gui/main_window.py" line="524"/>
+        <source>The new language applies on the next start: the studio is busy now.</source>
+        <translation>工作室正忙，新语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="563"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="526"/>
+        <location filename="../../studio/gui/main_window.py" line="574"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1439,8 +1444,8 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
     <message>
         <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
-        <source>A new language applies after a restart.</source>
-        <translation>新的语言在重新启动后生效。</translation>
+        <source>A new language applies at once (during a render: on the next start).</source>
+        <translation>新语言立即生效（合成进行中时：下次启动生效）。</translation>
     </message>
     <message>
         <location filename="../../studio/gui/preferences_dialog.py" line="56"/>
@@ -1630,22 +1635,22 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="61"/>
+        <location filename="../../studio/gui/main_window.py" line="62"/>
         <source>Resume Rendering</source>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="62"/>
+        <location filename="../../studio/gui/main_window.py" line="63"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="75"/>
+        <location filename="../../studio/gui/main_window.py" line="76"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="77"/>
+        <location filename="../../studio/gui/main_window.py" line="78"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>

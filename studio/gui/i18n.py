@@ -1,8 +1,9 @@
 """UI language: which catalogue to load (system locale or the user's choice) and what the UI currently speaks.
 
 Translations are Qt Linguist files in ``resources/i18n`` (``studio_zh_CN.ts`` is the source, ``.qm`` the
-compiled form the app loads). English is the source language and needs no file. A language change applies
-on the next start, like most desktop apps.
+compiled form the app loads). English is the source language and needs no file. A language chosen in
+Preferences applies at once: the translators are swapped and the main window is rebuilt around the open project
+(``MainWindow.relaunch``), since every widget's text is set when it is built.
 """
 
 from __future__ import annotations
@@ -30,9 +31,16 @@ def resolve_language(choice: str, locale: QLocale | None = None) -> str:
     return "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
 
 
+_installed: list[QTranslator] = []
+
+
 def install_translators(app: QCoreApplication, choice: str = "system") -> str:
-    """Load the studio catalogue (and Qt's own, for standard buttons) for ``choice``; return the language."""
+    """Load the studio catalogue (and Qt's own, for standard buttons) for ``choice``, replacing whatever was
+    installed before; return the language."""
     global _current
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
     language = resolve_language(choice)
     _current = language
     if language == "en":
@@ -40,11 +48,13 @@ def install_translators(app: QCoreApplication, choice: str = "system") -> str:
     studio = QTranslator(app)
     if studio.load(f"studio_{language}", i18n_dir()):
         app.installTranslator(studio)
+        _installed.append(studio)
     else:
         log.warning("no translation catalogue for %s in %s", language, i18n_dir())
     qt = QTranslator(app)
     if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
+        _installed.append(qt)
     return language
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,6 +37,7 @@ from studio.gui.job_model import JobTableModel
 from studio.gui.player import PlayerDock
 from studio.gui.preview import PreviewService
 from studio.gui.project_controller import Loaded, ProjectController, ResumeInfo
+from studio.gui.qtcompat import emit
 from studio.gui.render_controller import RenderController
 from studio.gui.settings import Settings
 from studio.gui.status import StatusController
@@ -81,7 +82,19 @@ class ResumeBar(QFrame):
         self.show()
 
 
+# Windows built by ``MainWindow.relaunch`` (the app's ``main`` holds only the first one).
+_windows: list[MainWindow] = []
+
+
 class MainWindow(QMainWindow):
+    """The studio window.
+
+    Signals:
+        replaced(object): ``relaunch`` built a new window (in another language) that takes this one's place.
+    """
+
+    replaced = Signal(object)
+
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings()
@@ -498,8 +511,43 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(self.projects.apply_settings)
+        dialog.applied.connect(self._language_chosen)
         dialog.open()
         return dialog
+
+    def _language_chosen(self) -> None:
+        from studio.gui.i18n import current_language, resolve_language
+
+        if resolve_language(self.settings.ui_language) == current_language():
+            return
+        if self.render.is_running() or self.projects.is_busy() or self.preview.is_busy():
+            self.show_status(self.tr("The new language applies on the next start: the studio is busy now."))
+            return
+        QTimer.singleShot(0, self.relaunch)  # once the Preferences dialog is gone
+
+    def relaunch(self) -> MainWindow:
+        """Rebuild the window in the language the settings ask for, around the same project (saved first).
+
+        Widgets take their texts when they are built, so a new window is the one way every label, menu and
+        tooltip follows the new catalogue. The new window is shown before this one closes (closing the last
+        window would quit the app)."""
+        from PySide6.QtWidgets import QApplication
+
+        from studio.gui.i18n import install_translators
+
+        folder = self.document.folder
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        install_translators(QApplication.instance(), self.settings.ui_language)  # type: ignore[arg-type]
+        successor = MainWindow(self.settings)
+        _windows.append(successor)
+        successor.destroyed.connect(lambda *_: _windows.remove(successor) if successor in _windows else None)
+        successor.show()
+        self.close()
+        if folder is not None:
+            successor.open_project(folder)
+        emit(self.replaced, successor)
+        return successor
 
     def shortcut_list(self) -> list[tuple[str, str]]:
         rows = []

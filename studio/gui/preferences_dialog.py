@@ -48,7 +48,7 @@ class PreferencesDialog(QDialog):
         self.language.addItem("简体中文", "zh_CN")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.ui_language)))
         form.addRow(self.tr("Interface language"), self.language)
-        hint = QLabel(self.tr("A new language applies after a restart."))
+        hint = QLabel(self.tr("A new language applies at once (during a render: on the next start)."))
         hint.setStyleSheet("color: #606060;")
         form.addRow("", hint)
         self.autosave = QSpinBox()
