@@ -4,7 +4,8 @@ Run: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py   (needs a CJK font
 
 Writes: main-window-sample.png, voice-picker-happy-24k.png, emotion-menu.png, job-monitor-mid-render.png,
 job-monitor-after-resume.png, export-dialog.png, main-window-zh_CN.png. Settings and the project live in a
-temporary folder.
+temporary folder; the status bar names only the project's folder, never that temporary path. Stops with a
+message (exit status 2) if no font can show Chinese: the screenshots would be full of empty boxes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false;qt.qpa.*=false")
 OUT = REPO / "docs" / "screenshots"
 SIZE = (1400, 860)
+PROJECT_NAME = "朝花夕拾（选）.studio"
+
+
+def cjk_fonts() -> list[str]:
+    """Installed font families that can show Simplified Chinese (needs a QGuiApplication)."""
+    from PySide6.QtGui import QFontDatabase
+
+    return QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def show_opened(window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Replace "Opened /tmp/tmpXXXX/…" in the status bar by the project folder's name, as a user would see it."""
+    window.show_status(window.tr("Opened {path}").format(path=folder.name))
 
 
 def wait_until(app, predicate: Callable[[], bool], timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
@@ -55,6 +69,7 @@ def open_window(app, settings, folder: Path):  # type: ignore[no-untyped-def]
     window.show()
     window.open_project(folder)
     idle(app)
+    show_opened(window, folder)
     window.chapter_dock.select_row(1)
     window.chapter_dock.tree.resizeColumnToContents(0)
     app.processEvents()
@@ -73,6 +88,11 @@ def main() -> int:
     from studio.paths import sample_book
 
     app = QApplication.instance() or QApplication(sys.argv)
+    if not cjk_fonts():
+        print("screenshots.py: no installed font can show Chinese, so the screenshots would show empty boxes.\n"
+              "Install a CJK font first (Debian/Ubuntu: apt install fonts-noto-cjk; Fedora: "
+              "google-noto-sans-cjk-fonts), then run this again.", file=sys.stderr)
+        return 2
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(Path(tmp) / "settings.ini")
@@ -80,7 +100,7 @@ def main() -> int:
         settings.cache_dir = Path(tmp) / "cache"
         settings.set_concurrency("local", 1)
         settings.set_price_per_10k("aliyun", 3.0)
-        folder = Path(tmp) / "sample.studio"
+        folder = Path(tmp) / PROJECT_NAME
 
         from studio.gui.main_window import MainWindow
 
@@ -135,7 +155,7 @@ def main() -> int:
         window.voice_dock.select_voice("aliyun", "zhifeng_emo")
         window.statuses.refresh_now()
         idle(app)
-        window.show_status(window.tr("Opened {path}").format(path=folder))
+        show_opened(window, folder)
         save(window, "main-window-sample.png")
 
         # -- the voice picker, filtered: emotion "happy", 24 kHz --
@@ -170,7 +190,8 @@ def main() -> int:
 
         # -- the export dialog --
         dialog = window.show_export()
-        dialog.output.setText(str(Path.home() / "Audiobooks" / "朝花夕拾（选）.m4b"))
+        wait_until(app, dialog.is_ready, 30)  # the first opening loads the exporter in the background
+        dialog.output.setText("~/Audiobooks/朝花夕拾（选）.m4b")
         dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("srt"))
         dialog.adjustSize()
         app.processEvents()
@@ -190,7 +211,7 @@ def main() -> int:
         chinese.editor.select_range(3, 0, 0)
         chinese.editor.centerCursor()
         chinese.voice_dock.set_filters(emotion=True)
-        chinese.show_status(chinese.tr("Opened {path}").format(path=folder.name))
+        show_opened(chinese, folder)
         app.processEvents()
         save(chinese, "main-window-zh_CN.png")
         chinese.close()

@@ -405,68 +405,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="617"/>
+        <location filename="../../studio/gui/editor.py" line="618"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="621"/>
+        <location filename="../../studio/gui/editor.py" line="622"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="624"/>
+        <location filename="../../studio/gui/editor.py" line="625"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="627"/>
+        <location filename="../../studio/gui/editor.py" line="628"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="669"/>
+        <location filename="../../studio/gui/editor.py" line="670"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="672"/>
+        <location filename="../../studio/gui/editor.py" line="673"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="689"/>
+        <location filename="../../studio/gui/editor.py" line="690"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="691"/>
+        <location filename="../../studio/gui/editor.py" line="692"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="708"/>
+        <location filename="../../studio/gui/editor.py" line="709"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="713"/>
+        <location filename="../../studio/gui/editor.py" line="714"/>
+        <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
+        <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="718"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="717"/>
+        <location filename="../../studio/gui/editor.py" line="722"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="719"/>
-        <location filename="../../studio/gui/editor.py" line="763"/>
+        <location filename="../../studio/gui/editor.py" line="724"/>
+        <location filename="../../studio/gui/editor.py" line="767"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="725"/>
+        <location filename="../../studio/gui/editor.py" line="730"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -474,22 +479,22 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EmotionMenu</name>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="57"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="60"/>
         <source>Insert emotion</source>
         <translation>插入情感</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="62"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="65"/>
         <source>Intensity</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="68"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="71"/>
         <source>How strongly the emotion is expressed: 0.01 to 2.0 (1.0 is normal).</source>
         <translation>情感表达的强烈程度：0.01 到 2.0（1.0 为正常）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_menu.py" line="85"/>
+        <location filename="../../studio/gui/emotion_menu.py" line="89"/>
         <source>{label} ({key})</source>
         <translation>{label}（{key}）</translation>
     </message>
@@ -497,265 +502,276 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="114"/>
-        <location filename="../../studio/gui/export_dialog.py" line="260"/>
+        <location filename="../../studio/gui/export_dialog.py" line="133"/>
+        <location filename="../../studio/gui/export_dialog.py" line="320"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="128"/>
+        <location filename="../../studio/gui/export_dialog.py" line="149"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="134"/>
+        <location filename="../../studio/gui/export_dialog.py" line="155"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="134"/>
+        <location filename="../../studio/gui/export_dialog.py" line="155"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="135"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="135"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="136"/>
+        <location filename="../../studio/gui/export_dialog.py" line="157"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="142"/>
+        <location filename="../../studio/gui/export_dialog.py" line="294"/>
         <source>Arrives with a later version of the exporter.</source>
         <translation>将在导出器的后续版本中提供。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="146"/>
+        <location filename="../../studio/gui/export_dialog.py" line="163"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="150"/>
-        <location filename="../../studio/gui/export_dialog.py" line="151"/>
+        <location filename="../../studio/gui/export_dialog.py" line="167"/>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="153"/>
+        <location filename="../../studio/gui/export_dialog.py" line="169"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="159"/>
+        <location filename="../../studio/gui/export_dialog.py" line="174"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="160"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="166"/>
+        <location filename="../../studio/gui/export_dialog.py" line="181"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="167"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="183"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="170"/>
+        <location filename="../../studio/gui/export_dialog.py" line="185"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="173"/>
+        <location filename="../../studio/gui/export_dialog.py" line="188"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="177"/>
+        <location filename="../../studio/gui/export_dialog.py" line="192"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <location filename="../../studio/gui/export_dialog.py" line="193"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="184"/>
+        <location filename="../../studio/gui/export_dialog.py" line="199"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="186"/>
+        <location filename="../../studio/gui/export_dialog.py" line="201"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="187"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <location filename="../../studio/gui/export_dialog.py" line="203"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="189"/>
+        <location filename="../../studio/gui/export_dialog.py" line="204"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="190"/>
+        <location filename="../../studio/gui/export_dialog.py" line="205"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="191"/>
+        <location filename="../../studio/gui/export_dialog.py" line="206"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <location filename="../../studio/gui/export_dialog.py" line="207"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <location filename="../../studio/gui/export_dialog.py" line="208"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <location filename="../../studio/gui/export_dialog.py" line="209"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <location filename="../../studio/gui/export_dialog.py" line="210"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="197"/>
+        <location filename="../../studio/gui/export_dialog.py" line="212"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <location filename="../../studio/gui/export_dialog.py" line="213"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <location filename="../../studio/gui/export_dialog.py" line="214"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <location filename="../../studio/gui/export_dialog.py" line="229"/>
+        <location filename="../../studio/gui/export_dialog.py" line="364"/>
+        <source>Loading the exporter…</source>
+        <translation>正在加载导出器…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="302"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="216"/>
+        <location filename="../../studio/gui/export_dialog.py" line="231"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="219"/>
+        <location filename="../../studio/gui/export_dialog.py" line="234"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="251"/>
+        <location filename="../../studio/gui/export_dialog.py" line="281"/>
         <source>Not supported by this version of the exporter yet.</source>
         <translation>此版本的导出器尚不支持。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="260"/>
+        <location filename="../../studio/gui/export_dialog.py" line="311"/>
+        <source>The exporter could not be loaded: {error}</source>
+        <translation>无法加载导出器：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="320"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="264"/>
+        <location filename="../../studio/gui/export_dialog.py" line="324"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="264"/>
+        <location filename="../../studio/gui/export_dialog.py" line="324"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="304"/>
+        <location filename="../../studio/gui/export_dialog.py" line="368"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="309"/>
+        <location filename="../../studio/gui/export_dialog.py" line="373"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="330"/>
+        <location filename="../../studio/gui/export_dialog.py" line="394"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="337"/>
+        <location filename="../../studio/gui/export_dialog.py" line="401"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="344"/>
-        <location filename="../../studio/gui/export_dialog.py" line="381"/>
+        <location filename="../../studio/gui/export_dialog.py" line="408"/>
+        <location filename="../../studio/gui/export_dialog.py" line="447"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="349"/>
+        <location filename="../../studio/gui/export_dialog.py" line="413"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="363"/>
+        <location filename="../../studio/gui/export_dialog.py" line="427"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="364"/>
+        <location filename="../../studio/gui/export_dialog.py" line="428"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="370"/>
+        <location filename="../../studio/gui/export_dialog.py" line="434"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="379"/>
+        <location filename="../../studio/gui/export_dialog.py" line="445"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="390"/>
+        <location filename="../../studio/gui/export_dialog.py" line="456"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
@@ -1326,38 +1342,38 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="268"/>
+        <location filename="../../studio/gui/editor.py" line="269"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="274"/>
+        <location filename="../../studio/gui/editor.py" line="275"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="280"/>
-        <location filename="../../studio/gui/editor.py" line="296"/>
+        <location filename="../../studio/gui/editor.py" line="281"/>
+        <location filename="../../studio/gui/editor.py" line="297"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="444"/>
+        <location filename="../../studio/gui/editor.py" line="445"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="537"/>
+        <location filename="../../studio/gui/editor.py" line="538"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="540"/>
+        <location filename="../../studio/gui/editor.py" line="541"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="543"/>
+        <location filename="../../studio/gui/editor.py" line="544"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1569,32 +1585,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="554"/>
+        <location filename="../../studio/gui/editor.py" line="555"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="556"/>
+        <location filename="../../studio/gui/editor.py" line="557"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="558"/>
+        <location filename="../../studio/gui/editor.py" line="559"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="560"/>
+        <location filename="../../studio/gui/editor.py" line="561"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="561"/>
+        <location filename="../../studio/gui/editor.py" line="562"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="562"/>
+        <location filename="../../studio/gui/editor.py" line="563"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>

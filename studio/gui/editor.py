@@ -148,6 +148,7 @@ class ParagraphEditor(QPlainTextEdit):
         self.setPlaceholderText(self.tr("Open a project or import a manuscript (File menu), then pick a chapter."))
         self.highlighter = EmotionHighlighter(self)
         self._gutter = _Gutter(self)
+        self._gutter.setObjectName("paragraph_gutter")  # paragraph numbers and the ▶ preview buttons
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self.document().contentsChange.connect(self._on_contents_change)
@@ -709,7 +710,11 @@ class EditorPanel(QWidget):
         voice = self._current_voice()
         if voice is not None:
             supported = self.book_document.supported_emotions(voice)
-            if supported is not None and not supported:
+            if supported is None:
+                return self.tr("The voice {voice} is not in the voice catalogue, so its emotions are unknown. "
+                               "Choose a voice from the Voices panel to use emotions.").format(
+                    voice=self.book_document.voice_label(voice))
+            if not supported:
                 return self.tr("The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices "
                                "panel (filter Emotion: any) to use emotions.").format(
                     voice=self.book_document.voice_label(voice))
@@ -741,9 +746,8 @@ class EditorPanel(QWidget):
     def _fill_emotion_menu(self) -> None:
         voice = self._current_voice()
         catalogue = self.book_document.catalogue
-        supported = self.book_document.supported_emotions(voice) if voice is not None else None
-        if supported is None:
-            supported = tuple(catalogue.emotion_categories()) if catalogue else ()
+        # a voice the catalogue does not know gets no categories: the vendor might reject any of them
+        supported = (self.book_document.supported_emotions(voice) if voice is not None else None) or ()
         language = ui_language_code()
         self.emotion_menu.set_categories(
             [(key, catalogue.emotion_label(key, language) if catalogue else key) for key in supported])

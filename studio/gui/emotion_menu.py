@@ -1,8 +1,9 @@
 """The "Insert emotion" menu: the categories the effective voice accepts, plus an intensity control.
 
 It lists only what the voice supports (``Voice.emotions`` from the catalogue), so an emotion the vendor would
-reject ("Illegal ssml text") cannot be chosen in the first place. For a voice without emotions the menu is
-disabled and its tooltip says why and what to do.
+reject ("Illegal ssml text") cannot be chosen in the first place. For a voice without emotions, or one the
+catalogue does not know, the menu is disabled and its tooltip says why and what to do. The intensity starts
+at 1.0 (normal) each time the menu opens, so a strong setting for one span does not carry over to the next.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QWidge
 
 from studio.core.book import MAX_INTENSITY, MIN_INTENSITY
 from studio.gui.qtcompat import emit
+
+DEFAULT_INTENSITY = 1.0
 
 # Background colours for emotion spans in the editor and the legend; others get a colour from their name.
 EMOTION_COLORS = {
@@ -64,7 +67,7 @@ class EmotionMenu(QMenu):
         self.intensity.setRange(MIN_INTENSITY, MAX_INTENSITY)
         self.intensity.setSingleStep(0.1)
         self.intensity.setDecimals(2)
-        self.intensity.setValue(1.0)
+        self.intensity.setValue(DEFAULT_INTENSITY)
         self.intensity.setToolTip(self.tr("How strongly the emotion is expressed: 0.01 to 2.0 (1.0 is normal)."))
         label.setBuddy(self.intensity)
         layout.addWidget(label)
@@ -74,6 +77,7 @@ class EmotionMenu(QMenu):
         self.addAction(self._intensity_action)
         self.addSeparator()
         self._category_actions: list = []
+        self.aboutToShow.connect(lambda: self.intensity.setValue(DEFAULT_INTENSITY))
 
     def set_categories(self, categories: Sequence[tuple[str, str]]) -> None:
         """``(key, label)`` pairs, in the vendor's order."""

@@ -4,6 +4,10 @@ The dialog offers the whole export design, but passes to ``studio.render.audiobo
 what the installed exporter supports: it reads the fields of ``ExportSettings`` (and the formats it knows) and
 disables the other controls with a tooltip, so new exporter features light up here without a GUI change.
 Title and author edits are an undoable change to the book; the project is saved before the export reads it.
+
+Importing the exporter takes a noticeable moment (~150 ms), so the first dialog of a session imports it on a
+worker thread and keeps its options disabled until then ("Loading the exporter…"); pressing Export meanwhile
+starts the export as soon as it is loaded.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -89,6 +94,16 @@ def _default_loudness() -> float | None:
     return getattr(default, "loudness_lufs", None)
 
 
+def exporter_loaded() -> bool:
+    return "studio.render.audiobook" in sys.modules
+
+
+def exporter_capabilities() -> tuple[dict[str, str], set[str], float | None]:
+    """What the installed exporter supports: option fields, formats, default loudness (imports the exporter)."""
+    fields = export_fields()
+    return fields, supported_formats(fields), _default_loudness()
+
+
 def run_export(folder: Path, output: Path, settings_kwargs: dict[str, Any], engine_options: Any,
                report: Any, cancel: threading.Event) -> Any:
     from studio.core.project import Project
@@ -103,10 +118,14 @@ def run_export(folder: Path, output: Path, settings_kwargs: dict[str, Any], engi
 
 class ExportDialog(QDialog):
     """Signals:
+        ready(): the exporter is loaded and the options show what it supports.
         exported(object): the ``AudiobookResult`` of a finished export.
+        folder_opened(str): the folder shown in the file manager after an export ("Open the folder when done").
     """
 
+    ready = Signal()
     exported = Signal(object)
+    folder_opened = Signal(str)
 
     def __init__(self, document: BookDocument, projects: ProjectController, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -120,8 +139,10 @@ class ExportDialog(QDialog):
         self._launched = False
         self.result: Any = None
         projects.failed.connect(self._save_failed)
-        self.fields = export_fields()
-        formats = supported_formats(self.fields)
+        self.fields: dict[str, str] = {}  # filled once the exporter is loaded (see _apply_capabilities)
+        self._ready = False
+        self._start_when_ready = False
+        self._gated: list[tuple[str, list[QWidget]]] = []
         book = document.require_book()
 
         self.output = QLineEdit(str(self._suggested_output()))
@@ -136,10 +157,6 @@ class ExportDialog(QDialog):
                   "chapters": self.tr("One file per chapter")}
         for key in FORMATS:
             self.format_box.addItem(labels[key], key)
-            item = self.format_box.model().item(self.format_box.count() - 1)  # type: ignore[attr-defined]
-            if key not in formats:
-                item.setEnabled(False)
-                item.setToolTip(self.tr("Arrives with a later version of the exporter."))
         self.format_box.setCurrentIndex(0)
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.bitrate_box = QComboBox()
@@ -149,12 +166,10 @@ class ExportDialog(QDialog):
         self.bitrate_box.setCurrentIndex(0)
         self.paragraph_gap = self._spin(0, 10_000, 600, self.tr(" ms"))
         self.chapter_gap = self._spin(0, 30_000, 1500, self.tr(" ms"))
-        default_lufs = _default_loudness()
         self.loudness_check = QCheckBox(self.tr("Normalize loudness to"))
-        self.loudness_check.setChecked(default_lufs is not None)
         self.loudness = QDoubleSpinBox()
         self.loudness.setRange(-30.0, -10.0)
-        self.loudness.setValue(default_lufs if default_lufs is not None else -18.0)
+        self.loudness.setValue(-18.0)
         self.loudness.setSuffix(" LUFS")
         self.acx = QCheckBox(self.tr("ACX preset"))
         self.acx.setToolTip(self.tr("Audible's rules: -20 LUFS, peaks below -3 dB, noise floor checked"))
@@ -211,7 +226,7 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self.status = QLabel(self.tr("Ready."))
+        self.status = QLabel(self.tr("Loading the exporter…"))
         self.status.setWordWrap(True)
         self.open_folder = QCheckBox(self.tr("Open the folder when done"))
         self.open_folder.setChecked(True)
@@ -229,11 +244,22 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(audio)
         layout.addWidget(meta)
+        self._option_boxes = (audio, meta)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.open_folder)
         layout.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
+        if exporter_loaded():
+            self._apply_capabilities(exporter_capabilities())
+        else:
+            for box in self._option_boxes:
+                box.setEnabled(False)
+            # Parented to the window: the import finishes (and is harmless) even if this dialog closes first.
+            loader = BackgroundTask(lambda _report, _cancel: exporter_capabilities(), self.parent(), pool="export")
+            loader.succeeded.connect(self._apply_capabilities)
+            loader.failed.connect(self._capabilities_failed)
+            loader.start()
 
     def _spin(self, low: int, high: int, value: int, suffix: str) -> QSpinBox:
         spin = QSpinBox()
@@ -244,11 +270,45 @@ class ExportDialog(QDialog):
         return spin
 
     def _gate(self, option: str, widgets: list[QWidget]) -> None:
+        """Disable ``widgets`` (once the exporter is loaded) if the exporter does not support ``option``."""
+        if not self._ready:
+            self._gated.append((option, widgets))
+            return
         if option in self.fields:
             return
         for widget in widgets:
             widget.setEnabled(False)
             widget.setToolTip(self.tr("Not supported by this version of the exporter yet."))
+
+    def is_ready(self) -> bool:
+        return self._ready
+
+    def _apply_capabilities(self, capabilities: tuple[dict[str, str], set[str], float | None]) -> None:
+        fields, formats, default_lufs = capabilities
+        self.fields = fields
+        self._ready = True
+        for row, key in enumerate(FORMATS):
+            if key not in formats:
+                item = self.format_box.model().item(row)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(self.tr("Arrives with a later version of the exporter."))
+        self.loudness_check.setChecked(default_lufs is not None)
+        if default_lufs is not None:
+            self.loudness.setValue(default_lufs)
+        for option, widgets in self._gated:
+            self._gate(option, widgets)
+        for box in self._option_boxes:
+            box.setEnabled(True)
+        self.status.setText(self.tr("Ready."))
+        emit(self.ready)
+        if self._start_when_ready:
+            self._start_when_ready = False
+            self.start()
+
+    def _capabilities_failed(self, exc: BaseException) -> None:
+        self._start_when_ready = False
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("The exporter could not be loaded: {error}").format(error=exc))
 
     def _suggested_output(self) -> Path:
         book = self.book_document.require_book()
@@ -298,6 +358,10 @@ class ExportDialog(QDialog):
 
     def start(self) -> BackgroundTask | None:
         if self._task is not None:
+            return None
+        if not self._ready:  # pressed while the exporter loads: export once it has
+            self._start_when_ready = True
+            self.status.setText(self.tr("Loading the exporter…"))
             return None
         text = self.output.text().strip()
         if not text:
@@ -371,7 +435,9 @@ class ExportDialog(QDialog):
             path=result.output, chapters=result.chapters, minutes=f"{result.duration_ms / 60000:.1f}"))
         emit(self.exported, result)
         if self.open_folder.isChecked():
-            open_folder(Path(result.output).parent)
+            folder = Path(result.output).parent
+            open_folder(folder)
+            emit(self.folder_opened, str(folder))
 
     def _failed(self, exc: BaseException) -> None:
         self.throttle.flush()

@@ -37,6 +37,14 @@ def test_insert_emotion_supported_by_the_voice_then_undo(qtbot, book_window: Mai
     assert any(f.start == 2 and f.length == 4 for f in formats)
     assert "happy" in window.editor.span_tooltip(1, 3) and "1.5" in window.editor.span_tooltip(1, 3)
     assert "Happy" in panel.legend.text() or "开心" in panel.legend.text()
+    # what the render sends for that paragraph: the span as an <emotion> element around exactly that text
+    from studio.core import ssml
+    from studio.render.plan import plan_book
+
+    unit = next(u for u in plan_book(document.book).units if (u.chapter_index, u.paragraphs) == (1, (1,)))
+    assert unit.engine == "aliyun"
+    sent = ssml.build_long_text(unit.request.paragraphs, unit.request.emotions, gap_ms=unit.request.paragraph_gap_ms)
+    assert sent == '<speak>那是<emotion category="happy" intensity="1.5">我的先生</emotion>的家。</speak>'
     window.undo_action.trigger()
     assert paragraph.emotions == []
     assert window.editor.document().findBlockByNumber(1).layout().formats() == []
@@ -46,6 +54,7 @@ def test_insert_emotion_supported_by_the_voice_then_undo(qtbot, book_window: Mai
     window.editor.select_range(0, 0, 2)
     panel.insert_emotion_action.trigger()
     assert menu.isVisible()
+    assert menu.intensity.value() == 1.0  # each opening starts at normal intensity, not at the last 1.5
     menu.close()
     # remove it again (undoable)
     window.editor.select_range(1, 3, 3)
@@ -74,6 +83,27 @@ def test_emotion_menu_disabled_for_a_voice_without_emotions(qtbot, book_window: 
     book_window.document.assign_voice([VoiceTarget(0, 0)], EMOTIONAL)
     book_window.editor.select_range(0, 0, 3)
     assert panel.insert_emotion_action.isEnabled()
+
+
+def test_emotion_menu_disabled_for_a_voice_the_catalogue_does_not_know(  # type: ignore[no-untyped-def]
+        qtbot, book_window: MainWindow) -> None:
+    """A voice missing from the catalogue (retired, or typed into the project file) offers no emotions: any
+    category could be rejected by the vendor."""
+    panel = book_window.editor_panel
+    book_window.document.assign_voice([VoiceTarget()], VoiceSettings(engine="aliyun", voice="retired_voice"))
+    book_window.editor.select_range(0, 0, 3)
+    assert not panel.insert_emotion_action.isEnabled()
+    reason = panel.insert_emotion_action.toolTip()
+    assert "not in the voice catalogue" in reason and "aliyun:retired_voice" in reason
+    assert not panel.emotion_menu.isEnabled() and panel.emotion_menu.categories() == []
+    assert panel.emotion_menu.menuAction().toolTip() == reason
+    panel.show_emotion_menu()
+    assert not panel.emotion_menu.isVisible()
+    assert "not in the voice catalogue" in book_window.status_label.text()
+    # a known emotional voice enables the menu again
+    book_window.document.assign_voice([VoiceTarget()], EMOTIONAL)
+    book_window.editor.select_range(0, 0, 3)
+    assert panel.insert_emotion_action.isEnabled() and "happy" in panel.emotion_menu.categories()
 
 
 def test_selection_across_paragraphs_is_refused(qtbot, book_window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -144,6 +144,7 @@ def test_export_m4b_from_the_dialog(qtbot, book_window: MainWindow, tmp_path: Pa
     window = book_window
     dialog = window.show_export()
     assert dialog.isVisible()
+    qtbot.waitUntil(dialog.is_ready, timeout=10_000)  # the first opening loads the exporter on a worker thread
     out = tmp_path / "out" / "book.m4b"
     out.parent.mkdir()
     dialog.output.setText(str(out))
