@@ -24,7 +24,9 @@ class RetryPolicy:
         return error.retryable and attempts < self.max_attempts
 
     def delay(self, error: EngineError, attempts: int, rng: random.Random | None = None) -> float:
-        """Full jitter: uniform in [0, cap], cap doubling per attempt (AWS's 'full jitter' backoff)."""
+        """Equal jitter: uniform in [cap/2, cap], cap doubling per attempt and capped. Half the cap is kept so a
+        retry never comes back almost at once (full jitter's [0, cap] can), while the random half still spreads
+        the retries of many units that failed together (a vendor outage) instead of sending them in one wave."""
         cap = self.base_delay_s * (2 ** max(0, attempts - 1))
         if isinstance(error, ThrottledError):
             cap *= self.throttle_factor

@@ -489,7 +489,8 @@ class Scheduler:
         assert staging is not None
         name = f"{job.key}.wav"
         final = self.project.cache_dir / name
-        os.replace(staging, final)  # the file is whole before the database says so
+        _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
+        os.replace(staging, final)  # and the file is whole before the database says so
         record = self.store.finish(job.unit, audio_file=name, sample_rate=downloaded.sample_rate,
                                    duration_ms=downloaded.duration_ms, timestamps=downloaded.timestamps)
         job.phase = Phase.FINAL
@@ -653,3 +654,10 @@ def _located(exc: EngineError, unit: RenderUnit) -> EngineError:
         located.__dict__.update({k: v for k, v in exc.__dict__.items() if k not in located.__dict__})
     return located
 
+
+def _flush_to_disk(path: Path) -> None:
+    """fsync a finished download before it is renamed into the cache and committed: without it, a power cut
+    right after the commit could leave the database pointing at an empty file (the rename reaches the disk
+    before the data on some file systems)."""
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
