@@ -529,21 +529,26 @@ class MainWindow(QMainWindow):
         """Rebuild the window in the language the settings ask for, around the same project (saved first).
 
         Widgets take their texts when they are built, so a new window is the one way every label, menu and
-        tooltip follows the new catalogue. The new window is shown before this one closes (closing the last
-        window would quit the app)."""
+        tooltip follows the new catalogue."""
         from PySide6.QtWidgets import QApplication
 
         from studio.gui.i18n import install_translators
 
+        app = QApplication.instance()
         folder = self.document.folder
-        self.settings.window_geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
-        install_translators(QApplication.instance(), self.settings.ui_language)  # type: ignore[arg-type]
-        successor = MainWindow(self.settings)
-        _windows.append(successor)
-        successor.destroyed.connect(lambda *_: _windows.remove(successor) if successor in _windows else None)
-        successor.show()
-        self.close()
+        # Close (and save) first, so that closing -- which stops this window's background work -- cannot touch
+        # the new window's; meanwhile the app must not quit for want of a window.
+        quits = app.quitOnLastWindowClosed()  # type: ignore[union-attr]
+        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        try:
+            self.close()
+            install_translators(app, self.settings.ui_language)  # type: ignore[arg-type]
+            successor = MainWindow(self.settings)
+            _windows.append(successor)
+            successor.destroyed.connect(lambda *_: _windows.remove(successor) if successor in _windows else None)
+            successor.show()
+        finally:
+            app.setQuitOnLastWindowClosed(quits)  # type: ignore[union-attr]
         if folder is not None:
             successor.open_project(folder)
         emit(self.replaced, successor)
