@@ -543,7 +543,11 @@ class MainWindow(QMainWindow):
         try:
             self.close()
             install_translators(app, self.settings.ui_language)  # type: ignore[arg-type]
-            successor = MainWindow(self.settings)
+            try:
+                successor = MainWindow(self.settings)
+            except BaseException:
+                self.show()  # never leave the user without a window
+                raise
             _windows.append(successor)
             successor.destroyed.connect(lambda *_: _windows.remove(successor) if successor in _windows else None)
             successor.show()
@@ -584,11 +588,11 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()
+        self.render.shutdown()  # may wait (events keep flowing): the player and previews stop after it
+        self.preview.close()
         self.player.shutdown()
-        self.render.shutdown()
         self.projects.autosave_timer.stop()
         self.projects.flush_on_exit()
-        self.preview.close()
         BackgroundTask.cancel_all()
         super().closeEvent(event)
 

@@ -229,13 +229,15 @@ class PreviewService(QObject):
 
         def work(_report: Any, cancel: threading.Event) -> list[PlayItem]:
             from studio.core.project import Project
+            from studio.render.lanes import SchedulerConfig
             from studio.render.plan import plan_book
             from studio.render.runner import render_plan
 
             plan = plan_book(mini)
             with Project.open(folder) as project:
                 pieces = render_plan(plan, project, engines, cancel=cancel,
-                                     progress=lambda _event: lower_child_priority())
+                                     progress=lambda _event: lower_child_priority(),
+                                     config=SchedulerConfig(remember_plan=False))  # not "the last render"
             items = []
             for piece, number, text in zip(pieces, numbers, texts, strict=True):
                 items.append(PlayItem(Path(piece.audio_path), int(piece.duration_ms),

@@ -93,8 +93,11 @@ def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
     plan = plan_project(project, book)
     # A render of some chapters resumes as a render of those chapters: resuming must not start (and bill)
     # chapters the user never asked for.
-    wanted = tuple(c for c in (flag.get("chapters") or []) if 0 <= c < len(book.chapters)) \
-        if isinstance(flag, dict) else ()
+    asked = list(flag.get("chapters") or []) if isinstance(flag, dict) else []
+    wanted = tuple(c for c in asked if 0 <= c < len(book.chapters))
+    if asked and not wanted:  # the chapters that render was for are gone: nothing of it is left to resume
+        project.set_meta(RENDER_FLAG, None)
+        return None
     if wanted:
         plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
     jobs = {row["cache_key"]: row for row in project.render_jobs()}

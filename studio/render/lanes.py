@@ -54,6 +54,9 @@ class SchedulerConfig:
     submit_width: int = 1
     order: str = "largest_first"
     drain_timeout_s: float = 30.0
+    # Whether this render becomes "the last render" that ``studio status`` lists and chapter statuses compare
+    # with; a preview of a few paragraphs says no, so it does not hide the book's real render.
+    remember_plan: bool = True
 
     def cap(self, engine: str) -> int:
         cap = self.max_running.get(engine, DEFAULT_MAX_RUNNING.get(engine, 8))

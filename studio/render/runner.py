@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +91,7 @@ def render_plan(
     """
     config = config or SchedulerConfig()
     if max_in_flight:
-        config = SchedulerConfig(max_running={**config.max_running, **max_in_flight},
-                                 requests_per_s=config.requests_per_s, downloads=config.downloads,
-                                 poll_ranges=config.poll_ranges, submit_width=config.submit_width,
-                                 order=config.order, drain_timeout_s=config.drain_timeout_s)
+        config = replace(config, max_running={**config.max_running, **max_in_flight})
     own_pool = ThreadWorkerPool() if pool is None else None
     scheduler = Scheduler(plan, project, engines, pool=pool or own_pool,  # type: ignore[arg-type]
                           config=config, retry=retry, progress=progress, cancel=cancel, control=control,

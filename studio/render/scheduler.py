@@ -165,7 +165,8 @@ class Scheduler:
                                               stored["duration_ms"], stored["timestamps"])
         target = self.plan.sizing.target_chars if self.plan.sizing is not None else None
         self.store.ensure(self._distinct.values(), cached=cached, target_chars=target)
-        self.store.remember_plan(self.plan.units)
+        if self.config.remember_plan:
+            self.store.remember_plan(self.plan.units)
         for key in cached:
             self.tracker.mark_cached(key)
         now, wall = self.clock(), self.wall()
@@ -420,7 +421,10 @@ class Scheduler:
             if isinstance(exc, (AuthError, QuotaError)) or not exc.retryable:
                 self._halt(exc)
                 return
-            lane.poll_failures += 1
+            if now >= lane.poll_blocked_until:
+                # One failure per round: queries sent together (a resume asks about many tasks at once) and
+                # failing in the same outage count once, so a short blip does not look like a dead vendor.
+                lane.poll_failures += 1
             if lane.poll_failures >= self.retry.max_attempts:
                 # The vendor keeps failing status queries: stop rather than ask forever. Every task id is in
                 # the project, so the next render polls the same tasks without paying again.
@@ -428,7 +432,7 @@ class Scheduler:
                 self._halt(exc)
                 return
             delay = self.retry.delay(exc, lane.poll_failures, self.rng)
-            lane.poll_blocked_until = now + delay
+            lane.poll_blocked_until = max(lane.poll_blocked_until, now + delay)
             log.info("%s status query failed, asking again in %.1fs: %s", lane.name, delay, exc)
             return
         except Exception as exc:

@@ -42,3 +42,18 @@ def test_single_paragraph_units_at_the_vendor_stay_units_of_their_own(tmp_path: 
         # Only the live tasks known (no plan remembered with this target): still no regrouping of the singles.
         known = ProjectKnownUnits(project, target_chars=None)
         assert all(known.has(u.cache_key) for u in singles)
+
+
+def test_a_failed_task_does_not_keep_its_unit_alive(tmp_path: Path) -> None:
+    """A task that failed at the vendor has no audio to fetch: its grouping is not worth keeping when no size is
+    asked for (paragraphs that have audio of their own stay one-paragraph units)."""
+    audio = AudioRequestOptions(unit_chars=TARGET)
+    with Project.create(tmp_path / "p", night_book()) as project:
+        first = plan_project(project, audio=audio)
+        grouped = next(u for u in first.units if len(u.request.paragraphs) > 1)
+        store = JobStore(project)
+        store.ensure(first.units, cached=set(), target_chars=TARGET)
+        store.submitted(grouped.cache_key, "task-x", attempts=1)
+        assert grouped.cache_key in {u.cache_key for u in plan_project(project).units}  # alive: kept
+        store.update(grouped.cache_key, state="failed")
+        assert grouped.cache_key not in {u.cache_key for u in plan_project(project).units}

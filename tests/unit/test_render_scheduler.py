@@ -344,3 +344,25 @@ def test_a_baidu_query_never_needs_more_requests_than_the_bucket_holds(tmp_path:
     assert len(engine.fetched) == 12  # finished instead of waiting forever for 4 tokens from a bucket of 2
     assert max(len(call) for call in engine.poll_calls) <= 6  # at most burst (2) x ids per request (3)
     assert elapsed < 60
+
+
+def test_one_outage_failing_queries_sent_together_does_not_stop_the_render(tmp_path: Path) -> None:
+    """A resume asks about many tasks at once; a blip that fails all those queries counts as one failure."""
+    with Project.create(tmp_path / "p", make_book(3, 6)) as project:
+        engine = FakeEngine(polls_to_finish=10**9)
+        control = RenderControl()
+
+        def stop_once_submitted() -> None:
+            while len(engine.submitted) < 12:
+                time.sleep(0.01)
+            control.cancel()
+
+        threading.Thread(target=stop_once_submitted, daemon=True).start()
+        with pytest.raises(CancelledError):
+            render(project, engine, control=control)
+        live = sum(1 for row in project.render_jobs() if row["task_id"])
+        assert live >= 12
+        again = FakeEngine(polls_to_finish=1, known=set(), tasks=engine.tasks,
+                           poll_errors=[RetryableEngineError("HTTP 503 blip") for _ in range(FAST.max_attempts)])
+        render(project, again)
+        assert len(again.fetched) >= live and not again.poll_errors
