@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
             n = 2
             from studio.core.project import is_project_dir
 
-            while is_project_dir(folder) or (folder.exists() and any(folder.iterdir())):
+            while is_project_dir(folder) or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
                 folder = folder.with_name(f"{manuscript.stem} ({n}).studio")
                 n += 1
             self.import_manuscript(manuscript, folder)
