@@ -36,12 +36,8 @@ def default_project_dir(manuscript: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class StoredUnit:
-    """One unit of the book as the project remembers it: its audio, or its render job's last state.
-
-    What the job monitor shows for an unfinished render right after opening, before anything is rendered
-    again: units still at the vendor keep their task ids (a resume polls them instead of paying again).
-    """
+class UnitRow:
+    """What the job monitor shows of a render unit whatever its source (a fresh plan or the project's memory)."""
 
     cache_key: str
     chapter_index: int
@@ -49,6 +45,16 @@ class StoredUnit:
     engine: str
     voice: str
     characters: int
+
+
+@dataclass(frozen=True)
+class StoredUnit(UnitRow):
+    """One unit of the book as the project remembers it: its audio, or its render job's last state.
+
+    What the job monitor shows for an unfinished render right after opening, before anything is rendered
+    again: units still at the vendor keep their task ids (a resume polls them instead of paying again).
+    """
+
     state: str
     task_id: str = ""
     attempts: int = 0

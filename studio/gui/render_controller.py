@@ -28,7 +28,7 @@ from studio.core.book_edit import EmotionProblem
 from studio.core.errors import CancelledError
 from studio.gui.document import BookDocument
 from studio.gui.job_model import JobRow, JobTableModel
-from studio.gui.project_controller import RENDER_FAILURES, RENDER_FLAG
+from studio.gui.project_controller import RENDER_FAILURES, RENDER_FLAG, UnitRow
 from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
@@ -45,13 +45,9 @@ LIVE = ("submitted", "running", "downloading")
 
 
 @dataclass(frozen=True)
-class PlannedUnit:
-    cache_key: str
-    chapter_index: int
-    paragraphs: tuple[int, ...]
-    engine: str
-    voice: str
-    characters: int
+class PlannedUnit(UnitRow):
+    """A unit of the render being started; ``cached`` when its audio is already in the project."""
+
     cached: bool
 
 
