@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
     p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
     p_import.add_argument("--json", action="store_true", help="print the report as JSON")
+    p_import.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                          help="how chapters are found (default auto; pattern:REGEX = lines matching REGEX)")
 
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="Alibaba gateway: public HTTPS, or the ECS-internal HTTP one")
     p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p_render.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                          help="how chapters are found when importing a manuscript (default auto)")
 
     from studio.cli_export import add_export_parser
     from studio.cli_render_status import add_render_options, add_status_parser
@@ -138,11 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT
 
 
-def _import_into(file: Path, project_dir: Path) -> tuple[Any, Any]:
+def _import_into(file: Path, project_dir: Path, structure: str = "auto") -> tuple[Any, Any]:
     from studio.core.importers import import_file
     from studio.core.project import Project, is_project_dir
 
-    result = import_file(file)
+    result = import_file(file, structure=structure)
     project = Project.open(project_dir) if is_project_dir(project_dir) else Project.create(project_dir)
     project.save_book(result.book)
     project.set_meta("source", {"path": str(file.resolve()), "report": result.report.to_dict()})
@@ -150,7 +154,7 @@ def _import_into(file: Path, project_dir: Path) -> tuple[Any, Any]:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    project, report = _import_into(args.file, args.project)
+    project, report = _import_into(args.file, args.project, args.structure)
     project.close()
     if args.json:
         print(json.dumps({**report.to_dict(), "project": str(args.project)}, ensure_ascii=False), file=out)
@@ -180,7 +184,7 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError("not a manuscript file or project folder", path=args.input)
     else:
         project_dir = args.project or output.with_name(output.stem + ".studio")
-        project, report = _import_into(args.input, project_dir)
+        project, report = _import_into(args.input, project_dir, args.structure)
         print(f"imported {args.input}: {report.chapters} chapters, {report.paragraphs} paragraphs, "
               f"{report.characters} characters ({report.encoding or report.format})", file=err)
         for warning in report.warnings:

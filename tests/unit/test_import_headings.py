@@ -113,10 +113,12 @@ def test_headings_without_separator_need_a_consistent_sequence() -> None:
     assert structure(lonely.book) == [("第五章 开始", [BODY, "第一回合", BODY])]
 
 
-def test_volume_heading_directly_followed_by_a_chapter_is_folded_into_its_title() -> None:
+def test_volume_headings_make_two_levels_named_volume_dash_chapter() -> None:
     text = "第一卷 少年\n第一章 出门\n甲。\n第二章 远行\n乙。\n第二卷 江湖\n第一章 入城\n丙。\n"
-    assert [c.title for c in import_text(text).book.chapters] == [
-        "第一卷 少年 · 第一章 出门", "第二章 远行", "第二卷 江湖 · 第一章 入城"]
+    result = import_text(text)
+    assert [c.title for c in result.book.chapters] == [
+        "第一卷 少年 – 第一章 出门", "第一卷 少年 – 第二章 远行", "第二卷 江湖 – 第一章 入城"]
+    assert [e.level for e in result.report.toc] == [2, 2, 2]
 
 
 def test_a_heading_at_the_very_end_is_kept_as_text() -> None:

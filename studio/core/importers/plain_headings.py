@@ -177,7 +177,7 @@ class _Finder:
         elif m.weak:
             h.confidence = 0.5
         h.title = self._title(text[offset : h.cut])
-        if h.cut >= len(text) and self._joinable(i, m):
+        if h.cut >= len(text) and kind.startswith("en:") and self._joinable(i, m):
             h.joins_next = True
             h.title = normalise_title(f"{h.title} {self.blocks[i + 1].text}")
         if self.toc and _in_toc(toc_key(h.title), self.toc):
