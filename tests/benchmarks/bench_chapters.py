@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.corpus.scoring import score_corpus, totals  # noqa: E402
+from tests.corpus.scoring import score_corpus, totals
 
 
 def main(argv: list[str]) -> int:

@@ -30,7 +30,6 @@ character novel costs a few milliseconds here.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -275,31 +274,6 @@ def _match_english(line: str, m: re.Match[str]) -> HeadingMatch | None:
     if len(stripped) > 60 or stripped.endswith((".", ",", ";")) or re.search(r"[.!?,;]\s", stripped):
         return None
     return HeadingMatch(len(line), unit, number)
-
-
-def confirm_weak(matches: list[HeadingMatch]) -> list[bool]:
-    """Which matches to accept: strong ones always; weak ones only inside a numbered sequence.
-
-    A weak heading (no separator after the token) is kept when the previous or the next heading of the
-    same kind has the neighbouring number: "第三章风起" between 第二章 and 第四章 is a heading; a lone
-    "第一回合" in the middle of a fight scene is not.
-    """
-    by_unit: dict[str | None, list[int]] = defaultdict(list)
-    for i, m in enumerate(matches):
-        by_unit[m.unit].append(i)
-    keep = [True] * len(matches)
-    for indices in by_unit.values():
-        for pos, i in enumerate(indices):
-            m = matches[i]
-            if not m.weak:
-                continue
-            prev_n = matches[indices[pos - 1]].number if pos > 0 else None
-            next_n = matches[indices[pos + 1]].number if pos + 1 < len(indices) else None
-            n = m.number
-            keep[i] = n is not None and (
-                (prev_n is not None and prev_n + 1 == n) or (next_n is not None and next_n == n + 1)
-            )
-    return keep
 
 
 _LETTER_RE = re.compile(r"[\u3400-\u9fffA-Za-z]")

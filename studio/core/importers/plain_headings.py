@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from studio.core.importers.headings import CN_HEAD_RE as _CN_HEAD_RE
 from studio.core.importers.headings import (
-    CN_HEAD_RE as _CN_HEAD_RE,
     HeadingMatch,
     cn_numeral_to_int,
     en_number,
@@ -142,6 +142,9 @@ class _Finder:
         self.toc_range = range(found[0], found[1]) if found else range(0)
         self.toc = found[2] if found else []
         self._stats: tuple[Counter[str], Counter[str]] | None = None
+        # A centred title stands out from the indentation paragraphs have (web TXT indents them too).
+        indents = sorted(b.indent for b in blocks[:2000])
+        self.body_indent = indents[len(indents) // 2] if indents else 0
 
     # -- candidates -------------------------------------------------------------------------------------
 
@@ -245,7 +248,8 @@ class _Finder:
             return None
         if in_toc and len(text) <= 60:
             return Heading(i, 0, len(text), self._title(text), "toc", None, 0.85, ["toc", "isolated line"])
-        if block.indent >= 8 and len(text) <= 25 and len(_CJK_RE.findall(text)) * 2 >= len(text.strip()):
+        if (block.indent >= max(8, self.body_indent + 6) and len(text) <= 25
+                and len(_CJK_RE.findall(text)) * 2 >= len(text.strip())):
             return Heading(i, 0, len(text), self._title(text), "centered", None, 0.6,
                            ["centred line", "blank-line isolation"])
         return None
