@@ -326,7 +326,7 @@ def _confirm(headings: list[Heading]) -> list[Heading]:
 
 def _drop_toc_runs(headings: list[Heading], blocks: list[Block]) -> list[Heading]:
     """A run of 3+ headings with no text between them near the top, repeated later, is a contents list."""
-    if len(headings) < 6:
+    if len(headings) < 4:
         return headings
     keys = [toc_key(h.title) for h in headings]
     drop: set[int] = set()
@@ -335,9 +335,9 @@ def _drop_toc_runs(headings: list[Heading], blocks: list[Block]) -> list[Heading
         adjacent = k < len(headings) and headings[k].index == headings[k - 1].index + 1 + headings[k - 1].joins_next
         if adjacent:
             continue
-        run = range(run_start, k)
+        run = range(run_start, k - 1)  # the last heading of a run has text after it: a real chapter
         if len(run) >= 3 and headings[run_start].index < len(blocks) // 3:
-            later = set(keys[k:])
+            later = set(keys[k - 1 :])
             if sum(1 for r in run if keys[r] in later) >= len(run) // 2 + 1:
                 drop.update(run)
         run_start = k
