@@ -158,7 +158,8 @@ def test_indented_short_paragraphs_of_a_web_txt_are_not_centred_titles() -> None
 
 
 def test_a_title_list_at_the_top_does_not_become_empty_chapters() -> None:
-    text = ("第一章 出门\n第二章 远行\n第三章 入城\n\n第一章 出门\n甲走了。\n第二章 远行\n乙走了。\n第三章 入城\n丙走了。\n")
+    text = ("第一章 出门\n第二章 远行\n第三章 入城\n\n"
+            "第一章 出门\n甲走了。\n第二章 远行\n乙走了。\n第三章 入城\n丙走了。\n")
     result = import_text(text)
     assert [c.title for c in result.book.chapters] == ["第一章 出门", "第二章 远行", "第三章 入城"]
     assert [c.paragraphs[0].text for c in result.book.chapters] == ["甲走了。", "乙走了。", "丙走了。"]
