@@ -137,7 +137,8 @@ def check_free_space(project: Any, output: Path, fmt: str, plan: Any) -> None:
         free = shutil.disk_usage(folder).free
         if free < needed:
             what = " and ".join(w for _f, _s, w in entries)
-            raise InputError(f"not enough free space: {what} need about {_mb(needed)}, only {_mb(free)} free; "
+            verb = "need" if len(entries) > 1 else "needs"
+            raise InputError(f"not enough free space: {what} {verb} about {_mb(needed)}, only {_mb(free)} free; "
                              "free some space or choose another folder (nothing was sent)", path=folder)
 
 

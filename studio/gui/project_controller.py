@@ -84,6 +84,7 @@ class Loaded:
     report: Any = None
     resume: ResumeInfo | None = None
     reused: bool = False
+    restored: tuple[str, str] | None = None  # (snapshot restored, snapshot of the book it replaced)
 
 
 # -- worker side ------------------------------------------------------------------------------------------------
@@ -139,11 +140,13 @@ def import_manuscript(path: Path, folder: Path) -> Loaded:
     """Import ``path`` into a new project at ``folder`` (which must not hold a project yet)."""
     from studio.core.importers import import_file
     from studio.core.project import Project
+    from studio.core.provenance import record_source, source_of
+    from studio.render.render_lock import RenderLock
 
     result = import_file(path)
-    with Project.create(folder) as project:
+    with Project.create(folder) as project, RenderLock(folder):
         project.save_book(result.book)
-        project.set_meta("source", {"path": str(path.resolve()), "report": result.report.to_dict()})
+        record_source(project, source_of(path, result.book, result.report.to_dict()))
         return Loaded(folder, project.load_book(), result.report)
 
 
@@ -173,10 +176,25 @@ def open_manuscript(path: Path) -> Loaded:
 
 
 def save_project(folder: Path, book: Book) -> None:
+    """Write the book under the project lock: another process rendering or importing gets no book swapped
+    under it (the save fails with a clear message instead, and the window keeps the unsaved edits)."""
     from studio.core.project import Project
+    from studio.render.render_lock import RenderLock
 
-    with Project.open(folder) as project:
+    with Project.open(folder) as project, RenderLock(folder):
         project.save_book(book)
+
+
+def restore_project(folder: Path, snapshot_id: str) -> Loaded:
+    """File ▸ Snapshots ▸ Restore: the snapshot becomes the book (the current one is snapshotted first)."""
+    from studio.core.project import Project
+    from studio.core.snapshots import restore_snapshot
+    from studio.render.render_lock import RenderLock
+
+    with Project.open(folder) as project, RenderLock(folder):
+        restored, before = restore_snapshot(project, snapshot_id)
+    loaded = load_project(folder)
+    return Loaded(loaded.folder, loaded.book, resume=loaded.resume, restored=(restored.id, before.id))
 
 
 # -- UI side ----------------------------------------------------------------------------------------------------
@@ -242,6 +260,14 @@ class ProjectController(QObject):
     def new_project(self, manuscript: Path, folder: Path | None = None) -> BackgroundTask | None:
         target = folder or default_project_dir(manuscript)
         return self._load(lambda: import_manuscript(manuscript, target))
+
+    def restore_snapshot(self, snapshot_id: str) -> BackgroundTask | None:
+        """Restore a snapshot of the open project; unsaved edits are saved first (and so end up in the snapshot
+        the restore takes of the current book)."""
+        folder = self.document.folder
+        if folder is None:
+            return None
+        return self._load(lambda: restore_project(folder, snapshot_id))
 
     def _load(self, fn: Callable[[], Loaded]) -> BackgroundTask | None:
         if self._load_task is not None:
