@@ -255,3 +255,29 @@ def test_a_disk_too_small_for_the_audiobook_is_found_before_anything_is_sent(man
     assert "not enough free space" in done.stderr and "MB free" in done.stderr
     assert "synthesizing" not in done.stderr
     assert not project.exists()  # the project this run created is gone again
+
+
+def test_a_cloud_render_is_exported_from_its_paid_audio_not_resynthesized_offline(manuscript: Path,
+                                                                                  tmp_path: Path) -> None:
+    """The issue's example: `render --engine aliyun --voice siyue`, then `export`, `status` and a window plan."""
+    from tests.emulator import Faults, VendorEmulator
+    from tests.integration.test_cloud_render import studio as cloud_studio
+
+    project = tmp_path / "book.studio"
+    with VendorEmulator(seed=3, faults=Faults(time_scale=0.02)) as emu:
+        done = cloud_studio(emu, tmp_path, "render", manuscript, "-o", tmp_path / "book.m4b", "--engine", "aliyun",
+                            "--voice", "siyue", "--sample-rate", "8000", "--json")
+        assert done.returncode == 0, done.stderr
+        paid = len(emu.submitted_texts("aliyun"))
+        exported = cloud_studio(emu, tmp_path, "export", project, "-o", tmp_path / "book.mp3", "--json")
+        assert exported.returncode == 0, exported.stderr
+        assert json.loads(exported.stdout)["units_rendered"] == 0
+        assert len(emu.submitted_texts("aliyun")) == paid  # nothing sent (or paid) again
+    status = json.loads(studio("status", project, "--json").stdout)
+    assert {(u["engine"], u["voice"]) for u in status["units"]} == {("aliyun", "siyue")}
+    from studio.render.job_store import plan_project
+
+    with Project.open(project) as opened:  # what the window plans: the stored sample rate, the cached audio
+        plan = plan_project(opened)
+        assert {u.request.sample_rate for u in plan.units} == {8000}
+        assert all(opened.rendered_unit(u.cache_key) is not None for u in plan.units)
