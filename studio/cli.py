@@ -200,6 +200,10 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          path=output)
     check_audio_values(speed=args.speed, pitch=args.pitch, volume=args.volume)
     voice = _voice_override(args.engine, args.voice, speed=args.speed, pitch=args.pitch, volume=args.volume)
+    if voice is not None and voice.engine in ("aliyun", "baidu") and not args.dry_run:
+        from studio.core.accounts import require_credentials
+
+        require_credentials(voice.engine)  # before a project is created: a dry run needs no credentials
     check_output(output)
     manuscript = not is_project_dir(args.input)
     if manuscript and args.input.is_dir():

@@ -162,6 +162,9 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         info["cover"] = args.cover
         with Project.open(args.project) as project:
             if not getattr(args, "render_missing", False):
+                from studio.audio.export import check_destination
+
+                check_destination(args.output, options)  # a mistyped name is reported before missing audio
                 refuse_missing_audio(project, spoken_titles=args.spoken_titles)
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,

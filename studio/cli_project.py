@@ -147,13 +147,13 @@ def _mb(size: int) -> str:
 
 
 def discard_if_unused(folder: Path) -> None:
-    """Remove a project folder this run created if nothing was rendered or submitted for it (a failed start)."""
+    """Remove a project folder this run created if nothing was rendered or sent for it (a failed start)."""
     from studio.core.project import Project, is_project_dir
 
     if not is_project_dir(folder):
         return
-    with Project.open(folder) as project:
-        used = bool(project.render_jobs()) or bool(project.rendered_keys())
+    with Project.open(folder) as project:  # audio, or a task sent to a vendor (queued jobs cost nothing)
+        used = bool(project.rendered_keys()) or any(job["task_id"] or job["attempts"] for job in project.render_jobs())
     if not used:
         shutil.rmtree(folder, ignore_errors=True)
 

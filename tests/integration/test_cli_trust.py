@@ -200,7 +200,9 @@ def test_a_dry_run_or_a_refused_render_leaves_no_project_folder(manuscript: Path
     dry = studio("render", manuscript, "-o", out, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "no project was created" in dry.stderr
-    for args in (["--voice", "local-klingon"], ["--engine", "nope"], ["--speed", "3"], ["--volume", "-1"]):
+    assert not any(k.startswith("STUDIO_ALIYUN_ACCESS") for k in os.environ)
+    for args in (["--voice", "local-klingon"], ["--engine", "nope"], ["--speed", "3"], ["--volume", "-1"],
+                 ["--engine", "aliyun"]):  # no Alibaba credentials in the tests' private keyring
         done = studio("render", manuscript, "-o", out, *args)
         assert done.returncode == 2 and "Traceback" not in done.stderr, (args, done.stderr)
     bad_sized = studio("render", manuscript, "-o", out, "--speed", "0")
