@@ -21,9 +21,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.core.errors import InputError, ProjectError
+
+if TYPE_CHECKING:
+    from studio.core.book import Book, VoiceSettings
+    from studio.core.project import Project
+    from studio.core.reimport import SyncOutcome
+    from studio.render.plan import RenderPlan
 
 EXIT_OK = 0
 #: Speech rate used to estimate audio length: seconds per character (Chinese is read ~4-5 characters a second,
@@ -119,7 +125,7 @@ def estimated_bytes(characters: int, language: str, fmt: str) -> tuple[int, int]
     return round(seconds * _OUTPUT_BYTES_PER_S.get(fmt, 8_000)), round(seconds * _CACHE_BYTES_PER_S)
 
 
-def check_free_space(project: Any, output: Path, fmt: str, plan: Any) -> None:
+def check_free_space(project: Project, output: Path, fmt: str, plan: RenderPlan) -> None:
     """Room for the finished file and the paragraphs still to synthesize, before anything is sent."""
     book = project.load_book()
     total = sum(u.characters for u in plan.units)
@@ -205,7 +211,7 @@ def run_restore(args: argparse.Namespace, out: TextIO) -> int:
 # -- the project behind `studio import` / `studio render` ---------------------------------------------------
 
 
-def sync_project(file: Path, folder: Path, *, reimport: bool, doing: str) -> Any:
+def sync_project(file: Path, folder: Path, *, reimport: bool, doing: str) -> SyncOutcome:
     """The project for ``file`` at ``folder``: created, used as it is, or re-imported on request (never replaced
     silently); every write under the project lock."""
     from studio.core.reimport import sync_manuscript
@@ -213,7 +219,7 @@ def sync_project(file: Path, folder: Path, *, reimport: bool, doing: str) -> Any
     return sync_manuscript(file, folder, reimport=reimport, guard=lambda f: project_lock(f, doing))
 
 
-def print_reimport(outcome: Any, folder: Path, err: TextIO) -> None:
+def print_reimport(outcome: SyncOutcome, folder: Path, err: TextIO) -> None:
     if outcome.carry is None or outcome.snapshot is None:
         return
     for line in outcome.carry.lines():
@@ -222,7 +228,7 @@ def print_reimport(outcome: Any, folder: Path, err: TextIO) -> None:
           f"(`studio restore {folder} {outcome.snapshot.id}` brings it back)", file=err)
 
 
-def note_own_voices(book: Any, err: TextIO) -> None:
+def note_own_voices(book: Book, err: TextIO) -> None:
     """The book's voice changed: say which chapters and paragraphs keep the voice chosen for them."""
     chapters = [i + 1 for i, c in enumerate(book.chapters) if c.voice.voice or c.voice.engine]
     paragraphs = sum(1 for c in book.chapters for p in c.paragraphs if p.voice.voice or p.voice.engine)
@@ -232,7 +238,7 @@ def note_own_voices(book: Any, err: TextIO) -> None:
               file=err)
 
 
-def dry_run(args: argparse.Namespace, folder: Path, voice: Any, manuscript: bool, out: TextIO,
+def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None, manuscript: bool, out: TextIO,
              err: TextIO) -> int:
     """Plan and price; change nothing: a manuscript without a project is planned in a throwaway one."""
     import io
@@ -276,7 +282,7 @@ def dry_run(args: argparse.Namespace, folder: Path, voice: Any, manuscript: bool
     return code
 
 
-def complete_voice(voice: Any, book: Any) -> Any:
+def complete_voice(voice: VoiceSettings | None, book: Book) -> VoiceSettings | None:
     """``--engine E`` without ``--voice``: the book's voice if it is of that engine, else E's default voice for
     the book's language (an English book gets an English voice)."""
     from dataclasses import replace

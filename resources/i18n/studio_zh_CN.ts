@@ -1335,13 +1335,18 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
     <message>
         <location filename="../../studio/gui/main_window.py" line="170"/>
-        <source>S&amp;napshots…</source>
-        <translation>快照(&amp;N)…</translation>
+        <source>Sna&amp;pshots…</source>
+        <translation>快照(&amp;P)…</translation>
     </message>
     <message>
         <location filename="../../studio/gui/main_window.py" line="171"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-trust/studio/gui/main_window.py" line="417"/>
+        <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
+        <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
         <location filename="../../studio/gui/main_window.py" line="413"/>

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
                                         self.tr("Save the project (it is also saved automatically)"))
         self.export_action = self._action(self.tr("&Export Audiobook…"), "Ctrl+Shift+X", self.show_export,
                                           self.tr("Write the audiobook file"))
-        self.snapshots_action = self._action(self.tr("S&napshots…"), None, self.show_snapshots,
+        self.snapshots_action = self._action(self.tr("Sna&pshots…"), None, self.show_snapshots,
                                              self.tr("Earlier versions of the book (kept before every re-import "
                                                      "and restore); restore one"))
         self.accounts_action = self._action(self.tr("&Accounts…"), None, self.show_accounts,
@@ -413,6 +413,11 @@ class MainWindow(QMainWindow):
             self.show_status(self.tr("Restored snapshot {restored}; the book it replaced is snapshot {before} "
                                      "(File ▸ Snapshots… brings it back).").format(
                 restored=loaded.restored[0], before=loaded.restored[1]))
+        elif loaded.reused and loaded.manuscript_changed:
+            self.show_status(self.tr("This manuscript changed since it was imported: its project {path} is opened "
+                                     "as it is, nothing was replaced. Use File ▸ New Project to import the new "
+                                     "text, or `studio import --reimport` to carry your work over to it.").format(
+                path=loaded.folder))
         elif loaded.reused:
             self.show_status(self.tr("This manuscript was imported before: opened its project {path}. Use File ▸ New "
                                      "Project to import it again.").format(path=loaded.folder))

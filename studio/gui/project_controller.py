@@ -85,6 +85,7 @@ class Loaded:
     resume: ResumeInfo | None = None
     reused: bool = False
     restored: tuple[str, str] | None = None  # (snapshot restored, snapshot of the book it replaced)
+    manuscript_changed: bool = False  # reused: the manuscript changed since its import (the project is kept)
 
 
 # -- worker side ------------------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def open_manuscript(path: Path) -> Loaded:
             with Project.open(folder) as project:
                 recorded = project.get_meta("source")
             if isinstance(recorded, dict) and recorded.get("path") == source:
-                return _reused(load_project(folder))
+                return _reused(load_project(folder), _changed_since_import(path, recorded))
         elif folder.is_dir() and not any(folder.iterdir()):
             break
         folder = base.with_name(f"{path.stem} ({n}).studio")
@@ -364,5 +365,17 @@ class ProjectController(QObject):
             self._save_task.wait(timeout_ms)
 
 
-def _reused(loaded: Loaded) -> Loaded:
-    return Loaded(loaded.folder, loaded.book, loaded.report, loaded.resume, reused=True)
+def _reused(loaded: Loaded, manuscript_changed: bool = False) -> Loaded:
+    return Loaded(loaded.folder, loaded.book, loaded.report, loaded.resume, reused=True,
+                  manuscript_changed=manuscript_changed)
+
+
+def _changed_since_import(path: Path, recorded: dict[str, Any]) -> bool:
+    """The manuscript's bytes differ from the ones the project was imported from (never replaced: only said)."""
+    from studio.core.provenance import file_sha256
+
+    digest = recorded.get("sha256")
+    try:
+        return bool(digest) and file_sha256(path) != digest
+    except OSError:
+        return False

@@ -97,3 +97,22 @@ def test_a_save_is_refused_while_another_process_renders_the_project(qtbot, book
     with Project.open(folder) as project:
         assert project.load_book().chapters[0].title == BOOK.splitlines()[0]
     assert window.document.is_dirty()  # the edit is still in the window, to be saved later
+
+
+def test_opening_a_changed_manuscript_keeps_its_project_and_says_so(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                                    manuscript: Path, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    from studio.gui import project_controller
+
+    monkeypatch.setattr(project_controller, "default_project_dir", lambda m: tmp_path / "projects" / m.stem)
+    window.open_path(manuscript)
+    wait_idle(qtbot)
+    window.document.rename_chapter(0, "kept")
+    window.save()
+    wait_idle(qtbot)
+    manuscript.write_text("第一章 全新\n另一段文字。\n", encoding="utf-8")
+    window.open_path(manuscript)
+    wait_idle(qtbot)
+    assert window.document.chapters.index(0, 0).data() == "kept"
+    assert "changed since it was imported" in window.status_label.text()
+    assert "nothing was replaced" in window.status_label.text()
