@@ -215,10 +215,12 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_project_location(folder)
     if args.dry_run:
         return dry_run(args, folder, voice, manuscript, out, err)
-    created = not folder.exists()
+    existed = folder.exists()
+    created = False  # this run created the project folder (only then may a failed start remove it)
     try:
         if manuscript:
             outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered")
+            created = outcome.action == "created" and not existed
             project = outcome.project
             if outcome.action == "unchanged":
                 print(f"using the project {folder} (the manuscript is unchanged since its import)", file=err)

@@ -158,9 +158,14 @@ def discard_if_unused(folder: Path) -> None:
 
     if not is_project_dir(folder):
         return
-    with Project.open(folder) as project:  # audio, or a task sent to a vendor (queued jobs cost nothing)
-        used = bool(project.rendered_keys()) or any(job["task_id"] or job["attempts"] for job in project.render_jobs())
-    if not used:
+    try:
+        with project_lock(folder, "removed"), Project.open(folder) as project:
+            # audio, or a task sent to a vendor (queued jobs cost nothing)
+            used = bool(project.rendered_keys()) or any(job["task_id"] or job["attempts"]
+                                                         for job in project.render_jobs())
+    except ProjectError:
+        return  # another process uses it now: it is not ours to remove
+    if not used:  # removed once closed and unlocked (Windows deletes no open files)
         shutil.rmtree(folder, ignore_errors=True)
 
 

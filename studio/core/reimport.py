@@ -159,6 +159,9 @@ def changed_message(path: Path, folder: Path, source: ManuscriptSource | None) -
     here = str(Path(path).resolve())
     if source is not None and source.path != here:
         what = f"{folder} holds the book imported from {source.path}, not from this file"
+    elif source is None or source.sha256 is None:  # imported before hashes were kept: it may be window edits
+        what = (f"the text in {folder} differs from the manuscript (edited in the window, or the manuscript "
+                f"changed; to keep the project as it is, render the folder: `studio render {folder} -o ...`)")
     else:
         what = f"the manuscript changed since it was imported into {folder}"
     return (f"{what}; nothing was replaced. Use --reimport to re-import it into this project (the current book "

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
-from studio.core.reimport import carry_over
+from studio.core.project import Project
+from studio.core.reimport import ManuscriptChangedError, carry_over, sync_manuscript
 
 FEMALE = VoiceSettings(voice="local-cmn-f")
 
@@ -45,3 +50,24 @@ def test_a_chapter_whose_text_is_gone_reports_its_name_and_voice() -> None:
     report = carry_over(old, new, imported_titles=("一", "旧章"))
     assert len(report.not_carried) == 1
     assert "chapter 2: its name “改过名的旧章” and its voice (voice local-cmn-f)" in report.not_carried[0]
+
+
+def test_a_project_from_before_hashes_is_adopted_when_its_text_matches(tmp_path: Path) -> None:
+    manuscript = tmp_path / "book.txt"
+    manuscript.write_text("第一章 一\n甲。\n\n第二章 二\n乙。\n", encoding="utf-8")
+    folder = tmp_path / "p.studio"
+    sync_manuscript(manuscript, folder).project.close()
+    with Project.open(folder) as project:  # what older versions stored: no hash, no titles
+        project.set_meta("source", {"path": str(manuscript.resolve()), "report": {}})
+    outcome = sync_manuscript(manuscript, folder)
+    outcome.project.close()
+    assert outcome.action == "unchanged" and outcome.source is not None and outcome.source.sha256
+    with Project.open(folder) as project:  # old again, and the author fixed a typo in the window
+        project.set_meta("source", {"path": str(manuscript.resolve()), "report": {}})
+        book = project.load_book()
+        book.chapters[0].paragraphs[0].text = "甲！"
+        project.save_book(book)
+    with pytest.raises(ManuscriptChangedError, match="edited in the window, or the manuscript changed"):
+        sync_manuscript(manuscript, folder)
+    with Project.open(folder) as project:
+        assert project.load_book().chapters[0].paragraphs[0].text == "甲！"
