@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from studio.audio.errors import AudioError
+from studio.audio.errors import DISK_FULL_ERRNOS, AudioError, DiskFullError
 from studio.core.errors import CancelledError
 
 log = logging.getLogger("studio.audio.ffmpeg")
@@ -129,6 +129,14 @@ def _watch_cancel(proc: subprocess.Popen[bytes], cancel_event: threading.Event, 
             if proc.poll() is None:
                 proc.kill()
             return
+
+
+def _disk_full(returncode: int, stderr_tail: str) -> bool:
+    """ffmpeg exits with its negated error code, so a full disk (AVERROR(ENOSPC)) is exit code 228 on POSIX
+    (-28 & 0xFF) and 4294967268 on Windows; its log says "No space left on device" either way."""
+    codes = {(-code) & 0xFF for code in DISK_FULL_ERRNOS}
+    return returncode & 0xFF in codes or "No space left on device" in stderr_tail \
+        or "Disk quota exceeded" in stderr_tail
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,8 @@ def run_ffmpeg_ex(
         raise AudioError(f"could not feed audio to ffmpeg: {error}", path=out_path) from error
     if returncode != 0:
         _remove_quietly(out_path)
+        if _disk_full(returncode, stderr_tail):
+            raise DiskFullError(out_path, stderr_tail=stderr_tail)
         raise AudioError(f"ffmpeg failed (exit code {returncode})", path=out_path, stderr_tail=stderr_tail)
     if progress_cb is not None:
         progress_cb(1.0)

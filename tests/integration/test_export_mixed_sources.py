@@ -11,8 +11,6 @@ must still fail (``test_a_real_length_mismatch_is_still_refused``).
 
 from __future__ import annotations
 
-import argparse
-import io
 from pathlib import Path
 
 import pytest
@@ -26,11 +24,9 @@ from studio.audio.tags import BookInfo
 from studio.audio.timeline import Span, Timeline
 from studio.audio.wavinfo import PcmFormat
 from studio.audio.written_length import mp3_gapless_frames
-from studio.cli_export import add_export_parser, run_export
-from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.project import Project
 from studio.render.job_store import plan_project
-from tests.integration.test_export_support import first_sound_ms, tone_piece
+from tests.integration.test_export_support import cli_export, first_sound_ms, seeded_project, tone_piece
 
 RATE = 22050  # the highest source rate: what the export is stitched in
 TITLES = ["第一章 离线", "第二章 阿里云", "第三章 又是离线"]
@@ -46,31 +42,10 @@ CHAPTERS = [
 
 @pytest.fixture(scope="module")
 def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("mixed")
-    folder = root / "book.studio"
-    chapters = [Chapter(title, [Paragraph(f"{title}，第{n + 1}段。") for n in range(len(lengths))],
-                        VoiceSettings(engine, voice) if engine != "local" else VoiceSettings())
-                for title, (engine, voice, _rate, lengths) in zip(TITLES, CHAPTERS, strict=True)]
-    with Project.create(folder, Book(title="混合", author="作者", chapters=chapters)) as project:
-        plan = plan_project(project)
-        lengths = {(c, p): (rate, ms) for c, (_e, _v, rate, ms_list) in enumerate(CHAPTERS)
-                   for p, ms in enumerate(ms_list)}
-        for unit in plan.units:
-            rate, ms = lengths[(unit.chapter_index, unit.paragraph_index)]
-            name = f"{unit.cache_key}.wav"
-            tone_piece(project.cache_dir / name, [ms], rate=rate, amplitude=9000)
-            project.record_rendered_unit(unit.cache_key, engine=unit.engine, voice=unit.request.voice,
-                                         audio_file=name, sample_rate=rate, duration_ms=round(ms), timestamps={})
-        assert {u.engine for u in plan.units} == {"local", "aliyun"}
+    folder = seeded_project(tmp_path_factory.mktemp("mixed") / "book.studio", list(zip(TITLES, CHAPTERS, strict=True)))
+    with Project.open(folder) as project:
+        assert {u.engine for u in plan_project(project).units} == {"local", "aliyun"}
     return folder
-
-
-def _export(project_dir: Path, *args: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser()
-    add_export_parser(parser.add_subparsers(dest="command"))
-    out, err = io.StringIO(), io.StringIO()
-    code = run_export(parser.parse_args(["export", str(project_dir), *args]), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _check_file(path: Path, starts_ms: list[float], duration_s: float, fmt: str) -> None:
@@ -98,7 +73,7 @@ def test_every_book_format_exports_a_mixed_book(project_dir: Path, tmp_path: Pat
                                                args: list[str]) -> None:
     import json
 
-    code, out, err = _export(project_dir, "-o", str(tmp_path / f"book.{fmt}"), "--json", *args)
+    code, out, err = cli_export(project_dir, "-o", str(tmp_path / f"book.{fmt}"), "--json", *args)
     assert code == 0, err
     (file,) = json.loads(out)["files"]
     assert file["sample_rate"] == RATE
@@ -110,7 +85,7 @@ def test_every_book_format_exports_a_mixed_book(project_dir: Path, tmp_path: Pat
 def test_one_file_per_chapter_of_a_mixed_book(project_dir: Path, tmp_path: Path, chapter_format: str) -> None:
     import json
 
-    code, out, err = _export(project_dir, "-o", str(tmp_path / "files"), "--json", "--format", "chapters",
+    code, out, err = cli_export(project_dir, "-o", str(tmp_path / "files"), "--json", "--format", "chapters",
                              "--chapter-format", chapter_format)
     assert code == 0, err
     files = json.loads(out)["files"]
@@ -122,7 +97,7 @@ def test_one_file_per_chapter_of_a_mixed_book(project_dir: Path, tmp_path: Path,
 def test_split_parts_of_a_mixed_book(project_dir: Path, tmp_path: Path) -> None:
     import json
 
-    code, out, err = _export(project_dir, "-o", str(tmp_path / "book.mp3"), "--json", "--split-hours",
+    code, out, err = cli_export(project_dir, "-o", str(tmp_path / "book.mp3"), "--json", "--split-hours",
                              str(4.5 / 3600))
     assert code == 0, err
     files = json.loads(out)["files"]
