@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -78,10 +79,15 @@ def _guess_output(args: Sequence[str]) -> Path | None:
 
 
 def _remove_quietly(path: Path | None) -> None:
+    """Remove a partial output file; never anything else (an output named /dev/full is a device)."""
     if path is None:
         return
     try:
-        path.unlink(missing_ok=True)
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return
+        path.unlink()
+    except FileNotFoundError:
+        pass
     except OSError as exc:  # pragma: no cover - e.g. a file held open on Windows
         log.warning("could not remove partial output %s: %s", path, exc)
 
