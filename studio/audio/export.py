@@ -46,7 +46,7 @@ from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPl
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
-from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_stale
+from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
 from studio.audio.tags import BookInfo, Cover, check_cover
@@ -237,8 +237,7 @@ def export_audiobook(
             raise DiskFullError(home) from exc
         raise AudioError(f"cannot create the output folder: {exc.strerror or exc}", path=home) from exc
     scratch_home = Path(temp_dir) if temp_dir is not None else Path(tempfile.gettempdir())
-    sweep_stale(home)  # what killed exports left behind: only folders whose owning process is gone
-    sweep_stale(scratch_home, scratch=True)
+    sweep_export_litter(output, temp_dir)  # what killed exports left: only folders whose owner is gone
     bar = ProgressBar(progress_cb)
     notes: list[str] = []
     staging: OwnedFolder | None = None

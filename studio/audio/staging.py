@@ -106,6 +106,13 @@ def scratch_folder(parent: Path | None) -> OwnedFolder:
         raise
 
 
+def sweep_export_litter(output: Path, temp_dir: Path | None = None) -> list[Path]:
+    """Sweep both places an export to ``output`` works in: beside the output, and the scratch parent."""
+    removed = sweep_stale(Path(output).parent)
+    removed += sweep_stale(Path(temp_dir) if temp_dir is not None else Path(tempfile.gettempdir()), scratch=True)
+    return removed
+
+
 def sweep_stale(folder: Path, *, scratch: bool = False) -> list[Path]:
     """Remove the staging (or, with ``scratch``, scratch) folders in ``folder`` whose export is gone.
 

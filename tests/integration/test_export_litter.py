@@ -15,6 +15,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from studio.audio.export import ExportOptions, export_audiobook
 from studio.audio.staging import OWNER_FILE
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
-from tests.integration.test_export_support import tone_piece
+from tests.integration.test_export_support import cli_export, seeded_project, tone_piece
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process groups are POSIX")
 
@@ -82,7 +83,8 @@ def _kill_mid_encode(out: Path, scratch: Path, pieces: list[Path]) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-def test_next_export_removes_what_a_killed_export_left(pieces: list[Path], tmp_path: Path) -> None:
+def test_next_export_removes_what_a_killed_export_left(pieces: list[Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     out_dir, scratch = tmp_path / "out", tmp_path / "scratch"
     out_dir.mkdir()
     scratch.mkdir()
@@ -94,8 +96,11 @@ def test_next_export_removes_what_a_killed_export_left(pieces: list[Path], tmp_p
     assert len(left_scratch) == 1 and (left_scratch[0] / "converted").is_dir()
     assert not out.exists()
 
-    chapters = [ChapterAudio(f"第{n + 1}章", [p]) for n, p in enumerate(pieces[:1])]
-    export_audiobook(chapters, out, BookInfo("书"), ExportOptions(format="m4b", loudness=None), temp_dir=scratch)
+    # the next export: `studio export` of a project to the same place, its scratch in the same temp folder
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    project = seeded_project(tmp_path / "book.studio", [("第一章", ("aliyun", "xiaoyun", 16000, [1500.0]))])
+    code, _out, err = cli_export(project, "-o", str(out), "--no-loudness")
+    assert code == 0, err
     assert [p.name for p in out_dir.iterdir()] == ["book.m4b"]
     assert list(scratch.iterdir()) == []
 
