@@ -1,8 +1,8 @@
 """Export onto a full disk: "No space left on device: <path>", exit 1, nothing half-written, older files kept.
 
-Two ways to fill a disk: a real 300 KiB tmpfs (needs root and a kernel that lets us mount; skipped where it
-does not, e.g. most CI containers), and an injected ENOSPC that runs everywhere: real ffmpeg writing to
-``/dev/full`` (the kernel's always-full device) and the exporter's final write failing with ENOSPC.
+Ways to fill a disk: a real 300 KiB tmpfs (needs root and a kernel that lets us mount; skipped where it
+does not, e.g. most CI containers); an injected ENOSPC on the exporter's last write, which runs everywhere;
+and real ffmpeg writing to ``/dev/full`` (the kernel's always-full device) where that device exists.
 """
 
 from __future__ import annotations

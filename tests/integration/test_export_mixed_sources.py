@@ -75,6 +75,7 @@ def test_every_book_format_exports_a_mixed_book(project_dir: Path, tmp_path: Pat
 
     code, out, err = cli_export(project_dir, "-o", str(tmp_path / f"book.{fmt}"), "--json", *args)
     assert code == 0, err
+    assert err.rstrip().endswith("exporting: 100%"), err  # not stuck at 99 %
     (file,) = json.loads(out)["files"]
     assert file["sample_rate"] == RATE
     assert [c["title"] for c in file["chapters"]] == TITLES
