@@ -239,8 +239,9 @@ def note_own_voices(book: Book, err: TextIO) -> None:
     paragraphs = sum(1 for c in book.chapters for p in c.paragraphs if p.voice.voice or p.voice.engine)
     if chapters or paragraphs:
         listed = ", ".join(map(str, chapters[:10])) + (" …" if len(chapters) > 10 else "")
-        print(f"note: {len(chapters)} chapters ({listed or '-'}) and {paragraphs} paragraphs keep their own voice",
-              file=err)
+        ch = f"{len(chapters)} chapter{'' if len(chapters) == 1 else 's'}" + (f" ({listed})" if chapters else "")
+        pa = f"{paragraphs} paragraph{'' if paragraphs == 1 else 's'}"
+        print(f"note: {ch} and {pa} keep the voice chosen for them", file=err)
 
 
 def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None, manuscript: bool, out: TextIO,
@@ -273,9 +274,11 @@ def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None,
         stored = read_audio_settings(project)
         audio = AudioRequestOptions(args.audio_format or stored.audio_format, args.sample_rate or stored.sample_rate,
                                     unit_chars=args.unit_chars)
+        if voice is not None:  # as the render will store it: the book's voice (chapters keep their own)
+            book.voice = voice.merged_over(book.voice)
         sink = io.StringIO()
-        code = run_dry_run(project, sink, voice=voice, audio=audio, prices=render_prices(args), as_json=args.json,
-                           err=err)
+        code = run_dry_run(project, sink, audio=audio, prices=render_prices(args), as_json=args.json, err=err,
+                           book=book)
     text = sink.getvalue()
     if args.json:
         data = json.loads(text)

@@ -283,3 +283,24 @@ def test_a_cloud_render_is_exported_from_its_paid_audio_not_resynthesized_offlin
         plan = plan_project(opened)
         assert {u.request.sample_rate for u in plan.units} == {8000}
         assert all(opened.rendered_unit(u.cache_key) is not None for u in plan.units)
+
+
+def test_the_command_line_voice_is_the_books_voice_chapters_keep_their_own(manuscript: Path,
+                                                                            tmp_path: Path) -> None:
+    project = tmp_path / "book.studio"
+    assert studio("import", manuscript, "--project", project).returncode == 0
+    with Project.open(project) as opened:  # the author gave chapter 2 its own voice in the window
+        book = opened.load_book()
+        book.chapters[1].voice = VoiceSettings(engine="local", voice="local-yue")
+        opened.save_book(book)
+    dry = studio("render", project, "-o", tmp_path / "b.m4b", "--voice", "local-cmn-f", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    planned = {(u["chapter"], u["voice"]) for u in json.loads(dry.stdout)["units"]}
+    assert planned == {(1, "local-cmn-f"), (2, "local-yue")}
+    with Project.open(project) as opened:  # a dry run stores nothing
+        assert opened.load_book().voice == VoiceSettings()
+    done = studio("render", project, "-o", tmp_path / "b.m4b", "--voice", "local-cmn-f")
+    assert done.returncode == 0, done.stderr
+    assert "note: 1 chapter (2) and 0 paragraphs keep the voice chosen for them" in done.stderr
+    status = json.loads(studio("status", project, "--json").stdout)
+    assert {(u["chapter"], u["voice"]) for u in status["units"]} == planned  # the dry run told the truth
