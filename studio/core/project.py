@@ -326,8 +326,9 @@ def is_damage(exc: BaseException) -> bool:
 
 def damaged_message(db_path: Path, detail: str) -> str:
     """What is wrong, where, and what to do: the same words in the CLI and the window."""
-    return (f"{db_path}: the project database is damaged ({detail}). Nothing was changed. Restore the folder "
-            f"from a backup or snapshot, or import the manuscript again into a new project (--project NEW)")
+    return (f"{db_path}: cannot open project database: the file is damaged ({detail}). Nothing was changed. "
+            "Restore the project folder from a backup or snapshot, or import the manuscript again into a new "
+            "project folder")
 
 
 def _refuse_empty_database(db_path: Path) -> None:
