@@ -30,16 +30,20 @@ def run_accounts(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
         rows = [{"vendor": v, "source": accounts.credential_source(v)} for v in accounts.VENDORS]
         if args.json:
             print(json.dumps({"keyring": status.backend, "secure": status.secure, "warning": status.warning,
-                              "vendors": rows}), file=out)
+                              "refusal": status.refusal, "vendors": rows}), file=out)
         else:
             print(f"keyring backend: {status.backend}", file=out)
             for row in rows:
                 print(f"{row['vendor']:<7} {row['source']}", file=out)
-        if status.warning:
+        if status.refusal:
+            print(f"error: {status.refusal}", file=err)
+        elif status.warning:
             print(f"warning: {status.warning}", file=err)
         return 0
     vendor = args.vendor
     if args.action == "set":
+        if status.refusal:  # before a single secret is typed
+            raise accounts.AccountError(f"{vendor} credentials not saved: {status.refusal}")
         if status.warning:
             print(f"warning: {status.warning}", file=err)
         values = {}
