@@ -62,7 +62,18 @@ def run_accounts(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
 
     ok, message = test_connection(vendor)
     print(f"{vendor}: {'OK' if ok else 'FAILED'}: {message}", file=out if ok else err)
+    if ok:
+        print(f"note: {_long_text_note(vendor)}", file=out)
     return 0 if ok else 1
+
+
+def _long_text_note(vendor: str) -> str:
+    """What a token does not prove: that the account may use long-text synthesis (it is paid-only)."""
+    if vendor == "aliyun":
+        from studio.engines.aliyun_errors import LONG_TEXT_NOTE
+    else:
+        from studio.engines.baidu_errors import LONG_TEXT_NOTE
+    return LONG_TEXT_NOTE
 
 
 def _ask(label: str, *, secret: bool, stdin: TextIO, err: TextIO) -> str:
