@@ -134,7 +134,7 @@ def _zip_kind(path: Path, ext: str, source: str, size: int | None) -> str:
     """"epub" / "docx" for such ZIP archives; refuse other ZIPs, damaged ones and ones too big to unpack."""
     try:
         with zipfile.ZipFile(path) as zf:
-            check_archive(zf, source, file_size=size)
+            check_archive(zf, path, source, file_size=size)
             names = set(zf.namelist())
             mimetype = b""
             if "mimetype" in names and zf.getinfo("mimetype").file_size <= 1024:

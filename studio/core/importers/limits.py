@@ -6,15 +6,19 @@ any real book (the longest web novels are some 20 million characters, about 60 M
 ever stop damaged files, wrong files and zip bombs, and they stop them in milliseconds: a size is checked
 from the file system or the archive's directory before anything is read or inflated.
 
-An archive member whose header understates its size cannot get past this either: Python's ``zipfile`` stops
-inflating at the declared size (and then fails the CRC check), so the declared sizes bound the memory.
+The declared sizes alone are not enough: ``zipfile.read`` (which ebooklib and python-docx use) inflates a
+member's whole compressed data in one call and only then cuts it at the declared size, so a member whose
+header says 1 KB but whose data inflates to 2 GB costs 2 GB. Every deflated member is therefore inflated once
+here, in 1 MB steps and thrown away, and refused the moment it grows past its declared size.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,7 +95,7 @@ def read_rest(handle: BinaryIO, head: bytes, size: int | None, source: str) -> b
     return data
 
 
-def check_archive(zf: zipfile.ZipFile, source: str, *, file_size: int | None = None) -> None:
+def check_archive(zf: zipfile.ZipFile, path: Path, source: str, *, file_size: int | None = None) -> None:
     """Refuse archives that are, or unpack to, more than any real EPUB/DOCX (zip bombs included)."""
     if file_size is not None and file_size > MAX_ARCHIVE_BYTES:
         raise too_big("the file", file_size, MAX_ARCHIVE_BYTES, source)
@@ -100,6 +104,11 @@ def check_archive(zf: zipfile.ZipFile, source: str, *, file_size: int | None = N
         total += info.file_size
         if info.filename.lower().endswith(_TEXT_SUFFIXES):
             text += info.file_size
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError(f"the archive member {info.filename} uses a compression EPUB and DOCX files do not "
+                             "use; nothing was unpacked", path=source)
+        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+            raise _lying(info, source)
     if total > MAX_UNPACKED_BYTES:
         raise InputError(f"the archive unpacks to {human_size(total)}, more than the "
                          f"{human_size(MAX_UNPACKED_BYTES)} any real book needs (a damaged file or a zip bomb?); "
@@ -108,6 +117,44 @@ def check_archive(zf: zipfile.ZipFile, source: str, *, file_size: int | None = N
         raise InputError(f"the archive holds {human_size(text)} of text documents, more than the "
                          f"{human_size(MAX_UNPACKED_TEXT_BYTES)} a manuscript may have; nothing was unpacked",
                          path=source)
+    with path.open("rb") as raw:
+        for info in zf.infolist():
+            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:  # encrypted: fails later
+                _inflate_within(raw, info, source)
+
+
+_STEP = 1024 * 1024
+
+
+def _lying(info: zipfile.ZipInfo, source: str) -> InputError:
+    return InputError(f"damaged archive: {info.filename} holds more data than its header declares "
+                      f"({human_size(info.file_size)}); a damaged file or a zip bomb, nothing was unpacked",
+                      path=source)
+
+
+def _inflate_within(raw: BinaryIO, info: zipfile.ZipInfo, source: str) -> None:
+    """Inflate one member in steps (never more than 1 MB in memory); refuse it past its declared size."""
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise InputError(f"damaged archive: no local header for {info.filename}", path=source)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    inflater = zlib.decompressobj(-15)
+    remaining, produced = info.compress_size, 0
+    try:
+        while remaining > 0 and not inflater.eof:
+            data = raw.read(min(_STEP, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            while data and not inflater.eof:
+                produced += len(inflater.decompress(data, _STEP))
+                if produced > info.file_size:
+                    raise _lying(info, source)
+                data = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise InputError(f"damaged archive: {info.filename} cannot be unpacked ({exc})", path=source) from exc
 
 
 def file_size(path: str | os.PathLike[str]) -> int | None:
