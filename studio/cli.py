@@ -107,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     log_path = setup_logging()
     try:
-        return _run(args_list, log_path)
+        code = _run(args_list, log_path)
+        sys.stdout.flush()  # a pipe's reader that went away shows here, not at interpreter exit
+        return code
     except BrokenPipeError:
         return _quiet_broken_pipe()
 
@@ -252,8 +254,9 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if output.suffix.lower() not in FORMAT_BY_EXTENSION:
         raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)} (or use `studio export`)",
                          path=output)
-    if not output.parent.exists():
-        raise InputError("output folder does not exist", path=output.parent)
+    if not output.parent.is_dir():
+        raise InputError("output folder does not exist" if not output.parent.exists() else
+                         "the output's folder is a file, not a folder", path=output.parent)
     if is_project_dir(args.input):
         project = Project.open(args.input)
     elif args.input.is_dir():

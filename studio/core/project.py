@@ -346,6 +346,8 @@ def _check_integrity(conn: sqlite3.Connection, db_path: Path) -> None:
     """``PRAGMA quick_check`` (milliseconds for a book): a damaged page is found at opening, with a clear
     message, not as a raw SQLite error in the middle of a render or an edit."""
     rows = conn.execute("PRAGMA quick_check(3)").fetchall()
-    problems = [str(row[0]) for row in rows if row and row[0] != "ok"]
+    problems = [" ".join(str(row[0]).replace("*** in database main ***", "").split()) for row in rows
+                if row and row[0] != "ok"]
     if problems:
-        raise ProjectDamagedError(damaged_message(db_path, "; ".join(problems)[:300]))
+        detail = "; ".join(p for p in problems if p)
+        raise ProjectDamagedError(damaged_message(db_path, detail[:200] + ("…" if len(detail) > 200 else "")))

@@ -229,7 +229,9 @@ def _reads_as_text(text: str) -> bool:
         return True
     sample = text[:_SCORE_CHARS]
     odd = sum(1 for ch in sample if _is_suspicious(ch) or (ch < " " and ch not in "\t\n\r"))
-    letters = sum(1 for ch in sample if ch.isalpha())
+    # Letters of alphabetic scripts only: a wrong byte order or random bytes decode to ideographs, which are
+    # "letters" too, so Chinese must prove itself through chinese_score above.
+    letters = sum(1 for ch in sample if ch.isalpha() and not "\u2e80" <= ch <= "\ufaff")
     return odd <= len(sample) // 200 and letters >= len(sample) // 2
 
 
