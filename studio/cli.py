@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -28,6 +29,10 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
+        # "argument --unit-chars: must be ..." (our number checks) reads better as "--unit-chars must be ..."
+        checked = re.fullmatch(r"argument (-[\w-]+)(?:/-[\w-]+)*: ((?:wants|must) .*)", message, re.S)
+        if checked:
+            message = f"{checked.group(1)} {checked.group(2)}"
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"studio: error: {message}\n")
 

@@ -8,7 +8,6 @@ plan or a vendor request before it is noticed. argparse turns an ``ArgumentTypeE
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 
 #: Upper bounds that no real use reaches; they only catch typos (an extra zero or two).
@@ -24,32 +23,14 @@ def int_in_range(low: int, high: int | None = None, *, unit: str = "") -> Callab
         try:
             value = int(text.strip().replace("_", ""))
         except ValueError:
-            raise argparse.ArgumentTypeError(f"wants a whole number{suffix}, not {text!r}") from None
+            raise argparse.ArgumentTypeError(f"wants a whole number{' of' + suffix if unit else ''}, not {text!r}") \
+                from None
         if value < low or (high is not None and value > high):
             span = f"between {low:,} and {high:,}" if high is not None else f"at least {low:,}"
             raise argparse.ArgumentTypeError(f"must be {span}{suffix}, not {value:,}")
         return value
 
     parse.__name__ = "whole number"  # argparse names the type in its own "invalid ... value" message
-    return parse
-
-
-def float_in_range(low: float, high: float, *, unit: str = "", low_open: bool = False) -> Callable[[str], float]:
-    """An argparse ``type`` accepting finite numbers in ``[low, high]`` (``(low, high]`` if ``low_open``)."""
-    suffix = f" {unit}" if unit else ""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"wants a number{suffix}, not {text!r}") from None
-        below = value <= low if low_open else value < low
-        if not math.isfinite(value) or below or value > high:
-            span = f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}"
-            raise argparse.ArgumentTypeError(f"must be {span}{suffix}, not {text.strip()}")
-        return value
-
-    parse.__name__ = "number"
     return parse
 
 

@@ -66,7 +66,7 @@ def _checked_concurrency(text: str) -> str:
     try:
         render_concurrency(argparse.Namespace(concurrency=[text]))
     except InputError as exc:
-        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None  # cli.py puts it back
     return text
 
 

@@ -169,9 +169,8 @@ def require_credentials(vendor: str) -> Credentials:
         what = ", ".join(missing) if missing else "credentials"
         env = ", ".join(ENV_VARS[vendor].values())
         refusal = keyring_status().refusal
-        if refusal is not None:
-            raise AccountError(f"no {vendor} {what}: {refusal}")
-        raise AccountError(f"no {vendor} {what}: run `studio accounts set {vendor}` or set {env}")
+        note = f" (note: {refusal})" if refusal is not None else ""
+        raise AccountError(f"no {vendor} {what}: run `studio accounts set {vendor}` or set {env}{note}")
     return creds
 
 
