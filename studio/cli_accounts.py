@@ -36,7 +36,7 @@ def run_accounts(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
             for row in rows:
                 print(f"{row['vendor']:<7} {row['source']}", file=out)
         if status.refusal:
-            print(f"error: {status.refusal}", file=err)
+            print(f"warning: {status.refusal}", file=err)
         elif status.warning:
             print(f"warning: {status.warning}", file=err)
         return 0
