@@ -69,6 +69,7 @@ def scenery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_zip(d / "empty.docx", {"[Content_Types].xml": "<Types/>"})
     (d / "dangling.txt").symlink_to(d / "gone.txt")
     (d / "cover.txt").write_text("not an image", encoding="utf-8")
+    (d / "broken.png").write_bytes(PNG[:8] + b"garbage")
     (d / "a-file").write_text("x", encoding="utf-8")
     return d
 
@@ -105,6 +106,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("import-docx-no-body", [IM, "{d}/empty.docx", "--project", "{d}/p1"], 2, "no word/document.xml"),
     ("import-dev-null", [IM, "/dev/null", "--project", "{d}/p1"], 2, "device or socket"),
     ("import-dev-zero", [IM, "/dev/zero", "--project", "{d}/p1"], 2, "device or socket"),
+    ("import-project-is-device", [IM, "{d}/book.txt", "--project", "/dev/null"], 2, "not a folder"),
     ("import-project-is-file", [IM, "{d}/book.txt", "--project", "{d}/a-file"], 2, "not a folder"),
     ("import-into-damaged", [IM, "{d}/book.txt", "--project", "{d}/damaged"], 2, "damaged"),
     ("import-into-emptied", [IM, "{d}/book.txt", "--project", "{d}/emptied"], 2, "the file is empty (0 bytes)"),
@@ -127,6 +129,10 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("render-emptied", [R, "{d}/emptied", "-o", "{d}/x.m4b"], 2, "the file is empty (0 bytes)"),
     ("render-out-folder", [R, "{d}/book.txt", "-o", "{d}/no/such/x.m4b"], 2, "output folder does not exist"),
     ("render-out-in-file", [R, "{d}/book.txt", "-o", "{d}/a-file/x.m4b"], 2, "is a file, not a folder"),
+    ("render-out-is-folder", [R, "{d}/book.txt", "-o", "{d}/notproj"], 2, "output must end in"),
+    ("render-into-damaged", [R, "{d}/book.txt", "-o", "{d}/x.m4b", "--project", "{d}/damaged"], 2, "damaged"),
+    ("render-voice-empty", [R, "{d}/proj", "-o", "{d}/x.m4b", "--voice="], 2, "unknown voice ''"),
+    ("render-endpoint", [R, "{d}/proj", "-o", "{d}/x.m4b", "--endpoint", "moon"], 2, "argument --endpoint"),
     ("render-out-ext", [R, "{d}/book.txt", "-o", "{d}/x.ogg"], 2, "output must end in"),
     ("render-engine", [R, "{d}/proj", "-o", "{d}/x.m4b", "--engine", "azure"], 2, "unknown engine 'azure'"),
     ("render-voice", [R, "{d}/proj", "-o", "{d}/x.m4b", "--voice", "nobody"], 2, "unknown voice 'nobody'"),
@@ -167,6 +173,10 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("export-cover-missing", [E, "{d}/proj", "-o", "{d}/x.m4b", "--cover", "{d}/none.jpg"], 2, "none.jpg"),
     ("export-cover-text", [E, "{d}/proj", "-o", "{d}/x.m4b", "--cover", "{d}/cover.txt"], 2, "cover.txt"),
     ("export-cover-folder", [E, "{d}/proj", "-o", "{d}/x.m4b", "--cover", "{d}/notproj"], 2, "notproj"),
+    ("export-cover-damaged", [E, "{d}/proj", "-o", "{d}/x.m4b", "--cover", "{d}/broken.png"], 2, "cannot be decoded"),
+    ("export-out-is-folder", [E, "{d}/proj", "-o", "{d}/notproj"], 2, "output is a folder"),
+    ("export-chapter-format", [E, "{d}/proj", "-o", "{d}/x.mp3", "--chapter-format", "xyz"], 2,
+     "unknown chapter format 'xyz'"),
     ("export-out-ext", [E, "{d}/proj", "-o", "{d}/x.mp3", "--format", "ogg"], 2, "ogg"),
     ("export-subtitles", [E, "{d}/proj", "-o", "{d}/x.mp3", "--subtitles", "vtt"], 2, "vtt"),
     # -- the command itself ------------------------------------------------------------------------------
