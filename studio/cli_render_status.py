@@ -48,13 +48,37 @@ def add_render_options(p_render: argparse.ArgumentParser) -> None:
     """``studio render`` options of the scheduler: a dry run, unit size, prices."""
     p_render.add_argument("--dry-run", action="store_true",
                           help="print the plan and the character/cost estimate; send nothing")
-    p_render.add_argument("--unit-chars", type=int, default=None, metavar="N",
+    from studio import cli_numbers
+
+    p_render.add_argument("--unit-chars", type=cli_numbers.unit_chars, default=None, metavar="N",
                           help="group paragraphs into cloud tasks of about N characters (default: one per paragraph)")
-    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE",
+    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE", type=_checked_price,
                           help="price per 10,000 characters for the cost estimate (also STUDIO_PRICE_ALIYUN, ...)")
-    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N",
+    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N", type=_checked_concurrency,
                           help="tasks at the vendor at once per engine (defaults: aliyun 20, never above the "
                                "account cap of 100; baidu 20)")
+
+
+def _checked_concurrency(text: str) -> str:
+    """argparse ``type`` of ``--concurrency``: refused while parsing, before anything is imported or planned."""
+    from studio.core.errors import InputError
+
+    try:
+        render_concurrency(argparse.Namespace(concurrency=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None  # cli.py puts it back
+    return text
+
+
+def _checked_price(text: str) -> str:
+    """argparse ``type`` of ``--price`` (see ``_checked_concurrency``)."""
+    from studio.core.errors import InputError
+
+    try:
+        render_prices(argparse.Namespace(price=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--price ")) from None
+    return text
 
 
 def render_concurrency(args: argparse.Namespace) -> dict[str, int]:

@@ -73,6 +73,7 @@ from studio.engines.aliyun_errors import (
     audio_expired_error,
     error_for,
     is_token_rejected,
+    sample_rate_refused,
 )
 from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
 from studio.engines.audio_convert import to_wav
@@ -283,7 +284,7 @@ class AliyunEngine:
                 # The vendor's words ("Engine return error code: 418") do not say which voice.
                 error = BadInputError(f"Alibaba does not know the voice {request.voice!r}",
                                       vendor_code=error.vendor_code, vendor_message=error.vendor_message)
-            raise error
+            raise sample_rate_refused(error, code, message or "", task.sample_rate)
         task_id = str(task_id)
         task.submitted_at = time.time()
         with self._lock:
