@@ -51,7 +51,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -85,17 +85,22 @@ from studio.engines.http import (
     scrub,
     transport_error,
 )
+from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
     "DEFAULT_TTS_URLS",
     "ENV_TOKEN_URL",
     "ENV_TTS_URL",
+    "TRAITS",
     "AliyunEngine",
     "assign_paragraphs",
     "pitch_rate",
     "speech_rate",
     "volume_level",
 ]
+
+if TYPE_CHECKING:
+    from studio.engines.registry import EngineOptions
 
 log = logging.getLogger("studio.engines.aliyun")
 
@@ -118,8 +123,30 @@ TASK_FAILED_CODE = 51020001
 RESULT_LIFETIME_S = 7 * 24 * 3600
 _CHUNK = 1 << 16
 
+#: The vendor facts render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md).
+TRAITS = EngineTraits(
+    name="aliyun", display_name="Alibaba", durable=True,
+    retention_s=float(RESULT_LIFETIME_S),  # the audio link lives at most 7 days (vendor page)
+    max_chars=ssml.MAX_TEXT_CHARS, counting=CharCounting.SSML_TAGS_FREE,
+    separator_chars=1,  # paragraphs are joined by a newline, and the vendor counts it (only tags are free)
+    batch_query_ids=0,  # one GET per task: no batch query exists
+    poll_chunk=3, poll_parallel=8,  # so a round over many tasks is split into chunks polled in parallel
+    # 100 running tasks per account by default (NOTES.md [C]), shared with anything else the account runs:
+    # a render stays well below unless told otherwise, and never goes above.
+    default_concurrency=20, max_concurrency=100,
+    requests_per_s=40.0, downloads=4, poll_range=PollRange(0.2, 10.0),  # the vendor's samples poll every 10 s
+    emotions=True, ssml=True, price_key="aliyun",
+)
+
 VoiceEmotions = Callable[[str], Collection[str] | None]
 VoiceSampleRates = Callable[[str], Collection[int] | None]
+
+
+def create(options: EngineOptions) -> AliyunEngine:
+    """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
+    from studio.core.accounts import require_credentials
+
+    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)  # type: ignore[arg-type]
 
 
 # -- parameter mapping --------------------------------------------------------------------------------------

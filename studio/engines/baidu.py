@@ -44,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -63,6 +63,7 @@ from studio.engines.baidu_errors import (
 from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
 from studio.engines.http import describe_response, make_session, response_json
+from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
     "BASIC_VOICES",
@@ -81,6 +82,9 @@ __all__ = [
     "vendor_level",
 ]
 
+if TYPE_CHECKING:
+    from studio.engines.registry import EngineOptions
+
 log = logging.getLogger("studio.engines.baidu")
 
 ENV_TOKEN_URL = "STUDIO_BAIDU_TOKEN_URL"
@@ -93,6 +97,21 @@ MAX_CHARACTERS = 100_000
 MAX_QUERY_IDS = 200
 #: The doc: ``break`` is 0..5000 ms.
 MAX_BREAK_MS = 5000
+#: The doc: the audio link of a finished task is kept 72 hours.
+RETENTION_S = 72 * 3600.0
+
+#: The vendor facts render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md).
+TRAITS = EngineTraits(
+    name="baidu", display_name="Baidu", durable=True, retention_s=RETENTION_S,
+    max_chars=MAX_CHARACTERS, counting=CharCounting.PLAIN,
+    separator_chars=0,  # paragraphs travel as a list: nothing between them is counted
+    batch_query_ids=MAX_QUERY_IDS,  # whenever any task is due, every running one is asked in the same query
+    default_concurrency=20, max_concurrency=None, requests_per_s=10.0, downloads=4,
+    poll_range=PollRange(0.2, 10.0),
+    emotions=False, ssml=False, price_key="baidu",
+    strips_emotions=True,  # the vendor refuses markup: emotion marks are dropped (and the author warned)
+)
+
 #: Vendor format -> (container, sample rate).
 VENDOR_FORMATS: dict[str, tuple[str, int]] = {
     "wav": ("wav", 16000),
@@ -117,6 +136,13 @@ _BY_CONTAINER: dict[str, dict[int, str]] = {
     "mp3": {16000: "mp3-16k", 48000: "mp3-48k"},
 }
 _CONTAINER_DEFAULT = {"wav": None, "pcm": "pcm-16k", "mp3": "mp3-16k"}
+
+
+def create(options: EngineOptions) -> BaiduEngine:
+    """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
+    from studio.core.accounts import require_credentials
+
+    return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------
