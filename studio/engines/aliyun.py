@@ -33,7 +33,8 @@ Design decisions, and why:
   clamped to 0..100 (1.0 -> the default 50, 2.0 -> 100).
 * **Text**: paragraphs joined with newlines; paragraphs with emotions or XML specials become ``<speak>``
   blocks with all user text escaped (``studio.core.ssml``). Emotions are validated against the voice's
-  categories before any request; the 100,000-character limit is checked the vendor's way (tags free).
+  categories before any request; the 100,000-character limit is checked the vendor's way (tags free, the
+  newline between two paragraphs one character: ``TRAITS.request_chars``).
 * **Audio**: streamed to a temporary file next to ``dest``, checked against Content-Length (a short
   download is a ``RetryableEngineError`` and leaves no file), converted to WAV and renamed into place.
 """
@@ -452,9 +453,10 @@ class AliyunEngine:
                     raise
         sample_rate = self._sample_rate(voice, request.sample_rate)
         text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms)
-        count = ssml.vendor_char_count(text)
+        count = TRAITS.request_chars(paragraphs, emotions)  # the newlines between paragraphs count too
         if count > ssml.MAX_TEXT_CHARS:
-            raise BadInputError(f"the text has {count:,} characters; Alibaba accepts at most "
+            raise BadInputError(f"the text has {count:,} characters (tags not counted, the line breaks between "
+                                f"its {len(paragraphs)} paragraphs counted); Alibaba accepts at most "
                                 f"{ssml.MAX_TEXT_CHARS:,} per task (split the unit)")
         tts_request = {
             "voice": voice,

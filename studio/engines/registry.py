@@ -79,12 +79,16 @@ def known(name: str) -> bool:
     return name in _ADAPTERS or name in _registered
 
 
-def register(engine_traits: EngineTraits, create: Factory) -> Callable[[], None]:
-    """Add (or replace) an engine in-process; returns a function that restores what was there before."""
+def register(engine_traits: EngineTraits, create: Factory | None = None) -> Callable[[], None]:
+    """Add (or replace) an engine in-process; returns a function that restores what was there before.
+
+    Without ``create`` a known engine keeps its factory and only its traits change (tests that shrink a limit).
+    """
     name = engine_traits.name
+    factory = create or _entry(name).create
     with _registry_lock:
         previous = _registered.get(name)
-        _registered[name] = _Entry(engine_traits, create)
+        _registered[name] = _Entry(engine_traits, factory)
 
     def restore() -> None:
         with _registry_lock:

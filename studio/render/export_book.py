@@ -30,7 +30,7 @@ from studio.core.book import Book, VoiceSettings
 from studio.core.errors import InputError
 from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
-from studio.engines.registry import EngineOptions, EngineSet
+from studio.engines.registry import EngineOptions, EngineSet, traits
 from studio.render.job_store import plan_project
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
@@ -73,7 +73,7 @@ def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | 
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
-            cloud = voice.engine != "local"  # as plan_book: the offline engine has one output format
+            cloud = traits(voice.engine).audio_options  # as plan_book: the offline engine has one output format
             request = SynthesisRequest(voice=voice.voice, paragraphs=(title,), speed=voice.speed or 1.0,
                                        pitch=voice.pitch or 1.0,
                                        volume=voice.volume if voice.volume is not None else 1.0,
