@@ -77,7 +77,7 @@ from studio.engines.aliyun_errors import (
 )
 from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
 from studio.engines.audio_convert import to_wav
-from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
+from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
 from studio.engines.http import (
     DEFAULT_TIMEOUT,
     describe_response,
@@ -86,6 +86,7 @@ from studio.engines.http import (
     scrub,
     transport_error,
 )
+from studio.engines.timing import Timestamp, assign_paragraphs, clamp, parse_ms, unit_timing
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
@@ -175,47 +176,6 @@ def volume_level(volume: float) -> int:
     if not isinstance(volume, (int, float)) or not math.isfinite(volume) or volume < 0:
         raise BadInputError(f"volume must be a number >= 0, not {volume!r}")
     return max(0, min(100, round(50 * volume)))
-
-
-# -- sentences -> paragraphs --------------------------------------------------------------------------------
-
-
-def _letters(text: str) -> str:
-    """What survives of a text in any rendition: letters and digits, case-folded (punctuation and spaces
-    are often dropped or changed in the vendor's sentence texts)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def assign_paragraphs(sentence_texts: Sequence[str], paragraphs: Sequence[str]) -> list[int]:
-    """The paragraph index of each vendor sentence, found by matching the texts in order.
-
-    The sentences come back in speaking order; each is looked up in the letters of the paragraphs from
-    where the previous one ended, and belongs to the paragraph its first letter is in. A sentence that
-    cannot be found (the vendor normalized it) advances the cursor by its length, so the result stays
-    monotonic and close; a sentence without letters stays in the current paragraph.
-    """
-    stream: list[str] = []
-    owner: list[int] = []
-    for index, text in enumerate(paragraphs):
-        letters = _letters(text)
-        stream.append(letters)
-        owner.extend([index] * len(letters))
-    haystack = "".join(stream)
-    cursor = 0
-    current = 0
-    result: list[int] = []
-    for text in sentence_texts:
-        needle = _letters(text)
-        if needle and owner:
-            found = haystack.find(needle, cursor)
-            if found < 0:
-                found = min(cursor, len(owner) - 1)
-                cursor = min(len(owner), cursor + len(needle))
-            else:
-                cursor = found + len(needle)
-            current = max(current, owner[found])
-        result.append(current)
-    return result
 
 
 # -- the engine ---------------------------------------------------------------------------------------------
@@ -692,50 +652,18 @@ def _wire_bytes(response: requests.Response, decoded: int) -> int:
 
 
 def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[int]]:
-    """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start."""
-    raw = task.sentences
-    texts = [str(s.get("text") or "") for s in raw]
-    paragraphs = task.paragraphs or ("",)
-    owners = assign_paragraphs(texts, paragraphs) if task.paragraphs else [0] * len(raw)
+    """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start.
+
+    The vendor's sentences carry no paragraph numbers: they are matched to the request's paragraphs by text
+    (``studio.engines.timing``); a task fetched after a restart no longer knows its paragraphs (all in 0).
+    """
     sentences: list[Timestamp] = []
-    for entry, text, owner in zip(raw, texts, owners, strict=True):
-        begin = _ms(entry.get("begin_time"))
-        end = _ms(entry.get("end_time"))
-        if begin is None or end is None:
-            continue
-        begin = max(0, min(begin, duration_ms))
-        end = max(begin, min(end, duration_ms))
-        sentences.append(Timestamp(text, begin, end, paragraph=owner))
-    count = len(paragraphs)
-    offsets: list[int | None] = [None] * count
-    for sentence in sentences:
-        if sentence.paragraph < count and offsets[sentence.paragraph] is None:
-            offsets[sentence.paragraph] = sentence.begin_ms
-    offsets[0] = 0
-    if sentences:
-        # A paragraph without sentences (blank) starts where the previous one's speech ended.
-        filled: list[int] = []
-        for index, value in enumerate(offsets):
-            if value is None:
-                before = [s.end_ms for s in sentences if s.paragraph < index]
-                value = max(before) if before else 0
-            filled.append(max(value, filled[-1]) if filled else value)
-        return sentences, filled
-    # No timestamps (subtitles off or not offered by the voice): estimate from character counts.
-    total = sum(len(p) for p in paragraphs) or 1
-    estimate, position = [], 0
-    for text in paragraphs:
-        estimate.append(position * duration_ms // total)
-        position += len(text)
-    return sentences, estimate
-
-
-def _ms(value: object) -> int | None:
-    """Vendor times are strings of milliseconds ("2239"); be tolerant of numbers."""
-    try:
-        return int(float(str(value)))
-    except (TypeError, ValueError):
-        return None
+    for entry in task.sentences:
+        begin, end = parse_ms(entry.get("begin_time")), parse_ms(entry.get("end_time"))
+        if begin is not None and end is not None:
+            sentences.append(clamp(Timestamp(str(entry.get("text") or ""), begin, end), duration_ms))
+    timing = unit_timing(task.paragraphs or ("",), duration_ms, sentences)
+    return list(timing.sentences), list(timing.paragraph_offsets_ms)
 
 
 def _catalogue_voice(voice: str) -> Any:

@@ -61,8 +61,9 @@ from studio.engines.baidu_errors import (
     error_for_transport,
 )
 from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
-from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
+from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
 from studio.engines.http import describe_response, make_session, response_json
+from studio.engines.timing import Timestamp, paragraph_offsets, parse_ms
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
@@ -260,8 +261,8 @@ def parse_timestamps(speech_timestamp: object) -> tuple[list[Timestamp], list[Ti
     for item in raw:
         if not isinstance(item, Mapping):
             continue
-        begin, end = _ms(item.get("begin_time")), _ms(item.get("end_time"))
-        paragraph = _ms(item.get("paragraph_index"))
+        begin, end = parse_ms(item.get("begin_time")), parse_ms(item.get("end_time"))
+        paragraph = parse_ms(item.get("paragraph_index"))
         paragraph = paragraph if paragraph is not None and paragraph >= 0 else 0
         if begin is not None and end is not None:
             text = item.get("sentence_texts", item.get("sentence_text", item.get("text", "")))
@@ -272,48 +273,12 @@ def parse_timestamps(speech_timestamp: object) -> tuple[list[Timestamp], list[Ti
         for char in characters if isinstance(characters, list) else ():
             if not isinstance(char, Mapping):
                 continue
-            c_begin, c_end = _ms(char.get("begin_time")), _ms(char.get("end_time"))
+            c_begin, c_end = parse_ms(char.get("begin_time")), parse_ms(char.get("end_time"))
             if c_begin is None or c_end is None:
                 continue
             c_text = char.get("character_text", char.get("text", ""))
             words.append(Timestamp(str(c_text), c_begin, max(c_begin, c_end), paragraph))
     return sentences, words
-
-
-def paragraph_offsets(sentences: Sequence[Timestamp], paragraphs: int, duration_ms: int) -> list[int]:
-    """Where each of ``paragraphs`` paragraphs starts: its first sentence, paragraph 0 at 0.
-
-    A paragraph without any sentence timestamp starts where the next known one does (or at the end), and
-    offsets never go backwards, so chapter marks stay ordered whatever the vendor sent.
-    """
-    if paragraphs <= 0:
-        return []
-    first: dict[int, int] = {}
-    for sentence in sentences:
-        if 0 <= sentence.paragraph < paragraphs:
-            first[sentence.paragraph] = min(first.get(sentence.paragraph, sentence.begin_ms), sentence.begin_ms)
-    offsets = [0] * paragraphs
-    following = duration_ms
-    for index in range(paragraphs - 1, 0, -1):
-        following = min(first.get(index, following), following)
-        offsets[index] = following
-    running = 0
-    for index in range(paragraphs):
-        running = max(running, offsets[index])
-        offsets[index] = running
-    return offsets
-
-
-def _ms(value: object) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    return round(number) if math.isfinite(number) else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -677,7 +642,7 @@ def _unknown_task(task_id: str, code: object, message: str | None) -> EngineErro
 
 
 def _int(value: object) -> int | None:
-    return _ms(value)
+    return parse_ms(value)
 
 
 def _str(value: object) -> str | None:
