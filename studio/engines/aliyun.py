@@ -45,7 +45,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -56,7 +55,6 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from studio.audio.errors import AudioError
 from studio.audio.wavinfo import WavInfo
 from studio.core import ssml
 from studio.core.credentials import AliyunCredentials
@@ -76,8 +74,8 @@ from studio.engines.aliyun_errors import (
     is_token_rejected,
 )
 from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
-from studio.engines.audio_convert import to_wav
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
+from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import (
     DEFAULT_TIMEOUT,
     describe_response,
@@ -123,7 +121,6 @@ DEVICE_ID = "audiobook-studio"
 TASK_FAILED_CODE = 51020001
 #: Alibaba keeps results at most this long; older tasks are reported as expired.
 RESULT_LIFETIME_S = 7 * 24 * 3600
-_CHUNK = 1 << 16
 
 #: The vendor facts render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md).
 TRAITS = EngineTraits(
@@ -547,55 +544,22 @@ class AliyunEngine:
 
     def _download_and_convert(self, task_id: str, task: _Task, dest: Path) -> WavInfo:
         assert task.audio_address
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
-        tmp = Path(tmp_name)
         action = f"download of task {task_id}"
-        try:
-            with os.fdopen(fd, "wb") as out:
-                self._download(task_id, task.audio_address, out, action)
-            try:
-                return to_wav(tmp, dest, source_format=task.audio_format or self._format,
-                              sample_rate=task.sample_rate or DEFAULT_SAMPLE_RATE)
-            except AudioError as exc:
-                raise RetryableEngineError(f"Alibaba TTS task {task_id}: the downloaded audio cannot be read "
-                                           f"({exc.message})") from None
-            except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        finally:
-            tmp.unlink(missing_ok=True)
-
-    def _download(self, task_id: str, url: str, out: Any, action: str) -> None:
         secrets = self._secrets()
-        failure: requests.RequestException | None = None
-        expected: str | None = None
-        wire = received = 0
-        try:
-            with self._session.get(url, stream=True, timeout=self._timeout) as response:
-                if response.status_code != 200:
-                    code, message = _storage_error(response)
-                    if response.status_code in (403, 404, 410):
-                        raise audio_expired_error(task_id, vendor_code=code or response.status_code,
-                                                  vendor_message=scrub(message, secrets) or None,
-                                                  detail=describe_response(response))
-                    raise error_for(None, "", http_status=response.status_code, action=action)
-                expected = response.headers.get("Content-Length")
-                received = 0
-                for chunk in response.iter_content(_CHUNK):
-                    out.write(chunk)
-                    received += len(chunk)
-                wire = _wire_bytes(response, received)
-        except requests.RequestException as exc:
-            failure = exc
-        except OSError as exc:
-            raise EngineError(f"Alibaba TTS {action}: cannot write the download: {exc.strerror or exc}") from None
-        if failure is not None:  # outside the handler: see _call
-            raise transport_error(failure, f"Alibaba TTS {action}", secrets)
-        if expected is not None and expected.isdigit() and wire != int(expected):
-            raise RetryableEngineError(f"Alibaba TTS {action}: truncated download ({wire} of {expected} bytes); "
-                                       "download again")
-        if received == 0:
-            raise RetryableEngineError(f"Alibaba TTS {action}: the audio file is empty")
+
+        def refused(response: requests.Response) -> EngineError:
+            code, message = _storage_error(response)
+            return audio_expired_error(task_id, vendor_code=code or response.status_code,
+                                       vendor_message=scrub(message, secrets) or None,
+                                       detail=describe_response(response))
+
+        errors = DownloadErrors(
+            refused=refused,
+            http=lambda status: error_for(None, "", http_status=status, action=action),
+            transport=lambda failure: transport_error(failure, f"Alibaba TTS {action}", secrets))
+        source = AudioSource(task.audio_format or self._format, task.sample_rate or DEFAULT_SAMPLE_RATE)
+        return download_wav(self._session, task.audio_address, dest, what=f"Alibaba TTS task {task_id}",
+                            timeout=self._timeout, errors=errors, source=lambda _path: source)
 
     # -- internals -------------------------------------------------------------------------------------------
 
@@ -637,18 +601,6 @@ def _storage_error(response: requests.Response) -> tuple[str | None, str]:
     code = re.search(r"<Code>([^<]{1,100})</Code>", body)
     message = re.search(r"<Message>([^<]{1,300})</Message>", body)
     return (code.group(1) if code else None), (message.group(1) if message else "")
-
-
-def _wire_bytes(response: requests.Response, decoded: int) -> int:
-    """Bytes read off the connection (what Content-Length counts), even if the body was content-encoded."""
-    raw = getattr(response, "raw", None)
-    tell = getattr(raw, "tell", None)
-    if callable(tell) and response.headers.get("Content-Encoding"):
-        try:
-            return int(tell())
-        except (TypeError, ValueError, OSError):
-            return decoded
-    return decoded
 
 
 def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[int]]:

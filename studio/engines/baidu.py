@@ -36,7 +36,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -48,10 +47,9 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from studio.audio.errors import AudioError
 from studio.core.credentials import BaiduCredentials
 from studio.core.errors import BadInputError, CancelledError, EngineError, RetryableEngineError, TaskExpiredError
-from studio.engines.audio_convert import sniff_format, to_wav
+from studio.engines.audio_convert import sniff_format
 from studio.engines.baidu_errors import (
     TASK_UNKNOWN,
     TOKEN_CODES,
@@ -62,6 +60,7 @@ from studio.engines.baidu_errors import (
 )
 from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
+from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import describe_response, make_session, response_json
 from studio.engines.timing import Timestamp, paragraph_offsets, parse_ms
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
@@ -383,25 +382,9 @@ class BaiduEngine:
         with self._lock:
             submitted = self._submitted.get(task_id)
         sentences, words = parse_timestamps(finished.speech_timestamp)
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
-            os.close(fd)
-        except OSError as exc:
-            raise EngineError(f"cannot write audio next to {dest}: {exc.strerror or exc}") from None
-        download = Path(tmp_name)
-        try:
-            self._download(task_id, finished.speech_url, download)
-            source, rate = _source_format(download, submitted, sentences)
-            try:
-                info = to_wav(download, dest, source_format=source, sample_rate=rate)
-            except AudioError as exc:
-                raise RetryableEngineError(f"Baidu task {task_id}: the downloaded audio is not usable "
-                                           f"({exc.message})") from None
-            except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        finally:
-            download.unlink(missing_ok=True)
+        info = download_wav(self._session, finished.speech_url, dest, what=f"Baidu task {task_id}",
+                            timeout=self._timeout, errors=self._download_errors(task_id),
+                            source=lambda path: AudioSource(*_source_format(path, submitted, sentences)))
         rate_hz = info.format.sample_rate
         duration_ms = info.frames * 1000 // rate_hz
         count = submitted.paragraphs if submitted is not None else (
@@ -565,38 +548,19 @@ class BaiduEngine:
             raise RetryableEngineError(f"Baidu task {task_id} is not finished yet")
         return finished
 
-    def _download(self, task_id: str, url: str, path: Path) -> None:
-        """Stream ``url`` into ``path``; a body shorter than its Content-Length is a retryable failure."""
+    def _download_errors(self, task_id: str) -> DownloadErrors:
         action = "audio download"
-        try:
-            response = self._session.get(url, stream=True, timeout=self._timeout)
-        except requests.RequestException as exc:
-            raise error_for_transport(exc, action=action, secrets=self._secrets()) from None
-        with response:
-            if response.status_code in (403, 404, 410):
-                with self._lock:
-                    self._finished.pop(task_id, None)  # the link expired: the next fetch asks for a new one
-                raise RetryableEngineError(f"Baidu {action} for task {task_id} was refused "
-                                           f"({describe_response(response)}); the link may have expired")
-            if not response.ok:
-                raise error_for_http_status(response.status_code, action=action)
-            written = 0
-            try:
-                with open(path, "wb") as out:
-                    for chunk in response.iter_content(1 << 16):
-                        out.write(chunk)
-                        written += len(chunk)
-            except requests.RequestException as exc:
-                raise error_for_transport(exc, action=action, secrets=self._secrets()) from None
-            except OSError as exc:
-                raise EngineError(f"cannot write downloaded audio: {exc.strerror or exc}") from None
-            expected = _int(response.headers.get("Content-Length"))
-            encoding = response.headers.get("Content-Encoding", "").strip().lower()
-            if expected is not None and encoding in ("", "identity") and written != expected:
-                raise RetryableEngineError(f"Baidu {action} for task {task_id} is truncated: "
-                                           f"{written:,} of {expected:,} bytes arrived")
-        if written == 0:
-            raise RetryableEngineError(f"Baidu {action} for task {task_id} was empty")
+
+        def refused(response: requests.Response) -> EngineError:
+            with self._lock:
+                self._finished.pop(task_id, None)  # the link expired: the next fetch asks for a new one
+            return RetryableEngineError(f"Baidu {action} for task {task_id} was refused "
+                                        f"({describe_response(response)}); the link may have expired")
+
+        return DownloadErrors(
+            refused=refused,
+            http=lambda status: error_for_http_status(status, action=action),
+            transport=lambda failure: error_for_transport(failure, action=action, secrets=self._secrets()))
 
 
 def _source_format(path: Path, submitted: _Submitted | None, sentences: Sequence[Timestamp]) -> tuple[str, int | None]:
