@@ -77,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_accounts_parser(sub)
 
+    from studio.engines.registry import ENGINE_NAMES
+
     p_voices = sub.add_parser("voices", help="list and filter the voice catalogue")
-    p_voices.add_argument("--engine", default=None, choices=("local", "aliyun", "baidu"))
+    p_voices.add_argument("--engine", default=None, choices=ENGINE_NAMES)
     p_voices.add_argument("--lang", default=None, help="language code prefix: zh, en, yue…")
     p_voices.add_argument("--emotion", default=None, help="an emotion category (happy…) or 'any'")
     p_voices.add_argument("--sample-rate", type=cli_numbers.sample_rate, default=None, metavar="HZ",

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from studio.core.book import VoiceSettings
 from studio.core.project import Project
+from studio.engines.registry import engine_names, traits
 from studio.render.cost import add_costs, billable_characters, price_of, prices_from_env
 from studio.render.plan import AudioRequestOptions, check_plan
 
@@ -82,18 +83,20 @@ def _checked_price(text: str) -> str:
 
 
 def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
-    """``--concurrency ENGINE=N`` options; Alibaba is capped at its account limit of 100 running tasks."""
+    """``--concurrency ENGINE=N`` options, each capped at its engine's account limit (Alibaba: 100 running tasks)."""
     from studio.core.errors import InputError
-    from studio.engines.registry import ENGINE_NAMES
+
+    names = engine_names()
 
     limits: dict[str, int] = {}
     for item in getattr(args, "concurrency", None) or []:
         engine, sep, value = str(item).partition("=")
         engine = engine.strip()
-        if not sep or engine not in ENGINE_NAMES or not value.strip().isdigit() or int(value) < 1:
-            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(ENGINE_NAMES)} and "
+        if not sep or engine not in names or not value.strip().isdigit() or int(value) < 1:
+            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(names)} and "
                              f"N >= 1, not {item!r}")
-        limits[engine] = min(int(value), 100) if engine == "aliyun" else int(value)
+        cap = traits(engine).max_concurrency
+        limits[engine] = int(value) if cap is None else min(int(value), cap)
     return limits
 
 
@@ -250,7 +253,7 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
     for name, entry in sorted(engines.items()):
         cost = entry["cost"]
         priced = "no price set" if cost is None else f"about {cost:,.2f} ({prices.get(name, 0) if prices else 0:g} "\
-            "per 10,000 characters)" if name != "local" else "free"
+            "per 10,000 characters)" if not traits(name).free else "free"
         print(f"{name}: {entry['units']} units, {entry['characters']:,} characters; to render "
               f"{entry['to_render_units']} units, {entry['to_render_characters']:,} characters: {priced}", file=out)
     print("total: " + ("unknown cost (set --price ENGINE=PRICE)" if total_cost is None

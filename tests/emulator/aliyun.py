@@ -216,7 +216,7 @@ class AliyunService:
             parsed = parse_aliyun_text(text, voice)
         except SsmlError as exc:
             raise AliyunError(40000003, str(exc)) from None
-        if parsed.char_count == 0:
+        if not parsed.plain:
             raise AliyunError(40010003, "Gateway:DIRECTIVE_INVALID:No text specified!")
         if parsed.char_count > MAX_CHARS:
             raise _invalid(f"text too long: {parsed.char_count} characters (at most {MAX_CHARS}, tags not counted)")

@@ -188,7 +188,7 @@ def test_preferences_write_typed_settings(qtbot, settings: Settings) -> None:  #
 def test_settings_defaults_and_bad_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(tmp_path / "s.ini")
     assert settings.ui_language == "system" and settings.autosave_seconds == 60
-    assert settings.concurrency("aliyun") == 10 and settings.price_per_10k("aliyun") == 0.0
+    assert settings.concurrency("aliyun") == 20 and settings.price_per_10k("aliyun") == 0.0
     settings._qs.setValue("engines/concurrency_local", "lots")
     settings._qs.setValue("ui/language", "klingon")
     assert settings.concurrency("local") >= 1 and settings.ui_language == "system"
