@@ -94,7 +94,8 @@ def check_output(output: Path) -> None:
     if output.is_dir():
         raise InputError("the output is a folder; give a file name such as BOOK.m4b", path=output)
     if not output.parent.is_dir():
-        raise InputError("output folder does not exist", path=output.parent)
+        raise InputError("output folder does not exist" if not output.parent.exists() else
+                         "the output's folder is a file, not a folder", path=output.parent)
     check_writable(output.parent, "the output folder")
 
 
