@@ -45,6 +45,8 @@ class BookScore:
     wrong_titles: list[tuple[str, str]] = field(default_factory=list)
     #: Proposed chapters that are a real start (``found`` less an opening moved to the metadata).
     matched: int = 0
+    #: Website boilerplate lines the importer left out of the spoken text (reported in the import report).
+    site_lines: int = 0
 
     @property
     def recall(self) -> float:
@@ -144,7 +146,7 @@ def score_book(path: Path) -> BookScore:
     extras = [c.title for k, c in enumerate(chapters) if k not in matched]
     lost, dup = text_accounting(_reference_stream(path), _text_stream(result))
     return BookScore(path.name, len(expected["chapters"]), len(chapters), found, checked, exact, lost, dup,
-                     misses, extras, wrong, len(matched))
+                     misses, extras, wrong, len(matched), len(result.report.site_lines))  # type: ignore[attr-defined]
 
 
 def score_corpus(folder: Path = CORPUS) -> list[BookScore]:
@@ -164,4 +166,5 @@ def totals(scores: list[BookScore]) -> dict[str, float]:
         "titles_exact": sum(s.titles_exact for s in scores) / checked if checked else 1.0,
         "lost": sum(s.lost for s in scores),
         "duplicated": sum(s.duplicated for s in scores),
+        "site_lines": sum(s.site_lines for s in scores),
     }
