@@ -1002,7 +1002,7 @@ Your work is autosaved. The details are in the log file:
     <name>MainWindow</name>
     <message>
         <location filename="../../studio/gui/main_window.py" line="101"/>
-        <location filename="../../studio/gui/main_window.py" line="302"/>
+        <location filename="../../studio/gui/main_window.py" line="311"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
@@ -1052,182 +1052,192 @@ Your work is autosaved. The details are in the log file:
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <location filename="../../studio/gui/main_window.py" line="173"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="171"/>
+        <location filename="../../studio/gui/main_window.py" line="174"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="172"/>
+        <location filename="../../studio/gui/main_window.py" line="175"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="177"/>
+        <location filename="../../studio/gui/main_window.py" line="180"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="201"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <source>Review &amp;Structure…</source>
+        <translation>审阅章节结构(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
+        <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="210"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <location filename="../../studio/gui/main_window.py" line="214"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="215"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="207"/>
+        <location filename="../../studio/gui/main_window.py" line="216"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="209"/>
+        <location filename="../../studio/gui/main_window.py" line="218"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="221"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="213"/>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="214"/>
+        <location filename="../../studio/gui/main_window.py" line="223"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="226"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="224"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="230"/>
+        <location filename="../../studio/gui/main_window.py" line="239"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="240"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="234"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="245"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="250"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="242"/>
+        <location filename="../../studio/gui/main_window.py" line="251"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253"/>
+        <location filename="../../studio/gui/main_window.py" line="262"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="268"/>
+        <location filename="../../studio/gui/main_window.py" line="277"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="304"/>
+        <location filename="../../studio/gui/main_window.py" line="313"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="326"/>
+        <location filename="../../studio/gui/main_window.py" line="335"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="328"/>
+        <location filename="../../studio/gui/main_window.py" line="337"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="334"/>
+        <location filename="../../studio/gui/main_window.py" line="343"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1236,98 +1246,98 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="339"/>
-        <location filename="../../studio/gui/main_window.py" line="343"/>
+        <location filename="../../studio/gui/main_window.py" line="348"/>
+        <location filename="../../studio/gui/main_window.py" line="352"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="356"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="366"/>
+        <location filename="../../studio/gui/main_window.py" line="375"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="367"/>
+        <location filename="../../studio/gui/main_window.py" line="376"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="370"/>
+        <location filename="../../studio/gui/main_window.py" line="379"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="376"/>
+        <location filename="../../studio/gui/main_window.py" line="385"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="385"/>
+        <location filename="../../studio/gui/main_window.py" line="394"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="392"/>
+        <location filename="../../studio/gui/main_window.py" line="401"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="404"/>
+        <location filename="../../studio/gui/main_window.py" line="413"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="409"/>
+        <location filename="../../studio/gui/main_window.py" line="429"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="412"/>
+        <location filename="../../studio/gui/main_window.py" line="432"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="428"/>
+        <location filename="../../studio/gui/main_window.py" line="448"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="442"/>
+        <location filename="../../studio/gui/main_window.py" line="462"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="445"/>
+        <location filename="../../studio/gui/main_window.py" line="465"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="450"/>
+        <location filename="../../studio/gui/main_window.py" line="470"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="494"/>
+        <location filename="../../studio/gui/main_window.py" line="514"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="524"/>
+        <location filename="../../studio/gui/main_window.py" line="564"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="563"/>
+        <location filename="../../studio/gui/main_window.py" line="612"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="574"/>
+        <location filename="../../studio/gui/main_window.py" line="623"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1344,12 +1354,12 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../work/wt-trust/studio/gui/main_window.py" line="417"/>
+        <location filename="../../studio/gui/main_window.py" line="424"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="413"/>
+        <location filename="../../studio/gui/main_window.py" line="420"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1562,42 +1572,42 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreviewService</name>
     <message>
-        <location filename="../../studio/gui/preview.py" line="166"/>
+        <location filename="../../studio/gui/preview.py" line="156"/>
         <source>Synthesizing paragraph {n}…</source>
         <translation>正在合成第 {n} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="173"/>
+        <location filename="../../studio/gui/preview.py" line="163"/>
         <source>Synthesizing “{title}”…</source>
         <translation>正在合成“{title}”…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="183"/>
+        <location filename="../../studio/gui/preview.py" line="173"/>
         <source>Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.</source>
         <translation>已跳过 {n} 个还没有音频的段落：合成全书后即可收听。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="184"/>
+        <location filename="../../studio/gui/preview.py" line="174"/>
         <source>Nothing to play yet: render the book first.</source>
         <translation>还没有可播放的内容：请先合成全书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="211"/>
+        <location filename="../../studio/gui/preview.py" line="201"/>
         <source>Collecting the book&apos;s audio…</source>
         <translation>正在收集全书的音频…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="223"/>
+        <location filename="../../studio/gui/preview.py" line="213"/>
         <source>Nothing to preview: the paragraph is empty.</source>
         <translation>没有可试听的内容：该段落为空。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="252"/>
+        <location filename="../../studio/gui/preview.py" line="244"/>
         <source>Audition: {voice}</source>
         <translation>试听：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="267"/>
+        <location filename="../../studio/gui/preview.py" line="259"/>
         <source>Synthesizing a sample of {voice}…</source>
         <translation>正在合成 {voice} 的试听样本…</translation>
     </message>
@@ -1638,32 +1648,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="318"/>
+        <location filename="../../studio/gui/render_controller.py" line="314"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="320"/>
+        <location filename="../../studio/gui/render_controller.py" line="316"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="488"/>
+        <location filename="../../studio/gui/render_controller.py" line="484"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="499"/>
+        <location filename="../../studio/gui/render_controller.py" line="495"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="502"/>
+        <location filename="../../studio/gui/render_controller.py" line="498"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="504"/>
+        <location filename="../../studio/gui/render_controller.py" line="500"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -1742,6 +1752,110 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/snapshots_dialog.py" line="94"/>
         <source>Not while a render of this project runs</source>
         <translation>此项目正在合成时不可恢复</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReview</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="310"/>
+        <source>Review structure</source>
+        <translation>审阅章节结构</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="312"/>
+        <source>Chapters changed by the review; the book before it is snapshot {id} (File ▸ Snapshots… brings it back).</source>
+        <translation>章节已按审阅结果修改；修改前的书保存为快照 {id}（文件 ▸ 快照… 可恢复）。</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReviewDialog</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="122"/>
+        <source>Review Chapters</source>
+        <translation>审阅章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="128"/>
+        <source>Tick the lines that start a chapter. Unticked headings stay in the text as ordinary paragraphs: nothing is lost.</source>
+        <translation>勾选作为章节开头的行。未勾选的标题会作为普通段落留在正文中，不会丢失任何文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="136"/>
+        <source>Treat Lines Like This as Headings</source>
+        <translation>把类似的行都当作标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="137"/>
+        <source>Every line shaped like the selected heading (same words, any number) starts a chapter</source>
+        <translation>与所选标题形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="142"/>
+        <source>Custom expression, e.g. ^第.+回</source>
+        <translation>自定义正则表达式，例如 ^第.+回</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="144"/>
+        <source>Use Expression</source>
+        <translation>使用表达式</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="154"/>
+        <source>Left out (added by a website): {line}</source>
+        <translation>已略去（网站添加的内容）：{line}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="160"/>
+        <source>Import warnings ({count})</source>
+        <translation>导入警告（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="175"/>
+        <source>Chapters after this review:</source>
+        <translation>审阅后的章节：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="191"/>
+        <source>like a heading you chose</source>
+        <translation>与您选定的标题形式相同</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="217"/>
+        <source>Not a valid expression: {error}</source>
+        <translation>不是有效的表达式：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="230"/>
+        <source>The expression gives {count} chapters (Use Expression to keep them).</source>
+        <translation>该表达式得到 {count} 个章节（点“使用表达式”保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="239"/>
+        <source>Characters before: {before} · after: {after}{mark}</source>
+        <translation>修改前字数：{before} · 修改后：{after}{mark}</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReviewModel</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Heading</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Text after it</source>
+        <translation>其后的正文</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Why</source>
+        <translation>依据</translation>
     </message>
 </context>
 <context>

@@ -140,6 +140,15 @@ class Settings:
     def autosave_seconds(self, value: int) -> None:
         self._qs.setValue("files/autosave_seconds", int(value))
 
+    @property
+    def review_structure_on_import(self) -> bool:
+        """Show the structure review after every import (the author confirms the chapters)."""
+        return str(self._get("files/review_structure_on_import", "true")).lower() in ("true", "1")
+
+    @review_structure_on_import.setter
+    def review_structure_on_import(self, value: bool) -> None:
+        self._qs.setValue("files/review_structure_on_import", "true" if value else "false")
+
     # -- interface ---------------------------------------------------------------------------------------------
     @property
     def ui_language(self) -> str:
