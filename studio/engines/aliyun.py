@@ -64,6 +64,7 @@ from studio.core.errors import (
     BadInputError,
     CancelledError,
     EngineError,
+    LocalStorageError,
     RetryableEngineError,
     ThrottledError,
 )
@@ -563,8 +564,11 @@ class AliyunEngine:
         tmp = Path(tmp_name)
         action = f"download of task {task_id}"
         try:
-            with os.fdopen(fd, "wb") as out:
-                self._download(task_id, task.audio_address, out, action)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    self._download(task_id, task.audio_address, out, action)
+            except OSError as exc:  # our disk, not the vendor: the task stays valid (see LocalStorageError)
+                raise LocalStorageError.from_os_error(exc, tmp) from None
             try:
                 return to_wav(tmp, dest, source_format=task.audio_format or self._format,
                               sample_rate=task.sample_rate or DEFAULT_SAMPLE_RATE)
@@ -572,7 +576,7 @@ class AliyunEngine:
                 raise RetryableEngineError(f"Alibaba TTS task {task_id}: the downloaded audio cannot be read "
                                            f"({exc.message})") from None
             except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
+                raise LocalStorageError.from_os_error(exc, dest) from None
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -598,8 +602,6 @@ class AliyunEngine:
                 wire = _wire_bytes(response, received)
         except requests.RequestException as exc:
             failure = exc
-        except OSError as exc:
-            raise EngineError(f"Alibaba TTS {action}: cannot write the download: {exc.strerror or exc}") from None
         if failure is not None:  # outside the handler: see _call
             raise transport_error(failure, f"Alibaba TTS {action}", secrets)
         if expected is not None and expected.isdigit() and wire != int(expected):

@@ -50,7 +50,14 @@ import requests
 
 from studio.audio.errors import AudioError
 from studio.core.credentials import BaiduCredentials
-from studio.core.errors import BadInputError, CancelledError, EngineError, RetryableEngineError, TaskExpiredError
+from studio.core.errors import (
+    BadInputError,
+    CancelledError,
+    EngineError,
+    LocalStorageError,
+    RetryableEngineError,
+    TaskExpiredError,
+)
 from studio.engines.audio_convert import sniff_format, to_wav
 from studio.engines.baidu_errors import (
     TASK_UNKNOWN,
@@ -396,8 +403,8 @@ class BaiduEngine:
             dest.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
             os.close(fd)
-        except OSError as exc:
-            raise EngineError(f"cannot write audio next to {dest}: {exc.strerror or exc}") from None
+        except OSError as exc:  # our disk, not the vendor: the task stays valid (see LocalStorageError)
+            raise LocalStorageError.from_os_error(exc, dest.parent) from None
         download = Path(tmp_name)
         try:
             self._download(task_id, finished.speech_url, download)
@@ -408,7 +415,7 @@ class BaiduEngine:
                 raise RetryableEngineError(f"Baidu task {task_id}: the downloaded audio is not usable "
                                            f"({exc.message})") from None
             except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
+                raise LocalStorageError.from_os_error(exc, dest) from None
         finally:
             download.unlink(missing_ok=True)
         rate_hz = info.format.sample_rate
@@ -598,7 +605,7 @@ class BaiduEngine:
             except requests.RequestException as exc:
                 raise error_for_transport(exc, action=action, secrets=self._secrets()) from None
             except OSError as exc:
-                raise EngineError(f"cannot write downloaded audio: {exc.strerror or exc}") from None
+                raise LocalStorageError.from_os_error(exc, path) from None
             expected = _int(response.headers.get("Content-Length"))
             encoding = response.headers.get("Content-Encoding", "").strip().lower()
             if expected is not None and encoding in ("", "identity") and written != expected:

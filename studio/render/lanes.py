@@ -34,6 +34,11 @@ POLL_PARALLEL = {"aliyun": 8}
 BATCH_QUERY_IDS = {"baidu": 200, "local": 1 << 30}
 #: Engines whose submits cost nothing (not serialized by ``submit_width``).
 FREE_ENGINES = frozenset({"local"})
+#: How long a task may stay queued/running at the vendor before it is reported and submitted again (once).
+#: Alibaba documents that long-text tasks finish within 3 hours; the others document nothing, so they get a
+#: bound that no real task reaches, which still keeps a task that never finishes from being polled forever.
+TASK_DEADLINE_S = {"aliyun": 3 * 3600.0}
+FALLBACK_TASK_DEADLINE_S = 6 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class SchedulerConfig:
     submit_width: int = 1
     order: str = "largest_first"
     drain_timeout_s: float = 30.0
+    task_deadlines: Mapping[str, float] = field(default_factory=dict)
     # Whether this render becomes "the last render" that ``studio status`` lists and chapter statuses compare
     # with; a preview of a few paragraphs says no, so it does not hide the book's real render.
     remember_plan: bool = True
@@ -70,6 +76,9 @@ class SchedulerConfig:
 
     def poll_range(self, engine: str) -> PollRange:
         return self.poll_ranges.get(engine, DEFAULT_POLL_RANGES.get(engine, FALLBACK_RANGE))
+
+    def task_deadline(self, engine: str) -> float:
+        return self.task_deadlines.get(engine, TASK_DEADLINE_S.get(engine, FALLBACK_TASK_DEADLINE_S))
 
 
 class Phase(enum.Enum):
@@ -94,6 +103,9 @@ class UnitJob:
     in_poll: bool = False
     resumed: bool = False  # the task was submitted by an earlier session: its timing teaches nothing
     fetch_failures: int = 0
+    backoffs: int = 0  # throttles / lost connections in a row (they spend no attempt, see RetryPolicy)
+    answered: bool = False  # the vendor said something about the task in this session
+    overdue: bool = False  # already submitted again once because the vendor ran past its deadline
     cancel_requested: bool = False
     staging: Path | None = None
 
@@ -132,6 +144,8 @@ class Lane:
         self.submitting = 0
         self.polls_in_flight = 0
         self.poll_failures = 0
+        self.poll_backoffs = 0
+        self.task_deadline_s = config.task_deadline(name)
         self.fetching = 0
         self.poll_blocked_until = 0.0
         self.submit_blocked_until = 0.0

@@ -13,10 +13,17 @@ What it guarantees (docs/decisions/0004-render-engine.md):
 * **Limits are kept.** Per engine: tasks at the vendor (``max_running``), requests per second (a token bucket;
   an Alibaba poll costs one request per task, a Baidu query one per 200 ids), download slots.
 * **Polling adapts** (``studio.render.polling``); Baidu tasks are asked about together, all of them in each query.
-* **Failures are bounded.** Retryable and throttled errors are retried with jittered exponential backoff
-  (``RetryPolicy``); throttling also pauses that engine's submissions. Bad input fails the unit at once with its
-  chapter, paragraph and voice; other units go on, and the first failure is raised at the end. Credential and
-  quota errors stop the render (every unit would fail).
+* **Failures are bounded.** Retryable errors are retried with jittered exponential backoff (``RetryPolicy``);
+  throttling and lost connections back off without spending an attempt (a throttled burst must not abandon
+  paid units) and also pause that engine's submissions. Bad input fails the unit at once with its chapter,
+  paragraph and voice; other units go on, and the first failure is raised at the end. Credential and quota
+  errors stop the render (every unit would fail). A task still running past its vendor's deadline (Alibaba
+  documents 3 h) is reported and submitted again once; two tasks answering to one id fail the later unit; and
+  a unit the loop lost track of is failed, so no wait is unbounded.
+* **A finished task is never thrown away.** Its download is retried (never resubmitted while the vendor keeps
+  the audio); a unit that runs out of download attempts fails but keeps its task id, and the next render
+  downloads it before it submits anything. A local error while saving (disk full, permission) is not the
+  vendor's: the render stops with the real reason (``LocalStorageError``) and the task stays for the next run.
 * **Control.** ``RenderControl``: pause (no new submissions), resume, cancel one unit or all. A cancelled or
   interrupted render leaves its vendor tasks in the project for the next one.
 """
@@ -24,11 +31,13 @@ What it guarantees (docs/decisions/0004-render-engine.md):
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import math
 import os
 import queue
 import random
+import sqlite3
 import threading
 import time
 import uuid
@@ -44,12 +53,13 @@ from studio.core.errors import (
     CancelledError,
     EngineError,
     InputError,
+    LocalStorageError,
     QuotaError,
     RetryableEngineError,
     TaskExpiredError,
     ThrottledError,
 )
-from studio.core.project import Project
+from studio.core.project import DB_NAME, Project
 from studio.engines.base import Engine, SynthesisResult, TaskState, TaskStatus
 from studio.render.control import RenderControl
 from studio.render.cost import billable_characters
@@ -60,15 +70,15 @@ from studio.render.plan import RenderPlan, RenderUnit
 from studio.render.polling import SCOUTS, PollClock, expected_poll, first_poll, next_poll, observe_finish
 from studio.render.pool import WorkerPool
 from studio.render.render_lock import RenderLock
-from studio.render.retry import RetryPolicy
+from studio.render.retry import RetryPolicy, is_backoff
 from studio.render.verify import unit_timestamps, verify_audio
 
 log = logging.getLogger("studio.render")
 
-#: A download that fails this many times in a row (verified bad, or refused) is given up: submit again.
-FETCH_FAILURES_BEFORE_RESUBMIT = 3
 #: Longest sleep of the loop: how quickly a plain ``threading.Event`` cancel is noticed.
 MAX_SLEEP_S = 0.25
+#: How often the loop checks that every unfinished unit is somewhere it will be moved on from.
+ORPHAN_CHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,11 @@ class Scheduler:
         self._stop_deadline = math.inf
         self._paused_reported = False
         self._next_wake = math.inf
+        self._next_orphan_check = 0.0
+        # Units resumed from an earlier render whose tasks may have finished: until the vendor answered about
+        # each and the finished ones are downloaded, nothing new is submitted (a disk that is still full
+        # stops the render before it pays for anything new).
+        self._resume_pending: set[str] = set()
         distinct: dict[str, RenderUnit] = {}
         for unit in plan.units:
             distinct.setdefault(unit.cache_key, unit)
@@ -180,15 +195,22 @@ class Scheduler:
             job = self.jobs[key] = UnitJob(unit, order)
             lane = self._lane(unit.engine)
             record = self.store.get(key)
-            if record.task_id and task_alive(record, wall) and record.state is not JobState.FAILED:
+            if record.task_id and task_alive(record, wall) and record.task_id in lane.live:
+                self._duplicate_task(job, record.task_id, lane.live[record.task_id], record.attempts)
+                continue
+            if record.task_id and task_alive(record, wall):
+                # A failed unit keeps its task id only when the vendor finished it (its download failed): the
+                # audio is still there, so ask and download instead of paying again.
                 job.task_id, job.resumed = record.task_id, True
                 job.poll = PollClock(now - (wall - (record.submitted_at or wall)), unit.characters)
                 job.poll.next_at = now  # ask at once: it may have finished while the app was closed
                 job.phase = Phase.LIVE
                 lane.live[record.task_id] = job
                 if record.state not in LIVE_STATES:
-                    self.store.update(key, state=JobState.SUBMITTED)
+                    fields = {"attempts": 0} if record.state is JobState.FAILED else {}
+                    self.store.update(key, state=JobState.SUBMITTED, **fields)
                 resumed.append(job)
+                self._resume_pending.add(key)
                 continue
             fields: dict[str, Any] = {}
             if record.task_id:
@@ -228,6 +250,12 @@ class Scheduler:
             elif not in_flight and all(job.phase is Phase.FINAL for job in self.jobs.values()):
                 return
             self._next_wake = math.inf
+            if self._stop is None and now >= self._next_orphan_check:
+                self._next_orphan_check = now + ORPHAN_CHECK_S
+                self._fail_orphans()
+            if self._resume_pending:
+                self._resume_pending = {key for key in self._resume_pending
+                                        if _awaiting_resume(self.jobs[key])}
             if self._stop is None:
                 self._report_pause()
                 for lane in self.lanes.values():
@@ -238,10 +266,22 @@ class Scheduler:
                 while True:
                     if item is not None:  # None only wakes the loop (a control change)
                         handler, arg, future = item
-                        handler(arg, future)
+                        self._handle(handler, arg, future)
                     item = self._inbox.get_nowait()
             except queue.Empty:
                 continue
+
+    def _handle(self, handler: Callable[[Any, Future[Any]], None], arg: Any, future: Future[Any]) -> None:
+        """Run one result handler; a full disk or a refused write while committing stops the render with the
+        real reason (the database rolled the write back, so every task id committed before is still there)."""
+        try:
+            handler(arg, future)
+        except (OSError, sqlite3.OperationalError) as exc:
+            storage = _storage_error(exc, self.project.folder / DB_NAME)
+            if storage is None:
+                raise
+            log.error("saving the render's state failed: %s", storage)
+            self._halt(storage)
 
     def _halt(self, reason: BaseException) -> None:
         """Start nothing new; let what is in flight finish (its results are committed) for a while."""
@@ -281,8 +321,8 @@ class Scheduler:
         self._dispatch_fetches(lane, now)
 
     def _dispatch_submits(self, lane: Lane, now: float) -> None:
-        if self.control.paused:
-            return
+        if self.control.paused or self._resume_pending:
+            return  # woken by the answers and downloads of the resumed tasks
         while lane.running < lane.cap:
             if now < lane.submit_blocked_until:
                 self._wait_until(lane.submit_blocked_until)
@@ -353,7 +393,7 @@ class Scheduler:
         # could start, downloads wait: they only compete with the submissions that start vendor work (for the
         # CPU and the connection), and a finished task keeps its audio at the vendor for days.
         slots = lane.download_slots
-        if not self.control.paused and any(
+        if not self.control.paused and not self._resume_pending and any(
                 other.running < other.cap and now >= other.submit_blocked_until
                 and other.next_waiting(now) is not None for other in self.lanes.values()):
             slots = 0
@@ -384,11 +424,19 @@ class Scheduler:
         try:
             task_id = str(future.result())
         except EngineError as exc:
-            self._attempt_failed(job, exc, attempts, stage="submit")
+            if is_backoff(exc):
+                self._backed_off(job, exc, stage="submit")
+            else:
+                self._attempt_failed(job, exc, attempts, stage="submit")
             return
         except Exception as exc:
             self._crashed(job, exc, "submit")
             return
+        owner = self._task_owner(lane, task_id)
+        if owner is not None:
+            self._duplicate_task(job, task_id, owner, attempts)
+            return
+        job.backoffs = 0
         record = self.store.submitted(job.key, task_id, attempts)  # committed before anything else
         self.tracker.mark_billed(job.key)
         self.tracker.running.add(job.key)
@@ -421,6 +469,17 @@ class Scheduler:
             if isinstance(exc, (AuthError, QuotaError)) or not exc.retryable:
                 self._halt(exc)
                 return
+            if is_backoff(exc):  # throttled or no answer: wait, without counting it as a failed query
+                lane.poll_backoffs += 1
+                if lane.poll_backoffs > self.retry.max_backoffs:
+                    log.warning("%s status queries backed off %d times in a row; stopping", lane.name,
+                                lane.poll_backoffs)
+                    self._halt(exc)
+                    return
+                delay = self.retry.delay(exc, lane.poll_backoffs, self.rng)
+                lane.poll_blocked_until = max(lane.poll_blocked_until, now + delay)
+                log.info("%s status query backed off, asking again in %.1fs: %s", lane.name, delay, exc)
+                return
             if now >= lane.poll_blocked_until:
                 # One failure per round: queries sent together (a resume asks about many tasks at once) and
                 # failing in the same outage count once, so a short blip does not look like a dead vendor.
@@ -439,13 +498,18 @@ class Scheduler:
             log.exception("%s status query crashed", lane.name)
             self._halt(exc)
             return
-        lane.poll_failures = 0
+        lane.poll_failures = lane.poll_backoffs = 0
         for task_id in ids:
             job = lane.live.get(task_id)
             status = statuses.get(task_id)
             if job is None or job.poll is None:
                 continue
+            if status is not None:
+                job.answered = True
             if status is None or status.state in (TaskState.QUEUED, TaskState.RUNNING):
+                if now - job.poll.submitted_at > lane.task_deadline_s:
+                    self._overdue(job, lane)
+                    continue
                 next_poll(job.poll, lane.model, lane.poll_range, now)
                 record = self.store.get(job.key)
                 if status is not None and status.state is TaskState.RUNNING and record.state is JobState.SUBMITTED:
@@ -488,13 +552,22 @@ class Scheduler:
         except Exception as exc:
             if staging is not None:
                 staging.unlink(missing_ok=True)
-            self._crashed(job, exc, "download")
+            storage = _storage_error(exc, staging)
+            if storage is not None:
+                self._save_failed(job, storage)
+            else:
+                self._crashed(job, exc, "download")
             return
         assert staging is not None
         name = f"{job.key}.wav"
         final = self.project.cache_dir / name
-        _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
-        os.replace(staging, final)  # and the file is whole before the database says so
+        try:
+            _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
+            os.replace(staging, final)  # and the file is whole before the database says so
+        except OSError as exc:
+            staging.unlink(missing_ok=True)
+            self._save_failed(job, _storage_error(exc, final) or LocalStorageError.from_os_error(exc, final))
+            return
         record = self.store.finish(job.unit, audio_file=name, sample_rate=downloaded.sample_rate,
                                    duration_ms=downloaded.duration_ms, timestamps=downloaded.timestamps)
         job.phase = Phase.FINAL
@@ -534,37 +607,145 @@ class Scheduler:
             self._cancel_job(job)
 
     def _fetch_failed(self, job: UnitJob, error: EngineError) -> None:
-        """A download failed or did not verify: download again later, or submit again, or give up."""
+        """A download failed or did not verify. The vendor still holds the audio, so it is downloaded again
+        (never submitted again) until the download budget is spent; then the unit fails but keeps its task."""
+        lane = self.lanes[job.unit.engine]
         record = self.store.get(job.key)
-        attempts = record.attempts + 1
-        job.fetch_failures += 1
-        if isinstance(error, TaskExpiredError) or (error.retryable
-                                                    and job.fetch_failures >= FETCH_FAILURES_BEFORE_RESUBMIT):
-            self._attempt_failed(job, error, attempts, stage="download")
+        if isinstance(error, TaskExpiredError):  # the vendor forgot the task: the only case to pay again
+            self._attempt_failed(job, error, record.attempts, stage="download")
             return
-        if isinstance(error, (AuthError, QuotaError)) or not error.retryable or attempts >= self.retry.max_attempts:
-            self._attempt_failed(job, error, max(attempts, self.retry.max_attempts), stage="download")
+        if isinstance(error, (AuthError, QuotaError)):
+            record = self.store.update(job.key, **error_fields(error))
+            lane.ready_for_download(job)  # stays "downloading" with its task id for the next render
+            self._emit(job.unit, record.state.value, str(error), task_id=job.task_id or "",
+                       **_error_details(error), attempts=record.attempts)
+            self._halt(_located(error, job.unit))
+            return
+        if is_backoff(error):
+            job.backoffs += 1
+            failures = job.backoffs
+            exhausted = job.backoffs > self.retry.max_backoffs
+        else:
+            job.fetch_failures += 1
+            failures = job.fetch_failures
+            exhausted = not error.retryable or job.fetch_failures >= self.retry.max_attempts
+        if exhausted:
+            self._give_up(job, error, record.attempts, keep_task=True)
             return
         now = self.clock()
-        delay = self.retry.delay(error, job.fetch_failures, self.rng)
-        log.info("retrying download of %s (%s) in %.1fs after %s (attempt %d)", job.key[:12], job.unit.location,
-                 delay, error, attempts)
-        record = self.store.update(job.key, attempts=attempts, **error_fields(error))
+        delay = self.retry.delay(error, failures, self.rng)
+        log.info("retrying download of %s (%s) in %.1fs after %s (failure %d)", job.key[:12], job.unit.location,
+                 delay, error, failures)
+        record = self.store.update(job.key, **error_fields(error))
         job.not_before = now + delay
-        self.lanes[job.unit.engine].ready_for_download(job)
+        lane.ready_for_download(job)
         self._emit(job.unit, record.state.value, f"download failed, trying again: {error}", task_id=job.task_id or "",
-                   **_error_details(error), attempts=attempts)
+                   **_error_details(error), attempts=record.attempts)
 
-    def _give_up(self, job: UnitJob, error: EngineError, attempts: int) -> None:
-        located = _located(error, job.unit)
+    def _save_failed(self, job: UnitJob, error: LocalStorageError) -> None:
+        """Our disk refused the audio (full, no permission): the vendor's task is fine, so the job stays
+        "downloading" with its task id, and the render stops with the real reason. The next run downloads it."""
+        log.error("cannot save the audio of %s (%s): %s", job.key[:12], job.unit.location, error)
+        with contextlib.suppress(OSError, sqlite3.Error):  # the database may be on the same full disk
+            record = self.store.update(job.key, **error_fields(error))
+            self._emit(job.unit, record.state.value, str(error), task_id=job.task_id or "",
+                       error_type=type(error).__name__, attempts=record.attempts)
+        self.lanes[job.unit.engine].ready_for_download(job)  # not dispatched again: the render is stopping
+        self._halt(error)
+
+    def _backed_off(self, job: UnitJob, error: EngineError, *, stage: str) -> None:
+        """Throttled, or no answer: wait and submit again without spending an attempt (``RetryPolicy``)."""
+        lane = self.lanes[job.unit.engine]
+        job.backoffs += 1
+        record = self.store.get(job.key)
+        if job.backoffs > self.retry.max_backoffs:
+            log.warning("%s backed off %d times in a row; stopping", job.unit.location, job.backoffs)
+            record = self.store.update(job.key, state=JobState.QUEUED, **error_fields(error))
+            job.phase = Phase.WAITING
+            self._emit(job.unit, record.state.value, str(error), **_error_details(error), attempts=record.attempts)
+            self._halt(_located(error, job.unit))
+            return
+        now = self.clock()
+        delay = self.retry.delay(error, job.backoffs, self.rng)
+        if isinstance(error, ThrottledError):
+            lane.submit_blocked_until = max(lane.submit_blocked_until, now + delay)
+        log.info("%s of %s (%s) backed off for %.1fs: %s", stage, job.key[:12], job.unit.location, delay, error)
+        record = self.store.update(job.key, state=JobState.QUEUED, **error_fields(error))
+        job.not_before = now + delay
+        lane.enqueue(job, now)
+        self._emit(job.unit, "retrying", str(error), **_error_details(error), attempts=record.attempts)
+        if job.cancel_requested:
+            self._cancel_job(job)
+
+    def _give_up(self, job: UnitJob, error: EngineError, attempts: int, *, keep_task: bool = False) -> None:
+        """The unit fails. ``keep_task``: the vendor finished it (only the download failed), so its task id stays
+        in the project and the next render downloads the audio instead of paying for it again."""
+        task_id = job.task_id if keep_task else None
+        located = _located(error, job.unit, kept_task=task_id)
         if error.retryable:
             log.warning("giving up on %s after %d attempts: %s", job.unit.location, attempts, error)
-        record = self.store.update(job.key, state=JobState.FAILED, task_id=None, submitted_at=None,
-                                   attempts=attempts, **error_fields(located))
+        fields: dict[str, Any] = {} if task_id else {"task_id": None, "submitted_at": None}
+        record = self.store.update(job.key, state=JobState.FAILED, attempts=attempts, **fields,
+                                   **error_fields(located))
         job.phase = Phase.FINAL
         self.failures[job.key] = located
         self.tracker.failed.add(job.key)
-        self._emit(job.unit, record.state.value, str(located), **_error_details(error), attempts=attempts)
+        self.tracker.running.discard(job.key)
+        self._emit(job.unit, record.state.value, str(located), task_id=task_id or "", **_error_details(error),
+                   attempts=attempts)
+
+    # -- lost and stuck tasks ------------------------------------------------------------------------
+    def _task_owner(self, lane: Lane, task_id: str) -> UnitJob | None:
+        """The unfinished unit of this render that already holds ``task_id`` at this engine, if any."""
+        owner = lane.live.get(task_id)
+        if owner is not None:
+            return owner
+        return next((other for other in self.jobs.values() if other.task_id == task_id
+                     and other.unit.engine == lane.name and other.phase in (Phase.READY, Phase.FETCHING)), None)
+
+    def _duplicate_task(self, job: UnitJob, task_id: str, owner: UnitJob, attempts: int) -> None:
+        """Two units answered to by one task id cannot be told apart (a vendor bug, an id resumed twice): the
+        unit that came second fails with a clear message; the first keeps the task and the render goes on."""
+        error = EngineError(f"{job.unit.engine} gave task id {task_id!r} to this unit, but {owner.unit.location} "
+                            "already has a task with that id; the unit is not rendered (render again to retry it)")
+        log.error("duplicate task id %s: %s and %s", task_id, job.unit.location, owner.unit.location)
+        self.tracker.running.discard(job.key)
+        job.task_id, job.poll = None, None
+        self._give_up(job, error, attempts)
+
+    def _overdue(self, job: UnitJob, lane: Lane) -> None:
+        """The vendor still runs the task past its deadline: report it and submit it again, once."""
+        assert job.task_id is not None and job.poll is not None
+        task_id, hours = job.task_id, lane.task_deadline_s / 3600
+        del lane.live[task_id]
+        record = self.store.get(job.key)
+        if job.overdue:
+            error: EngineError = EngineError(
+                f"{lane.name} task {task_id} was still running after {hours:g} h, for the second time; "
+                "the unit is given up (render again to retry it)")
+            self._give_up(job, error, record.attempts)
+            return
+        job.overdue = True
+        log.warning("%s task %s of %s still running after %g h: submitting it again", lane.name, task_id,
+                    job.unit.location, hours)
+        error = RetryableEngineError(f"{lane.name} task {task_id} was still running after {hours:g} h (the vendor "
+                                     "finishes within that time); submitted again")
+        self._attempt_failed(job, error, min(record.attempts, self.retry.max_attempts - 1), stage="task")
+
+    def _fail_orphans(self) -> None:
+        """A safety net under every wait: an unfinished unit that no queue, poll or call in flight will move on
+        (a bookkeeping bug) is failed with a clear message instead of leaving the render waiting forever."""
+        for job in self.jobs.values():
+            lane = self.lanes[job.unit.engine]
+            lost = ((job.phase is Phase.LIVE and (job.task_id is None or lane.live.get(job.task_id) is not job))
+                    or (job.phase is Phase.SUBMITTING and lane.submitting == 0)
+                    or (job.phase is Phase.FETCHING and lane.fetching == 0))
+            if lost:
+                log.error("%s (%s) was lost by the scheduler in phase %s", job.key[:12], job.unit.location,
+                          job.phase.value)
+                error = EngineError(f"the render lost track of this unit (task {job.task_id or 'none'}, "
+                                    f"{job.phase.value}); render again to retry it")
+                self._give_up(job, error, self.store.get(job.key).attempts, keep_task=job.phase is Phase.LIVE)
 
     def _crashed(self, job: UnitJob, exc: BaseException, stage: str) -> None:
         """A bug or an unexpected error in a worker: reported on the unit and in the log, and the render stops."""
@@ -646,17 +827,48 @@ def _error_details(error: BaseException) -> dict[str, Any]:
     return {"vendor_code": "" if code is None else str(code), "error_type": type(error).__name__}
 
 
-def _located(exc: EngineError, unit: RenderUnit) -> EngineError:
-    """The same error, saying which chapter, paragraph and voice it happened in (1-based for people)."""
-    if isinstance(exc, InputError) or str(exc).startswith("chapter "):
+def _located(exc: EngineError, unit: RenderUnit, *, kept_task: str | None = None) -> EngineError:
+    """The same error, saying which chapter, paragraph and voice it happened in (1-based for people), and
+    that the unit's vendor task is kept (``kept_task``), so the user knows the next render pays nothing."""
+    kept = (f"; its vendor task {kept_task} is kept, and the next render fetches it instead of paying again"
+            if kept_task else "")
+    if isinstance(exc, InputError) or (str(exc).startswith("chapter ") and not kept):
         return exc
+    text = exc.args[0] if exc.args else str(exc)
+    where = "" if str(text).startswith("chapter ") else f"{unit.location}: "
     located = type(exc).__new__(type(exc))
-    EngineError.__init__(located, f"{unit.location}: {exc.args[0] if exc.args else exc}")
+    EngineError.__init__(located, f"{where}{text}{kept}")
     located.vendor_code = exc.vendor_code
     located.vendor_message = exc.vendor_message
     with contextlib.suppress(AttributeError):
         located.__dict__.update({k: v for k, v in exc.__dict__.items() if k not in located.__dict__})
     return located
+
+
+def _awaiting_resume(job: UnitJob) -> bool:
+    """A resumed unit the vendor has not answered about yet, or whose finished audio is not downloaded yet."""
+    return job.phase in (Phase.READY, Phase.FETCHING) or (job.phase is Phase.LIVE and not job.answered)
+
+
+def _storage_error(exc: BaseException, path: Path | None) -> LocalStorageError | None:
+    """``exc`` as a ``LocalStorageError`` when it is this machine refusing a write (disk or database full, no
+    permission, read-only), else None. Network errors are ``OSError`` too: they have no errno of the disk kind."""
+    if isinstance(exc, LocalStorageError):
+        return exc
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        if "full" in text:
+            return LocalStorageError(f"No space left on device: {path} ({exc})", path=path)
+        if "readonly" in text or "disk i/o" in text:
+            return LocalStorageError(f"cannot save the project ({exc}): {path}", path=path)
+        return None
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+        return LocalStorageError.from_os_error(exc, exc.filename or path)
+    return None
+
+
+_STORAGE_ERRNOS = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EACCES", "EPERM", "EROFS",
+                                                               "EFBIG", "EIO", "ENOENT") if hasattr(errno, name))
 
 
 def _flush_to_disk(path: Path) -> None:
