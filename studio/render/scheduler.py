@@ -504,8 +504,7 @@ class Scheduler:
             status = statuses.get(task_id)
             if job is None or job.poll is None:
                 continue
-            if status is not None:
-                job.answered = True
+            job.answered = True  # a resumed unit no longer holds up submissions once its vendor was asked
             if status is None or status.state in (TaskState.QUEUED, TaskState.RUNNING):
                 if now - job.poll.submitted_at > lane.task_deadline_s:
                     self._overdue(job, lane)

@@ -32,6 +32,7 @@ class Faults:
     latency_per_char_s: float = 0.0005
     time_scale: float = 1.0
     aliyun_forbidden_rate: float = 0.0  # addition: share of Aliyun token rejections answered as HTTP 403 "Forbidden"
+    stuck_rate: float = 0.0  # addition: a submitted task never finishes (RUNNING forever), as a vendor bug would
 
     @classmethod
     def field_types(cls) -> dict[str, type]:
@@ -51,12 +52,13 @@ class Decision:
     task_failure: bool
     forbidden: bool
     pick: float  # a free uniform number for choices inside a fault (which error code, how much to truncate)
+    stuck: bool = False
 
 
 def decide(seed: int, vendor: str, endpoint: str, counter: int, faults: Faults) -> Decision:
     """The fault decision of the ``counter``-th request to ``vendor``/``endpoint``."""
     rng = random.Random(f"{seed}/{vendor}/{endpoint}/{counter}")
-    draws = [rng.random() for _ in range(8)]
+    draws = [rng.random() for _ in range(9)]  # the 9th (stuck) came last, so the first eight never moved
     return Decision(
         drop=draws[0] < faults.drop_rate,
         slow=draws[1] < faults.slow_rate,
@@ -66,4 +68,5 @@ def decide(seed: int, vendor: str, endpoint: str, counter: int, faults: Faults) 
         task_failure=draws[5] < faults.task_failure_rate,
         forbidden=draws[6] < faults.aliyun_forbidden_rate,
         pick=draws[7],
+        stuck=draws[8] < faults.stuck_rate,
     )
