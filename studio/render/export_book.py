@@ -24,6 +24,7 @@ from studio.audio.export import (
     export_audiobook,
 )
 from studio.audio.pieces import Piece, TimedText
+from studio.audio.staging import sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
 from studio.core.book import Book, VoiceSettings
@@ -161,6 +162,7 @@ def export_project(
     options = options or ExportOptions()
     check_options(options)
     check_destination(output, options)
+    sweep_export_litter(output, temp_dir)  # a killed export's folders go now, even if this render fails
     book = project.load_book()
     tags = book_info(book, **(info or {}))
     checked_cover(tags.cover)
