@@ -329,8 +329,10 @@ def test_status_queries_failing_again_and_again_stop_the_render_and_keep_the_tas
     engine = FakeEngine(polls_to_finish=2, poll_errors=[RetryableEngineError("HTTP 503") for _ in range(50)])
     with pytest.raises(RetryableEngineError, match="503"):
         render(project, engine)
-    # It gave up instead of asking forever (a query or two may already have been in flight when it did).
-    assert len(engine.poll_calls) <= 2 * FAST.max_attempts < len(engine.poll_errors) + len(engine.poll_calls)
+    # It gave up instead of asking forever. Failures count once per round, and a round asks each of the six
+    # live tasks at most once, so at most 6 x max_attempts queries: far fewer than the 50 scripted failures.
+    # (A bound of 2 per round failed 4 runs in 30 on a busy machine: queries sent together may straggle.)
+    assert len(engine.poll_calls) <= 6 * FAST.max_attempts and engine.poll_errors
     rows = jobs(project.folder).values()
     live = [r for r in rows if r["task_id"]]
     assert live and all(r["state"] in ("submitted", "running") for r in live)
