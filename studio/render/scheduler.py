@@ -205,8 +205,8 @@ class Scheduler(UnitFailures):
                 job.phase = Phase.LIVE
                 lane.live[record.task_id] = job
                 if record.state not in LIVE_STATES:
-                    fields = {"attempts": 0} if record.state is JobState.FAILED else {}
-                    self.store.update(key, state=JobState.SUBMITTED, **fields)
+                    reset = {"attempts": 0} if record.state is JobState.FAILED else {}  # a new render, a new chance
+                    self.store.update(key, state=JobState.SUBMITTED, **reset)
                 resumed.append(job)
                 self._resume_pending.add(key)
                 continue
