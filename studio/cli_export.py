@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
+from studio import cli_numbers
 from studio.audio.export import ExportOptions, ExportResult, check_options
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
@@ -67,7 +68,11 @@ def add_export_parser(subparsers: Any) -> None:
     p.add_argument("--sample-rate", default=None, metavar="HZ",
                    help="output sample rate (default: the highest of the pieces, at most 48000)")
     p.add_argument("--bitrate", default=None, help="AAC/MP3 bit rate, e.g. 96k (default 64k)")
-    p.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
+    p.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
+                   help="offline engine worker processes")
+    p.add_argument("--render-missing", action="store_true",
+                   help="synthesize paragraphs that have no audio yet, with the project's own voices (without it, "
+                        "export stops and says which chapters lack audio)")
     p.add_argument("--json", action="store_true", help="print files, chapters and loudness as JSON")
 
 
@@ -102,8 +107,9 @@ def parse_loudness(text: str | None, *, disabled: bool, true_peak: str | None) -
             base = LoudnessTarget(_number(text, "--loudness"), DEFAULT_TARGET.true_peak_dbtp, "custom")
         return LoudnessTarget(base.integrated_lufs, ceiling if ceiling is not None else base.true_peak_dbtp,
                               base.name, base.rms_range_db, base.noise_floor_max_db)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except ValueError as exc:  # the message says which of the two numbers is out of range
+        option = "--true-peak" if "true peak" in str(exc) else "--loudness"
+        raise InputError(f"{option}: {exc}") from exc
 
 
 def _number(text: str, option: str) -> float:
@@ -131,12 +137,21 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         loudness=parse_loudness(args.loudness, disabled=args.no_loudness, true_peak=args.true_peak),
         split_hours=split, subtitles=subtitles, sample_rate=rate,
         bitrate=args.bitrate.strip().lower() if args.bitrate else None)
-    check_options(options)
+    try:
+        check_options(options)
+    except InputError as exc:  # name the option the user typed, not just the number
+        option = next((o for text, o in _OPTION_OF_MESSAGE if exc.message.startswith(text)), None)
+        if option is None:
+            raise
+        raise InputError(f"{option}: {exc.message}", path=exc.path) from exc
     if args.cover is not None:
         from studio.audio.export import checked_cover
 
         checked_cover(args.cover)
     return options
+
+
+_OPTION_OF_MESSAGE = (("split length", "--split-hours"), ("sample rate", "--sample-rate"))
 
 
 def _format_from_name(output: Path) -> str:
@@ -158,6 +173,11 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         info = {k: getattr(args, k) for k in ("title", "author", "narrator", "year", "description")}
         info["cover"] = args.cover
         with Project.open(args.project) as project:
+            if not getattr(args, "render_missing", False):
+                from studio.audio.export import check_destination
+
+                check_destination(args.output, options)  # a mistyped name is reported before missing audio
+                refuse_missing_audio(project, spoken_titles=args.spoken_titles)
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
                                       render_progress=progress.render, export_progress=progress.export,
@@ -192,6 +212,38 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"{extra}", file=out)
         print(loudness_report(result), file=err)
     return EXIT_OK
+
+
+def refuse_missing_audio(project: Any, *, spoken_titles: bool = False) -> None:
+    """Export writes the audio the project has; units without audio stop it (exit 2) unless
+    ``--render-missing`` asks for them, so an export never starts paying for or synthesizing a book silently.
+
+    Planned exactly as export plans (the project's own voices and stored audio settings), so what is reported
+    missing is what export would have synthesized.
+    """
+    from studio.render.export_book import plan_with_titles
+    from studio.render.job_store import plan_project
+
+    book = project.load_book()
+    plan = plan_project(project, book)
+    if spoken_titles:
+        from studio.core.book_settings import read_audio_settings
+        from studio.render.plan import AudioRequestOptions
+
+        stored = read_audio_settings(project)
+        plan = plan_with_titles(book, plan, audio=AudioRequestOptions(stored.audio_format, stored.sample_rate))
+    units = {u.cache_key: u for u in plan.units}
+    missing = [u for key, u in units.items() if project.rendered_unit(key) is None]
+    if not missing or not units:
+        return
+    chapters = sorted({u.chapter_index for u in missing})
+    named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
+    more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
+    which = "chapters" if len(chapters) > 1 else "chapter"
+    raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}); nothing "
+                     f"was exported. Render them first (`studio render {project.folder} "
+                     "-o BOOK.m4b`) or add --render-missing to synthesize them now with the project's own voices",
+                     path=project.folder)
 
 
 def _first_line(exc: BaseException) -> str:

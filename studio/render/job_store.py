@@ -26,6 +26,7 @@ from typing import Any
 from studio.core.book import Book, VoiceSettings
 from studio.core.errors import EngineError, StudioError
 from studio.core.project import Project
+from studio.engines.registry import DurableEngines, RetentionSeconds
 from studio.logsetup import redact
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, paragraph_keys, params_key
 
@@ -159,10 +160,10 @@ class JobStore:
         return updated
 
 
-#: Engines whose task ids stay valid at the vendor after the app exits (the offline engine's die with it).
-DURABLE_ENGINES = frozenset({"aliyun", "baidu"})
-#: How long the vendors keep a task and its audio, counted (conservatively) from submission.
-RETENTION_S = {"aliyun": 7 * 24 * 3600.0, "baidu": 72 * 3600.0}
+#: Engines whose task ids stay valid at the vendor after the app exits, and how long the vendors keep a task
+#: and its audio (from submission): live views of each engine's ``EngineTraits``.
+DURABLE_ENGINES = DurableEngines()
+RETENTION_S = RetentionSeconds()
 #: Resubmit a little before the vendor forgets: a task could finish, and its link expire, mid-download.
 RETENTION_MARGIN_S = 3600.0
 
@@ -222,6 +223,11 @@ def plan_project(project: Project, book: Book | None = None, *, override: VoiceS
     from studio.render.plan import plan_book
 
     book = book if book is not None else project.load_book()
+    if audio is None:  # the project's own settings (stored by `studio render --format/--sample-rate`)
+        from studio.core.book_settings import read_audio_settings
+
+        stored = read_audio_settings(project)
+        audio = AudioRequestOptions(stored.audio_format, stored.sample_rate)
     target = audio.unit_chars if audio is not None else None
     if not target:  # one paragraph per unit, except grouped units the project has audio or a live task for
         return plan_book(book, override=override, audio=audio,

@@ -1,5 +1,9 @@
 """Issue 13's disk-full test: the project's disk fills up while Alibaba's finished tasks are being saved.
 
+The render checks the free space before it sends anything (and refuses with exit 2 when it is short), so the
+disk fills up *during* the render here, as when another program writes: right after the first paragraph is
+saved, the rest of the disk is taken.
+
 Wanted, through the CLI: exit 1 with the real reason ("No space left on device: <path>", not "unit failed");
 after space is freed the next render submits nothing twice (counted from the emulator's request log), and the
 audiobook is sample for sample the one a clean render makes.
@@ -21,6 +25,7 @@ import wave
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +36,8 @@ MANUSCRIPT = "\n\n".join(
     f"第{c}章 雨夜\n\n" + "\n\n".join(f"第{c}章第{p}段。雨下了一夜，院子里的水没过了台阶。" for p in range(1, 4))
     for c in range(1, 3))
 VOICE = ["--engine", "aliyun", "--voice", "zhimi_emo"]
-#: Free space left on the small disk once it is "full": room for the first finished download or so, not all six.
-ROOM = 360 * 1024
+#: Free space left on the small disk once it is "full": less than one paragraph's audio.
+ROOM = 32 * 1024
 
 
 class SmallDisk:
@@ -65,25 +70,22 @@ class Tmpfs(SmallDisk):
 
 
 class InjectedFull(SmallDisk):
-    """No tmpfs here: ``os.fsync`` (the scheduler's last write before the cache) answers ENOSPC once one
-    download went through, until freed."""
+    """No tmpfs here: while "full", ``os.fsync`` (the scheduler's last write before the cache) answers ENOSPC."""
 
     def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         super().__init__(folder)
         self.full = False
-        self.synced = 0
         real = os.fsync
 
         def fsync(fd: int) -> None:
-            if self.full and self.synced >= 1:
+            if self.full:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            self.synced += 1
             real(fd)
 
         monkeypatch.setattr(os, "fsync", fsync)
 
     def fill(self) -> None:
-        self.full, self.synced = True, 0
+        self.full = True
 
     def free(self) -> None:
         self.full = False
@@ -123,6 +125,23 @@ def studio(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, 
     return code, capsys.readouterr().err
 
 
+def fill_after_first_paragraph(disk: SmallDisk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program takes the disk right after the render saved (and reported) its first paragraph."""
+    from studio.render.scheduler import Scheduler
+
+    emit = Scheduler._emit
+    filled = False
+
+    def emit_then_fill(self: Scheduler, unit: Any, state: str, *args: Any, **details: Any) -> None:
+        nonlocal filled
+        emit(self, unit, state, *args, **details)
+        if state == "done" and not filled:
+            filled = True
+            disk.fill()
+
+    monkeypatch.setattr(Scheduler, "_emit", emit_then_fill)
+
+
 def frames(path: Path) -> bytes:
     with wave.open(str(path), "rb") as w:
         return w.readframes(w.getnframes())
@@ -158,8 +177,9 @@ def test_a_full_disk_stops_with_the_reason_and_the_next_render_pays_nothing_twic
             monkeypatch.setenv(key, value)
         code, err = studio(capsys, "import", book, "--project", project)
         assert code == 0, err
-        small_disk.fill()
-        code, err = studio(capsys, "render", project, "-o", out / "book.wav", *VOICE)
+        with monkeypatch.context() as patch:
+            fill_after_first_paragraph(small_disk, patch)
+            code, err = studio(capsys, "render", project, "-o", out / "book.wav", *VOICE)
         assert code == 1, err
         assert "No space left on device: " in err and str(small_disk.folder) in err, err
         assert "internal error" not in err and "failed" not in err.split("No space left")[0], err
