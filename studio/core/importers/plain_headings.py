@@ -250,8 +250,7 @@ class _Finder:
         if emphasis is not None:
             text = emphasis.group("inner")
         isolated = _isolated(self.blocks, i)
-        key = toc_key(text)
-        in_toc = bool(self.toc) and _in_toc(key, self.toc)
+        in_toc = bool(self.toc) and _in_toc(toc_key(text), self.toc)
         cjk = self._cjk_shape(i, text, in_toc)
         if cjk is not None:
             return cjk
@@ -302,18 +301,20 @@ class _Finder:
         """Chinese headings without a heading word: "卷一 闺房记乐", "计篇第一", and short title lines."""
         if not _CJK_RE.match(text):
             return None
-        m = _CN_BARE_VOLUME_RE.fullmatch(text)
+        m = _CN_BARE_VOLUME_RE.fullmatch(text) if text[0] == "卷" else None
         if m is not None:
             h = Heading(i, 0, len(text), self._title(text), "cn:卷", cn_numeral_to_int(m.group("num")), 0.6,
                         ["volume number"], weak=True)
             if in_toc:
                 h.reasons.append("toc")
             return h
-        m = _CN_SUFFIX_NUMBER_RE.fullmatch(text)
+        m = _CN_SUFFIX_NUMBER_RE.fullmatch(text) if "第" in text and len(text) <= 22 else None
         if m is not None:
             return Heading(i, 0, len(text), self._title(text), "cn-suffix", cn_numeral_to_int(m.group("num")), 0.6,
                            ["title numbered after it"])
-        if _CN_BARE_TITLE_RE.fullmatch(text) is None or text[-1] in _SENTENCE_END or len(text.strip()) < 2:
+        if len(text) > 16 or text[-1] in _SENTENCE_END or _CN_BARE_TITLE_RE.fullmatch(text) is None:
+            return None
+        if len(text.strip()) < 2:
             return None
         blocks = self.blocks
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
