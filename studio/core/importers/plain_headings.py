@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from studio.core.importers.contents_list import find_toc, toc_key
+from studio.core.importers.contents_list import in_toc as _in_toc
 from studio.core.importers.headings import CN_HEAD_RE as _CN_HEAD_RE
 from studio.core.importers.headings import (
     HeadingMatch,
@@ -38,9 +40,6 @@ from studio.core.importers.headings import (
 if TYPE_CHECKING:
     from studio.core.importers.structure import Block
 
-_TOC_WORDS = frozenset(("contents", "tableofcontents", "目录", "目錄", "目次"))
-_KEY_DROP = re.compile(r"[^\w\u3400-\u9fff]+")
-_LEADERS = re.compile(r"(?:\s*\.){2,}\s*\d*\s*$|\s{2,}\d{1,4}\s*$")
 _FOOTNOTE_MARKS = re.compile(r"[\u2474-\u2487\u2460-\u2473]+$|\[\d{1,3}\]$")
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ROMAN_BARE_RE = re.compile(rf"(?P<num>{_ROMAN})\.?")
@@ -69,8 +68,6 @@ _CN_BARE_TITLE_RE = re.compile(r"[\u3400-\u9fff《》〈〉·・，、 \u3000]{2
 _SENTENCE_END = frozenset("。！？!?；;：:，,」』”’…）)．.")
 #: Emphasis markers around a whole line (``_1. The Horror in Clay._``): layout, not words.
 _EMPHASIS_RE = re.compile(r"(?P<mark>[_*]{1,2})(?P<inner>\S.*\S)(?P=mark)")
-#: Entries separated by runs of spaces on one contents line ("鍾山    報恩塔    天台牡丹").
-_TOC_COLUMNS_RE = re.compile(r"[ \t\u3000]{2,}")
 
 #: Kinds whose number must continue a neighbour's before they count as headings.
 _NEEDS_SEQUENCE = frozenset(("roman", "roman-title", "arabic-title", "cn-numeral", "cn-suffix"))
@@ -97,54 +94,6 @@ class Heading:
     @property
     def reason(self) -> str:
         return ", ".join(dict.fromkeys(self.reasons))
-
-
-def toc_key(text: str) -> tuple[str, ...]:
-    """Words of a contents entry or heading, for matching one against the other."""
-    text = _LEADERS.sub("", text.casefold())
-    return tuple(w for w in _KEY_DROP.split(text) if w)
-
-
-def find_toc(blocks: list[Block]) -> tuple[int, int, list[tuple[str, ...]]] | None:
-    """``(first, end, keys)`` of a table of contents near the top: a ``Contents``/``目录`` line and its entries."""
-    limit = min(len(blocks), max(600, len(blocks) // 2))
-    for i in range(limit):
-        if len(blocks[i].text) > 20 or re.sub(r"[\s:：]", "", blocks[i].text).casefold() not in _TOC_WORDS:
-            continue
-        keys: list[tuple[str, ...]] = []
-        seen: set[tuple[str, ...]] = set()
-        j = i + 1
-        while j < len(blocks):
-            block = blocks[j]
-            columns = [c for c in _TOC_COLUMNS_RE.split(block.text) if c]
-            if len(columns) >= 3 and all(len(c) <= 30 for c in columns):
-                # several short entries on one line: one key each (the line itself is not a sentence)
-                for c in columns:
-                    if (ck := toc_key(c)) and ck not in seen:
-                        seen.add(ck)
-                        keys.append(ck)
-                j += 1
-                continue
-            key = toc_key(block.text)
-            if len(block.text) > 90 or not key or key in seen:
-                break
-            if keys and block.gap_before >= 3:
-                break
-            if len(block.text) > 60 and block.text[-1] in "。！？.!?":
-                break
-            seen.add(key)
-            keys.append(key)
-            j += 1
-        if len(keys) >= 2:
-            return i, j, keys
-    return None
-
-
-def _in_toc(key: tuple[str, ...], toc: list[tuple[str, ...]]) -> bool:
-    if not key:
-        return False
-    n = len(key)
-    return any(entry == key or (len(entry) > n and entry[:n] == key and n >= 2) for entry in toc)
 
 
 def _isolated(blocks: list[Block], i: int) -> bool:
