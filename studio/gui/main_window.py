@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from studio.gui.preview import PreviewService
 from studio.gui.project_controller import Loaded, ProjectController, ResumeInfo
 from studio.gui.qtcompat import emit
 from studio.gui.render_controller import RenderController
+from studio.gui.render_guard import ask_pause_render
 from studio.gui.settings import Settings
 from studio.gui.status import StatusController
 from studio.gui.voice_dock import VoiceDock
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.job_dock], [240], Qt.Orientation.Vertical)
         self._default_state = self.saveState()
 
+        self._closing = False
+        self.pause_question: QMessageBox | None = None
         self.status_label = StatusLabel(min_chars=40)
         self.statusBar().addWidget(self.status_label, 1)
         self._build_actions()
@@ -339,15 +343,34 @@ class MainWindow(QMainWindow):
                 error=exc, log=setup_logging()))
 
     # -- projects -----------------------------------------------------------------------------------------------
+    def _after_render_pause(self, then: Callable[[], Any]) -> bool:
+        """Opening another project while a render runs: ask first ("Pause and Open" or "Keep Rendering").
+        Returns True when ``then`` was deferred to the answer."""
+        if not self.render.is_running():
+            return False
+
+        def pause_and_open() -> None:
+            self.render.shutdown()
+            then()
+
+        self.pause_question = ask_pause_render(self, quitting=False, on_pause=pause_and_open)
+        return True
+
     def open_path(self, path: Path) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.open_path(path)):
+            return None
         self.show_status(self.tr("Opening {path}…").format(path=path))
         return self.projects.open_path(path)
 
     def open_project(self, folder: Path) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.open_project(folder)):
+            return None
         self.show_status(self.tr("Opening {path}…").format(path=folder))
         return self.projects.open_project(folder)
 
     def import_manuscript(self, path: Path, folder: Path | None = None) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.import_manuscript(path, folder)):
+            return None
         self.show_status(self.tr("Importing {path}…").format(path=path))
         return self.projects.new_project(path, folder)
 
@@ -470,7 +493,8 @@ class MainWindow(QMainWindow):
 
     def _render_finished(self, ok: bool, message: str) -> None:
         self.show_status(message)
-        self.statuses.refresh_now()
+        if not self._closing:  # a late result while closing must not start work nobody waits for
+            self.statuses.refresh_now()
         self._update_actions()
 
     def preview_paragraph(self, row: int, paragraph: int) -> BackgroundTask | None:
@@ -611,6 +635,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Quitting during a render asks first ("Pause and Quit", the default, or "Keep Rendering"); closing
+        then waits for the submissions in flight and for every background task, so no thread outlives the
+        window (a QThread destroyed while running aborts the app)."""
+        if self.render.is_running() and not self._closing:
+            event.ignore()
+            if self.pause_question is None or not self.pause_question.isVisible():
+                self.pause_question = ask_pause_render(self, quitting=True, on_pause=self.pause_and_close)
+            return
+        self._closing = True
+        self.statuses.stop()
         self.settings.window_geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()
@@ -621,6 +655,11 @@ class MainWindow(QMainWindow):
         self.projects.flush_on_exit()
         BackgroundTask.cancel_all()
         super().closeEvent(event)
+
+    def pause_and_close(self) -> None:
+        """Close as "Pause and Quit" does, without asking."""
+        self._closing = True
+        self.close()
 
 
 def _add(container: Any, item: QAction | QMenu | None) -> None:

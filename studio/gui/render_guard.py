@@ -1,0 +1,50 @@
+"""The question asked before the window leaves a running render: quitting, or opening another project.
+
+Why ask: until now closing cancelled the render silently, and quitting while the status check ran aborted the
+app. "Pause and …" is the default: it waits for submissions in flight (so every task the vendor accepted is
+kept in the project and the next render polls it instead of paying again) and keeps the unfinished-render
+marker, so the project offers "Resume Rendering" when it is opened again. "Keep Rendering" leaves everything
+as it was. The question is a non-blocking ``QMessageBox.open()``: no nested event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RenderGuard", text)
+
+
+def ask_pause_render(parent: QWidget, *, quitting: bool, on_pause: Callable[[], None]) -> QMessageBox:
+    """Ask whether to pause the running render for closing the window (``quitting``) or opening another project.
+
+    ``on_pause`` runs when the user picks the default, "Pause and Quit" / "Pause and Open"; "Keep Rendering" (and
+    Escape) do nothing. Returns the open box so tests (and the window) can find it.
+    """
+    box = QMessageBox(parent)
+    box.setObjectName("pause_render_question")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_tr("A render is running"))
+    box.setText(_tr("A render is running. Pause it and quit?") if quitting
+                else _tr("A render is running. Pause it and open the other project?"))
+    box.setInformativeText(_tr("Tasks already sent to the vendor are waited for and kept, so none is paid for "
+                               "twice. The project offers to resume the render when it is opened again."))
+    pause = box.addButton(_tr("Pause and Quit") if quitting else _tr("Pause and Open"),
+                          QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(_tr("Keep Rendering"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(pause)
+    box.setEscapeButton(keep)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(button: object) -> None:
+        if button is pause:
+            box.hide()  # before the (possibly long) wait for the vendor, which shows its own progress window
+            on_pause()
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    return box
