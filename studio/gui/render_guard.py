@@ -15,10 +15,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RenderGuard", text)
-
-
 def ask_pause_render(parent: QWidget, *, quitting: bool, on_pause: Callable[[], None]) -> QMessageBox:
     """Ask whether to pause the running render for closing the window (``quitting``) or opening another project.
 
@@ -28,14 +24,18 @@ def ask_pause_render(parent: QWidget, *, quitting: bool, on_pause: Callable[[], 
     box = QMessageBox(parent)
     box.setObjectName("pause_render_question")
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(_tr("A render is running"))
-    box.setText(_tr("A render is running. Pause it and quit?") if quitting
-                else _tr("A render is running. Pause it and open the other project?"))
-    box.setInformativeText(_tr("Tasks already sent to the vendor are waited for and kept, so none is paid for "
-                               "twice. The project offers to resume the render when it is opened again."))
-    pause = box.addButton(_tr("Pause and Quit") if quitting else _tr("Pause and Open"),
-                          QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton(_tr("Keep Rendering"), QMessageBox.ButtonRole.RejectRole)
+    tr = QCoreApplication.translate
+    box.setWindowTitle(tr("RenderGuard", "A render is running"))
+    if quitting:
+        box.setText(tr("RenderGuard", "A render is running. Pause it and quit?"))
+        pause = box.addButton(tr("RenderGuard", "Pause and Quit"), QMessageBox.ButtonRole.AcceptRole)
+    else:
+        box.setText(tr("RenderGuard", "A render is running. Pause it and open the other project?"))
+        pause = box.addButton(tr("RenderGuard", "Pause and Open"), QMessageBox.ButtonRole.AcceptRole)
+    box.setInformativeText(tr("RenderGuard", "Tasks already sent to the vendor are waited for and kept, so none "
+                                             "is paid for twice. The project offers to resume the render when it is "
+                                             "opened again."))
+    keep = box.addButton(tr("RenderGuard", "Keep Rendering"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(pause)
     box.setEscapeButton(keep)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
