@@ -47,7 +47,7 @@ def test_play_stop_seek_while_the_audio_thread_logs_never_freezes(tmp_path: Path
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the player froze (no exit within {SECONDS + 60:.0f} s): {exc.stdout!r}")
     assert proc.returncode == 0, f"the player froze or crashed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
-    ui, other = (int(n) for n in proc.stdout.split("messages:")[1].split())
+    _ui, other = (int(n) for n in proc.stdout.split("messages:")[1].split())
     print(f"\n{proc.stdout.strip()} (UI thread, other threads)")
     if other == 0:
         pytest.skip("Qt logged nothing from its audio thread here (an audio device is present?)")
