@@ -49,6 +49,8 @@ from studio.gui.workers import BackgroundTask
 from studio.paths import resources_dir
 
 log = logging.getLogger("studio.gui.window")
+#: Bumped when the docks' arrangement changes, so a remembered layout from before is not restored over it.
+LAYOUT_VERSION = 2
 
 
 
@@ -133,10 +135,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.voice_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.job_dock)
-        self.resizeDocks([self.chapter_dock, self.voice_dock], [360, 440], Qt.Orientation.Horizontal)
+        # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
+        self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
-        self.resizeDocks([self.job_dock], [240], Qt.Orientation.Vertical)
-        self._default_state = self.saveState()
+        self.resizeDocks([self.job_dock], [self.job_dock.widget().sizeHint().height()], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._closing = False
         self.pause_question: QMessageBox | None = None
@@ -296,10 +299,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = self.settings.window_state
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)  # a layout saved by an older window is not forced on this one
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
             dock.show()
 
@@ -646,7 +649,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.statuses.stop()
         self.settings.window_geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
+        self.settings.window_state = self.saveState(LAYOUT_VERSION)
         self.settings.sync()
         self.render.shutdown()  # may wait (events keep flowing): the player and previews stop after it
         self.preview.close()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -100,9 +99,9 @@ class VoiceDock(QDockWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         boxes = [self.engine_box, self.language_box, self.gender_box, self.scenario_box, self.emotion_box,
                  self.rate_box, self.timestamps_box, self.tier_box]
-        for i, box in enumerate(boxes):
-            grid.addWidget(box, i // 4, i % 4)
-        grid.addWidget(self.search, 2, 0, 1, 4)
+        for i, box in enumerate(boxes):  # two columns: a compact sidebar next to the editor
+            grid.addWidget(box, i // 2, i % 2)
+        grid.addWidget(self.search, 4, 0, 1, 2)
 
         self.count_label = QLabel()
         self.audition_button = QPushButton(self.tr("Audition"))
@@ -114,10 +113,14 @@ class VoiceDock(QDockWidget):
         self.chapter_button.clicked.connect(lambda: self.assign("chapter"))
         self.paragraph_button = QPushButton(self.tr("Use for Selected Paragraphs"))
         self.paragraph_button.clicked.connect(lambda: self.assign("paragraphs"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label, 1)
-        for button in (self.audition_button, self.book_button, self.chapter_button, self.paragraph_button):
-            buttons.addWidget(button)
+        self.count_label.setWordWrap(True)
+        buttons = QGridLayout()
+        buttons.addWidget(self.count_label, 0, 0, 1, 2)
+        for i, button in enumerate((self.audition_button, self.book_button, self.chapter_button,
+                                    self.paragraph_button)):
+            buttons.addWidget(button, 1 + i // 2, i % 2)
+        self.paragraph_button.setText(self.tr("Use for Paragraphs"))
+        self.paragraph_button.setToolTip(self.tr("Use for Selected Paragraphs"))
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -135,7 +138,7 @@ class VoiceDock(QDockWidget):
             box.addItem(text, value)
         box.currentIndexChanged.connect(self._filters_changed)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(8)
+        box.setMinimumContentsLength(6)
         return box
 
     # -- filters ------------------------------------------------------------------------------------------------
