@@ -79,6 +79,8 @@ class EngineTraits:
     groups_by_default: bool = True
     audio_options: bool = True
     strips_emotions: bool = False
+    #: One task's synthesis speed in characters a second, for time estimates before a render (None: unknown).
+    chars_per_second: float | None = None
 
     @property
     def free(self) -> bool:

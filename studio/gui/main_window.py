@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._closing = False
+        self._estimate_task: BackgroundTask | None = None
+        self.render_question: QMessageBox | None = None
         self.pause_question: QMessageBox | None = None
         self.status_label = StatusLabel(min_chars=40)
         self.statusBar().addWidget(self.status_label, 1)
@@ -459,13 +461,47 @@ class MainWindow(QMainWindow):
         return self.editor.chapter_row(), self.editor.selected_paragraphs()
 
     # -- rendering and previews ---------------------------------------------------------------------------------
-    def start_render(self, chapters: list[int] | None = None) -> BackgroundTask | None:
+    def start_render(self, chapters: list[int] | None = None, *, confirmed: bool = False) -> BackgroundTask | None:
+        """Render the book (or ``chapters``). With a paid voice the render is estimated first and, above the
+        user's threshold, asked for (``render_confirm``); ``confirmed`` skips that."""
+        from studio.render.confirm import uses_paid_engine
+
+        book, folder = self.document.book, self.document.folder
+        if not confirmed and book is not None and folder is not None and not self.render.is_running() \
+                and uses_paid_engine(book):
+            return self._estimate_then_render(chapters)
         task = self.render.start(chapters)
         if task is not None:
             self.job_dock.show()
             self.job_dock.raise_()
             self.show_status(self.tr("Rendering…"))
         self._update_actions()
+        return task
+
+    def _estimate_then_render(self, chapters: list[int] | None) -> BackgroundTask | None:
+        from studio.gui import render_confirm
+        from studio.gui.settings import ENGINES
+
+        if self._estimate_task is not None:
+            return None
+        book, _revision = self.document.snapshot()
+        prices = {e: self.settings.price_per_10k(e) for e in ENGINES}
+        work = render_confirm.estimate_work(self.document.folder, book, chapters,  # type: ignore[arg-type]
+                                            {e: p for e, p in prices.items() if p > 0},
+                                            {e: self.settings.concurrency(e) for e in ENGINES})
+        task = BackgroundTask(work, self, pool="estimate")
+        self.show_status(self.tr("Counting what this render would send…"))
+
+        def estimated(render: Any) -> None:
+            self.render_question = render_confirm.ask_or_go(
+                self, render, self.settings.confirm_above_chars,
+                lambda: self.start_render(chapters, confirmed=True), self.show_status)
+
+        task.succeeded.connect(estimated)
+        task.failed.connect(self.show_error)
+        task.finished.connect(lambda: setattr(self, "_estimate_task", None))
+        self._estimate_task = task
+        task.start()
         return task
 
     def render_current_chapter(self) -> BackgroundTask | None:
