@@ -133,6 +133,15 @@ class JobDock(QDockWidget):
         if not expanded and window is not None and hasattr(window, "resizeDocks"):
             window.resizeDocks([self], [self.widget().sizeHint().height()], Qt.Orientation.Vertical)
 
+    def forget_render(self) -> None:
+        """Another book was opened: the progress and summary of the last one's render go (its rows go with
+        ``RenderController.clear``)."""
+        if self.controller.is_running():
+            return
+        self.progress_bar.setValue(0)
+        self.summary.setText(self.tr("No render yet."))
+        self.retry_button.setEnabled(False)
+
     def _started(self) -> None:
         self.set_expanded(True)
         self.progress_bar.setValue(0)

@@ -33,6 +33,7 @@ from studio.gui.chapter_dock import ChapterDock
 from studio.gui.dialogs import ask_directory, ask_open_file, show_message
 from studio.gui.document import BookDocument
 from studio.gui.editor import EditorPanel, problem_text
+from studio.gui.import_warnings_dock import ImportWarningsDock
 from studio.gui.job_dock import JobDock
 from studio.gui.job_model import JobTableModel
 from studio.gui.player import PlayerDock
@@ -135,6 +136,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.voice_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.job_dock)
+        self.import_warnings = ImportWarningsDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_warnings)
+        self.tabifyDockWidget(self.job_dock, self.import_warnings)
+        self.import_warnings.hide()
         # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
         self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
@@ -143,6 +148,7 @@ class MainWindow(QMainWindow):
 
         self._closing = False
         self._estimate_task: BackgroundTask | None = None
+        self._preview_message = ""
         self.render_question: QMessageBox | None = None
         self.pause_question: QMessageBox | None = None
         self.status_label = StatusLabel(min_chars=40)
@@ -235,7 +241,7 @@ class MainWindow(QMainWindow):
             _add(render_menu, item)
 
         view_menu = menu.addMenu(self.tr("&View"))
-        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
+        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player, self.import_warnings):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("Reset &Layout"), None, self.reset_layout))
@@ -290,8 +296,11 @@ class MainWindow(QMainWindow):
         self.editor_panel.preview_paragraph.connect(self.preview_paragraph)
         self.voice_dock.audition_requested.connect(self.preview.audition)
         self.preview.ready.connect(self.player.play_items)
-        self.preview.busy.connect(lambda message: message and self.show_status(message))
+        self.preview.busy.connect(self._preview_busy)
         self.preview.failed.connect(self.show_error)
+        self.preview.ready.connect(self._preview_ready)
+        self.render.started.connect(self.resume_bar.hide)  # resumed from any button: the banner is stale
+        doc.book_replaced.connect(self.job_dock.forget_render)
         self.player.spoken.connect(self.editor.show_spoken)
         self.player.stopped.connect(self.editor.clear_spoken)
 
@@ -432,6 +441,7 @@ class MainWindow(QMainWindow):
     def _opened(self, loaded: Loaded) -> None:
         self.resume_bar.hide()
         report = loaded.report
+        self.import_warnings.show_warnings(list(report.warnings) if report is not None else [])
         if report is not None:
             self.show_status(self.tr("Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} "
                                      "characters; {warnings} warnings").format(
@@ -535,6 +545,22 @@ class MainWindow(QMainWindow):
         if not self._closing:  # a late result while closing must not start work nobody waits for
             self.statuses.refresh_now()
         self._update_actions()
+
+    def _preview_busy(self, message: str) -> None:
+        """A preview's first message is its progress ("Synthesizing…"); later ones are notes ("Skipped …").
+        The progress message must not outlive the work; notes stay."""
+        if message:
+            if not self._preview_message:
+                self._preview_message = message
+            self.show_status(message)
+            return
+        if self.status_label.text() == self._preview_message:
+            self.show_status("")
+        self._preview_message = ""
+
+    def _preview_ready(self, items: list[Any]) -> None:
+        if items and self.status_label.text() == self._preview_message:
+            self.show_status(self.tr("Playing {label}").format(label=items[0].label))
 
     def preview_paragraph(self, row: int, paragraph: int) -> BackgroundTask | None:
         problems = [p for p in self.document.emotion_problems([row]) if p.paragraph == paragraph]

@@ -79,6 +79,12 @@ class PlayerDock(QDockWidget):
         self.title_label.setWordWrap(True)
         if not MULTIMEDIA:
             self.title_label.setText(self.tr("Playback needs PySide6-Addons (QtMultimedia)."))
+        # No audio device: playback still runs (and the highlight follows), silently -- say so, visibly.
+        self.device_notice = QLabel(self.tr("No audio device: playback is silent (the highlight still follows)."))
+        self.device_notice.setObjectName("no_audio_device")
+        self.device_notice.setWordWrap(True)
+        self.device_notice.setStyleSheet("#no_audio_device { color: #8a5a00; }")
+        self.device_notice.hide()
         row = QHBoxLayout()
         row.addWidget(play_button)
         row.addWidget(stop_button)
@@ -88,6 +94,7 @@ class PlayerDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.device_notice)
         layout.addLayout(row)
         layout.addStretch(1)
         self.setWidget(body)
@@ -107,6 +114,9 @@ class PlayerDock(QDockWidget):
             self._player.mediaStatusChanged.connect(self._on_status, queued)
             self._player.playbackStateChanged.connect(self._on_playback_state, queued)
             self._player.errorOccurred.connect(self._on_error, queued)
+            from PySide6.QtMultimedia import QMediaDevices
+
+            self.device_notice.setVisible(not QMediaDevices.audioOutputs())
         return self._player
 
     def items(self) -> list[PlayItem]:
