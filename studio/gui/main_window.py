@@ -271,6 +271,10 @@ class MainWindow(QMainWindow):
             _add(toolbar, item)
         panel.extra_context_actions.append(self._action(self.tr("Use Selected Voice for Paragraph"), None,
                                                         lambda: self.voice_dock.assign("paragraphs")))
+        self.delivery_action = self._action(self.tr("Paragraph &Delivery…"), None, self.show_delivery,
+                                            self.tr("Speed, pitch and volume of the selected paragraphs"))
+        panel.extra_context_actions.append(self.delivery_action)
+        edit_menu.addAction(self.delivery_action)
 
     def _wire(self) -> None:
         doc = self.document
@@ -610,6 +614,19 @@ class MainWindow(QMainWindow):
         dialog.restore_requested.connect(self.projects.restore_snapshot)
         dialog.open()
         self.snapshots_dialog = dialog
+        return dialog
+
+    def show_delivery(self) -> Any:
+        from studio.gui.delivery_dialog import DeliveryDialog
+
+        row, numbers = self.editor.chapter_row(), self.editor.selected_paragraphs()
+        if self.document.book is None or row < 0 or not numbers:
+            self.show_status(self.tr("Put the cursor in a paragraph first."))
+            return None
+        dialog = DeliveryDialog(self.document, row, numbers, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.delivery_dialog = dialog
         return dialog
 
     def show_accounts(self) -> Any:
