@@ -19,20 +19,20 @@ from studio.render.confirm import RenderEstimate, estimate_project, needs_confir
 
 def estimate_lines(render: RenderEstimate) -> list[str]:
     """The estimate in the user's language, one line per engine and a total."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     lines = []
     for e in render.engines:
         if e.free:
-            cost = tr("RenderConfirm", "free")
+            cost = translate("RenderConfirm", "free")
         elif e.cost is None:
-            cost = tr("RenderConfirm", "cost unknown (no price in Preferences)")
+            cost = translate("RenderConfirm", "cost unknown (no price in Preferences)")
         else:
-            cost = tr("RenderConfirm", "about {cost}").format(cost=f"{e.cost:,.2f}")
+            cost = translate("RenderConfirm", "about {cost}").format(cost=f"{e.cost:,.2f}")
         if e.seconds is None:
-            when = tr("RenderConfirm", "time unknown")
+            when = translate("RenderConfirm", "time unknown")
         else:
-            when = tr("RenderConfirm", "at least {minutes} min").format(minutes=max(1, round(e.seconds / 60)))
-        lines.append(tr("RenderConfirm", "{engine}: {characters} characters in {tasks} tasks, {cost}, {time}")
+            when = translate("RenderConfirm", "at least {minutes} min").format(minutes=max(1, round(e.seconds / 60)))
+        lines.append(translate("RenderConfirm", "{engine}: {characters} characters in {tasks} tasks, {cost}, {time}")
                      .format(engine=e.display_name, characters=f"{e.characters:,}", tasks=f"{e.tasks:,}",
                              cost=cost, time=when))
     return lines
@@ -48,22 +48,22 @@ def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Calla
               show: Callable[[str], None]) -> QMessageBox | None:
     """Start (``go``) at once below the threshold, saying what is being sent; above it ask first. Returns the
     question box when one is shown."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     lines = estimate_lines(render)
     if not needs_confirmation(render, threshold):
         go()
         if render.cloud:
-            show(tr("RenderConfirm", "Rendering: {estimate}").format(estimate="; ".join(lines)))
+            show(translate("RenderConfirm", "Rendering: {estimate}").format(estimate="; ".join(lines)))
         return None
     box = QMessageBox(parent)
     box.setObjectName("render_confirmation")
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(tr("RenderConfirm", "Send this render to the vendors?"))
-    box.setText(tr("RenderConfirm", "This render sends {characters} characters to paid vendors (more than your "
+    box.setWindowTitle(translate("RenderConfirm", "Send this render to the vendors?"))
+    box.setText(translate("RenderConfirm", "This render sends {characters} characters to paid vendors (more than your "
                                     "limit of {limit}).").format(characters=f"{render.cloud_characters:,}",
                                                                   limit=f"{threshold:,}"))
     box.setInformativeText("\n".join(lines))
-    send = box.addButton(tr("RenderConfirm", "Render"), QMessageBox.ButtonRole.AcceptRole)
+    send = box.addButton(translate("RenderConfirm", "Render"), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
@@ -73,7 +73,7 @@ def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Calla
         if button is send:
             go()
         else:
-            show(tr("RenderConfirm", "Nothing was sent."))
+            show(translate("RenderConfirm", "Nothing was sent."))
 
     box.buttonClicked.connect(answered)
     box.open()

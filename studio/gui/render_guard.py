@@ -24,18 +24,19 @@ def ask_pause_render(parent: QWidget, *, quitting: bool, on_pause: Callable[[], 
     box = QMessageBox(parent)
     box.setObjectName("pause_render_question")
     box.setIcon(QMessageBox.Icon.Question)
-    tr = QCoreApplication.translate
-    box.setWindowTitle(tr("RenderGuard", "A render is running"))
+    translate = QCoreApplication.translate
+    accept, reject = QMessageBox.ButtonRole.AcceptRole, QMessageBox.ButtonRole.RejectRole
+    box.setWindowTitle(translate("RenderGuard", "A render is running"))
     if quitting:
-        box.setText(tr("RenderGuard", "A render is running. Pause it and quit?"))
-        pause = box.addButton(tr("RenderGuard", "Pause and Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.setText(translate("RenderGuard", "A render is running. Pause it and quit?"))
+        pause = box.addButton(translate("RenderGuard", "Pause and Quit"), accept)
     else:
-        box.setText(tr("RenderGuard", "A render is running. Pause it and open the other project?"))
-        pause = box.addButton(tr("RenderGuard", "Pause and Open"), QMessageBox.ButtonRole.AcceptRole)
-    box.setInformativeText(tr("RenderGuard", "Tasks already sent to the vendor are waited for and kept, so none "
-                                             "is paid for twice. The project offers to resume the render when it is "
-                                             "opened again."))
-    keep = box.addButton(tr("RenderGuard", "Keep Rendering"), QMessageBox.ButtonRole.RejectRole)
+        box.setText(translate("RenderGuard", "A render is running. Pause it and open the other project?"))
+        pause = box.addButton(translate("RenderGuard", "Pause and Open"), accept)
+    box.setInformativeText(translate("RenderGuard", "Tasks already sent to the vendor are waited for and kept, "
+                                                    "so none is paid for twice. The project offers to resume the "
+                                                    "render when it is opened again."))
+    keep = box.addButton(translate("RenderGuard", "Keep Rendering"), reject)
     box.setDefaultButton(pause)
     box.setEscapeButton(keep)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
