@@ -130,8 +130,10 @@ class JobDock(QDockWidget):
         if self.details_button.isChecked() != expanded:
             self.details_button.setChecked(expanded)
         window = self.parentWidget()
-        if not expanded and window is not None and hasattr(window, "resizeDocks"):
-            window.resizeDocks([self], [self.widget().sizeHint().height()], Qt.Orientation.Vertical)
+        if window is not None and hasattr(window, "resizeDocks"):
+            # Open: a third of the window (the editor keeps the rest); folded: the one line.
+            height = max(180, window.height() // 3) if expanded else self.widget().sizeHint().height()
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)
 
     def forget_render(self) -> None:
         """Another book was opened: the progress and summary of the last one's render go (its rows go with
