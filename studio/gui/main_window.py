@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -722,7 +723,8 @@ class MainWindow(QMainWindow):
         window (a QThread destroyed while running aborts the app)."""
         if self.render.is_running() and not self._closing:
             event.ignore()
-            if self.pause_question is None or not self.pause_question.isVisible():
+            question = self.pause_question  # deleted once answered (WA_DeleteOnClose): never touch a dead box
+            if question is None or not shiboken6.isValid(question) or not question.isVisible():
                 self.pause_question = ask_pause_render(self, quitting=True, on_pause=self.pause_and_close)
             return
         self._closing = True

@@ -76,6 +76,10 @@ def test_keep_rendering_keeps_the_window_and_opening_another_project_pauses_firs
     assert question.isVisible() and question.defaultButton().text() == "Pause and Quit"
     question.escapeButton().click()  # "Keep Rendering"
     assert window.isVisible() and window.render.is_running()
+    qtbot.wait(50)  # the answered box is deleted (deferred): asking again must not touch it
+    window.quit_action.trigger()
+    assert window.pause_question.isVisible() and window.isVisible()
+    window.pause_question.escapeButton().click()
 
     assert window.open_project(other) is None  # asks before leaving the render
     question = window.pause_question

@@ -43,7 +43,8 @@ def test_render_book_over_the_threshold_asks_and_cancel_sends_nothing(  # type: 
     assert "Nothing was sent" in window.status_label.text()
 
     window.render_action.trigger()
-    qtbot.waitUntil(lambda: window.render_question.isVisible(), timeout=30_000)
+    qtbot.waitUntil(lambda: window.render_question is not question, timeout=30_000)  # the old box is deleted
+    assert window.render_question.isVisible()
     render_button = next(b for b in window.render_question.buttons() if b.text() == "Render")
     with qtbot.waitSignal(window.render.finished, timeout=120_000) as finished:
         render_button.click()
