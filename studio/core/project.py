@@ -15,6 +15,7 @@ from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.errors import ProjectDamagedError, ProjectError
+from studio.core.lexicon import ReadingSpan
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "project.sqlite"
@@ -118,6 +119,7 @@ class Project:
         """Replace the stored book with ``book`` in one transaction and give every element its id."""
         with self.transaction() as db:
             db.execute("DELETE FROM emotion_span")
+            db.execute("DELETE FROM reading_span")
             db.execute("DELETE FROM paragraph")
             db.execute("DELETE FROM chapter")
             db.execute(
@@ -143,6 +145,11 @@ class Project:
                         "VALUES (?, ?, ?, ?, ?)",
                         [(para.id, e.start, e.end, e.category, e.intensity) for e in para.emotions],
                     )
+                    db.executemany(
+                        "INSERT INTO reading_span(paragraph_id, start, end, kind, value, alias) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [(para.id, r.start, r.end, r.kind, r.value, r.alias) for r in para.readings],
+                    )
 
     def load_book(self) -> Book:
         db = self._conn
@@ -167,6 +174,13 @@ class Project:
             "SELECT paragraph_id, start, end, category, intensity FROM emotion_span ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].emotions.append(EmotionSpan(start, end, category, intensity))
+        for pid, start, end, kind, value, alias in db.execute(
+            "SELECT paragraph_id, start, end, kind, value, alias FROM reading_span ORDER BY paragraph_id, start"
+        ):
+            paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias))
+        from studio.core.lexicon_store import book_lexicon
+
+        book.lexicon = book_lexicon(self)
         return book
 
     def set_book_voice(self, voice: VoiceSettings) -> None:
