@@ -7,7 +7,8 @@ The global file is JSON in the user data dir (``studio.paths.data_dir``), writte
 
 Import/export speak CSV/TSV (header ``written,pinyin,alias,espeak,say_as,context,note``) and the W3C
 Pronunciation Lexicon Specification (PLS 1.0): ``<lexeme><grapheme>..</grapheme><phoneme>..</phoneme>
-<alias>..</alias></lexeme>``, pinyin written as the phoneme with ``alphabet="x-pinyin"`` on the lexicon.
+<alias>..</alias></lexeme>``, pinyin written as the phoneme with ``alphabet="x-pinyin"`` on the lexicon. PLS has
+no place for a context or a say-as kind: entries with one are exported without it (CSV/TSV keep everything).
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ def render_entries(entries: Sequence[LexiconEntry], fmt: str) -> str:
                 ET.SubElement(lexeme, f"{{{_PLS_NS}}}phoneme", {"alphabet": "x-espeak"}).text = entry.espeak
             if entry.alias:
                 ET.SubElement(lexeme, f"{{{_PLS_NS}}}alias").text = entry.alias
+        ET.indent(root)
         return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
