@@ -69,6 +69,8 @@ def _replacement(written: str, reading: ReadingSpan) -> tuple[str | None, str]:
         sound_alike = homophone(written, reading.value)
         if sound_alike is None:
             return None, ""
+        if sound_alike == written:  # the characters have no other reading: nothing to substitute
+            return written, ""
         return sound_alike, f"{written!r} is sent as the homophone {sound_alike!r} (for {reading.value})"
     from studio.core.say_as import spoken
 
