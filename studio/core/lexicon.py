@@ -47,7 +47,8 @@ class ReadingSpan:
 
     ``alias`` is the text engines without SSML speak instead (a phoneme reading may carry one too);
     ``espeak`` optionally carries an espeak-ng phoneme string for the offline engine; ``source`` says where
-    the reading came from (an entry's written form, or ``""`` for a reading set on this occurrence only).
+    the reading came from (an entry's written form; for a reading set on one occurrence, the characters it
+    was set on, so a reading the text moved away from is recognized and dropped).
     """
 
     start: int
@@ -167,9 +168,13 @@ def find_readings(text: str, entries: Sequence[LexiconEntry],
     """The readings that apply to ``text``, in order, never overlapping.
 
     ``fixed`` (readings set on one occurrence) win; then entries with a context (more specific) and longer
-    written forms; project entries before global ones with the same written form.
+    written forms; project entries before global ones with the same written form. A fixed reading whose
+    ``source`` no longer matches the text under it (the text was edited around it) is dropped, never sent
+    for the wrong characters.
     """
-    taken: list[ReadingSpan] = sorted(fixed, key=lambda r: r.start)
+    taken: list[ReadingSpan] = sorted((r for r in fixed if 0 <= r.start < r.end <= len(text)
+                                       and (not r.source or text[r.start:r.end] == r.source)),
+                                      key=lambda r: r.start)
     order = sorted(range(len(entries)), key=lambda i: (not entries[i].context, -len(entries[i].written),
                                                        entries[i].scope != "project", i))
     for i in order:

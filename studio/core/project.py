@@ -146,9 +146,9 @@ class Project:
                         [(para.id, e.start, e.end, e.category, e.intensity) for e in para.emotions],
                     )
                     db.executemany(
-                        "INSERT INTO reading_span(paragraph_id, start, end, kind, value, alias) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        [(para.id, r.start, r.end, r.kind, r.value, r.alias) for r in para.readings],
+                        "INSERT INTO reading_span(paragraph_id, start, end, kind, value, alias, written) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings],
                     )
 
     def load_book(self) -> Book:
@@ -174,10 +174,11 @@ class Project:
             "SELECT paragraph_id, start, end, category, intensity FROM emotion_span ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].emotions.append(EmotionSpan(start, end, category, intensity))
-        for pid, start, end, kind, value, alias in db.execute(
-            "SELECT paragraph_id, start, end, kind, value, alias FROM reading_span ORDER BY paragraph_id, start"
+        for pid, start, end, kind, value, alias, written in db.execute(
+            "SELECT paragraph_id, start, end, kind, value, alias, written FROM reading_span "
+            "ORDER BY paragraph_id, start"
         ):
-            paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias))
+            paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias, source=written))
         from studio.core.lexicon_store import book_lexicon
 
         book.lexicon = book_lexicon(self)

@@ -113,7 +113,8 @@ MIGRATIONS: list[list[str]] = [
             end          INTEGER NOT NULL CHECK (end > start),
             kind         TEXT NOT NULL CHECK (kind IN ('phoneme', 'sub', 'say-as')),
             value        TEXT NOT NULL,
-            alias        TEXT NOT NULL DEFAULT ''
+            alias        TEXT NOT NULL DEFAULT '',
+            written      TEXT NOT NULL DEFAULT ''
         )""",
         "CREATE INDEX reading_span_paragraph ON reading_span(paragraph_id)",
     ],
