@@ -137,32 +137,33 @@
 <context>
     <name>BookDocument</name>
     <message>
-        <location filename="../../studio/gui/document.py" line="86"/>
+        <location filename="../../studio/gui/document.py" line="89"/>
         <source>Open or import a book first.</source>
+        <extracomment>(chapter, paragraph) whose pronunciation changed in this session (studio/gui/polyphone_menu.py).</extracomment>
         <translation>请先打开或导入一本书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="212"/>
+        <location filename="../../studio/gui/document.py" line="215"/>
         <source>Nothing is selected to assign the voice to.</source>
         <translation>没有选中要指定音色的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="216"/>
+        <location filename="../../studio/gui/document.py" line="219"/>
         <source>Clear voice override</source>
         <translation>清除音色覆盖</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="218"/>
+        <location filename="../../studio/gui/document.py" line="221"/>
         <source>Book voice: {voice}</source>
         <translation>全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="220"/>
+        <location filename="../../studio/gui/document.py" line="223"/>
         <source>Chapter voice: {voice}</source>
         <translation>章节音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="222"/>
+        <location filename="../../studio/gui/document.py" line="225"/>
         <source>Paragraph voice: {voice}</source>
         <translation>段落音色：{voice}</translation>
     </message>
@@ -454,73 +455,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="634"/>
+        <location filename="../../studio/gui/editor.py" line="652"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="638"/>
+        <location filename="../../studio/gui/editor.py" line="656"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="641"/>
+        <location filename="../../studio/gui/editor.py" line="659"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="644"/>
+        <location filename="../../studio/gui/editor.py" line="662"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="686"/>
+        <location filename="../../studio/gui/editor.py" line="704"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="689"/>
+        <location filename="../../studio/gui/editor.py" line="707"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="706"/>
+        <location filename="../../studio/gui/editor.py" line="724"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="708"/>
+        <location filename="../../studio/gui/editor.py" line="726"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="725"/>
+        <location filename="../../studio/gui/editor.py" line="743"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="730"/>
+        <location filename="../../studio/gui/editor.py" line="748"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="734"/>
+        <location filename="../../studio/gui/editor.py" line="752"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="738"/>
+        <location filename="../../studio/gui/editor.py" line="756"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="740"/>
-        <location filename="../../studio/gui/editor.py" line="783"/>
+        <location filename="../../studio/gui/editor.py" line="758"/>
+        <location filename="../../studio/gui/editor.py" line="801"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="746"/>
+        <location filename="../../studio/gui/editor.py" line="764"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -1466,43 +1467,48 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="152"/>
+        <location filename="../../studio/gui/editor.py" line="161"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="273"/>
+        <location filename="../../studio/gui/editor.py" line="282"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="279"/>
+        <location filename="../../studio/gui/editor.py" line="288"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="285"/>
-        <location filename="../../studio/gui/editor.py" line="301"/>
+        <location filename="../../studio/gui/editor.py" line="294"/>
+        <location filename="../../studio/gui/editor.py" line="310"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="450"/>
+        <location filename="../../studio/gui/editor.py" line="459"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="554"/>
+        <location filename="../../studio/gui/editor.py" line="570"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="557"/>
+        <location filename="../../studio/gui/editor.py" line="573"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="560"/>
+        <location filename="../../studio/gui/editor.py" line="576"/>
+        <source>The pronunciation changed: this paragraph will be rendered again.</source>
+        <translation>读音已更改：此段落将重新合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="578"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1734,32 +1740,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="571"/>
+        <location filename="../../studio/gui/editor.py" line="589"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="573"/>
+        <location filename="../../studio/gui/editor.py" line="591"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="575"/>
+        <location filename="../../studio/gui/editor.py" line="593"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="577"/>
+        <location filename="../../studio/gui/editor.py" line="595"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="578"/>
+        <location filename="../../studio/gui/editor.py" line="596"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="579"/>
+        <location filename="../../studio/gui/editor.py" line="597"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -2367,6 +2373,49 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/commands.py" line="260"/>
         <source>Change title and author</source>
         <translation>修改书名和作者</translation>
+    </message>
+</context>
+<context>
+    <name>polyphones</name>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="82"/>
+        <source>this one</source>
+        <translation>仅此处</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="84"/>
+        <source>everywhere in the book</source>
+        <translation>全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="85"/>
+        <source>Read as {reading} ({where})</source>
+        <translation>读作 {reading}（{where}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="94"/>
+        <source>Read as {reading}</source>
+        <translation>读作 {reading}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="118"/>
+        <source>Read {written} as {reading} everywhere</source>
+        <translation>全书将 {written} 读作 {reading}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="185"/>
+        <source>Read “{char}” as…</source>
+        <translation>将“{char}”读作…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="189"/>
+        <source>{reading} (this one)</source>
+        <translation>{reading}（仅此处）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="193"/>
+        <source>{reading} (everywhere in the book)</source>
+        <translation>{reading}（全书）</translation>
     </message>
 </context>
 </TS>

@@ -13,7 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 
-__all__ = ["Polyphone", "find_polyphones", "homophone", "likely_readings", "polyphone_table"]
+__all__ = ["Polyphone", "find_polyphones", "homophone", "likely_readings", "polyphone_table", "quiet_characters"]
 
 
 @dataclass(frozen=True)
@@ -25,16 +25,27 @@ class Polyphone:
     likely: str
     readings: tuple[str, ...]
     examples: tuple[str, ...]
+    #: Worth underlining: not one of the list's quiet characters, or read differently from usual here.
+    notable: bool = True
+
+
+@functools.cache
+def _data() -> dict[str, object]:
+    from studio.paths import resources_dir
+
+    return dict(json.loads((resources_dir() / "pronunciation" / "polyphones.json").read_text(encoding="utf-8")))
 
 
 @functools.cache
 def polyphone_table() -> dict[str, tuple[tuple[str, str], ...]]:
-    """The bundled list: character -> ((pinyin with tone digit, example words), ...)."""
-    from studio.paths import resources_dir
-
-    data = json.loads((resources_dir() / "pronunciation" / "polyphones.json").read_text(encoding="utf-8"))
-    return {char: tuple((r[0], r[1]) for r in readings) for char, readings in data.items()
+    """The bundled list: character -> ((pinyin with tone digit, example words), ...); the first is the usual."""
+    return {char: tuple((r[0], r[1]) for r in readings) for char, readings in _data().items()  # type: ignore[union-attr]
             if not char.startswith("_")}
+
+
+def quiet_characters() -> frozenset[str]:
+    """Characters underlined only where their reading is unusual (的, 了, 着...: otherwise every line)."""
+    return frozenset(str(_data().get("_quiet", "")))
 
 
 def likely_readings(text: str) -> list[str]:
@@ -62,6 +73,7 @@ def find_polyphones(text: str) -> list[Polyphone]:
     if not any(c in table for c in text):
         return []
     likely = likely_readings(text)
+    quiet = quiet_characters()
     out = []
     for index, char in enumerate(text):
         readings = table.get(char)
@@ -71,7 +83,8 @@ def find_polyphones(text: str) -> list[Polyphone]:
         guess = likely[index] if index < len(likely) and likely[index] else options[0]
         if guess not in options:
             options.append(guess)
-        out.append(Polyphone(index, char, guess, tuple(options), tuple(e for _, e in readings)))
+        notable = char not in quiet or guess != options[0]
+        out.append(Polyphone(index, char, guess, tuple(options), tuple(e for _, e in readings), notable))
     return out
 
 
