@@ -93,3 +93,16 @@ def test_read_a_polyphone_this_one_and_everywhere(qtbot, window: MainWindow, tmp
     with Project.open(folder) as project:
         assert project.load_book().chapters[0].paragraphs[0].readings == [
             ReadingSpan(1, 2, "phoneme", "chang2", source="长")]
+
+
+def test_the_stale_mark_goes_when_the_chapter_has_all_its_audio(qtbot, book_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from studio.gui.chapter_model import STATUS_DONE, STATUS_NONE
+
+    document = book_window.document
+    document.stale_readings |= {(0, 0), (1, 1)}
+    wait_idle(qtbot)
+    with qtbot.waitSignal(book_window.statuses.updated, timeout=30_000):
+        book_window.statuses._apply(document.folder, document.revision, [STATUS_DONE, STATUS_NONE])
+    assert document.stale_readings == {(1, 1)}
+    book_window.chapter_dock.select_row(0)
+    assert book_window.editor.reading_stale(0) is False
