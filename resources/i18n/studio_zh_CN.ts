@@ -2378,42 +2378,75 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>polyphones</name>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="82"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="85"/>
         <source>this one</source>
         <translation>仅此处</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="84"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="87"/>
         <source>everywhere in the book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="85"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="88"/>
         <source>Read as {reading} ({where})</source>
         <translation>读作 {reading}（{where}）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="94"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="98"/>
         <source>Read as {reading}</source>
         <translation>读作 {reading}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="118"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="124"/>
         <source>Read {written} as {reading} everywhere</source>
         <translation>全书将 {written} 读作 {reading}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="185"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="200"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="223"/>
         <source>Read “{char}” as…</source>
+        <extracomment>The say-as kinds offered for a number, in menu order (Alibaba&apos;s interpret-as values).</extracomment>
         <translation>将“{char}”读作…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="189"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="202"/>
+        <source>a number</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="203"/>
+        <source>digit by digit</source>
+        <translation>逐位读</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="204"/>
+        <source>a phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="205"/>
+        <source>a date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="206"/>
+        <source>a time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="207"/>
+        <source>an amount of money</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="213"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="227"/>
         <source>{reading} (this one)</source>
         <translation>{reading}（仅此处）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/polyphone_menu.py" line="193"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="231"/>
         <source>{reading} (everywhere in the book)</source>
         <translation>{reading}（全书）</translation>
     </message>

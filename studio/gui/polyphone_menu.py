@@ -1,5 +1,7 @@
 """多音字 in the editor: polyphones underlined, "Read as … (this one / everywhere in the book)" on right-click.
 
+Numbers get the same menu with say-as readings (a number, digit by digit, a phone number, a date...).
+
 Why a module of its own: the editor is large and shared; it calls three small hooks from here (formats for the
 highlighter, actions for the context menu, the gutter's stale mark). The readings themselves are core objects:
 "this one" is a ``ReadingSpan`` on the paragraph (saved with the book), "everywhere" a project lexicon entry
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import QMenu
 
 from studio.core.lexicon import LexiconEntry, ReadingSpan, find_readings
 from studio.core.polyphones import Polyphone, find_polyphones
+from studio.core.say_as import NumberMention, find_numbers, spoken
 from studio.gui.commands import BookCommand
 
 if TYPE_CHECKING:
@@ -90,19 +93,22 @@ def reading_tooltip(editor: ParagraphEditor, number: int, offset: int) -> str:
 class OccurrenceReadingCommand(BookCommand):
     """Read one occurrence of a character a given way (a ``ReadingSpan`` on the paragraph)."""
 
-    def __init__(self, document: BookDocument, chapter: int, paragraph: int, index: int, reading: str) -> None:
+    def __init__(self, document: BookDocument, chapter: int, paragraph: int, index: int, reading: str, *,
+                 end: int | None = None, kind: str = "phoneme", alias: str = "") -> None:
         label = QCoreApplication.translate("polyphones", "Read as {reading}")
         super().__init__(document, label.format(reading=reading))
         self.chapter, self.paragraph, self.index, self.reading = chapter, paragraph, index, reading
+        self.end = index + 1 if end is None else end
+        self.kind, self.alias = kind, alias
         self.old: list[ReadingSpan] = []
 
     def apply(self) -> None:
         para = self.document.paragraph(self.chapter, self.paragraph)
         self.old = list(para.readings)
-        char = para.text[self.index:self.index + 1]
-        kept = [r for r in para.readings if r.end <= self.index or r.start > self.index]
-        para.readings = sorted([*kept, ReadingSpan(self.index, self.index + 1, "phoneme", self.reading,
-                                                   source=char)], key=lambda r: r.start)
+        written = para.text[self.index:self.end]
+        kept = [r for r in para.readings if r.end <= self.index or r.start >= self.end]
+        reading = ReadingSpan(self.index, self.end, self.kind, self.reading, self.alias, source=written)
+        para.readings = sorted([*kept, reading], key=lambda r: r.start)
         self.document.stale_readings.add((self.chapter, self.paragraph))
         self.document.notify_paragraph(self.chapter, self.paragraph)
 
@@ -173,11 +179,43 @@ def add_read_as_menu(menu: QMenu, editor: ParagraphEditor, pos: QPoint) -> QMenu
     if not 0 <= number < len(chapter.paragraphs):
         return None
     offset = cursor.position() - block.position()
-    marks = {m.index: m for m in _polyphones(chapter.paragraphs[number].text)}
+    text = chapter.paragraphs[number].text
+    number_mention = next((m for m in find_numbers(text) if m.start <= offset <= m.end), None)
+    if number_mention is not None:
+        return build_say_as_menu(menu, editor.book_document, row, number, number_mention)
+    marks = {m.index: m for m in _polyphones(text)}
     mark = marks.get(offset) or marks.get(offset - 1)  # the cursor lands before or after the clicked character
     if mark is None:
         return None
     return build_read_as_menu(menu, editor.book_document, row, number, mark)
+
+
+#: The say-as kinds offered for a number, in menu order (Alibaba's interpret-as values).
+SAY_AS_CHOICES = ("cardinal", "digits", "telephone", "date", "time", "currency")
+
+
+def build_say_as_menu(menu: QMenu, document: BookDocument, chapter: int, paragraph: int,
+                      mention: NumberMention) -> QMenu:
+    """"Read “110” as…": a number, digit by digit, a phone number... for this occurrence (a say-as reading)."""
+    sub = menu.addMenu(QCoreApplication.translate("polyphones", "Read “{char}” as…").format(char=mention.text))
+    sub.setObjectName("read_as_menu")
+    names = {"cardinal": QCoreApplication.translate("polyphones", "a number"),
+             "digits": QCoreApplication.translate("polyphones", "digit by digit"),
+             "telephone": QCoreApplication.translate("polyphones", "a phone number"),
+             "date": QCoreApplication.translate("polyphones", "a date"),
+             "time": QCoreApplication.translate("polyphones", "a time"),
+             "currency": QCoreApplication.translate("polyphones", "an amount of money")}
+    for kind in SAY_AS_CHOICES:
+        example = spoken(mention.text, kind)
+        if example is None and kind != mention.interpret_as:
+            continue  # not a sensible reading of this text (a phone number cannot be a date)
+        label = names[kind] + (f"  ({example})" if example else "")
+        action = sub.addAction(QCoreApplication.translate("polyphones", "{reading} (this one)").format(reading=label))
+        action.setObjectName(f"say_as_{kind}")
+        action.triggered.connect(lambda _=False, k=kind, alias=example or "": document.run(
+            OccurrenceReadingCommand(document, chapter, paragraph, mention.start, k, end=mention.end,
+                                     kind="say-as", alias=alias)))
+    return sub
 
 
 def build_read_as_menu(menu: QMenu, document: BookDocument, chapter: int, paragraph: int,

@@ -17,7 +17,7 @@ from studio.gui.polyphone_menu import POLYPHONE_COLOR, READING_COLOR, reading_to
 from studio.render.plan import plan_book
 from tests.gui.conftest import wait_idle
 
-BOOK = "第一章 银行\n他长大了，还去银行。\n\n第二章 街上\n她在街上行走。\n"
+BOOK = "第一章 银行\n他长大了，还去银行。\n\n第二章 街上\n她在街上行走，拨打110。\n"
 
 
 def _underline(window: MainWindow, paragraph: int, index: int) -> QTextCharFormat | None:
@@ -44,14 +44,19 @@ def _read_as(window: MainWindow, paragraph: int, index: int, action: str) -> Non
     menu.deleteLater()
 
 
-def test_read_a_polyphone_this_one_and_everywhere(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _open(qtbot, window: MainWindow, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     manuscript = tmp_path / "book.txt"
     manuscript.write_text(BOOK, encoding="utf-8")
     folder = tmp_path / "book.studio"
     window.import_manuscript(manuscript, folder)
     wait_idle(qtbot)
+    window.document.assign_voice([VoiceTarget()], VoiceSettings(engine="aliyun", voice="xiaoyun"))
+    return folder
+
+
+def test_read_a_polyphone_this_one_and_everywhere(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _open(qtbot, window, tmp_path)
     document = window.document
-    document.assign_voice([VoiceTarget()], VoiceSettings(engine="aliyun", voice="xiaoyun"))
     window.chapter_dock.select_row(0)
     paragraph = document.book.chapters[0].paragraphs[0]
     assert paragraph.text == "他长大了，还去银行。"
@@ -93,6 +98,21 @@ def test_read_a_polyphone_this_one_and_everywhere(qtbot, window: MainWindow, tmp
     with Project.open(folder) as project:
         assert project.load_book().chapters[0].paragraphs[0].readings == [
             ReadingSpan(1, 2, "phoneme", "chang2", source="长")]
+
+
+def test_a_number_can_be_read_as_a_phone_number(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _open(qtbot, window, tmp_path)
+    document = window.document
+    window.chapter_dock.select_row(1)
+    paragraph = document.book.chapters[1].paragraphs[0]
+    assert paragraph.text == "她在街上行走，拨打110。"
+    _read_as(window, 0, 10, "say_as_telephone")
+    assert paragraph.readings == [ReadingSpan(9, 12, "say-as", "telephone", "幺幺零", source="110")]
+    assert "幺幺零" in reading_tooltip(window.editor, 0, 10)
+    assert window.editor.reading_stale(0)
+    unit = next(u for u in plan_book(document.book).units if (u.chapter_index, u.paragraphs) == (1, (0,)))
+    sent = ssml.build_long_text(unit.request.paragraphs, unit.request.emotions, readings=unit.request.readings)
+    assert sent == '<speak>她在街上行走，拨打<say-as interpret-as="telephone">110</say-as>。</speak>'
 
 
 def test_the_stale_mark_goes_when_the_chapter_has_all_its_audio(qtbot, book_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
