@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import tempfile
 import xml.etree.ElementTree as ET
@@ -33,6 +34,7 @@ __all__ = ["FIELDS", "add_entries", "book_lexicon", "global_entries", "global_le
 
 FIELDS = ("written", "pinyin", "alias", "espeak", "say_as", "context", "note")
 _PLS_NS = "http://www.w3.org/2005/01/pronunciation-lexicon"
+log = logging.getLogger("studio.lexicon")
 
 
 def global_lexicon_file() -> Path:
@@ -75,8 +77,9 @@ def book_lexicon(project: Project) -> list[LexiconEntry]:
     seen = {(e.written, e.context) for e in own}
     try:
         shared = global_entries()
-    except LexiconError:
-        shared = []  # a damaged global file must not stop a project from opening; `studio lexicon` reports it
+    except LexiconError as exc:
+        log.warning("%s", exc)  # a damaged global file must not stop a project from opening
+        shared = []
     return own + [e for e in shared if (e.written, e.context) not in seen]
 
 

@@ -28,9 +28,17 @@ class CompiledParagraph:
 
 
 def validate_lexicon(entries: Sequence[LexiconEntry]) -> None:
-    """Raise ``LexiconError`` naming the first entry that cannot be sent (before any request)."""
+    """Raise ``LexiconError`` naming the first entry that cannot be sent (before any request), and where it
+    is: the project's lexicon or the user's global file (fix it with ``studio lexicon add``/``remove``)."""
     for entry in entries:
-        validate_entry(entry)
+        try:
+            validate_entry(entry)
+        except LexiconError as exc:
+            if entry.scope != "global":
+                raise
+            from studio.core.lexicon_store import global_lexicon_file
+
+            raise LexiconError(f"{global_lexicon_file()}: {exc}") from None
 
 
 def _inside_one_emotion(reading: ReadingSpan, emotions: Sequence[EmotionSpan]) -> bool:
@@ -110,5 +118,3 @@ def _substituted(text: str, emotions: Sequence[EmotionSpan], readings: Sequence[
                   for e in emotions)
     return CompiledParagraph("".join(pieces), tuple(s for s in spans if s.end > s.start), (), tuple(warnings))
 
-
-__all__ += ["LexiconError"]

@@ -141,4 +141,5 @@ def test_a_wrong_pinyin_reading_is_refused_naming_the_entry(emu: VendorEmulator,
     (userdata / "lexicon.json").write_text(json.dumps([{"written": "长", "pinyin": "chang"}]), encoding="utf-8")
     done = studio("render", str(project), "-o", str(tmp_path / "b.m4b"))
     assert done.returncode == 2 and "'长'" in done.stderr and "'chang'" in done.stderr
+    assert "lexicon.json" in done.stderr  # where to fix it
     assert emu.submitted_texts("aliyun") == []

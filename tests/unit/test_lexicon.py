@@ -131,3 +131,15 @@ def test_the_cache_key_changes_only_for_paragraphs_an_entry_touches() -> None:
     assert after[0] != before[0] and after[1] == before[1]
     book.lexicon = [LexiconEntry("行", "xing2", context="银行")]
     assert plan_book(book).units[0].cache_key not in (before[0], after[0])
+
+
+def test_the_offline_engine_speaks_the_alias_and_reports_what_it_cannot_say() -> None:
+    book = Book("书", voice=VoiceSettings(engine="local", voice="local-cmn"),
+                chapters=[Chapter("一", [Paragraph("NASA的长老。")])])
+    book.lexicon = [LexiconEntry("NASA", alias="纳萨"), LexiconEntry("长老", "zhang3 lao3", alias="掌老")]
+    plan = plan_book(book)
+    assert plan.units[0].request.paragraphs == ("纳萨的掌老。",)
+    assert plan.units[0].request.readings == ()
+    book.lexicon = [LexiconEntry("嗯", "ng4")]
+    book.chapters[0].paragraphs[0].text = "嗯。"
+    assert any("chapter 1, paragraph 1" in w and "'嗯'" in w for w in plan_book(book).warnings)
