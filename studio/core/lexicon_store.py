@@ -44,8 +44,7 @@ def global_lexicon_file() -> Path:
 
 
 def project_entries(project: Project) -> list[LexiconEntry]:
-    with project.transaction() as db:
-        rows = db.execute(f"SELECT {', '.join(FIELDS)} FROM lexicon_entry ORDER BY written, context").fetchall()
+    rows = project.lexicon_rows(FIELDS)
     return [LexiconEntry(*row[:6], scope="project", note=row[6]) for row in rows]
 
 

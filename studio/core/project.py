@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -183,6 +183,11 @@ class Project:
 
         book.lexicon = book_lexicon(self)
         return book
+
+    def lexicon_rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The project's lexicon entries (``studio.core.lexicon_store``), read without taking the write lock."""
+        names = ", ".join(c for c in columns if c.isidentifier())
+        return self._conn.execute(f"SELECT {names} FROM lexicon_entry ORDER BY written, context").fetchall()
 
     def set_book_voice(self, voice: VoiceSettings) -> None:
         """Change only the book-level voice (the CLI's stored choices), leaving chapters and paragraphs alone."""
