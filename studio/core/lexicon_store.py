@@ -147,9 +147,13 @@ def _parse_pls(text: str, scope: str) -> list[LexiconEntry]:
         phoneme_node = lexeme.find(f"{{{_PLS_NS}}}phoneme")
         phoneme = first("phoneme")
         kind = (phoneme_node.get("alphabet") if phoneme_node is not None else None) or alphabet
-        entry = LexiconEntry(first("grapheme"), pinyin=phoneme if kind in ("x-pinyin", "py") else "",
-                             espeak=phoneme if kind not in ("x-pinyin", "py") and phoneme else "",
-                             alias=first("alias"), scope=scope)
+        # Pinyin and espeak phonemes are used; other alphabets (IPA) are kept as a note, since no engine
+        # here takes them: an entry with only an IPA reading is refused below (no reading we can send).
+        pinyin = phoneme if kind in ("x-pinyin", "py") else ""
+        espeak = phoneme if kind == "x-espeak" else ""
+        note = f"{kind}: {phoneme}" if phoneme and not (pinyin or espeak) else ""
+        entry = LexiconEntry(first("grapheme"), pinyin=pinyin, espeak=espeak, alias=first("alias"), scope=scope,
+                             note=note)
         try:
             out.append(validate_entry(entry))
         except LexiconError as exc:

@@ -143,3 +143,17 @@ def test_the_offline_engine_speaks_the_alias_and_reports_what_it_cannot_say() ->
     book.lexicon = [LexiconEntry("嗯", "ng4")]
     book.chapters[0].paragraphs[0].text = "嗯。"
     assert any("chapter 1, paragraph 1" in w and "'嗯'" in w for w in plan_book(book).warnings)
+
+
+def test_a_pls_file_from_elsewhere_keeps_its_aliases_and_notes_ipa() -> None:
+    pls = """<?xml version="1.0" encoding="UTF-8"?>
+<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en-US">
+  <lexeme><grapheme>W3C</grapheme><alias>World Wide Web Consortium</alias></lexeme>
+  <lexeme><grapheme>tomato</grapheme><phoneme>təmei̥ɾoʊ</phoneme><alias>tomahto</alias></lexeme>
+</lexicon>"""
+    entries = store.parse_entries(pls, "pls")
+    assert [(e.written, e.alias, e.note) for e in entries] == [
+        ("W3C", "World Wide Web Consortium", ""), ("tomato", "tomahto", "ipa: təmei̥ɾoʊ")]
+    with pytest.raises(LexiconError, match="lexeme 1: lexicon entry 'x'"):
+        store.parse_entries(pls.replace("<grapheme>W3C</grapheme><alias>World Wide Web Consortium</alias>",
+                                        "<grapheme>x</grapheme><phoneme>ks</phoneme>"), "pls")
