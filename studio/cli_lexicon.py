@@ -23,7 +23,8 @@ _FORMATS = ("csv", "tsv", "pls")
 def add_lexicon_parser(sub: Any) -> None:
     """Add ``lexicon`` and its actions to the ``studio`` subparsers."""
     p_lexicon = sub.add_parser("lexicon", help="the pronunciation lexicon: list, add, remove, import, export")
-    actions = p_lexicon.add_subparsers(dest="lexicon_action", required=True, parser_class=type(p_lexicon))
+    actions = p_lexicon.add_subparsers(dest="lexicon_action", required=True, parser_class=type(p_lexicon),
+                                       metavar="list|add|remove|import|export")
 
     def common(name: str, helptext: str) -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=helptext)
@@ -57,7 +58,8 @@ def _split(args: argparse.Namespace, what: str) -> tuple[Path | None, str]:
     expected = 1 if args.global_scope else 2
     if len(words) != expected:
         usage = f"--global {what.upper()}" if args.global_scope else f"PROJECT {what.upper()}"
-        raise BadInputError(f"lexicon {args.lexicon_action}: give {usage}")
+        hint = " (the reading goes in --pinyin, --alias or --say-as)" if args.lexicon_action == "add" else ""
+        raise BadInputError(f"lexicon {args.lexicon_action}: give {usage}{hint}, not {' '.join(words)!r}")
     return (None if args.global_scope else Path(words[0])), words[-1]
 
 
