@@ -104,9 +104,10 @@ def _mini_book(book: Book, chapter: Chapter, paragraphs: list[int]) -> Book:
     """The book reduced to some paragraphs of one chapter, with the same voices (so the same cache keys)."""
     from studio.core.book import Paragraph
 
-    kept = [Paragraph(chapter.paragraphs[i].text, list(chapter.paragraphs[i].emotions), chapter.paragraphs[i].voice)
-            for i in paragraphs]
-    return Book(book.title, voice=book.voice, chapters=[Chapter(chapter.title, kept, voice=chapter.voice)])
+    kept = [Paragraph(chapter.paragraphs[i].text, list(chapter.paragraphs[i].emotions), chapter.paragraphs[i].voice,
+                      readings=list(chapter.paragraphs[i].readings)) for i in paragraphs]
+    return Book(book.title, voice=book.voice, chapters=[Chapter(chapter.title, kept, voice=chapter.voice)],
+                lexicon=list(book.lexicon))  # a preview speaks the words as the render will
 
 
 class PreviewService(QObject):
