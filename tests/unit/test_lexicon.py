@@ -157,3 +157,13 @@ def test_a_pls_file_from_elsewhere_keeps_its_aliases_and_notes_ipa() -> None:
     with pytest.raises(LexiconError, match="lexeme 1: lexicon entry 'x'"):
         store.parse_entries(pls.replace("<grapheme>W3C</grapheme><alias>World Wide Web Consortium</alias>",
                                         "<grapheme>x</grapheme><phoneme>ks</phoneme>"), "pls")
+
+
+def test_occurrence_readings_survive_a_snapshot_and_restore() -> None:
+    from studio.core.snapshots import book_from_dict, book_to_dict
+
+    book = Book("书", chapters=[Chapter("一", [Paragraph("拨打110。"), Paragraph("无")])])
+    book.chapters[0].paragraphs[0].readings = [ReadingSpan(2, 5, "say-as", "telephone", "幺幺零", source="110")]
+    back = book_from_dict(book_to_dict(book))
+    assert back.chapters[0].paragraphs[0].readings == book.chapters[0].paragraphs[0].readings
+    assert "readings" not in book_to_dict(book)["chapters"][0]["paragraphs"][1]  # old snapshots look the same
