@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
-    p_render.add_argument("-o", "--output", type=Path, required=True, help="output file: .m4b, .mp3, .wav or .flac")
+    p_render.add_argument("-o", "--output", type=Path, default=None,
+                          help="output file: .m4b, .mp3, .wav or .flac (not with --chapters/--retry-failed)")
     p_render.add_argument("--engine", default=None, help="synthesis engine (default: local)")
     p_render.add_argument("--voice", default=None, help="voice id, e.g. local-cmn (see `studio voices`)")
     p_render.add_argument("--project", type=Path, default=None,
@@ -71,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--reimport", action="store_true",
                           help="the manuscript changed since its project was made: snapshot the project's book, "
                                "then re-import it (voices, emotions and chapter names carry over)")
+    p_render.add_argument("--chapters", default=None, metavar="LIST",
+                          help="render only these chapters, e.g. 3,5-7, into the project (no -o: export the whole "
+                               "book with `studio export` once every chapter has audio)")
+    p_render.add_argument("--retry-failed", action="store_true",
+                          help="render again only the units an earlier render gave up on (no -o)")
     for name in ("speed", "pitch", "volume"):
         p_render.add_argument(f"--{name}", type=float, default=None, metavar="X",
                               help=f"{name} multiplier, 0.5-2 (volume 0-2; 1 = the voice's default); stored in "
@@ -283,8 +289,18 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     from studio.core.project import Project, is_project_dir
 
-    output: Path = args.output
-    if output.suffix.lower() not in FORMAT_BY_EXTENSION:
+    output: Path | None = args.output
+    render_only = args.chapters is not None or args.retry_failed
+    if render_only and output is not None:
+        raise InputError(f"{'--chapters' if args.chapters is not None else '--retry-failed'} renders into the "
+                         "project and writes no audiobook: leave out -o, and export the whole book with `studio "
+                         "export PROJECT -o BOOK.m4b` once every chapter has audio")
+    if render_only and args.dry_run:
+        raise InputError("--dry-run plans the whole book: leave out --chapters/--retry-failed")
+    if output is None and not render_only:
+        raise InputError("-o/--output is required: the audiobook to write, e.g. -o BOOK.m4b (or render into the "
+                         "project only with --chapters LIST or --retry-failed)")
+    if output is not None and output.suffix.lower() not in FORMAT_BY_EXTENSION:
         raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)} (or use `studio export`)",
                          path=output)
     check_audio_values(speed=args.speed, pitch=args.pitch, volume=args.volume)
@@ -293,14 +309,18 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if voice is not None and voice.engine in ENV_VARS and not args.dry_run:  # an engine with an account
         require_credentials(voice.engine)  # before a project is created: a dry run needs no credentials
-    check_output(output)
+    if output is not None:
+        check_output(output)
     manuscript = not is_project_dir(args.input)
     if manuscript and args.input.is_dir():
         raise InputError("not a manuscript file or project folder", path=args.input)
     if not manuscript and args.reimport:
         raise InputError("--reimport re-imports a manuscript: give the manuscript file, not the project folder",
                          path=args.input)
-    folder: Path = (args.project or output.with_name(output.stem + ".studio")) if manuscript else args.input
+    if manuscript and args.project is None and output is None:
+        raise InputError("a manuscript rendered into its project only needs --project FOLDER (or give the project "
+                         "folder instead of the manuscript)", path=args.input)
+    folder: Path = (args.project or _default_project(output)) if manuscript else args.input
     check_project_location(folder)
     if args.dry_run:
         return dry_run(args, folder, voice, manuscript, out, err)
@@ -332,6 +352,12 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
 
 
+def _default_project(output: Path | None) -> Path:
+    """``OUT.studio`` next to the output file (``_cmd_render`` asks for --project when there is no output)."""
+    assert output is not None
+    return output.with_name(output.stem + ".studio")
+
+
 def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: TextIO, err: TextIO) -> int:
     from studio.cli_project import check_free_space, complete_voice, note_own_voices, project_lock
     from studio.core.book_settings import read_audio_settings, store_book_settings
@@ -339,8 +365,9 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
     from studio.render.audiobook import format_for, produce_audiobook
     from studio.render.job_store import plan_project
     from studio.render.plan import AudioRequestOptions, check_plan
+    from studio.render.session.units import select_units
 
-    output: Path = args.output
+    output: Path | None = args.output
     with project_lock(project.folder, "rendered"):
         book = project.load_book()
         voice = complete_voice(voice, book)
@@ -350,8 +377,12 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
         if voice is not None:
             book.voice = voice.merged_over(book.voice)
         plan = plan_project(project, book, audio=audio)
-        check_plan(plan)  # refusals (emotions a voice cannot speak, oversized paragraphs) before anything is stored
-        check_free_space(project, output, format_for(output), plan)
+        chosen = _chosen_units(args, project, book, plan, err)
+        if chosen is not None:
+            plan = select_units(plan, chapters=chosen[0], units=chosen[1])
+        warnings = check_plan(plan)  # refusals (emotions a voice cannot speak, oversized...) before anything is stored
+        if output is not None:
+            check_free_space(project, output, format_for(output), plan)
         changes = store_book_settings(project, voice, args.audio_format, args.sample_rate)
         if changes:
             print(f"stored in the project as the book's settings: {'; '.join(changes)}", file=err)
@@ -367,17 +398,39 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
 
         from studio.cli_render_status import render_concurrency, render_prices
 
+        engine_options = EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint)
         try:
-            result = produce_audiobook(
-                project, output, render_progress=progress.render, export_progress=progress.export,
-                cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
-                max_in_flight=render_concurrency(args) or None,
-                engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
+            if chosen is not None:
+                if not plan.units:
+                    print(f"{project.folder}: " + ("no unit has failed; nothing to render again" if args.retry_failed
+                                                   else "those chapters have no text to render"), file=out)
+                    return EXIT_OK
+                warn(warnings)
+                from studio.render.session.memory import clear_failures
+                from studio.render.session.run import render_book
+
+                if chosen[1] is not None:
+                    print(f"retrying {len(chosen[1])} failed unit(s)", file=err)
+                    clear_failures(project, chosen[1])  # a failure that happens again is remembered again
+
+                rendered = render_book(project, book, chapters=chosen[0], units=chosen[1], audio=audio,
+                                       engine_options=engine_options, progress=progress.render, cancel=cancel,
+                                       prices=render_prices(args), max_in_flight=render_concurrency(args) or None)
+            else:
+                result = produce_audiobook(
+                    project, output, render_progress=progress.render, export_progress=progress.export,
+                    cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
+                    max_in_flight=render_concurrency(args) or None, engine_options=engine_options)
         except KeyboardInterrupt:
             cancel.set()
             raise
+        except StudioError:
+            _hint_retry(project, plan, err)
+            raise
         finally:
             progress.finish()
+    if chosen is not None:
+        return _print_session(args, project.folder, rendered, time.monotonic() - started, out)
     summary = {
         "output": str(result.output),
         "chapters": result.chapters,
@@ -392,6 +445,70 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
     else:
         print(f"{result.chapters} chapters, {_hms(result.duration_ms / 1000)} -> {result.output}", file=out)
     return EXIT_OK
+
+
+def _chosen_units(args: argparse.Namespace, project: Any, book: Any, plan: Any,
+                  err: TextIO) -> tuple[list[int] | None, set[str] | None] | None:
+    """``--chapters`` and ``--retry-failed`` as (chapters, units) for the render session; None: the whole book.
+
+    Failed units whose text or voice changed since are not retried: their new versions are ordinary units
+    without audio (a render of the book or of their chapters renders them).
+    """
+    if args.chapters is None and not args.retry_failed:
+        return None
+    from studio.render.session.memory import failed_units
+    from studio.render.session.units import parse_chapters
+
+    chapters = parse_chapters(args.chapters, len(book.chapters)) if args.chapters is not None else None
+    if not args.retry_failed:
+        return chapters, None
+    failed = failed_units(project)
+    planned = {u.cache_key for u in plan.units if chapters is None or u.chapter_index in chapters}
+    retry = {key for key in failed & planned if project.rendered_unit(key) is None}
+    gone = len(failed - {u.cache_key for u in plan.units})
+    if gone:
+        print(f"note: {gone} failed unit(s) belong to text or voices changed since; they are not retried",
+              file=err)
+    return chapters, retry
+
+
+def _hint_retry(project: Any, plan: Any, err: TextIO) -> None:
+    """After a render that gave up on units: say how to render just those again."""
+    from studio.render.session.memory import failed_units
+
+    try:
+        failed = failed_units(project) & {u.cache_key for u in plan.units}
+    except Exception:  # the hint must never hide the render's own error
+        log.exception("could not count failed units")
+        return
+    if failed:
+        print(f"studio: {len(failed)} unit(s) failed; `studio render {project.folder} --retry-failed` renders "
+              "just those again", file=err)
+
+
+def _print_session(args: argparse.Namespace, folder: Path, rendered: Any, elapsed: float, out: TextIO) -> int:
+    """The summary of a render into the project only (``--chapters``/``--retry-failed``)."""
+    numbers = [c + 1 for c in rendered.chapters]
+    if args.json:
+        print(json.dumps({"project": str(folder), "chapters": numbers, "units": rendered.units,
+                          "units_rendered": rendered.rendered, "units_cached": rendered.cached,
+                          "elapsed_s": round(elapsed, 2)}, ensure_ascii=False), file=out)
+        return EXIT_OK
+    which = "chapter" if len(numbers) == 1 else "chapters"
+    print(f"{which} {_ranges(numbers)}: {rendered.units} units ({rendered.rendered} rendered, {rendered.cached} "
+          f"from the cache) in {folder}", file=out)
+    return EXIT_OK
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """[3, 5, 6, 7] -> "3, 5-7"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _voice_override(engine: str | None, voice: str | None, *, speed: float | None = None,

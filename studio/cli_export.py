@@ -240,9 +240,10 @@ def refuse_missing_audio(project: Any, *, spoken_titles: bool = False) -> None:
     named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
     more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
     which = "chapters" if len(chapters) > 1 else "chapter"
+    listed = ",".join(str(i + 1) for i in chapters)
     raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}); nothing "
-                     f"was exported. Render them first (`studio render {project.folder} "
-                     "-o BOOK.m4b`) or add --render-missing to synthesize them now with the project's own voices",
+                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`) or "
+                     "add --render-missing to synthesize them now with the project's own voices",
                      path=project.folder)
 
 
