@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.project import Project
 from studio.render.audiobook import produce_audiobook
 from studio.render.runner import RenderProgress
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 
 VOICES = {"aliyun": "zhimi_emo", "baidu": "5003"}
 
@@ -27,11 +27,8 @@ def make_book(paragraphs_per_chapter: int = 4) -> Book:
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=11, faults=Faults(time_scale=0.02)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=11, time_scale=0.02)
 
 
 @pytest.mark.parametrize("engine", ["aliyun", "baidu"])
