@@ -207,25 +207,22 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
     ``book``: plan this version of the project's book (``studio render`` passes it with the command line's voice
     as the book's voice, as the render will store it) instead of the stored one.
     """
-    from studio.render.job_store import JobRecord, plan_project, task_alive
+    from studio.render.job_store import plan_project
+    from studio.render.session.units import unit_states
 
     plan = plan_project(project, book, override=voice, audio=audio)
     warnings = check_plan(plan)
-    jobs = {row["cache_key"]: JobRecord.from_row(row) for row in project.render_jobs()}
-    import time
-
-    now = time.time()
+    known = unit_states(project, plan.units)
     units: list[dict[str, Any]] = []
     engines: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
-    for position, unit in enumerate(plan.units, start=1):
+    for position, (unit, stored) in enumerate(zip(plan.units, known, strict=True), start=1):
         billable = billable_characters(unit)
-        job = jobs.get(unit.cache_key)
         if unit.cache_key in seen:
             status = "duplicate"
-        elif project.rendered_unit(unit.cache_key) is not None:
+        elif stored.state == "done":
             status = "cached"
-        elif job is not None and task_alive(job, now) and job.state.value != "failed":
+        elif stored.at_vendor:
             status = "vendor task running"
         else:
             status = "to render"

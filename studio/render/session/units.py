@@ -55,6 +55,7 @@ class StoredUnit(UnitRow):
     attempts: int = 0
     vendor_code: str = ""
     message: str = ""
+    at_vendor: bool = False  # its vendor task can still be polled (rendering it again would pay twice)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,35 @@ def parse_chapters(text: str, chapter_count: int) -> list[int]:
     return sorted(chosen)
 
 
+def unit_states(project: Project, units: Sequence[RenderUnit], now: float | None = None) -> list[StoredUnit]:
+    """Each unit as the project knows it: ``done`` when its audio is in the cache, else its job's last state.
+
+    The one classification behind the resume offer, the job monitor after opening and ``studio render
+    --dry-run`` ("cached", "vendor task running", "to render").
+    """
+    import time
+
+    from studio.render.job_store import JobRecord, JobState, task_alive
+
+    now = time.time() if now is None else now
+    jobs = {row["cache_key"]: row for row in project.render_jobs()}
+    states = []
+    for unit in units:
+        job = jobs.get(unit.cache_key) or {}
+        if project.rendered_unit(unit.cache_key) is not None:
+            state, alive = "done", False
+        else:
+            state = job.get("state") or "queued"
+            state = "queued" if state == "done" else state  # its audio went missing: it is rendered again
+            record = JobRecord.from_row(job) if job else None
+            alive = record is not None and task_alive(record, now) and record.state is not JobState.FAILED
+        states.append(StoredUnit(unit.cache_key, unit.chapter_index, unit.paragraphs, unit.engine,
+                                 unit.request.voice, unit.characters, state, job.get("task_id") or "",
+                                 int(job.get("attempts") or 0), job.get("error_code") or "",
+                                 job.get("error_message") or "", alive))
+    return states
+
+
 def resume_info(project: Project, book: Book) -> ResumeInfo | None:
     """What an unfinished render left (None if nothing): every unit it covers, with its last job state.
 
@@ -131,19 +161,7 @@ def resume_info(project: Project, book: Book) -> ResumeInfo | None:
         return None
     if wanted:
         plan = select_units(plan, chapters=wanted)
-    jobs = {row["cache_key"]: row for row in project.render_jobs()}
-    units = []
-    for unit in plan.units:
-        job = jobs.get(unit.cache_key) or {}
-        if project.rendered_unit(unit.cache_key) is not None:
-            state = "done"
-        else:
-            state = job.get("state") or "queued"
-            state = "queued" if state == "done" else state  # its audio went missing: it is rendered again
-        units.append(StoredUnit(unit.cache_key, unit.chapter_index, unit.paragraphs, unit.engine,
-                                unit.request.voice, unit.characters, state, job.get("task_id") or "",
-                                int(job.get("attempts") or 0), job.get("error_code") or "",
-                                job.get("error_message") or ""))
+    units = unit_states(project, plan.units)
     remaining = sum(1 for unit in units if unit.state != "done")
     if not remaining:
         clear_render_flag(project)
