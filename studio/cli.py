@@ -359,10 +359,11 @@ def _default_project(output: Path | None) -> Path:
 
 
 def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: TextIO, err: TextIO) -> int:
+    from studio.audio.export import ExportOptions
     from studio.cli_project import check_free_space, complete_voice, note_own_voices, project_lock
     from studio.core.book_settings import read_audio_settings, store_book_settings
     from studio.engines.registry import EngineOptions
-    from studio.render.audiobook import format_for, produce_audiobook
+    from studio.render.export_book import export_project, format_for
     from studio.render.job_store import plan_project
     from studio.render.plan import AudioRequestOptions, check_plan
     from studio.render.session.units import select_units
@@ -417,10 +418,11 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
                                        engine_options=engine_options, progress=progress.render, cancel=cancel,
                                        prices=render_prices(args), max_in_flight=render_concurrency(args) or None)
             else:
-                result = produce_audiobook(
-                    project, output, render_progress=progress.render, export_progress=progress.export,
-                    cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
-                    max_in_flight=render_concurrency(args) or None, engine_options=engine_options)
+                assert output is not None
+                result = export_project(
+                    project, output, ExportOptions(format=format_for(output)), render_progress=progress.render,
+                    export_progress=progress.export, cancel=cancel, audio=audio, prices=render_prices(args),
+                    on_warnings=warn, max_in_flight=render_concurrency(args) or None, engine_options=engine_options)
         except KeyboardInterrupt:
             cancel.set()
             raise

@@ -167,6 +167,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         options = options_from_args(args)
         from studio.core.project import Project
+        from studio.engines.registry import EngineOptions
         from studio.render.cost import prices_from_env
         from studio.render.export_book import export_project
 
@@ -181,7 +182,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
                                       render_progress=progress.render, export_progress=progress.export,
-                                      cancel=cancel, local_workers=args.workers, prices=prices_from_env(),
+                                      cancel=cancel, engine_options=EngineOptions(local_workers=args.workers),
+                                      prices=prices_from_env(),
                                       on_warnings=lambda found: [print(f"warning: {w}", file=err) for w in found])
             except KeyboardInterrupt:
                 cancel.set()
