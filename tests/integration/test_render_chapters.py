@@ -63,7 +63,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str
 
 
 def test_chosen_chapters_are_the_only_ones_sent_and_export_names_the_rest(
-        emu: VendorEmulator, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        emu: VendorEmulator, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
     code, out, err = run(capsys, "render", project, "--chapters", "2,3-4", *VOICE)
     assert code == 0, err
     assert "chapters 2-4: 4 units (4 rendered, 0 from the cache)" in out
@@ -72,6 +73,7 @@ def test_chosen_chapters_are_the_only_ones_sent_and_export_names_the_rest(
     code, _out, err = run(capsys, "export", project, "-o", tmp_path / "book.m4b")
     assert code == 2 and "2 of 6 units have no audio yet (chapter 1 “第一章 百草园”)" in err
     assert f"studio render {project} --chapters 1" in err and not (tmp_path / "book.m4b").exists()
+    assert [r.name for r in caplog.records if r.levelname == "WARNING"] == ["studio.cli.export"]  # the refusal
 
     code, out, err = run(capsys, "render", project, "--chapters", "1", "--json")
     assert code == 0, err
@@ -95,20 +97,24 @@ def test_chosen_chapters_are_the_only_ones_sent_and_export_names_the_rest(
     ([], "-o/--output is required"),
 ])
 def test_bad_chapter_choices_are_refused_before_anything_is_sent(
-        emu: VendorEmulator, project: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
+        emu: VendorEmulator, project: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+        args: list[str], words: str) -> None:
     code, _out, err = run(capsys, "render", project, *args, *VOICE)
     assert code == 2 and words in err, err
     assert sent(emu) == []
+    assert any(words in r.getMessage() for r in caplog.records)  # the log keeps what the user was told
 
 
 def test_retry_failed_sends_exactly_the_failed_units_again(
-        emu: VendorEmulator, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        emu: VendorEmulator, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
     code, _out, err = run(capsys, "render", project, "--chapters", "1", *VOICE)
     assert code == 0, err
     emu.faults.aliyun_max_sample_rate = 16000  # the vendor now refuses 24 kHz: every new unit fails for good
     code, _out, err = run(capsys, "render", project, "-o", tmp_path / "book.m4b")
     assert code == 2 and "sample rate 24000 Hz" in err
     assert f"`studio render {project} --retry-failed` renders just those again" in err
+    assert any("sample rate 24000 Hz" in r.getMessage() for r in caplog.records if r.name == "studio.cli")
     failed_texts = sent(emu)[2:]
     assert failed_texts and set(failed_texts) <= paragraphs_of(2, 3, 4)
     code, out, _err = run(capsys, "status", project, "--json")
