@@ -3,7 +3,7 @@
 The one export pipeline: ``studio export``, ``studio render -o``, the window's Export dialog and the self-test
 all call ``export_project`` with an ``ExportOptions`` (how to export: ``studio.audio.export``) they built
 themselves, so all of them produce the same files. (There used to be a second settings type and a wrapper,
-``studio.render.audiobook``; see docs/decisions/0007-render-session.md.) Spoken
+``studio.render.audiobook``; see docs/decisions/0008-render-session.md.) Spoken
 titles are ordinary render units (one per chapter, the title as its only paragraph, in the chapter's voice)
 that go through the same engines and the same content-addressed cache as the text, so turning them on
 costs one short synthesis per chapter once, and nothing on later exports.

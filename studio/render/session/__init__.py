@@ -1,7 +1,7 @@
 """Render sessions, Qt-free: what to render, what an earlier render left, and how each chapter stands.
 
 Why a package of its own: the window and the command line are two drivers of one pipeline (see
-``docs/decisions/0007-render-session.md``). What used to live in ``studio.gui`` (the chapter and unit filters of
+``docs/decisions/0008-render-session.md``). What used to live in ``studio.gui`` (the chapter and unit filters of
 a render, the "render in progress" flag, the memory of failed units, the resume information, the chapter
 statuses, the rendered items the player plays) is decided here, so ``studio render --chapters``/
 ``--retry-failed`` and the window's Render/Retry/Resume do exactly the same thing. The drivers only choose
