@@ -19,7 +19,7 @@ from studio.audio.cuesheet import read_cue
 from studio.audio.export import ExportOptions
 from studio.audio.subtitles import parse_srt
 from studio.audio.timeline import Gaps
-from studio.cli_export import add_export_parser, run_export
+from studio.cli.export import add_export_parser, run_export
 from studio.core.book import Book, Chapter, Paragraph
 from studio.core.project import Project
 from studio.engines.registry import EngineOptions

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli_render_status import run_dry_run, run_status
+from studio.cli.status import run_dry_run, run_status
 from studio.core.project import Project
 from studio.engines.registry import EngineSet
 from studio.render.events import RenderProgress
@@ -36,7 +36,7 @@ def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
 
 def studio_status(folder: Path) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "studio.cli_render_status", "status", str(folder), "--json"],
+    done = subprocess.run([sys.executable, "-m", "studio.cli.status", "status", str(folder), "--json"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["units"]

@@ -1,8 +1,10 @@
-"""``studio``: with no arguments the main window; with a subcommand the same pipeline, headless.
+"""``studio render``: manuscript or project in, audiobook out; or chosen chapters / failed units into the project.
 
-Exit codes: 0 success, 1 a failure that is not the user's (engine, ffmpeg, bug: see the log), 2 bad input
-(with one line naming the file and, where it applies, line/chapter/paragraph), 130 cancelled (Ctrl+C).
-Tracebacks go to the log file, never to the user's terminal.
+Everything a user can get wrong is checked before a project folder is created or a vendor is asked (the output,
+the project location, the voice, the numbers, free space, emotions a voice cannot speak). The whole book goes
+through the one export pipeline (``studio.render.export_book.export_project``); ``--chapters`` and
+``--retry-failed`` go through the render session (``studio.render.session.run.render_book``) that the window's
+Render and Retry use, and write no audiobook (see docs/decisions/0008-render-session.md).
 """
 
 from __future__ import annotations
@@ -10,48 +12,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
-import sys
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio import __version__, cli_numbers
-from studio.core.errors import BadInputError, CancelledError, InputError, ProjectError, StudioError
+from studio.cli import numbers as cli_numbers
+from studio.cli.common import EXIT_OK, ProgressPrinter, hms
+from studio.core.errors import InputError, StudioError
+from studio.engines.registry import engine_names, traits
+from studio.render.cost import prices_from_env
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore")
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
-        # "argument --unit-chars: must be ..." (our number checks) reads better as "--unit-chars must be ..."
-        checked = re.fullmatch(r"argument (-[\w-]+)(?:/-[\w-]+)*: ((?:wants|must) .*)", message, re.S)
-        if checked:
-            message = f"{checked.group(1)} {checked.group(2)}"
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"studio: error: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.")
-    parser.add_argument("--version", action="version", version=f"studio {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation (Qt, ffmpeg, offline engine, ...); see `studio --self-test -h`")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    p_import = sub.add_parser("import", help="import a manuscript into a project and print the report")
-    p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
-    p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
-    p_import.add_argument("--json", action="store_true", help="print the report as JSON")
-    p_import.add_argument("--reimport", action="store_true",
-                          help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
-                               "emotions and chapter names carry over to unchanged paragraphs)")
-
+def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """``studio render`` and its options."""
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
     p_render.add_argument("-o", "--output", type=Path, default=None,
@@ -81,204 +58,84 @@ def build_parser() -> argparse.ArgumentParser:
         p_render.add_argument(f"--{name}", type=float, default=None, metavar="X",
                               help=f"{name} multiplier, 0.5-2 (volume 0-2; 1 = the voice's default); stored in "
                                    "the project as the book's setting")
-
-    from studio.cli_export import add_export_parser
-    from studio.cli_render_status import add_render_options, add_status_parser
-
     add_render_options(p_render)
-    add_status_parser(sub)
-    add_export_parser(sub)
-
-    from studio.cli_accounts import add_accounts_parser
-
-    add_accounts_parser(sub)
-
-    from studio.cli_project import add_snapshot_parsers
-
-    add_snapshot_parsers(sub)
-
-    from studio.engines.registry import ENGINE_NAMES
-
-    p_voices = sub.add_parser("voices", help="list and filter the voice catalogue")
-    p_voices.add_argument("--engine", default=None, choices=ENGINE_NAMES)
-    p_voices.add_argument("--lang", default=None, help="language code prefix: zh, en, yue…")
-    p_voices.add_argument("--emotion", default=None, help="an emotion category (happy…) or 'any'")
-    p_voices.add_argument("--sample-rate", type=cli_numbers.sample_rate, default=None, metavar="HZ",
-                          help="supported sample rate in Hz")
-    p_voices.add_argument("--timestamps", action="store_true", help="only voices with timestamps")
-    p_voices.add_argument("--gender", default=None)
-    p_voices.add_argument("--tier", default=None)
-    p_voices.add_argument("--search", default=None, help="text search over names, ids, types")
-    p_voices.add_argument("--json", action="store_true")
-    return parser
+    return p_render
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    import multiprocessing
-
-    multiprocessing.freeze_support()  # the offline engine's worker processes in a frozen (PyInstaller) app
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["--self-test"]:  # installation check, also in the frozen app (studio/selftest.py)
-        from studio.selftest import main as self_test
-
-        return self_test(args_list[1:])
-    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
-        refusal = _not_a_window_argument(args_list[0]) if args_list else None
-        if refusal is not None:
-            print(f"studio: error: {refusal}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        from studio.gui.app import main as gui_main
-
-        return gui_main(args_list)
-    from studio.logsetup import setup_logging
-
-    log_path = setup_logging()
-    try:
-        code = _run(args_list, log_path)
-        sys.stdout.flush()  # a pipe's reader that went away shows here, not at interpreter exit
-        return code
-    except BrokenPipeError:
-        return _quiet_broken_pipe()
+def add_render_options(p_render: argparse.ArgumentParser) -> None:
+    """``studio render`` options of the scheduler: a dry run, unit size, prices."""
+    p_render.add_argument("--dry-run", action="store_true",
+                          help="print the plan and the character/cost estimate; send nothing")
+    p_render.add_argument("--unit-chars", type=cli_numbers.unit_chars, default=None, metavar="N",
+                          help="group paragraphs into cloud tasks of about N characters (default: one per paragraph)")
+    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE", type=_checked_price,
+                          help="price per 10,000 characters for the cost estimate (also STUDIO_PRICE_ALIYUN, ...)")
+    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N", type=_checked_concurrency,
+                          help="tasks at the vendor at once per engine (defaults: aliyun 20, never above the "
+                               "account cap of 100; baidu 20)")
 
 
-def _run(args_list: list[str], log_path: Path) -> int:
-    """Parse and run one subcommand; map every error a user can cause to one line and exit code 2."""
-    import sqlite3
-
-    from studio.core.errors import ProjectDamagedError
-    from studio.core.project import damaged_message, is_damage
-
-    args = build_parser().parse_args(args_list)
-    try:
-        if args.command == "import":
-            return _cmd_import(args, sys.stdout)
-        if args.command == "render":
-            return _cmd_render(args, sys.stdout, sys.stderr)
-        if args.command == "voices":
-            return _cmd_voices(args, sys.stdout)
-        if args.command == "status":
-            from studio.cli_render_status import run_status
-
-            return run_status(args, sys.stdout, sys.stderr)
-        if args.command == "export":
-            from studio.cli_export import run_export
-
-            return run_export(args, sys.stdout, sys.stderr)
-        if args.command == "accounts":
-            from studio.cli_accounts import run_accounts
-
-            return run_accounts(args, sys.stdout, sys.stderr)
-        if args.command in ("snapshots", "restore"):
-            from studio.cli_project import run_restore, run_snapshots
-
-            return (run_snapshots if args.command == "snapshots" else run_restore)(args, sys.stdout)
-    except (InputError, ProjectError, BadInputError) as exc:
-        log.warning("bad input: %s", exc)
-        print(f"studio: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (CancelledError, KeyboardInterrupt):
-        print("studio: cancelled", file=sys.stderr)
-        return EXIT_CANCELLED
-    except StudioError as exc:
-        log.exception("failed")
-        print(f"studio: error: {exc} (log: {log_path})", file=sys.stderr)
-        return EXIT_FAILURE
-    except BrokenPipeError:
-        raise
-    except sqlite3.DatabaseError as exc:  # damage found after opening (a page read later in the command)
-        log.exception("project database error")
-        if is_damage(exc):
-            folder = _project_argument(args)
-            where = folder / "project.sqlite" if folder is not None else Path("project.sqlite")
-            print(f"studio: error: {ProjectDamagedError(damaged_message(where, str(exc)))}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        print(f"studio: error: project database error ({exc}) (log: {log_path})", file=sys.stderr)
-        return EXIT_FAILURE
-    except MemoryError:
-        log.exception("out of memory")
-        print(f"studio: error: out of memory (log: {log_path})", file=sys.stderr)
-        return EXIT_FAILURE
-    except Exception:
-        log.exception("internal error")
-        print(f"studio: internal error; details are in {log_path}", file=sys.stderr)
-        return EXIT_FAILURE
-    build_parser().print_help()
-    return EXIT_BAD_INPUT
-
-
-def _project_argument(args: argparse.Namespace) -> Path | None:
-    """The project folder a command worked on, for messages about its database."""
-    for name in ("project", "input"):
-        value = getattr(args, name, None)
-        if isinstance(value, Path) and value.is_dir():
-            return value
-    return None
-
-
-def _not_a_window_argument(first: str) -> str | None:
-    """Why ``studio FIRST`` must not open the window, or ``None`` if it may.
-
-    ``studio PATH`` opens the window on an existing file or folder. Anything else is a typo: a mistyped
-    subcommand (``studio rendr``) would otherwise start the GUI (and abort on a machine without a display),
-    so it gets exit 2 and the closest subcommand; a path that does not exist gets "no such file".
-    """
-    import difflib
-    import os
-
-    if Path(first).exists():
-        return None
-    close = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
-    if close:
-        return f"unknown command {first!r} (did you mean {close[0]}?); see `studio --help`"
-    looks_like_path = any(sep in first for sep in {os.sep, "/", os.altsep or "/"}) or Path(first).suffix != ""
-    if looks_like_path:
-        return f"{first}: no such file or folder (`studio PATH` opens an existing manuscript or project)"
-    return f"unknown command {first!r} (commands: {', '.join(SUBCOMMANDS)}; or give an existing file or folder)"
-
-
-def _quiet_broken_pipe() -> int:
-    """The reader went away (``studio voices --json | head``): stop quietly, like other command-line tools.
-
-    stdout is pointed at the null device so the interpreter's final flush does not complain either.
-    """
-    import os
+def _checked_concurrency(text: str) -> str:
+    """argparse ``type`` of ``--concurrency``: refused while parsing, before anything is imported or planned."""
+    from studio.core.errors import InputError
 
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+        render_concurrency(argparse.Namespace(concurrency=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None  # cli.py puts it back
+    return text
 
 
-def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from studio.cli_project import check_project_location, print_reimport, sync_project
+def _checked_price(text: str) -> str:
+    """argparse ``type`` of ``--price`` (see ``_checked_concurrency``)."""
+    from studio.core.errors import InputError
 
-    check_project_location(args.project)
-    outcome = sync_project(args.file, args.project, reimport=args.reimport, doing="imported")
-    outcome.project.close()
-    stored = outcome.source.report if outcome.source is not None else {}
-    report = outcome.report.to_dict() if outcome.report is not None else stored
-    if args.json:
-        extra: dict[str, Any] = {"project": str(args.project), "action": outcome.action}
-        if outcome.carry is not None and outcome.snapshot is not None:
-            extra.update(snapshot=outcome.snapshot.id, carried=outcome.carry.lines())
-        print(json.dumps({**report, **extra}, ensure_ascii=False), file=out)
-        return EXIT_OK
-    if outcome.action == "unchanged":
-        print(f"{args.file}: unchanged since it was imported; the project is used as it is (nothing re-imported)",
-              file=out)
-    else:
-        print(outcome.report.summary(), file=out)
-        print_reimport(outcome, args.project, out)
-    print(f"project: {args.project}", file=out)
-    return EXIT_OK
+    try:
+        render_prices(argparse.Namespace(price=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--price ")) from None
+    return text
 
 
-def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
+    """``--concurrency ENGINE=N`` options, each capped at its engine's account limit (Alibaba: 100 running tasks)."""
+    from studio.core.errors import InputError
+
+    names = engine_names()
+
+    limits: dict[str, int] = {}
+    for item in getattr(args, "concurrency", None) or []:
+        engine, sep, value = str(item).partition("=")
+        engine = engine.strip()
+        if not sep or engine not in names or not value.strip().isdigit() or int(value) < 1:
+            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(names)} and "
+                             f"N >= 1, not {item!r}")
+        cap = traits(engine).max_concurrency
+        limits[engine] = int(value) if cap is None else min(int(value), cap)
+    return limits
+
+
+def render_prices(args: argparse.Namespace) -> dict[str, float]:
+    """Prices from ``--price`` options over the ``STUDIO_PRICE_*`` environment."""
+    prices = prices_from_env()
+    for item in getattr(args, "price", None) or []:
+        engine, sep, value = str(item).partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not sep or number < 0:
+            from studio.core.errors import InputError
+
+            raise InputError(f"--price wants ENGINE=PRICE with a number >= 0, not {item!r}")
+        prices[engine.strip()] = number
+    return prices
+
+
+def run_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Everything a user can get wrong is checked before a project folder is created or a vendor is asked."""
     from studio.audio.formats import FORMAT_BY_EXTENSION
-    from studio.cli_project import (
+    from studio.cli.project import (
         check_audio_values,
         check_output,
         check_project_location,
@@ -360,7 +217,7 @@ def _default_project(output: Path | None) -> Path:
 
 def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: TextIO, err: TextIO) -> int:
     from studio.audio.export import ExportOptions
-    from studio.cli_project import check_free_space, complete_voice, note_own_voices, project_lock
+    from studio.cli.project import check_free_space, complete_voice, note_own_voices, project_lock
     from studio.core.book_settings import read_audio_settings, store_book_settings
     from studio.engines.registry import EngineOptions
     from studio.render.export_book import export_project, format_for
@@ -388,7 +245,7 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
         if changes:
             print(f"stored in the project as the book's settings: {'; '.join(changes)}", file=err)
             note_own_voices(book, err)
-        progress = _ProgressPrinter(err)
+        progress = ProgressPrinter(err)
         cancel = threading.Event()
         started = time.monotonic()
 
@@ -397,7 +254,6 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
                 print(f"warning: {warning}", file=err)
             err.flush()
 
-        from studio.cli_render_status import render_concurrency, render_prices
 
         engine_options = EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint)
         try:
@@ -445,7 +301,7 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
     if args.json:
         print(json.dumps(summary, ensure_ascii=False), file=out)
     else:
-        print(f"{result.chapters} chapters, {_hms(result.duration_ms / 1000)} -> {result.output}", file=out)
+        print(f"{result.chapters} chapters, {hms(result.duration_ms / 1000)} -> {result.output}", file=out)
     return EXIT_OK
 
 
@@ -535,69 +391,3 @@ def _voice_override(engine: str | None, voice: str | None, *, speed: float | Non
         engines = ", ".join(sorted({v.engine for v in matches}))
         raise InputError(f"voice {voice!r} exists for several engines ({engines}); pass --engine")
     return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, **shaping)
-
-
-def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:
-    from studio.core.voices import default_catalogue
-
-    emotion: str | bool | None = args.emotion
-    if emotion == "any":
-        emotion = True
-    rows = default_catalogue().query(engine=args.engine, language=args.lang, emotion=emotion,
-                                     sample_rate=args.sample_rate, timestamps=True if args.timestamps else None,
-                                     gender=args.gender, tier=args.tier, text=args.search)
-    if args.json:
-        print(json.dumps([v.to_dict() for v in rows], ensure_ascii=False), file=out)
-        return EXIT_OK
-    for v in rows:
-        rates = "/".join(f"{r // 1000}k" if r % 1000 == 0 else f"{r / 1000:g}k" for r in v.sample_rates)
-        emotions = ",".join(v.emotions)
-        print(f"{v.engine:<7} {v.id:<16} {v.name:<14} {v.gender or '-':<7} {','.join(v.languages):<12} "
-              f"{rates:<16} {'ts' if v.timestamps else '--'} {v.tier:<9} {emotions}", file=out)
-    print(f"{len(rows)} voices", file=out)
-    return EXIT_OK
-
-
-def _hms(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-class _ProgressPrinter:
-    """Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self._last = 0.0
-        self._dirty = False
-
-    def _emit(self, text: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last < (0.2 if self.tty else 5.0):
-            return
-        self._last = now
-        if self.tty:
-            self.stream.write("\r" + text.ljust(70))
-            self._dirty = True
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def render(self, p: Any) -> None:
-        cost = getattr(p, "cost_estimate", None)
-        priced = f", est. cost {cost:.2f}" if cost else ""
-        self._emit(f"synthesizing: {p.units_done}/{p.units_total} paragraphs "
-                   f"({p.fraction:.0%}, {p.cached} cached{priced})", force=p.state in ("planned", "finished"))
-
-    def export(self, fraction: float) -> None:
-        self._emit(f"encoding: {fraction:.0%}", force=fraction >= 1.0)
-
-    def finish(self) -> None:
-        if self._dirty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
