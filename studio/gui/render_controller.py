@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -29,16 +29,18 @@ from PySide6.QtCore import QObject, Signal
 from studio.core.book import Book, VoiceSettings
 from studio.core.book_edit import EmotionProblem
 from studio.core.errors import CancelledError
-from studio.engines.registry import EngineOptions
 from studio.gui.document import BookDocument
 from studio.gui.job_model import JobRow, JobTableModel
 from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
-from studio.render.control import RenderControl
-from studio.render.session.run import RenderSummary
 from studio.render.session.units import LIVE, UNIT_STATES, PlannedUnit
+
+if TYPE_CHECKING:  # the pipeline is imported with the first render, not when the window starts
+    from studio.engines.registry import EngineOptions
+    from studio.render.control import RenderControl
+    from studio.render.session.run import RenderSummary
 
 # A render that stops within this long closes without a progress window.
 FAST_STOP_MS = 300
@@ -173,6 +175,8 @@ class RenderController(QObject):
         self._keys = only
         self._cancelled_all = False
         selected = list(chapters) if chapters is not None else None
+        from studio.render.control import RenderControl
+
         control = RenderControl()
         task = BackgroundTask(lambda report, cancel: render_book(folder, book, selected, concurrency, options,
                                                                  prices, control, report, cancel, only),

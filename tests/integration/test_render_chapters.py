@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from studio.cli import main
+from studio.core.project import Project
+from studio.render.session.statuses import chapter_statuses
 from tests.emulator import VendorEmulator
 
 CHAPTERS = [
@@ -120,6 +122,9 @@ def test_retry_failed_sends_exactly_the_failed_units_again(
     code, out, _err = run(capsys, "status", project, "--json")
     failed = [u for u in json.loads(out)["units"] if u["state"] == "failed"]
     assert failed and len(failed) == len(set(failed_texts))
+    with Project.open(project) as opened:  # what the window's chapter list shows for this project
+        statuses = chapter_statuses(opened, opened.load_book())
+    assert statuses[0] == "done" and {statuses[u["chapter"] - 1] for u in failed} == {"failed"}
 
     emu.faults.aliyun_max_sample_rate = 0  # the account was upgraded
     before = len(sent(emu))

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from studio.core.book import Book
 from studio.core.errors import InputError
 from studio.core.project import Project
-from studio.render.plan import RenderPlan, RenderUnit
 from studio.render.session.memory import clear_render_flag, render_flag
+
+if TYPE_CHECKING:  # the window imports the unit rows at start-up; the planner comes with the first render
+    from studio.render.plan import RenderPlan, RenderUnit
 
 #: Job states a unit row can show (``retrying`` is shown as ``queued``).
 UNIT_STATES = frozenset({"queued", "submitted", "running", "downloading", "done", "failed", "cancelled"})
@@ -76,6 +79,7 @@ class ResumeInfo:
 def select_units(plan: RenderPlan, *, chapters: Collection[int] | None = None,
                  units: Collection[str] | None = None) -> RenderPlan:
     """The part of ``plan`` in ``chapters`` (0-based) and, if given, among the cache keys ``units``."""
+    from studio.render.plan import RenderPlan
     selected = plan.units
     if chapters is not None:
         wanted = set(chapters)
