@@ -46,6 +46,8 @@ def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                           help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p_render.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                          help="how chapters are found when importing a manuscript (default auto)")
     p_render.add_argument("--reimport", action="store_true",
                           help="the manuscript changed since its project was made: snapshot the project's book, "
                                "then re-import it (voices, emotions and chapter names carry over)")
@@ -185,7 +187,8 @@ def run_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     created = False  # this run created the project folder (only then may a failed start remove it)
     try:
         if manuscript:
-            outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered")
+            outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered",
+                                   structure=args.structure)
             created = outcome.action == "created" and not existed
             project = outcome.project
             if outcome.action == "unchanged":
