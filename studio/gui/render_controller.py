@@ -40,6 +40,7 @@ from studio.render.session.units import LIVE, UNIT_STATES, PlannedUnit
 if TYPE_CHECKING:  # the pipeline is imported with the first render, not when the window starts
     from studio.engines.registry import EngineOptions
     from studio.render.control import RenderControl
+    from studio.render.events import RenderProgress
     from studio.render.session.run import RenderSummary
 
 # A render that stops within this long closes without a progress window.
@@ -125,7 +126,7 @@ class RenderController(QObject):
         self.throttle.flushed.connect(self._apply_batch)
         self._task: BackgroundTask | None = None
         self._control: RenderControl | None = None
-        self._last: Any = None
+        self._last: RenderProgress | None = None
         self._paused = False
         self._chapters: list[int] | None = None
         self._cancelled_all = False  # Cancel All (or closing), as opposed to cancelling single units
@@ -323,7 +324,7 @@ class RenderController(QObject):
             if kind == "plan":
                 self._set_plan(payload)
                 continue
-            event = payload
+            event: RenderProgress = payload
             self.events_seen += 1
             self._last = event
             unit = event.unit
@@ -337,15 +338,12 @@ class RenderController(QObject):
                 state = "queued"
             if state in UNIT_STATES:
                 fields["state"] = state
-            task_id = getattr(event, "task_id", "")
-            if task_id:
-                fields["task_id"] = task_id
-            code = getattr(event, "vendor_code", "")
-            if code or state in ("submitted", "done"):
-                fields["vendor_code"] = code
-            attempts = getattr(event, "attempts", 0)
-            if attempts:
-                fields["attempts"] = attempts
+            if event.task_id:
+                fields["task_id"] = event.task_id
+            if event.vendor_code or state in ("submitted", "done"):
+                fields["vendor_code"] = event.vendor_code
+            if event.attempts:
+                fields["attempts"] = event.attempts
             updates.append((unit.cache_key, fields))
             any_changed = any_changed or state in UNIT_STATES
         if updates:
@@ -397,15 +395,14 @@ class RenderController(QObject):
         last = self._last
         if last is None:
             return
-        eta = getattr(last, "eta_s", None)
+        eta = last.eta_s
         if eta is None:
             elapsed = time.monotonic() - self._started_at
             rendered = last.characters_done - self._chars_at_start
             if rendered > 0 and elapsed > 0.5:
                 eta = (last.characters_total - last.characters_done) / (rendered / elapsed)
-        cost = getattr(last, "cost_estimate", None)
         emit(self.progress, OverallProgress(last.characters_done, last.characters_total, last.units_done,
-                                           last.units_total, eta, cost if cost else None, self._paused))
+                                           last.units_total, eta, last.cost_estimate or None, self._paused))
 
     # -- the end ------------------------------------------------------------------------------------------------
     def _succeeded(self, summary: RenderSummary) -> None:
