@@ -37,7 +37,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.")
+    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.",
+                     epilog="studio with no command opens the window; studio PATH opens a project folder (or "
+                            "imports a manuscript) in the window.")
     parser.add_argument("--version", action="version", version=f"studio {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (Qt, ffmpeg, offline engine, ...); see `studio --self-test -h`")

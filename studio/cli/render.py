@@ -61,6 +61,9 @@ def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
                               help=f"{name} multiplier, 0.5-2 (volume 0-2; 1 = the voice's default); stored in "
                                    "the project as the book's setting")
     add_render_options(p_render)
+    from studio.cli.confirm import add_confirm_options
+
+    add_confirm_options(p_render)
     return p_render
 
 
@@ -257,14 +260,16 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
                 print(f"warning: {warning}", file=err)
             err.flush()
 
-
         engine_options = EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint)
+        if chosen is not None and not plan.units:
+            print(f"{project.folder}: " + ("no unit has failed; nothing to render again" if args.retry_failed
+                                           else "those chapters have no text to render"), file=out)
+            return EXIT_OK
+        from studio.cli.confirm import confirm_render
+
+        confirm_render(args, project, plan, render_prices(args), render_concurrency(args), err)
         try:
             if chosen is not None:
-                if not plan.units:
-                    print(f"{project.folder}: " + ("no unit has failed; nothing to render again" if args.retry_failed
-                                                   else "those chapters have no text to render"), file=out)
-                    return EXIT_OK
                 warn(warnings)
                 from studio.render.session.memory import clear_failures
                 from studio.render.session.run import render_book

@@ -81,6 +81,8 @@ class EngineTraits:
     audio_options: bool = True
     strips_emotions: bool = False
     task_deadline_s: float | None = None
+    #: One task's synthesis speed in characters a second, for time estimates before a render (None: unknown).
+    chars_per_second: float | None = None
 
     @property
     def free(self) -> bool:

@@ -26,6 +26,7 @@ def settings(tmp_path: Path) -> Settings:
     s = Settings(tmp_path / "settings.ini")
     s.autosave_seconds = 0
     s.cache_dir = tmp_path / "cache"
+    s.review_structure_on_import = False  # tests that want the review after an import turn it on
     return s
 
 
@@ -35,7 +36,7 @@ def window(qtbot, settings: Settings) -> Iterator[MainWindow]:  # type: ignore[n
     qtbot.addWidget(win)
     win.show()
     yield win
-    win.close()
+    win.pause_and_close()  # a render still running is paused as "Pause and Quit" would, without asking
     wait_idle(qtbot)
 
 
