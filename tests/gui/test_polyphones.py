@@ -78,9 +78,9 @@ def test_read_a_polyphone_this_one_and_everywhere(qtbot, window: MainWindow, tmp
     sent = ssml.build_long_text(unit.request.paragraphs, unit.request.emotions, readings=unit.request.readings)
     assert sent == '<speak>他<phoneme alphabet="py" ph="chang2">长</phoneme>大了，还去银行。</speak>'
     # a preview of the paragraph speaks it the same way (the same unit as the render: same cache key)
-    from studio.gui.preview import _mini_book
+    from studio.render.session.playback import book_of_paragraphs
 
-    mini = plan_book(_mini_book(document.book, document.book.chapters[0], [0])).units[0]
+    mini = plan_book(book_of_paragraphs(document.book, document.book.chapters[0], [0])).units[0]
     assert mini.request.readings == unit.request.readings and mini.cache_key == unit.cache_key
     window.undo_action.trigger()
     assert paragraph.readings == []

@@ -1,7 +1,7 @@
 """``studio lexicon list|add|remove|import|export``: the pronunciation lexicon from the command line.
 
-Why a module of its own: the CLI is being split into a package; this command only needs a few lines in the
-parser and the dispatch (``add_lexicon_parser``, ``run_lexicon``). ``--global`` works on the user's lexicon
+Why a module of its own: one command per module of the CLI package; ``studio.cli.main`` only hooks it into
+the parser and the dispatch (``add_lexicon_parser``, ``run_lexicon``). ``--global`` works on the user's lexicon
 (every project uses it) and then needs no project folder. After a change to a project's lexicon the command
 says which paragraphs the entry touches: those, and only those, render again (``studio render --dry-run``).
 """
