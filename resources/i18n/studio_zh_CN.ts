@@ -137,32 +137,33 @@
 <context>
     <name>BookDocument</name>
     <message>
-        <location filename="../../studio/gui/document.py" line="86"/>
+        <location filename="../../studio/gui/document.py" line="89"/>
         <source>Open or import a book first.</source>
+        <extracomment>(chapter, paragraph) whose pronunciation changed in this session (studio/gui/polyphone_menu.py).</extracomment>
         <translation>请先打开或导入一本书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="212"/>
+        <location filename="../../studio/gui/document.py" line="215"/>
         <source>Nothing is selected to assign the voice to.</source>
         <translation>没有选中要指定音色的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="216"/>
+        <location filename="../../studio/gui/document.py" line="219"/>
         <source>Clear voice override</source>
         <translation>清除音色覆盖</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="218"/>
+        <location filename="../../studio/gui/document.py" line="221"/>
         <source>Book voice: {voice}</source>
         <translation>全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="220"/>
+        <location filename="../../studio/gui/document.py" line="223"/>
         <source>Chapter voice: {voice}</source>
         <translation>章节音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="222"/>
+        <location filename="../../studio/gui/document.py" line="225"/>
         <source>Paragraph voice: {voice}</source>
         <translation>段落音色：{voice}</translation>
     </message>
@@ -258,138 +259,138 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="257"/>
+        <location filename="../../studio/gui/chapter_model.py" line="259"/>
         <source>Inherited from the book: {voice}</source>
         <extracomment>The Voice column&apos;s colour for a chapter that speaks with the book&apos;s voice (inherited, not its own).</extracomment>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="258"/>
+        <location filename="../../studio/gui/chapter_model.py" line="260"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="259"/>
+        <location filename="../../studio/gui/chapter_model.py" line="261"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="293"/>
+        <location filename="../../studio/gui/chapter_model.py" line="295"/>
         <source>The book&apos;s voice is {voice}; greyed: chapters that use it, bold: chapters with their own</source>
         <translation>全书音色为 {voice}；灰色：沿用全书音色的章节，粗体：有自己音色的章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="295"/>
+        <location filename="../../studio/gui/chapter_model.py" line="297"/>
         <source>Voice (book: {voice})</source>
         <translation>音色（全书：{voice}）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="299"/>
+        <location filename="../../studio/gui/chapter_model.py" line="301"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="363"/>
+        <location filename="../../studio/gui/chapter_model.py" line="365"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="364"/>
+        <location filename="../../studio/gui/chapter_model.py" line="366"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="365"/>
+        <location filename="../../studio/gui/chapter_model.py" line="367"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="366"/>
+        <location filename="../../studio/gui/chapter_model.py" line="368"/>
         <source>partly rendered</source>
         <translation>部分已合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="367"/>
+        <location filename="../../studio/gui/chapter_model.py" line="369"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="368"/>
+        <location filename="../../studio/gui/chapter_model.py" line="370"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="369"/>
+        <location filename="../../studio/gui/chapter_model.py" line="371"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="370"/>
+        <location filename="../../studio/gui/chapter_model.py" line="372"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="375"/>
+        <location filename="../../studio/gui/chapter_model.py" line="377"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="376"/>
+        <location filename="../../studio/gui/chapter_model.py" line="378"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="377"/>
+        <location filename="../../studio/gui/chapter_model.py" line="379"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="378"/>
+        <location filename="../../studio/gui/chapter_model.py" line="380"/>
         <source>Edited since it was rendered: some paragraphs need new audio.</source>
         <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="379"/>
+        <location filename="../../studio/gui/chapter_model.py" line="381"/>
         <source>Some paragraphs have audio, the others were not rendered yet.</source>
         <translation>部分段落已有音频，其余段落尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="380"/>
+        <location filename="../../studio/gui/chapter_model.py" line="382"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="381"/>
+        <location filename="../../studio/gui/chapter_model.py" line="383"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="382"/>
+        <location filename="../../studio/gui/chapter_model.py" line="384"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="383"/>
+        <location filename="../../studio/gui/chapter_model.py" line="385"/>
         <source>Waiting for its turn in the running render.</source>
         <translation>在当前合成中排队等候。</translation>
     </message>
@@ -454,73 +455,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="634"/>
+        <location filename="../../studio/gui/editor.py" line="652"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="638"/>
+        <location filename="../../studio/gui/editor.py" line="656"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="641"/>
+        <location filename="../../studio/gui/editor.py" line="659"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="644"/>
+        <location filename="../../studio/gui/editor.py" line="662"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="686"/>
+        <location filename="../../studio/gui/editor.py" line="704"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="689"/>
+        <location filename="../../studio/gui/editor.py" line="707"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="706"/>
+        <location filename="../../studio/gui/editor.py" line="724"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="708"/>
+        <location filename="../../studio/gui/editor.py" line="726"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="725"/>
+        <location filename="../../studio/gui/editor.py" line="743"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="730"/>
+        <location filename="../../studio/gui/editor.py" line="748"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="734"/>
+        <location filename="../../studio/gui/editor.py" line="752"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="738"/>
+        <location filename="../../studio/gui/editor.py" line="756"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="740"/>
-        <location filename="../../studio/gui/editor.py" line="783"/>
+        <location filename="../../studio/gui/editor.py" line="758"/>
+        <location filename="../../studio/gui/editor.py" line="801"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="746"/>
+        <location filename="../../studio/gui/editor.py" line="764"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -551,276 +552,255 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="133"/>
-        <location filename="../../studio/gui/export_dialog.py" line="320"/>
+        <location filename="../../studio/gui/export_dialog.py" line="126"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="149"/>
+        <location filename="../../studio/gui/export_dialog.py" line="138"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="155"/>
+        <location filename="../../studio/gui/export_dialog.py" line="144"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="155"/>
+        <location filename="../../studio/gui/export_dialog.py" line="144"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="157"/>
+        <location filename="../../studio/gui/export_dialog.py" line="146"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="294"/>
-        <source>Arrives with a later version of the exporter.</source>
-        <translation>将在导出器的后续版本中提供。</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="163"/>
+        <location filename="../../studio/gui/export_dialog.py" line="152"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="167"/>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="157"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <location filename="../../studio/gui/export_dialog.py" line="158"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="174"/>
+        <location filename="../../studio/gui/export_dialog.py" line="164"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="165"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="172"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="183"/>
+        <location filename="../../studio/gui/export_dialog.py" line="173"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="185"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <location filename="../../studio/gui/export_dialog.py" line="178"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <location filename="../../studio/gui/export_dialog.py" line="183"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <location filename="../../studio/gui/export_dialog.py" line="189"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="191"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="192"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="203"/>
+        <location filename="../../studio/gui/export_dialog.py" line="193"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="204"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="206"/>
+        <location filename="../../studio/gui/export_dialog.py" line="196"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="207"/>
+        <location filename="../../studio/gui/export_dialog.py" line="197"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="208"/>
+        <location filename="../../studio/gui/export_dialog.py" line="198"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="209"/>
+        <location filename="../../studio/gui/export_dialog.py" line="199"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="210"/>
+        <location filename="../../studio/gui/export_dialog.py" line="200"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="213"/>
+        <location filename="../../studio/gui/export_dialog.py" line="203"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <location filename="../../studio/gui/export_dialog.py" line="204"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="229"/>
-        <location filename="../../studio/gui/export_dialog.py" line="364"/>
-        <source>Loading the exporter…</source>
-        <translation>正在加载导出器…</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="302"/>
+        <location filename="../../studio/gui/export_dialog.py" line="209"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="231"/>
+        <location filename="../../studio/gui/export_dialog.py" line="211"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="234"/>
+        <location filename="../../studio/gui/export_dialog.py" line="214"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="281"/>
-        <source>Not supported by this version of the exporter yet.</source>
-        <translation>此版本的导出器尚不支持。</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
-        <source>The exporter could not be loaded: {error}</source>
-        <translation>无法加载导出器：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="320"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="324"/>
+        <location filename="../../studio/gui/export_dialog.py" line="252"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="324"/>
+        <location filename="../../studio/gui/export_dialog.py" line="252"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="368"/>
+        <location filename="../../studio/gui/export_dialog.py" line="278"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="373"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="394"/>
+        <location filename="../../studio/gui/export_dialog.py" line="304"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="401"/>
+        <location filename="../../studio/gui/export_dialog.py" line="311"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="408"/>
-        <location filename="../../studio/gui/export_dialog.py" line="447"/>
+        <location filename="../../studio/gui/export_dialog.py" line="318"/>
+        <location filename="../../studio/gui/export_dialog.py" line="357"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="413"/>
+        <location filename="../../studio/gui/export_dialog.py" line="323"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="427"/>
+        <location filename="../../studio/gui/export_dialog.py" line="337"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="428"/>
+        <location filename="../../studio/gui/export_dialog.py" line="338"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="434"/>
+        <location filename="../../studio/gui/export_dialog.py" line="344"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="445"/>
+        <location filename="../../studio/gui/export_dialog.py" line="355"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="456"/>
+        <location filename="../../studio/gui/export_dialog.py" line="366"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
@@ -1466,43 +1446,48 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="152"/>
+        <location filename="../../studio/gui/editor.py" line="161"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="273"/>
+        <location filename="../../studio/gui/editor.py" line="282"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="279"/>
+        <location filename="../../studio/gui/editor.py" line="288"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="285"/>
-        <location filename="../../studio/gui/editor.py" line="301"/>
+        <location filename="../../studio/gui/editor.py" line="294"/>
+        <location filename="../../studio/gui/editor.py" line="310"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="450"/>
+        <location filename="../../studio/gui/editor.py" line="459"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="554"/>
+        <location filename="../../studio/gui/editor.py" line="570"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="557"/>
+        <location filename="../../studio/gui/editor.py" line="573"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="560"/>
+        <location filename="../../studio/gui/editor.py" line="576"/>
+        <source>The pronunciation changed: this paragraph will be rendered again.</source>
+        <translation>读音已更改：此段落将重新合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/editor.py" line="578"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1691,42 +1676,42 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreviewService</name>
     <message>
-        <location filename="../../studio/gui/preview.py" line="156"/>
+        <location filename="../../studio/gui/preview.py" line="130"/>
         <source>Synthesizing paragraph {n}…</source>
         <translation>正在合成第 {n} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="163"/>
+        <location filename="../../studio/gui/preview.py" line="137"/>
         <source>Synthesizing “{title}”…</source>
         <translation>正在合成“{title}”…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="173"/>
+        <location filename="../../studio/gui/preview.py" line="147"/>
         <source>Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.</source>
         <translation>已跳过 {n} 个还没有音频的段落：合成全书后即可收听。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="174"/>
+        <location filename="../../studio/gui/preview.py" line="148"/>
         <source>Nothing to play yet: render the book first.</source>
         <translation>还没有可播放的内容：请先合成全书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="201"/>
+        <location filename="../../studio/gui/preview.py" line="170"/>
         <source>Collecting the book&apos;s audio…</source>
         <translation>正在收集全书的音频…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="213"/>
+        <location filename="../../studio/gui/preview.py" line="182"/>
         <source>Nothing to preview: the paragraph is empty.</source>
         <translation>没有可试听的内容：该段落为空。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="244"/>
+        <location filename="../../studio/gui/preview.py" line="211"/>
         <source>Audition: {voice}</source>
         <translation>试听：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="259"/>
+        <location filename="../../studio/gui/preview.py" line="228"/>
         <source>Synthesizing a sample of {voice}…</source>
         <translation>正在合成 {voice} 的试听样本…</translation>
     </message>
@@ -1734,32 +1719,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="571"/>
+        <location filename="../../studio/gui/editor.py" line="589"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="573"/>
+        <location filename="../../studio/gui/editor.py" line="591"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="575"/>
+        <location filename="../../studio/gui/editor.py" line="593"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="577"/>
+        <location filename="../../studio/gui/editor.py" line="595"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="578"/>
+        <location filename="../../studio/gui/editor.py" line="596"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="579"/>
+        <location filename="../../studio/gui/editor.py" line="597"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -1825,32 +1810,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="314"/>
+        <location filename="../../studio/gui/render_controller.py" line="245"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="316"/>
+        <location filename="../../studio/gui/render_controller.py" line="247"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="484"/>
+        <location filename="../../studio/gui/render_controller.py" line="411"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="495"/>
+        <location filename="../../studio/gui/render_controller.py" line="422"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="498"/>
+        <location filename="../../studio/gui/render_controller.py" line="425"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="500"/>
+        <location filename="../../studio/gui/render_controller.py" line="427"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -2367,6 +2352,82 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/commands.py" line="260"/>
         <source>Change title and author</source>
         <translation>修改书名和作者</translation>
+    </message>
+</context>
+<context>
+    <name>polyphones</name>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="85"/>
+        <source>this one</source>
+        <translation>仅此处</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="87"/>
+        <source>everywhere in the book</source>
+        <translation>全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="88"/>
+        <source>Read as {reading} ({where})</source>
+        <translation>读作 {reading}（{where}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="98"/>
+        <source>Read as {reading}</source>
+        <translation>读作 {reading}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="124"/>
+        <source>Read {written} as {reading} everywhere</source>
+        <translation>全书将 {written} 读作 {reading}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="200"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="223"/>
+        <source>Read “{char}” as…</source>
+        <extracomment>The say-as kinds offered for a number, in menu order (Alibaba&apos;s interpret-as values).</extracomment>
+        <translation>将“{char}”读作…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="202"/>
+        <source>a number</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="203"/>
+        <source>digit by digit</source>
+        <translation>逐位读</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="204"/>
+        <source>a phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="205"/>
+        <source>a date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="206"/>
+        <source>a time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="207"/>
+        <source>an amount of money</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="213"/>
+        <location filename="../../studio/gui/polyphone_menu.py" line="227"/>
+        <source>{reading} (this one)</source>
+        <translation>{reading}（仅此处）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/polyphone_menu.py" line="231"/>
+        <source>{reading} (everywhere in the book)</source>
+        <translation>{reading}（全书）</translation>
     </message>
 </context>
 </TS>

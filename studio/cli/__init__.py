@@ -2,7 +2,8 @@
 
 Modules: ``main`` (the parser, dispatch, exit codes for everything a command can end with, ``studio PATH``
 opening the window), ``render`` (``studio render``: whole books, ``--chapters``, ``--retry-failed``),
-``export`` (``studio export``), ``status`` (``studio status`` and the dry run), ``accounts`` (credentials),
+``export`` (``studio export``), ``lexicon`` (``studio lexicon``: the pronunciation lexicon), ``status``
+(``studio status`` and the dry run), ``accounts`` (credentials),
 ``project`` (the project lock, checks before anything is created or sent, snapshots), ``confirm`` (the money
 check before a big cloud render), ``numbers`` (number options checked while parsing), ``common`` (exit codes,
 progress on stderr, error lines). Nothing outside this

@@ -23,7 +23,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore")
+SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from studio.cli.accounts import add_accounts_parser
     from studio.cli.export import add_export_parser
+    from studio.cli.lexicon import add_lexicon_parser
     from studio.cli.project import add_snapshot_parsers
     from studio.cli.render import add_render_parser
     from studio.cli.status import add_status_parser
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)
     add_accounts_parser(sub)
     add_snapshot_parsers(sub)
+    add_lexicon_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -140,6 +142,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli.accounts import run_accounts
 
             return run_accounts(args, sys.stdout, sys.stderr)
+        if args.command == "lexicon":
+            from studio.cli.lexicon import run_lexicon
+
+            return run_lexicon(args, sys.stdout, sys.stderr)
         if args.command in ("snapshots", "restore"):
             from studio.cli.project import run_restore, run_snapshots
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from studio.core.lexicon import LexiconEntry, ReadingSpan
+
 
 @dataclass(frozen=True)
 class VoiceSettings:
@@ -91,6 +93,8 @@ class Paragraph:
     emotions: list[EmotionSpan] = field(default_factory=list)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     id: int | None = None
+    #: Readings set on one occurrence ("read this 行 as hang2 here"); they win over the lexicon.
+    readings: list[ReadingSpan] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +117,8 @@ class Book:
     chapters: list[Chapter] = field(default_factory=list)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The pronunciation lexicon in force (project entries, then the user's global ones), see core/lexicon.py.
+    lexicon: list[LexiconEntry] = field(default_factory=list)
 
     @property
     def characters(self) -> int:

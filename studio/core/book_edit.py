@@ -77,8 +77,10 @@ def snapshot(book: Book) -> Book:
         title=book.title, author=book.author, language=book.language, voice=book.voice,
         metadata=dict(book.metadata),
         chapters=[Chapter(title=c.title, voice=c.voice, id=c.id,
-                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id) for p in c.paragraphs])
+                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id, list(p.readings))
+                                      for p in c.paragraphs])
                   for c in book.chapters],
+        lexicon=list(book.lexicon),
     )
 
 
@@ -307,6 +309,10 @@ def replace_text(paragraph: Paragraph, start: int, end: int, replacement: str) -
     paragraph.text = text[:start] + replacement + text[end:]
     spans = (_shift_span(s, start, end, len(replacement)) for s in paragraph.emotions)
     paragraph.emotions = [s for s in spans if s is not None]
+    if paragraph.readings:  # a reading moves with its text; an edit inside the word it reads drops it
+        delta = len(replacement) - (end - start)
+        paragraph.readings = [r if r.end <= start else replace(r, start=r.start + delta, end=r.end + delta)
+                              for r in paragraph.readings if r.end <= start or r.start >= end]
     return change
 
 

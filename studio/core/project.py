@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.errors import ProjectDamagedError, ProjectError
+from studio.core.lexicon import ReadingSpan
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "project.sqlite"
@@ -118,6 +119,7 @@ class Project:
         """Replace the stored book with ``book`` in one transaction and give every element its id."""
         with self.transaction() as db:
             db.execute("DELETE FROM emotion_span")
+            db.execute("DELETE FROM reading_span")
             db.execute("DELETE FROM paragraph")
             db.execute("DELETE FROM chapter")
             db.execute(
@@ -143,6 +145,11 @@ class Project:
                         "VALUES (?, ?, ?, ?, ?)",
                         [(para.id, e.start, e.end, e.category, e.intensity) for e in para.emotions],
                     )
+                    db.executemany(
+                        "INSERT INTO reading_span(paragraph_id, start, end, kind, value, alias, written) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings],
+                    )
 
     def load_book(self) -> Book:
         db = self._conn
@@ -167,7 +174,20 @@ class Project:
             "SELECT paragraph_id, start, end, category, intensity FROM emotion_span ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].emotions.append(EmotionSpan(start, end, category, intensity))
+        for pid, start, end, kind, value, alias, written in db.execute(
+            "SELECT paragraph_id, start, end, kind, value, alias, written FROM reading_span "
+            "ORDER BY paragraph_id, start"
+        ):
+            paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias, source=written))
+        from studio.core.lexicon_store import book_lexicon
+
+        book.lexicon = book_lexicon(self)
         return book
+
+    def lexicon_rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The project's lexicon entries (``studio.core.lexicon_store``), read without taking the write lock."""
+        names = ", ".join(c for c in columns if c.isidentifier())
+        return self._conn.execute(f"SELECT {names} FROM lexicon_entry ORDER BY written, context").fetchall()
 
     def set_book_voice(self, voice: VoiceSettings) -> None:
         """Change only the book-level voice (the CLI's stored choices), leaving chapters and paragraphs alone."""

@@ -93,6 +93,31 @@ MIGRATIONS: list[list[str]] = [
             paragraph_count INTEGER NOT NULL DEFAULT 1
         )""",
     ],
+    # 4: the project's pronunciation lexicon (studio/core/lexicon.py) and readings set on one occurrence.
+    [
+        """CREATE TABLE lexicon_entry (
+            id       INTEGER PRIMARY KEY,
+            written  TEXT NOT NULL,
+            pinyin   TEXT NOT NULL DEFAULT '',
+            alias    TEXT NOT NULL DEFAULT '',
+            espeak   TEXT NOT NULL DEFAULT '',
+            say_as   TEXT NOT NULL DEFAULT '',
+            context  TEXT NOT NULL DEFAULT '',
+            note     TEXT NOT NULL DEFAULT '',
+            UNIQUE (written, context)
+        )""",
+        """CREATE TABLE reading_span (
+            id           INTEGER PRIMARY KEY,
+            paragraph_id INTEGER NOT NULL REFERENCES paragraph(id) ON DELETE CASCADE,
+            start        INTEGER NOT NULL CHECK (start >= 0),
+            end          INTEGER NOT NULL CHECK (end > start),
+            kind         TEXT NOT NULL CHECK (kind IN ('phoneme', 'sub', 'say-as')),
+            value        TEXT NOT NULL,
+            alias        TEXT NOT NULL DEFAULT '',
+            written      TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX reading_span_paragraph ON reading_span(paragraph_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,6 +19,7 @@ from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.errors import ProjectError
+from studio.core.lexicon import ReadingSpan
 from studio.core.project import Project
 
 INDEX_KEY = "snapshots"
@@ -63,7 +64,9 @@ def book_to_dict(book: Book) -> dict[str, Any]:
         "metadata": book.metadata,
         "chapters": [{"title": c.title, "voice": c.voice.to_dict(),
                       "paragraphs": [{"text": p.text, "voice": p.voice.to_dict(),
-                                      "emotions": [[e.start, e.end, e.category, e.intensity] for e in p.emotions]}
+                                      "emotions": [[e.start, e.end, e.category, e.intensity] for e in p.emotions],
+                                      **({"readings": [[r.start, r.end, r.kind, r.value, r.alias, r.source]
+                                                       for r in p.readings]} if p.readings else {})}
                                      for p in c.paragraphs]} for c in book.chapters],
     }
 
@@ -72,7 +75,10 @@ def book_from_dict(data: dict[str, Any]) -> Book:
     chapters = [Chapter(title=c["title"], voice=VoiceSettings.from_dict(c.get("voice")),
                         paragraphs=[Paragraph(text=p["text"], voice=VoiceSettings.from_dict(p.get("voice")),
                                               emotions=[EmotionSpan(int(s), int(e), str(cat), float(i))
-                                                        for s, e, cat, i in p.get("emotions") or ()])
+                                                        for s, e, cat, i in p.get("emotions") or ()],
+                                              readings=[ReadingSpan(int(r[0]), int(r[1]), str(r[2]), str(r[3]),
+                                                                    str(r[4]), source=str(r[5]))
+                                                        for r in p.get("readings") or ()])
                                     for p in c.get("paragraphs") or ()])
                 for c in data.get("chapters") or ()]
     return Book(title=data["title"], author=data.get("author", ""), language=data.get("language", "zh"),

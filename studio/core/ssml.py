@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from studio.core.book import MAX_INTENSITY, MIN_INTENSITY, EmotionSpan
 from studio.core.errors import BadInputError
+from studio.core.lexicon import ReadingSpan
 
 __all__ = [
     "MAX_BREAK_MS",
@@ -31,6 +32,8 @@ __all__ = [
     "escape_text",
     "format_intensity",
     "paragraph_markup",
+    "reading_close",
+    "reading_open",
     "validate_emotions",
     "vendor_char_count",
 ]
@@ -128,25 +131,55 @@ def validate_emotions(spans: Iterable[EmotionSpan], text_len: int, supported: Co
         previous = span
 
 
-def paragraph_markup(text: str, spans: Sequence[EmotionSpan] = (), *, break_before_ms: int = 0) -> str:
+def paragraph_markup(text: str, spans: Sequence[EmotionSpan] = (), *, break_before_ms: int = 0,
+                     readings: Sequence[ReadingSpan] = ()) -> str:
     """One paragraph as the vendor should see it: plain text if nothing needs markup, else a ``<speak>``.
 
     Spans must already be valid (``validate_emotions``). ``break_before_ms`` puts a pause before the
-    paragraph (used for paragraph gaps).
+    paragraph (used for paragraph gaps). ``readings`` (non-overlapping, each inside at most one emotion span:
+    ``studio.core.pronounce`` sees to that) become ``<phoneme alphabet="py">``, ``<sub alias>`` and
+    ``<say-as interpret-as>`` around their text.
     """
     escaped = escape_text(text)
-    if not spans and escaped == text and break_before_ms <= 0:
+    if not spans and not readings and escaped == text and break_before_ms <= 0:
         return text
+    ordered = sorted(readings, key=lambda r: r.start)
     parts = ["<speak>", *_breaks(break_before_ms)]
     cursor = 0
     for span in sorted(spans, key=lambda s: s.start):
-        parts.append(escape_text(text[cursor:span.start]))
+        parts.append(_with_readings(text, cursor, span.start, ordered))
         parts.append(emotion_open(span.category.strip().lower(), span.intensity))
-        parts.append(escape_text(text[span.start:span.end]))
+        parts.append(_with_readings(text, span.start, span.end, ordered))
         parts.append(emotion_close())
         cursor = span.end
-    parts.append(escape_text(text[cursor:]))
+    parts.append(_with_readings(text, cursor, len(text), ordered))
     parts.append("</speak>")
+    return "".join(parts)
+
+
+def reading_open(reading: ReadingSpan) -> str:
+    if reading.kind == "phoneme":
+        return f'<phoneme alphabet="py" ph="{escape_text(reading.value)}">'
+    if reading.kind == "say-as":
+        return f'<say-as interpret-as="{escape_text(reading.value)}">'
+    return f'<sub alias="{escape_text(reading.value)}">'
+
+
+def reading_close(reading: ReadingSpan) -> str:
+    return {"phoneme": "</phoneme>", "say-as": "</say-as>"}.get(reading.kind, "</sub>")
+
+
+def _with_readings(text: str, start: int, end: int, readings: Sequence[ReadingSpan]) -> str:
+    """``text[start:end]`` escaped, with the readings that lie inside it wrapped in their tags."""
+    parts = []
+    cursor = start
+    for reading in readings:
+        if reading.start < start or reading.end > end:
+            continue
+        parts.append(escape_text(text[cursor:reading.start]))
+        parts.append(reading_open(reading) + escape_text(text[reading.start:reading.end]) + reading_close(reading))
+        cursor = reading.end
+    parts.append(escape_text(text[cursor:end]))
     return "".join(parts)
 
 
@@ -165,16 +198,18 @@ def _breaks(ms: int) -> list[str]:
 
 
 def build_long_text(paragraphs: Sequence[str], emotions: Sequence[Sequence[EmotionSpan]] = (), *,
-                    gap_ms: int = 0, separator: str = "\n") -> str:
+                    gap_ms: int = 0, separator: str = "\n",
+                    readings: Sequence[Sequence[ReadingSpan]] = ()) -> str:
     """The ``text`` field of a long-text request: paragraphs joined by newlines, marked up as needed.
 
-    ``emotions[i]`` are the spans of paragraph ``i`` (missing entries mean none). ``gap_ms`` inserts a
-    ``<break>`` before every paragraph but the first.
+    ``emotions[i]`` are the spans of paragraph ``i`` (missing entries mean none), ``readings[i]`` its
+    readings. ``gap_ms`` inserts a ``<break>`` before every paragraph but the first.
     """
     blocks = []
     for index, text in enumerate(paragraphs):
         spans = emotions[index] if index < len(emotions) else ()
-        blocks.append(paragraph_markup(text, spans, break_before_ms=gap_ms if index else 0))
+        marks = readings[index] if index < len(readings) else ()
+        blocks.append(paragraph_markup(text, spans, break_before_ms=gap_ms if index else 0, readings=marks))
     return separator.join(blocks)
 
 

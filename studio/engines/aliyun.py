@@ -412,7 +412,7 @@ class AliyunEngine:
                     exc.paragraph = index
                     raise
         sample_rate = self._sample_rate(voice, request.sample_rate)
-        text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms)
+        text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms, readings=request.readings)
         count = TRAITS.request_chars(paragraphs, emotions)  # the newlines between paragraphs count too
         if count > ssml.MAX_TEXT_CHARS:
             raise BadInputError(f"the text has {count:,} characters (tags not counted, the line breaks between "

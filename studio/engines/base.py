@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from studio.core.book import EmotionSpan
 from studio.core.errors import EngineError
+from studio.core.lexicon import ReadingSpan
 from studio.engines.timing import Timestamp, UnitTiming
 
 __all__ = ["Engine", "SynthesisRequest", "SynthesisResult", "TaskState", "TaskStatus", "Timestamp"]
@@ -40,6 +41,9 @@ class SynthesisRequest:
     sample_rate: int | None = None
     audio_format: str | None = None
     paragraph_gap_ms: int = 0
+    #: Pronunciation readings per paragraph (``<phoneme>``/``<sub>``/``<say-as>``), for engines with SSML only:
+    #: the plan substitutes text for the others (``studio.core.pronounce``).
+    readings: tuple[tuple[ReadingSpan, ...], ...] = ()
 
     @property
     def characters(self) -> int:

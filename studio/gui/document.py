@@ -67,6 +67,8 @@ class BookDocument(QObject):
         self.revision = 0
         self._saved_revision = 0
         self.catalogue = _catalogue()
+        #: (chapter, paragraph) whose pronunciation changed in this session (studio/gui/polyphone_menu.py).
+        self.stale_readings: set[tuple[int, int]] = set()
 
     # -- loading and saving state -------------------------------------------------------------------------------
     def set_book(self, book: Book | None, folder: Path | None) -> None:
@@ -74,6 +76,7 @@ class BookDocument(QObject):
         self.book = book
         self.folder = folder
         self.undo_stack.clear()
+        self.stale_readings = set()
         self.revision += 1
         self._saved_revision = self.revision
         self.chapters.set_book(book)

@@ -49,6 +49,7 @@ from studio.core.book_edit import EditError, EmotionProblem
 from studio.gui.document import BookDocument
 from studio.gui.emotion_menu import EmotionMenu, emotion_color
 from studio.gui.i18n import ui_language_code
+from studio.gui.polyphone_menu import STALE_COLOR, add_read_as_menu, polyphone_formats, reading_tooltip
 from studio.gui.qtcompat import emit
 from studio.gui.widgets import StatusLabel
 
@@ -79,6 +80,14 @@ class EmotionHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:
         number = self.currentBlock().blockNumber()
+        self._highlight_emotions(number, text)
+        for start, length, fmt in polyphone_formats(self._editor, number, text):  # 多音字 and readings, on top
+            for index in range(start, min(start + length, len(text))):
+                merged = self.format(index)
+                merged.merge(fmt)
+                self.setFormat(index, 1, merged)
+
+    def _highlight_emotions(self, number: int, text: str) -> None:
         spans = self._editor.spans(number)
         if not spans:
             return
@@ -433,7 +442,7 @@ class ParagraphEditor(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             cursor = self.cursorForPosition(event.pos())  # type: ignore[attr-defined]
             number, offset = cursor.blockNumber(), cursor.positionInBlock()
-            text = self.span_tooltip(number, offset)
+            text = self.span_tooltip(number, offset) or reading_tooltip(self, number, offset)
             if text:
                 QToolTip.showText(event.globalPos(), text, self.viewport())  # type: ignore[attr-defined]
             else:
@@ -524,6 +533,9 @@ class ParagraphEditor(QPlainTextEdit):
             if number in self._problems:
                 painter.setBrush(QColor("#d02020"))
                 painter.drawRect(2, top + 2, 3, line - 4)
+            if self.reading_stale(number):  # a reading changed since the last render: it renders again
+                painter.setBrush(STALE_COLOR)
+                painter.drawRect(6, top + 2, 3, line - 4)
         painter.end()
 
     def _block_at_y(self, y: int) -> QTextBlock | None:
@@ -543,6 +555,10 @@ class ParagraphEditor(QPlainTextEdit):
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
             self.setTextCursor(cursor)
 
+    def reading_stale(self, number: int) -> bool:
+        """The paragraph's pronunciation changed in this session, so its audio will be rendered again."""
+        return (self.chapter_row(), number) in self.book_document.stale_readings
+
     def gutter_tooltip(self, pos: QPoint) -> str:
         block = self._block_at_y(pos.y())
         if block is None or self._chapter is None:
@@ -556,6 +572,8 @@ class ParagraphEditor(QPlainTextEdit):
         if not paragraph.voice.is_empty():
             lines.append(self.tr("This paragraph has its own voice."))
         lines += ["⚠ " + problem_text(p, self.book_document) for p in self.problems(number)]
+        if self.reading_stale(number):
+            lines.append(self.tr("The pronunciation changed: this paragraph will be rendered again."))
         if pos.x() >= self._gutter.width() - 20:
             lines.insert(0, self.tr("Preview this paragraph (F5)"))
         return "\n".join(lines)
@@ -826,6 +844,7 @@ class EditorPanel(QWidget):
         emotion.setToolTip(self.insert_emotion_action.toolTip())
         menu.setToolTipsVisible(True)
         menu.addAction(self.remove_emotion_action)
+        add_read_as_menu(menu, self.editor, pos)
         menu.addSeparator()
         menu.addAction(self.preview_action)
         for action in self.extra_context_actions:

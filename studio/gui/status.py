@@ -17,6 +17,7 @@ from studio.core.book import Book
 from studio.gui.document import BookDocument
 from studio.gui.qtcompat import emit
 from studio.gui.workers import BackgroundTask
+from studio.render.session.statuses import STATUS_DONE
 
 log = logging.getLogger("studio.gui.status")
 
@@ -82,6 +83,9 @@ class StatusController(QObject):
     def _apply(self, folder: Path, revision: int, statuses: list[str]) -> None:
         if folder == self.document.folder and revision == self.document.revision:
             self.document.chapters.set_statuses(statuses)
+            # A chapter with all its audio has no paragraph left to render again for a changed pronunciation.
+            done = {ci for ci, status in enumerate(statuses) if status == STATUS_DONE}
+            self.document.stale_readings -= {key for key in self.document.stale_readings if key[0] in done}
             emit(self.updated)
         else:
             self._again = True

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from studio.core.book import EmotionSpan
+from studio.core.lexicon import ReadingSpan
 from studio.engines.registry import traits
 
 
@@ -64,6 +65,7 @@ class Item:
     key: str  # studio.render.plan.paragraph_key
     characters: int  # counted the vendor's way (without the separator between grouped paragraphs)
     muted: bool = False  # had emotion marks the engine cannot speak
+    readings: tuple[ReadingSpan, ...] = ()  # pronunciation readings sent as SSML (studio.core.pronounce)
 
 
 class KnownUnits(Protocol):

@@ -8,8 +8,10 @@ against per-task overhead (requests, polls, queueing at the vendor); see ``studi
 unit boundaries are chosen so that cache keys survive edits and re-plans (docs/decisions/0004).
 
 A unit's cache key is its content address: engine, voice, format, sample rate, speed, pitch, volume, paragraph
-gap and the exact paragraphs and emotion spans. A one-paragraph unit has the same key whatever the sizing, so
-audio rendered before grouping existed is found again.
+gap and the exact paragraphs and emotion spans, and the pronunciation readings that touch them (the lexicon is
+compiled per engine here, ``studio.core.pronounce``: SSML readings are in the key, substituted text is in the
+paragraphs), so a lexicon edit re-renders exactly the paragraphs containing the entry. A one-paragraph unit has
+the same key whatever the sizing, so audio rendered before grouping existed is found again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from studio.core.book import Book, EmotionSpan, VoiceSettings
 from studio.core.errors import BadInputError
+from studio.core.lexicon import ReadingSpan
 from studio.engines.base import SynthesisRequest
 from studio.engines.registry import traits
 from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
@@ -81,6 +84,8 @@ class RenderUnit:
 class RenderPlan:
     units: list[RenderUnit]
     sizing: UnitSizing | None = None
+    #: Where the lexicon could not be expressed exactly for an engine (``check_plan`` reports them).
+    warnings: tuple[str, ...] = ()
 
     @property
     def characters(self) -> int:
@@ -106,6 +111,8 @@ def cache_key(engine: str, request: SynthesisRequest) -> str:
         "emotions": [[[e.start, e.end, e.category, round(e.intensity, 4)] for e in spans]
                      for spans in request.emotions],
     }
+    if any(request.readings):  # only then: keys of units without readings stay what they always were
+        payload["readings"] = [[r.key() for r in marks] for marks in request.readings]
     return _digest(payload)
 
 
@@ -117,15 +124,22 @@ def params_key(engine: str, request: SynthesisRequest) -> str:
                     "volume": round(request.volume, 4), "gap": request.paragraph_gap_ms})
 
 
-def paragraph_key(text: str, emotions: Sequence[EmotionSpan] = ()) -> str:
-    """Content address of one paragraph (text and emotion spans): what grouping and known units match on."""
-    return _digest({"text": text, "emotions": [[e.start, e.end, e.category, round(e.intensity, 4)]
-                                               for e in emotions]})
+def paragraph_key(text: str, emotions: Sequence[EmotionSpan] = (), readings: Sequence[ReadingSpan] = ()) -> str:
+    """Content address of one paragraph (text, emotion spans, SSML readings): what grouping and known units
+    match on."""
+    payload: dict[str, object] = {"text": text, "emotions": [[e.start, e.end, e.category, round(e.intensity, 4)]
+                                                             for e in emotions]}
+    if readings:
+        payload["readings"] = [r.key() for r in readings]
+    return _digest(payload)
 
 
 def paragraph_keys(request: SynthesisRequest) -> tuple[str, ...]:
-    emotions = tuple(request.emotions) + ((),) * (len(request.paragraphs) - len(request.emotions))
-    return tuple(paragraph_key(text, spans) for text, spans in zip(request.paragraphs, emotions, strict=False))
+    count = len(request.paragraphs)
+    emotions = tuple(request.emotions) + ((),) * (count - len(request.emotions))
+    readings = tuple(request.readings) + ((),) * (count - len(request.readings))
+    return tuple(paragraph_key(text, spans, marks)
+                 for text, spans, marks in zip(request.paragraphs, emotions, readings, strict=False))
 
 
 def _digest(payload: object) -> str:
@@ -167,10 +181,14 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
     reuse units the project already rendered or submitted (``studio.render.job_store.project_known_units``),
     so an edit re-renders one unit and a changed target size re-renders nothing that is still valid.
     """
+    from studio.core.pronounce import compile_paragraph, validate_lexicon
+
     audio = audio or AudioRequestOptions()
     if sizing is None and audio.unit_chars:
         sizing = UnitSizing(target_chars=audio.unit_chars)
+    validate_lexicon(book.lexicon)  # a bad entry is named before anything is planned, let alone sent
     units: list[RenderUnit] = []
+    warnings: list[str] = []
     for ci, chapter in enumerate(book.chapters):
         run: _Run | None = None
         for pi, paragraph in enumerate(chapter.paragraphs):
@@ -197,11 +215,17 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             muted = facts.strips_emotions and bool(spans)
             if facts.strips_emotions:
                 spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
-            run.items.append(Item(pi, paragraph.text, spans, paragraph_key(paragraph.text, spans),
-                                  vendor_characters(voice.engine, paragraph.text, spans), muted))
+            text, readings = paragraph.text, ()
+            if book.lexicon or paragraph.readings:
+                spoken = compile_paragraph(text, spans, paragraph.readings, book.lexicon, ssml=facts.ssml)
+                text, spans, readings = spoken.text, spoken.emotions, spoken.readings
+                warnings.extend(f"chapter {ci + 1}, paragraph {pi + 1}, voice {voice.voice}: {w}"
+                                for w in spoken.warnings)
+            run.items.append(Item(pi, text, spans, paragraph_key(text, spans, readings),
+                                  vendor_characters(voice.engine, text, spans), muted, readings))
         if run is not None:
             units.extend(_units_of(run, sizing, known))
-    return RenderPlan(units, sizing)
+    return RenderPlan(units, sizing, tuple(warnings))
 
 
 def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) -> list[RenderUnit]:
@@ -220,8 +244,9 @@ def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) ->
 
 def _unit(run: _Run, items: Sequence[Item], *, gap_ms: int) -> RenderUnit:
     # One paragraph never carries a gap: its key is the same as without grouping (and before grouping existed).
-    request = replace(run.template, paragraphs=tuple(i.text for i in items),
-                      emotions=tuple(i.emotions for i in items), paragraph_gap_ms=gap_ms if len(items) > 1 else 0)
+    readings = tuple(i.readings for i in items) if any(i.readings for i in items) else ()
+    request = replace(run.template, paragraphs=tuple(i.text for i in items), emotions=tuple(i.emotions for i in items),
+                      paragraph_gap_ms=gap_ms if len(items) > 1 else 0, readings=readings)
     indices = tuple(i.index for i in items)
     return RenderUnit(run.chapter_index, indices[0], run.engine, request, cache_key(run.engine, request),
                       indices if len(indices) > 1 else (), tuple(i.index for i in items if i.muted))
@@ -239,7 +264,7 @@ def check_plan(plan: RenderPlan) -> list[str]:
     from studio.core.voices import default_catalogue
 
     catalogue = default_catalogue()
-    warnings: list[str] = []
+    warnings: list[str] = list(plan.warnings)
     for unit in plan.units:
         facts = traits(unit.engine)
         if facts.max_chars is not None:

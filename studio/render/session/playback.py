@@ -52,9 +52,10 @@ def rendered_items(project: Project, book: Book) -> tuple[list[RenderedItem], in
 
 def book_of_paragraphs(book: Book, chapter: Chapter, paragraphs: Sequence[int]) -> Book:
     """The book reduced to some paragraphs of one chapter, with the same voices (so the same cache keys)."""
-    kept = [Paragraph(chapter.paragraphs[i].text, list(chapter.paragraphs[i].emotions), chapter.paragraphs[i].voice)
-            for i in paragraphs]
-    return Book(book.title, voice=book.voice, chapters=[Chapter(chapter.title, kept, voice=chapter.voice)])
+    kept = [Paragraph(chapter.paragraphs[i].text, list(chapter.paragraphs[i].emotions), chapter.paragraphs[i].voice,
+                      readings=list(chapter.paragraphs[i].readings)) for i in paragraphs]
+    return Book(book.title, voice=book.voice, chapters=[Chapter(chapter.title, kept, voice=chapter.voice)],
+                lexicon=list(book.lexicon))  # a preview speaks the words as the render will
 
 
 def render_preview(project: Project, preview: Book, engines: Callable[[str], Engine], *,
