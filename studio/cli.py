@@ -23,7 +23,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore")
+SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "check")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_snapshot_parsers(sub)
 
+    from studio.cli_check import add_check_parser
+
+    add_check_parser(sub)
+
     from studio.engines.registry import ENGINE_NAMES
 
     p_voices = sub.add_parser("voices", help="list and filter the voice catalogue")
@@ -171,6 +175,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli_accounts import run_accounts
 
             return run_accounts(args, sys.stdout, sys.stderr)
+        if args.command == "check":
+            from studio.cli_check import run_check_command
+
+            return run_check_command(args, sys.stdout, sys.stderr)
         if args.command in ("snapshots", "restore"):
             from studio.cli_project import run_restore, run_snapshots
 
