@@ -114,6 +114,19 @@ def test_offline_book_with_a_truncated_unit_is_flagged(tmp_path: Path) -> None:
     assert kinds == {"audio_shorter", "pace_fast", "timestamps_past_end"}
 
 
+def test_the_bundled_sample_rendered_offline_has_no_findings(tmp_path: Path) -> None:
+    """No false positives on real speech: the sample book's first two chapters (18 paragraphs) with espeak."""
+    from studio.core.importers import import_file
+
+    sample = import_file(REPO / "resources" / "samples" / "zhaohua-xishi.md").book
+    sample.chapters = sample.chapters[:2]
+    render(tmp_path / "p", sample)
+    done = check(tmp_path / "p", "--json")
+    report = json.loads(done.stdout)
+    assert (done.returncode, report["findings"]) == (0, []), done.stderr
+    assert report["units_checked"] >= 15 and report["pace_chars_per_s"]
+
+
 def test_not_a_project_is_bad_input(tmp_path: Path) -> None:
     done = check(tmp_path / "nothing")
     assert done.returncode == 2 and "not a project folder" in done.stderr
