@@ -130,3 +130,21 @@ def test_the_bundled_sample_rendered_offline_has_no_findings(tmp_path: Path) -> 
 def test_not_a_project_is_bad_input(tmp_path: Path) -> None:
     done = check(tmp_path / "nothing")
     assert done.returncode == 2 and "not a project folder" in done.stderr
+
+
+def test_a_new_take_of_the_flagged_unit_clears_the_finding(emu: VendorEmulator, tmp_path: Path) -> None:
+    from studio.qa.rerender import set_aside_unit_audio
+
+    emu.faults.drop_sentence_tasks = 1
+    render(tmp_path / "p", book("baidu", "5003"))
+    report = json.loads(check(tmp_path / "p", "--json").stdout)
+    [key] = {f["cache_key"] for f in report["findings"]}
+    submitted = len(emu.submitted_texts("baidu"))
+    with Project.open(tmp_path / "p") as project:
+        kept = set_aside_unit_audio(project, key)
+        with EngineSet() as engines:
+            render_plan(plan_project(project), project, engines)
+    assert kept is not None and kept.is_file() and kept.parent.name == "rejected"  # the paid audio is kept
+    assert len(emu.submitted_texts("baidu")) == submitted + 1  # one new task, not the old one fetched again
+    done = check(tmp_path / "p")
+    assert done.returncode == 0, done.stdout
