@@ -30,13 +30,18 @@ def add_check_parser(subparsers: Any) -> None:
 
 def run_check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the check; errors a user can cause (not a project) propagate as ``ProjectError`` (exit 2)."""
+    from studio.core.errors import InputError
     from studio.core.project import Project
     from studio.qa import run_check, write_reports
 
     with Project.open(args.project) as project:
         report = run_check(project)
     if args.report is not None:
-        json_path, html_path = write_reports(report, args.report)
+        try:
+            json_path, html_path = write_reports(report, args.report)
+        except OSError as exc:
+            raise InputError(f"cannot write the report into {args.report} ({exc.strerror or exc})",
+                             path=str(args.report)) from None
         print(f"report: {html_path} ({json_path.name} beside it)", file=err)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False), file=out)

@@ -32,10 +32,11 @@ _RERENDER = "Re-render this paragraph (a new take) and listen to it again."
 
 
 def pace_of(unit: UnitEvidence) -> float | None:
-    """Letters per second of speech (leading and trailing silence left out); None when it says nothing."""
+    """Letters per second of speech at the voice's own speed (leading and trailing silence left out; a
+    paragraph asked to be spoken at 1.5× counts at 1×); None when the unit says too little."""
     if unit.scan is None or unit.scan.voiced_ms <= 0 or unit.letters < PACE_MIN_LETTERS:
         return None
-    return unit.letters / (unit.scan.voiced_ms / 1000)
+    return unit.letters / (unit.scan.voiced_ms / 1000) / (unit.speed if unit.speed > 0 else 1.0)
 
 
 def learn_pace(units: Sequence[UnitEvidence]) -> dict[tuple[str, str], tuple[float, float, float]]:

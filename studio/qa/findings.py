@@ -63,6 +63,7 @@ class UnitEvidence:
     paragraph_gap_ms: int = 0
     scan: SignalScan | None = None  # None: the audio could not be read (``scan_error`` says why)
     scan_error: str = ""
+    speed: float = 1.0  # the speed multiplier asked for (a paragraph's delivery): pace is judged at speed 1
 
     @property
     def letters(self) -> int:

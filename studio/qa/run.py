@@ -70,7 +70,7 @@ def collect_evidence(project: Project, *, progress: Progress | None = None,
             unit.cache_key, str(stored["engine"]), str(stored["voice"]), unit.chapter_index,
             book.chapters[unit.chapter_index].title, unit.paragraphs, tuple(unit.request.paragraphs),
             stored["audio_path"], int(stored["duration_ms"]), UnitTiming.from_json(stored["timestamps"]), gap,
-            scan, error))
+            scan, error, unit.request.speed))
         if progress is not None:
             progress(done + 1, len(todo))
     return units, missing

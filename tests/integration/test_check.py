@@ -148,3 +148,11 @@ def test_a_new_take_of_the_flagged_unit_clears_the_finding(emu: VendorEmulator, 
     assert len(emu.submitted_texts("baidu")) == submitted + 1  # one new task, not the old one fetched again
     done = check(tmp_path / "p")
     assert done.returncode == 0, done.stdout
+
+
+def test_a_report_folder_that_cannot_be_written_is_bad_input(tmp_path: Path) -> None:
+    render(tmp_path / "p", Book("短", voice=VoiceSettings(engine="local", voice="local-cmn"),
+                                chapters=[Chapter("一", [Paragraph("你好。")])]))
+    (tmp_path / "file").write_text("x")
+    done = check(tmp_path / "p", "--report", tmp_path / "file")
+    assert done.returncode == 2 and f"cannot write the report into {tmp_path / 'file'}" in done.stderr

@@ -141,3 +141,12 @@ def test_a_recognition_checker_plugs_in(tmp_path: Path) -> None:
         from studio.qa import findings
 
         findings._FACTORIES.pop("test-asr")
+
+
+def test_pace_is_judged_at_the_speed_asked_for(tmp_path: Path) -> None:
+    """A paragraph delivered at 2× is not "truncated": pace is compared at the voice's own speed."""
+    units = [unit(write(tmp_path / f"{i}.wav", tone(2500)), key=str(i)) for i in range(4)]
+    fast = unit(write(tmp_path / "fast.wav", tone(1250)), key="fast")
+    units.append(UnitEvidence(**{**fast.__dict__, "speed": 2.0}))
+    book = BookEvidence(learn_pace(units))
+    assert [kinds(PaceChecker().check(u, book)) for u in units] == [[]] * 5
