@@ -85,13 +85,13 @@ class SignalChecker:
             found.append(unit.finding(
                 "audio_shorter", f"the cached audio lasts {scan.duration_ms / 1000:.2f} s but "
                 f"{unit.recorded_duration_ms / 1000:.2f} s were rendered: the file was cut short", _RERENDER,
-                at_ms=scan.duration_ms, file=str(unit.audio_path)))
+                file=str(unit.audio_path)))
         stamps = (*unit.timing.sentences, *unit.timing.words)
         last = max((t.end_ms for t in stamps), default=0)
         if last > scan.duration_ms + max(250, last // 50):
             found.append(unit.finding(
                 "timestamps_past_end", f"the speech should run to {last / 1000:.2f} s but the audio ends at "
-                f"{scan.duration_ms / 1000:.2f} s", _RERENDER, at_ms=scan.duration_ms))
+                f"{scan.duration_ms / 1000:.2f} s", _RERENDER))
         if scan.voiced_ms == 0:
             found.append(unit.finding("silent", "the audio is silent", _RERENDER))
             return found
