@@ -5,7 +5,8 @@ Both vendors echo what they spoke, sentence by sentence with its text (Alibaba `
 against the text that was sent with the project's one matcher (``studio.engines.timing.locate_sentences``),
 so a sentence the vendor normalized (punctuation, spaces) still counts as spoken. A sentence of the sent text
 whose letters no echo covers is *missing* (the vendor skipped it: silent truncation is the complaint users of
-every peer make); an echo that matches nothing in the text is *extra*.
+every peer make); an echo that matches nothing in the text is *extra*. The offline engine marks a sentence it
+produced no word events for with a zero-length timestamp: that covers nothing, so it is found as missing too.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def measure_coverage(texts: Sequence[str], stamps: Sequence[Timestamp]) -> Cover
     ends: list[tuple[int, int]] = []  # (text position, ms) where matched echoes end: to say where a gap is
     for stamp, (start, stop) in zip(stamps, locate_sentences(joined, [s.text for s in stamps]), strict=True):
         needle = _letters(stamp.text)
-        if not needle:
-            continue
+        if not needle or stamp.end_ms <= stamp.begin_ms:
+            continue  # a zero-length mark: the offline engine's "nothing was spoken here" (no events in it)
         if _letters(joined[start:stop]) != needle:
             extra.append((owner(min(start, max(0, len(joined) - 1))), stamp.text.strip(), stamp.begin_ms))
             continue

@@ -150,3 +150,11 @@ def test_pace_is_judged_at_the_speed_asked_for(tmp_path: Path) -> None:
     units.append(UnitEvidence(**{**fast.__dict__, "speed": 2.0}))
     book = BookEvidence(learn_pace(units))
     assert [kinds(PaceChecker().check(u, book)) for u in units] == [[]] * 5
+
+
+def test_a_zero_length_offline_sentence_counts_as_not_spoken() -> None:
+    """espeak gave no word events for the second sentence: the engine marks it with begin == end."""
+    texts = ("天色暗了。他还在园子里。先生来了。",)
+    echoes = [Timestamp("天色暗了。", 0, 900), Timestamp("他还在园子里。", 900, 900),
+              Timestamp("先生来了。", 900, 1800)]
+    assert [t for _, t, _ in measure_coverage(texts, echoes).missing] == ["他还在园子里。"]
