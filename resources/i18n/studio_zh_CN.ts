@@ -258,138 +258,138 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="257"/>
+        <location filename="../../studio/gui/chapter_model.py" line="259"/>
         <source>Inherited from the book: {voice}</source>
         <extracomment>The Voice column&apos;s colour for a chapter that speaks with the book&apos;s voice (inherited, not its own).</extracomment>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="258"/>
+        <location filename="../../studio/gui/chapter_model.py" line="260"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="259"/>
+        <location filename="../../studio/gui/chapter_model.py" line="261"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="293"/>
+        <location filename="../../studio/gui/chapter_model.py" line="295"/>
         <source>The book&apos;s voice is {voice}; greyed: chapters that use it, bold: chapters with their own</source>
         <translation>全书音色为 {voice}；灰色：沿用全书音色的章节，粗体：有自己音色的章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="295"/>
+        <location filename="../../studio/gui/chapter_model.py" line="297"/>
         <source>Voice (book: {voice})</source>
         <translation>音色（全书：{voice}）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="298"/>
+        <location filename="../../studio/gui/chapter_model.py" line="300"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="299"/>
+        <location filename="../../studio/gui/chapter_model.py" line="301"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="363"/>
+        <location filename="../../studio/gui/chapter_model.py" line="365"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="364"/>
+        <location filename="../../studio/gui/chapter_model.py" line="366"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="365"/>
+        <location filename="../../studio/gui/chapter_model.py" line="367"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="366"/>
+        <location filename="../../studio/gui/chapter_model.py" line="368"/>
         <source>partly rendered</source>
         <translation>部分已合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="367"/>
+        <location filename="../../studio/gui/chapter_model.py" line="369"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="368"/>
+        <location filename="../../studio/gui/chapter_model.py" line="370"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="369"/>
+        <location filename="../../studio/gui/chapter_model.py" line="371"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="370"/>
+        <location filename="../../studio/gui/chapter_model.py" line="372"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="375"/>
+        <location filename="../../studio/gui/chapter_model.py" line="377"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="376"/>
+        <location filename="../../studio/gui/chapter_model.py" line="378"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="377"/>
+        <location filename="../../studio/gui/chapter_model.py" line="379"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="378"/>
+        <location filename="../../studio/gui/chapter_model.py" line="380"/>
         <source>Edited since it was rendered: some paragraphs need new audio.</source>
         <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="379"/>
+        <location filename="../../studio/gui/chapter_model.py" line="381"/>
         <source>Some paragraphs have audio, the others were not rendered yet.</source>
         <translation>部分段落已有音频，其余段落尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="380"/>
+        <location filename="../../studio/gui/chapter_model.py" line="382"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="381"/>
+        <location filename="../../studio/gui/chapter_model.py" line="383"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="382"/>
+        <location filename="../../studio/gui/chapter_model.py" line="384"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="383"/>
+        <location filename="../../studio/gui/chapter_model.py" line="385"/>
         <source>Waiting for its turn in the running render.</source>
         <translation>在当前合成中排队等候。</translation>
     </message>
@@ -551,276 +551,255 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="133"/>
-        <location filename="../../studio/gui/export_dialog.py" line="320"/>
+        <location filename="../../studio/gui/export_dialog.py" line="126"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="149"/>
+        <location filename="../../studio/gui/export_dialog.py" line="138"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="155"/>
+        <location filename="../../studio/gui/export_dialog.py" line="144"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="155"/>
+        <location filename="../../studio/gui/export_dialog.py" line="144"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="157"/>
+        <location filename="../../studio/gui/export_dialog.py" line="146"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="294"/>
-        <source>Arrives with a later version of the exporter.</source>
-        <translation>将在导出器的后续版本中提供。</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="163"/>
+        <location filename="../../studio/gui/export_dialog.py" line="152"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="167"/>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
+        <location filename="../../studio/gui/export_dialog.py" line="157"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <location filename="../../studio/gui/export_dialog.py" line="158"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="174"/>
+        <location filename="../../studio/gui/export_dialog.py" line="164"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="165"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="172"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="183"/>
+        <location filename="../../studio/gui/export_dialog.py" line="173"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="185"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <location filename="../../studio/gui/export_dialog.py" line="178"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <location filename="../../studio/gui/export_dialog.py" line="183"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <location filename="../../studio/gui/export_dialog.py" line="189"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="191"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="192"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="203"/>
+        <location filename="../../studio/gui/export_dialog.py" line="193"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="204"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="206"/>
+        <location filename="../../studio/gui/export_dialog.py" line="196"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="207"/>
+        <location filename="../../studio/gui/export_dialog.py" line="197"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="208"/>
+        <location filename="../../studio/gui/export_dialog.py" line="198"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="209"/>
+        <location filename="../../studio/gui/export_dialog.py" line="199"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="210"/>
+        <location filename="../../studio/gui/export_dialog.py" line="200"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="213"/>
+        <location filename="../../studio/gui/export_dialog.py" line="203"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <location filename="../../studio/gui/export_dialog.py" line="204"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="229"/>
-        <location filename="../../studio/gui/export_dialog.py" line="364"/>
-        <source>Loading the exporter…</source>
-        <translation>正在加载导出器…</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="302"/>
+        <location filename="../../studio/gui/export_dialog.py" line="209"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="231"/>
+        <location filename="../../studio/gui/export_dialog.py" line="211"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="234"/>
+        <location filename="../../studio/gui/export_dialog.py" line="214"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="281"/>
-        <source>Not supported by this version of the exporter yet.</source>
-        <translation>此版本的导出器尚不支持。</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
-        <source>The exporter could not be loaded: {error}</source>
-        <translation>无法加载导出器：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../studio/gui/export_dialog.py" line="320"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="324"/>
+        <location filename="../../studio/gui/export_dialog.py" line="252"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="324"/>
+        <location filename="../../studio/gui/export_dialog.py" line="252"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="368"/>
+        <location filename="../../studio/gui/export_dialog.py" line="278"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="373"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="394"/>
+        <location filename="../../studio/gui/export_dialog.py" line="304"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="401"/>
+        <location filename="../../studio/gui/export_dialog.py" line="311"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="408"/>
-        <location filename="../../studio/gui/export_dialog.py" line="447"/>
+        <location filename="../../studio/gui/export_dialog.py" line="318"/>
+        <location filename="../../studio/gui/export_dialog.py" line="357"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="413"/>
+        <location filename="../../studio/gui/export_dialog.py" line="323"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="427"/>
+        <location filename="../../studio/gui/export_dialog.py" line="337"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="428"/>
+        <location filename="../../studio/gui/export_dialog.py" line="338"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="434"/>
+        <location filename="../../studio/gui/export_dialog.py" line="344"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="445"/>
+        <location filename="../../studio/gui/export_dialog.py" line="355"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="456"/>
+        <location filename="../../studio/gui/export_dialog.py" line="366"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
@@ -1789,42 +1768,42 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreviewService</name>
     <message>
-        <location filename="../../studio/gui/preview.py" line="156"/>
+        <location filename="../../studio/gui/preview.py" line="130"/>
         <source>Synthesizing paragraph {n}…</source>
         <translation>正在合成第 {n} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="163"/>
+        <location filename="../../studio/gui/preview.py" line="137"/>
         <source>Synthesizing “{title}”…</source>
         <translation>正在合成“{title}”…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="173"/>
+        <location filename="../../studio/gui/preview.py" line="147"/>
         <source>Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.</source>
         <translation>已跳过 {n} 个还没有音频的段落：合成全书后即可收听。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="174"/>
+        <location filename="../../studio/gui/preview.py" line="148"/>
         <source>Nothing to play yet: render the book first.</source>
         <translation>还没有可播放的内容：请先合成全书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="201"/>
+        <location filename="../../studio/gui/preview.py" line="170"/>
         <source>Collecting the book&apos;s audio…</source>
         <translation>正在收集全书的音频…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="213"/>
+        <location filename="../../studio/gui/preview.py" line="182"/>
         <source>Nothing to preview: the paragraph is empty.</source>
         <translation>没有可试听的内容：该段落为空。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="244"/>
+        <location filename="../../studio/gui/preview.py" line="211"/>
         <source>Audition: {voice}</source>
         <translation>试听：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="259"/>
+        <location filename="../../studio/gui/preview.py" line="228"/>
         <source>Synthesizing a sample of {voice}…</source>
         <translation>正在合成 {voice} 的试听样本…</translation>
     </message>
@@ -1992,32 +1971,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="314"/>
+        <location filename="../../studio/gui/render_controller.py" line="245"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="316"/>
+        <location filename="../../studio/gui/render_controller.py" line="247"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="484"/>
+        <location filename="../../studio/gui/render_controller.py" line="411"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="495"/>
+        <location filename="../../studio/gui/render_controller.py" line="422"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="498"/>
+        <location filename="../../studio/gui/render_controller.py" line="425"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="500"/>
+        <location filename="../../studio/gui/render_controller.py" line="427"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
