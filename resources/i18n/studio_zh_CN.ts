@@ -806,6 +806,94 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>FindingsModel</name>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="72"/>
+        <source>Chapter {c}, paragraph {p}</source>
+        <translation>第 {c} 章，第 {p} 段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <source>What was found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="91"/>
+        <source>Skipped sentence</source>
+        <translation>漏读句子</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="91"/>
+        <source>Extra sentence</source>
+        <translation>多出的句子</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="92"/>
+        <source>Too fast (truncated?)</source>
+        <translation>过快（被截断？）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="92"/>
+        <source>Too slow (stretched?)</source>
+        <translation>过慢（被拉长？）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="93"/>
+        <source>Long silence</source>
+        <translation>长时间静音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="93"/>
+        <source>Clipping</source>
+        <translation>削波失真</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="94"/>
+        <source>DC offset</source>
+        <translation>直流偏移</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="94"/>
+        <source>Silent audio</source>
+        <translation>无声音频</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="95"/>
+        <source>Audio cut short</source>
+        <translation>音频被截短</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="95"/>
+        <source>Audio ends early</source>
+        <translation>音频提前结束</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="96"/>
+        <source>Unreadable audio</source>
+        <translation>音频无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="96"/>
+        <source>Not heard</source>
+        <translation>未识别到</translation>
+    </message>
+</context>
+<context>
     <name>ImportWarningsDock</name>
     <message>
         <location filename="../../studio/gui/import_warnings_dock.py" line="16"/>
@@ -1055,253 +1143,263 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="107"/>
-        <location filename="../../studio/gui/main_window.py" line="334"/>
+        <location filename="../../studio/gui/main_window.py" line="108"/>
+        <location filename="../../studio/gui/main_window.py" line="344"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="176"/>
+        <location filename="../../studio/gui/main_window.py" line="181"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="177"/>
+        <location filename="../../studio/gui/main_window.py" line="182"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="178"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="179"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="180"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="195"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="208"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <location filename="../../studio/gui/main_window.py" line="210"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="207"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="217"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="221"/>
+        <location filename="../../studio/gui/main_window.py" line="226"/>
         <source>Review &amp;Structure…</source>
         <translation>审阅章节结构(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <location filename="../../studio/gui/main_window.py" line="227"/>
         <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
         <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="226"/>
+        <location filename="../../studio/gui/main_window.py" line="231"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="227"/>
+        <location filename="../../studio/gui/main_window.py" line="232"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="230"/>
+        <location filename="../../studio/gui/main_window.py" line="235"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="232"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="234"/>
+        <location filename="../../studio/gui/main_window.py" line="239"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="241"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="238"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="239"/>
+        <location filename="../../studio/gui/main_window.py" line="244"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="242"/>
+        <location filename="../../studio/gui/main_window.py" line="247"/>
+        <source>Check &amp;Audio</source>
+        <translation>检查音频(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="248"/>
+        <source>Proof-listen: find skipped sentences and odd audio</source>
+        <translation>校听：查找漏读的句子和异常音频</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="256"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253"/>
+        <location filename="../../studio/gui/main_window.py" line="261"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="255"/>
+        <location filename="../../studio/gui/main_window.py" line="263"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="256"/>
+        <location filename="../../studio/gui/main_window.py" line="264"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="258"/>
+        <location filename="../../studio/gui/main_window.py" line="266"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="259"/>
+        <location filename="../../studio/gui/main_window.py" line="267"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="261"/>
+        <location filename="../../studio/gui/main_window.py" line="269"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="266"/>
+        <location filename="../../studio/gui/main_window.py" line="274"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="267"/>
+        <location filename="../../studio/gui/main_window.py" line="275"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="278"/>
+        <location filename="../../studio/gui/main_window.py" line="286"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="280"/>
+        <location filename="../../studio/gui/main_window.py" line="288"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="281"/>
+        <location filename="../../studio/gui/main_window.py" line="289"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="297"/>
+        <location filename="../../studio/gui/main_window.py" line="307"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="336"/>
+        <location filename="../../studio/gui/main_window.py" line="346"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="358"/>
+        <location filename="../../studio/gui/main_window.py" line="368"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="360"/>
+        <location filename="../../studio/gui/main_window.py" line="370"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="366"/>
+        <location filename="../../studio/gui/main_window.py" line="376"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1310,135 +1408,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="386"/>
-        <location filename="../../studio/gui/main_window.py" line="392"/>
+        <location filename="../../studio/gui/main_window.py" line="396"/>
+        <location filename="../../studio/gui/main_window.py" line="402"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="398"/>
+        <location filename="../../studio/gui/main_window.py" line="408"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="417"/>
+        <location filename="../../studio/gui/main_window.py" line="427"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="418"/>
+        <location filename="../../studio/gui/main_window.py" line="428"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="421"/>
+        <location filename="../../studio/gui/main_window.py" line="431"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="427"/>
+        <location filename="../../studio/gui/main_window.py" line="437"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="436"/>
+        <location filename="../../studio/gui/main_window.py" line="446"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="443"/>
+        <location filename="../../studio/gui/main_window.py" line="453"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="456"/>
+        <location filename="../../studio/gui/main_window.py" line="467"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="472"/>
+        <location filename="../../studio/gui/main_window.py" line="483"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="475"/>
+        <location filename="../../studio/gui/main_window.py" line="486"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="499"/>
+        <location filename="../../studio/gui/main_window.py" line="523"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="515"/>
+        <location filename="../../studio/gui/main_window.py" line="539"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="539"/>
+        <location filename="../../studio/gui/main_window.py" line="563"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="542"/>
+        <location filename="../../studio/gui/main_window.py" line="566"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="547"/>
+        <location filename="../../studio/gui/main_window.py" line="571"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="575"/>
+        <location filename="../../studio/gui/main_window.py" line="599"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="608"/>
+        <location filename="../../studio/gui/main_window.py" line="632"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="639"/>
+        <location filename="../../studio/gui/main_window.py" line="663"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="671"/>
+        <location filename="../../studio/gui/main_window.py" line="695"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="719"/>
+        <location filename="../../studio/gui/main_window.py" line="743"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="730"/>
+        <location filename="../../studio/gui/main_window.py" line="754"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="467"/>
+        <location filename="../../studio/gui/main_window.py" line="478"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="463"/>
+        <location filename="../../studio/gui/main_window.py" line="474"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1750,6 +1848,75 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
 </context>
 <context>
+    <name>QaDock</name>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="117"/>
+        <source>Proof-listening</source>
+        <translation>校听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="130"/>
+        <source>Check Audio</source>
+        <translation>检查音频</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="131"/>
+        <source>Compare every rendered paragraph&apos;s audio with its text</source>
+        <translation>将每个已合成段落的音频与其文本对照</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="133"/>
+        <source>Re-render This</source>
+        <translation>重新合成此段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="134"/>
+        <source>Set this paragraph&apos;s audio aside and synthesize it again</source>
+        <translation>保留此段现有音频备查，并重新合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="136"/>
+        <location filename="../../studio/gui/qa_panel.py" line="170"/>
+        <source>Not checked yet.</source>
+        <translation>尚未检查。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="155"/>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="159"/>
+        <source>The check failed: {error}</source>
+        <translation>检查失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="194"/>
+        <source>Could not set the audio aside: {error}</source>
+        <translation>无法移开原有音频：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="198"/>
+        <source>Re-rendering chapter {c}, paragraph {p}…</source>
+        <translation>正在重新合成第 {c} 章第 {p} 段…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="206"/>
+        <source>Checking… {done}/{total}</source>
+        <translation>正在检查… {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="211"/>
+        <source>No findings in {n} rendered units.</source>
+        <translation>{n} 个已合成单元，未发现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="213"/>
+        <source>{count} findings in {n} rendered units.</source>
+        <translation>{n} 个已合成单元中发现 {count} 个问题。</translation>
+    </message>
+</context>
+<context>
     <name>RenderConfirm</name>
     <message>
         <location filename="../../studio/gui/render_confirm.py" line="26"/>
@@ -1881,23 +2048,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="68"/>
+        <location filename="../../studio/gui/main_window.py" line="69"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="69"/>
+        <location filename="../../studio/gui/main_window.py" line="70"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="82"/>
+        <location filename="../../studio/gui/main_window.py" line="83"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="84"/>
+        <location filename="../../studio/gui/main_window.py" line="85"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>

@@ -23,7 +23,8 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon")
+SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon",
+               "check")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "emotions and chapter names carry over to unchanged paragraphs)")
 
     from studio.cli.accounts import add_accounts_parser
+    from studio.cli.check import add_check_parser
     from studio.cli.export import add_export_parser
     from studio.cli.lexicon import add_lexicon_parser
     from studio.cli.project import add_snapshot_parsers
@@ -68,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_accounts_parser(sub)
     add_snapshot_parsers(sub)
     add_lexicon_parser(sub)
+    add_check_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -146,6 +149,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli.lexicon import run_lexicon
 
             return run_lexicon(args, sys.stdout, sys.stderr)
+        if args.command == "check":
+            from studio.cli.check import run_check_command
+
+            return run_check_command(args, sys.stdout, sys.stderr)
         if args.command in ("snapshots", "restore"):
             from studio.cli.project import run_restore, run_snapshots
 

@@ -40,6 +40,7 @@ from studio.gui.job_model import JobTableModel
 from studio.gui.player import PlayerDock
 from studio.gui.preview import PreviewService
 from studio.gui.project_controller import Loaded, ProjectController, ResumeInfo
+from studio.gui.qa_panel import QaDock
 from studio.gui.qtcompat import emit
 from studio.gui.render_controller import RenderController
 from studio.gui.render_guard import ask_pause_render
@@ -141,6 +142,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_warnings)
         self.tabifyDockWidget(self.job_dock, self.import_warnings)
         self.import_warnings.hide()
+        self.qa_dock = QaDock(lambda: self.document.folder, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.qa_dock)
+        self.tabifyDockWidget(self.job_dock, self.qa_dock)
+        self.qa_dock.hide()
         # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
         self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
@@ -239,15 +244,18 @@ class MainWindow(QMainWindow):
                                                 self.tr("Play the book's rendered audio, chapter after chapter"))
         self.play_action = self.player.play_action
         self.job_dock.render_button.clicked.connect(lambda: self.start_render())
+        self.check_audio_action = self._action(self.tr("Check &Audio"), None, self.check_audio,
+                                               self.tr("Proof-listen: find skipped sentences and odd audio"))
         render_menu = menu.addMenu(self.tr("&Render"))
         for item in (self.render_action, self.render_chapter_action, self.pause_render_action,
                      self.cancel_render_action, None,
                      panel.preview_action, self.preview_chapter_action, self.preview_book_action, self.play_action,
-                     self.player.stop_action):
+                     self.player.stop_action, None, self.check_audio_action):
             _add(render_menu, item)
 
         view_menu = menu.addMenu(self.tr("&View"))
-        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player, self.import_warnings):
+        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player, self.import_warnings,
+                     self.qa_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("Reset &Layout"), None, self.reset_layout))
@@ -293,6 +301,8 @@ class MainWindow(QMainWindow):
             source.message.connect(self.show_status)
         self.projects.busy_changed.connect(self._update_actions)
         self.projects.opened.connect(self._opened)
+        self.qa_dock.jump_requested.connect(self.show_paragraph)
+        self.qa_dock.rerender_requested.connect(lambda row: self.start_render([row]))
         self.projects.failed.connect(self.show_error)
         self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
         self.projects.resume_available.connect(self.resume_bar.show_info)
@@ -450,6 +460,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self, loaded: Loaded) -> None:
         self.resume_bar.hide()
+        self.qa_dock.clear()
         report = loaded.report
         self.import_warnings.show_warnings(list(report.warnings) if report is not None else [])
         if report is not None:
@@ -483,6 +494,19 @@ class MainWindow(QMainWindow):
         return self.editor.chapter_row(), self.editor.selected_paragraphs()
 
     # -- rendering and previews ---------------------------------------------------------------------------------
+    def check_audio(self) -> BackgroundTask | None:
+        """Render ▸ Check Audio: the QA dock checks the open project's rendered audio in the background."""
+        self.qa_dock.show()
+        self.qa_dock.raise_()
+        return self.qa_dock.run()
+
+    def show_paragraph(self, chapter: int, paragraph: int) -> None:
+        """Select ``chapter`` and put the cursor at the start of its ``paragraph`` (0-based)."""
+        self.chapter_dock.select_row(chapter)
+        self.editor.select_range(paragraph, 0, 0)
+        self.editor.ensureCursorVisible()
+        self.editor.setFocus()
+
     def start_render(self, chapters: list[int] | None = None, *, confirmed: bool = False) -> BackgroundTask | None:
         """Render the book (or ``chapters``). With a paid voice the render is estimated first and, above the
         user's threshold, asked for (``render_confirm``); ``confirmed`` skips that."""

@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.emulator.aliyun_signature import pop_signature, string_to_sign
 from tests.emulator.aliyun_text import SsmlError, parse_aliyun_text
 from tests.emulator.audio import VoiceParams, build_layout
-from tests.emulator.faults import Decision
+from tests.emulator.faults import Decision, take_drop_fault
 from tests.emulator.state import Task, new_hex
 from tests.emulator.voices import BASE_PITCH_HZ, aliyun_voices
 from tests.emulator.wire import Request, Response, audio_response, json_response, xml_response
@@ -223,13 +223,14 @@ class AliyunService:
             raise _invalid(f"text too long: {parsed.char_count} characters (at most {MAX_CHARS}, tags not counted)")
         params = VoiceParams(sample_rate=rate, base_hz=BASE_PITCH_HZ[voice.gender], speed=speed_factor(speech_rate),
                              pitch=2 ** (pitch_rate / 1000), amplitude=0.1 + 0.7 * volume / 100, seed=self.emu.seed)
-        layout = partial(build_layout, parsed.paragraphs, params, paragraph_gap_ms=PARAGRAPH_GAP_MS)
         faults = self.emu.faults
         latency = (faults.latency_base_s + parsed.char_count * faults.latency_per_char_s) * faults.time_scale
         with self.emu.lock:
             now = self.emu.clock.monotonic()
             if self.emu.tasks.unfinished("aliyun", now) >= faults.aliyun_concurrency:
                 raise AliyunError(40000005, "Gateway:TOO_MANY_REQUESTS:Too many requests!")
+            layout = partial(build_layout, parsed.paragraphs, params, paragraph_gap_ms=PARAGRAPH_GAP_MS,
+                             drop_sentence=take_drop_fault(faults, parsed.paragraphs))
             finish = math.inf if decision.stuck else now + latency
             task = Task("aliyun", new_hex(32), text, body, layout, fmt, now, now + latency * QUEUE_SHARE,
                         finish, decision.task_failure, int(subtitle), KEEP_S, voice.timestamps)

@@ -110,6 +110,7 @@ class Layout:
     segments: list[Segment]
     sentences: list[Sentence]
     total_ms: int
+    dropped: str = ""  # fault ``drop_sentence_tasks``: the sentence left out of the audio and the timings
 
     @property
     def pcm_size(self) -> int:
@@ -182,14 +183,20 @@ def _scaled(ms: int, speed: float) -> int:
     return max(10, round(ms / speed))
 
 
-def build_layout(paragraphs: Sequence[Sequence[Item]], voice: VoiceParams, *, paragraph_gap_ms: int) -> Layout:
+def build_layout(paragraphs: Sequence[Sequence[Item]], voice: VoiceParams, *, paragraph_gap_ms: int,
+                 drop_sentence: int | None = None) -> Layout:
     """Timeline for ``paragraphs`` (lists of items); sentences carry voiced times and tiling slots.
 
     Silence between two sentences is ``SENTENCE_GAP_MS`` (plus any explicit break at the end of the first),
     between two paragraphs exactly ``paragraph_gap_ms``; pauses for commas or spaces at a sentence's end are
     swallowed by that gap, so the gaps are measurable exactly in the audio.
+
+    ``drop_sentence`` (the fault ``drop_sentence_tasks``): the spoken sentence with that index (0-based, over
+    the whole task) is left out of the audio *and* of the timings, as a vendor that silently skips a sentence
+    would; the usual sentence gap stands in its place. ``Layout.dropped`` names it.
     """
     timeline = _Timeline(voice)
+    spoken, dropped = 0, ""
     for p_index, paragraph in enumerate(paragraphs):
         chunks = split_sentences(paragraph)
         if not any(it.kind == "char" and it.text.isalnum() for chunk in chunks for it in chunk):
@@ -198,8 +205,24 @@ def build_layout(paragraphs: Sequence[Sequence[Item]], voice: VoiceParams, *, pa
         if timeline.sentences and timeline.sentences[-1].paragraph_index != p_index:
             timeline.pending = timeline.trailing_breaks + paragraph_gap_ms
         for chunk in chunks:
+            if _speaks(chunk):
+                spoken += 1
+                if spoken - 1 == drop_sentence:
+                    dropped = _sentence_text(chunk)
+                    continue
             timeline.add_sentence(chunk, p_index)
-    return timeline.finish()
+    layout = timeline.finish()
+    layout.dropped = dropped
+    return layout
+
+
+def _speaks(chunk: Sequence[Item]) -> bool:
+    return any(it.kind == "char" and it.text.isalnum() for it in chunk)
+
+
+def spoken_sentences(paragraphs: Sequence[Sequence[Item]]) -> int:
+    """How many sentences ``build_layout`` would speak (what ``drop_sentence`` counts)."""
+    return sum(1 for paragraph in paragraphs for chunk in split_sentences(paragraph) if _speaks(chunk))
 
 
 class _Timeline:

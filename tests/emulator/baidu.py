@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from tests.emulator.audio import Item, VoiceParams, build_layout
-from tests.emulator.faults import Decision
+from tests.emulator.faults import Decision, take_drop_fault
 from tests.emulator.state import Task, new_hex
 from tests.emulator.voices import BASE_PITCH_HZ, baidu_voices
 from tests.emulator.wire import Request, Response, audio_response, html_error, json_response
@@ -169,11 +169,12 @@ class BaiduService:
                              pitch=2 ** ((pitch - 5) / 15), amplitude=0.1 + 0.7 * volume / voice.max_volume,
                              seed=self.emu.seed)
         paragraphs = [[Item("char", ch) for ch in p] for p in text]
-        layout = partial(build_layout, paragraphs, params, paragraph_gap_ms=gap)
         faults = self.emu.faults
         latency = (faults.latency_base_s + chars * faults.latency_per_char_s) * faults.time_scale
         with self.emu.lock:
             now = self.emu.clock.monotonic()
+            layout = partial(build_layout, paragraphs, params, paragraph_gap_ms=gap,
+                             drop_sentence=take_drop_fault(faults, paragraphs))
             finish = math.inf if decision.stuck else now + latency
             task = Task("baidu", new_hex(24), "\n".join(text), body, layout, ext, now, now, finish,
                         decision.task_failure, subtitle, KEEP_S)

@@ -10,7 +10,12 @@ vary between runs; a single-threaded sequence of calls is fully deterministic.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.emulator.audio import Item
 
 
 @dataclass
@@ -37,6 +42,9 @@ class Faults:
     aliyun_trial_account: int = 0  # every Aliyun submit: 40000010 FREE_TRIAL_EXPIRED (long text is commercial-only)
     aliyun_max_sample_rate: int = 0  # > 0: Aliyun refuses higher rates with 40000003 (the parameter table's 8k/16k)
     baidu_long_text_disabled: int = 0  # every Baidu create: 336204 (long-text synthesis not enabled / not paid)
+    # Addition: the next N accepted tasks that speak two sentences or more lose their second sentence from the
+    # audio *and* the timings (a vendor that silently skips a sentence); each such task uses up one.
+    drop_sentence_tasks: int = 0
 
     @classmethod
     def field_types(cls) -> dict[str, type]:
@@ -74,3 +82,16 @@ def decide(seed: int, vendor: str, endpoint: str, counter: int, faults: Faults) 
         pick=draws[7],
         stuck=draws[8] < faults.stuck_rate,
     )
+
+
+def take_drop_fault(faults: Faults, paragraphs: Sequence[Sequence[Item]]) -> int | None:
+    """The sentence to drop from a task being accepted (its second), using up one ``drop_sentence_tasks``;
+    None when the fault is off or the task speaks fewer than two sentences. Call under the emulator's lock."""
+    if faults.drop_sentence_tasks <= 0:
+        return None
+    from tests.emulator.audio import spoken_sentences
+
+    if spoken_sentences(paragraphs) < 2:
+        return None
+    faults.drop_sentence_tasks -= 1
+    return 1

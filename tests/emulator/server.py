@@ -177,6 +177,11 @@ class VendorEmulator:
                  "duration_ms": t.layout.total_ms, "submitted_at": t.submitted_at, "finish_at": t.finish_at}
                 for t in self.tasks.all(vendor)]
 
+    def dropped_sentences(self, vendor: str | None = None) -> list[dict[str, Any]]:
+        """Tasks that met the ``drop_sentence_tasks`` fault: vendor, task_id, text and the sentence dropped."""
+        return [{"vendor": t.vendor, "task_id": t.task_id, "text": t.text, "dropped": t.layout.dropped}
+                for t in self.tasks.all(vendor) if t.layout.dropped]
+
     # --- request plumbing ----------------------------------------------------------------------------------
 
     def route(self, method: str, path: str) -> tuple[str, str, Handler | None]:

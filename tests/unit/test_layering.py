@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 STUDIO = Path(__file__).resolve().parents[2] / "studio"
-QT_FREE = ("core", "engines", "render", "audio")
+QT_FREE = ("core", "engines", "render", "audio", "qa")
 QT_ROOTS = {"PySide6", "PyQt5", "PyQt6", "PySide2", "shiboken6", "qtpy"}
 
 
@@ -47,7 +47,7 @@ def test_only_gui_imports_qt_at_runtime() -> None:
     import sys
 
     code = ("import sys, studio.cli, studio.render.export_book, studio.render.session.run, studio.core.importers, "
-            "studio.engines.local;"
+            "studio.engines.local, studio.qa;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6','shiboken6'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=STUDIO.parent)

@@ -1,0 +1,95 @@
+"""``run_check``: gather the evidence of every rendered unit of a project and run the checkers over it.
+
+Planned exactly as render and export plan (``plan_project``), so the units judged are the ones the book is
+exported from; units without audio are counted, not judged (``studio export`` already names them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.project import Project
+from studio.engines.timing import UnitTiming
+from studio.qa.builtin import LONG_SILENCE_MS, learn_pace
+from studio.qa.findings import BookEvidence, Checker, Finding, UnitEvidence, checker_factories
+from studio.qa.signal_scan import ScanError, scan_wav
+
+#: progress(done, total): called from the thread that runs the check.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of one check of a project."""
+
+    project: str
+    title: str
+    units_checked: int
+    units_without_audio: int
+    checkers: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    pace: dict[str, float] = field(default_factory=dict)  # "engine/voice" -> typical characters per second
+    units_without_echo: int = 0  # units whose voice gave no sentence timing (coverage not checked)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "title": self.title, "units_checked": self.units_checked,
+                "units_without_audio": self.units_without_audio, "units_without_echo": self.units_without_echo,
+                "checkers": list(self.checkers), "pace_chars_per_s": self.pace,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def collect_evidence(project: Project, *, progress: Progress | None = None,
+                     cancel: threading.Event | None = None) -> tuple[list[UnitEvidence], int]:
+    """Evidence of each rendered unit of the project's current plan, and how many units have no audio."""
+    from studio.render.job_store import plan_project
+
+    book = project.load_book()
+    plan = plan_project(project, book)
+    units, missing, seen = [], 0, set()
+    todo = [u for u in plan.units if not (u.cache_key in seen or seen.add(u.cache_key))]
+    for done, unit in enumerate(todo):
+        if cancel is not None and cancel.is_set():
+            break
+        stored = project.rendered_unit(unit.cache_key)
+        if stored is None:
+            missing += 1
+            continue
+        gap = unit.request.paragraph_gap_ms
+        try:
+            scan, error = scan_wav(stored["audio_path"], min_silence_ms=min(LONG_SILENCE_MS, gap + 2000)), ""
+        except ScanError as exc:
+            scan, error = None, str(exc)
+        units.append(UnitEvidence(
+            unit.cache_key, str(stored["engine"]), str(stored["voice"]), unit.chapter_index,
+            book.chapters[unit.chapter_index].title, unit.paragraphs, tuple(unit.request.paragraphs),
+            stored["audio_path"], int(stored["duration_ms"]), UnitTiming.from_json(stored["timestamps"]), gap,
+            scan, error, unit.request.speed))
+        if progress is not None:
+            progress(done + 1, len(todo))
+    return units, missing
+
+
+def run_check(project: Project, *, checkers: Sequence[Checker] | None = None, progress: Progress | None = None,
+              cancel: threading.Event | None = None) -> CheckReport:
+    """Check every rendered unit; findings come in book order."""
+    if checkers is None:
+        checkers = [factory() for factory in checker_factories().values()]
+    units, missing = collect_evidence(project, progress=progress, cancel=cancel)
+    pace = learn_pace(units)
+    book = BookEvidence(pace)
+    findings: list[Finding] = []
+    for unit in units:
+        for checker in checkers:
+            findings.extend(checker.check(unit, book))
+    findings.sort(key=lambda f: (f.chapter_index, f.paragraph_index, f.at_ms or 0))
+    title = project.load_book().title
+    return CheckReport(str(project.folder), title, len(units), missing, tuple(c.name for c in checkers),
+                       tuple(findings), {f"{e}/{v}": round(p[1], 2) for (e, v), p in pace.items()},
+                       sum(1 for u in units if not (u.timing.sentences or u.timing.words)))
