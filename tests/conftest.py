@@ -20,3 +20,73 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyr
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+
+# -- Unexpected WARNING/ERROR records from our own loggers fail the test ------------------------------------------
+# In the spirit of qutebrowser's tests/helpers/logfail.py: pytest-qt already fails a test on a Qt warning
+# (qt_log_level_fail); this does the same for ``studio.*`` records, so a warning nobody looks at (a swallowed
+# error in a worker, a retry that should not happen) fails the test that caused it instead of scrolling by.
+# A test that expects a warning declares it: ``@pytest.mark.expect_log(r"regex", logger="studio.x")`` (regex
+# searched in the message, logger matched as a dotted prefix), or by taking the ``caplog`` fixture and asserting
+# on ``caplog.records`` itself. Records still arriving after the test (a thread that outlives it) are checked at
+# teardown.
+
+import logging  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+#: (logger prefix, message regex, why): expected in every test. Keep it empty if at all possible: an expected
+#: record belongs to the test that expects it (``expect_log``), where it also documents the behaviour.
+ALLOWED_EVERYWHERE: tuple[tuple[str, str, str], ...] = ()
+
+
+class _StudioRecords(logging.Handler):
+    """Collects WARNING and above from the ``studio`` logger tree (any thread)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _logger_matches(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def _expected(record: logging.LogRecord, rules: list[tuple[str, str]]) -> bool:
+    message = record.getMessage()
+    return any(_logger_matches(record.name, prefix) and re.search(pattern, message) for prefix, pattern in rules)
+
+
+def _describe_record(record: logging.LogRecord) -> str:
+    text = f"  {record.levelname} {record.name}: {record.getMessage()}"
+    if record.exc_info and record.exc_info[1] is not None:
+        text += f" [{type(record.exc_info[1]).__name__}: {record.exc_info[1]}]"
+    return text
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_studio_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test on a ``studio.*`` WARNING/ERROR record that it did not declare (see the block comment)."""
+    if "caplog" in request.fixturenames:
+        yield  # the test reads the records itself
+        return
+    rules = [(prefix, pattern) for prefix, pattern, _why in ALLOWED_EVERYWHERE]
+    for marker in request.node.iter_markers("expect_log"):
+        rules.append((marker.kwargs.get("logger", "studio"), marker.args[0] if marker.args else ""))
+    handler = _StudioRecords()
+    studio_logger = logging.getLogger("studio")
+    studio_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        studio_logger.removeHandler(handler)
+    unexpected = [r for r in handler.records if not _expected(r, rules)]
+    if unexpected:
+        pytest.fail("unexpected WARNING/ERROR log records from studio.* (if the test expects them, declare them "
+                    "with @pytest.mark.expect_log(r'regex', logger='studio.x') or assert on them with caplog):\n"
+                    + "\n".join(_describe_record(r) for r in unexpected), pytrace=False)
