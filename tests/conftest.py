@@ -69,9 +69,25 @@ def _describe_record(record: logging.LogRecord) -> str:
     return text
 
 
+_LOG_CHECK = pytest.StashKey[tuple[_StudioRecords, list[tuple[str, str]]]]()
+
+
+def _check_studio_records(item: pytest.Item) -> None:
+    """Fail on the undeclared records collected so far (each is reported once)."""
+    if _LOG_CHECK not in item.stash:
+        return
+    handler, rules = item.stash[_LOG_CHECK]
+    records, handler.records = handler.records, []
+    unexpected = [r for r in records if not _expected(r, rules)]
+    if unexpected:
+        pytest.fail("unexpected WARNING/ERROR log records from studio.* (if the test expects them, declare them "
+                    "with @pytest.mark.expect_log(r'regex', logger='studio.x') or assert on them with caplog):\n"
+                    + "\n".join(_describe_record(r) for r in unexpected), pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def _fail_on_unexpected_studio_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test on a ``studio.*`` WARNING/ERROR record that it did not declare (see the block comment)."""
+    """Collect ``studio.*`` WARNING/ERROR records over set-up, call and teardown (see the block comment)."""
     if "caplog" in request.fixturenames:
         yield  # the test reads the records itself
         return
@@ -79,14 +95,19 @@ def _fail_on_unexpected_studio_log_records(request: pytest.FixtureRequest) -> It
     for marker in request.node.iter_markers("expect_log"):
         rules.append((marker.kwargs.get("logger", "studio"), marker.args[0] if marker.args else ""))
     handler = _StudioRecords()
+    request.node.stash[_LOG_CHECK] = (handler, rules)
     studio_logger = logging.getLogger("studio")
     studio_logger.addHandler(handler)
     try:
         yield
     finally:
         studio_logger.removeHandler(handler)
-    unexpected = [r for r in handler.records if not _expected(r, rules)]
-    if unexpected:
-        pytest.fail("unexpected WARNING/ERROR log records from studio.* (if the test expects them, declare them "
-                    "with @pytest.mark.expect_log(r'regex', logger='studio.x') or assert on them with caplog):\n"
-                    + "\n".join(_describe_record(r) for r in unexpected), pytrace=False)
+    _check_studio_records(request.node)  # what set-up left unreported, and what teardown logged
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Records logged while the test ran fail the test itself (not its teardown)."""
+    result = yield
+    _check_studio_records(item)
+    return result

@@ -89,6 +89,7 @@ def test_bad_input_fails_at_once_with_its_location_and_the_rest_finishes(project
     assert sum(r["state"] == "done" for r in rows) == 5
 
 
+@pytest.mark.expect_log(r"^giving up on chapter \d+, paragraph \d+, voice xiaoyun after 4 attempts", logger="studio.render")
 def test_attempts_are_bounded(project: Project) -> None:
     engine = FakeEngine(submit_errors=[RetryableEngineError("down")] * 100)
     with pytest.raises(RetryableEngineError, match="chapter"):
@@ -316,6 +317,7 @@ def test_a_lost_cache_file_is_downloaded_again_from_the_live_task(project: Proje
     assert len(engine.submitted) == 6 and len(engine.fetched) == 7  # fetched again, not paid again
 
 
+@pytest.mark.expect_log(r"^aliyun status query failed \d+ times in a row; stopping", logger="studio.render")
 def test_status_queries_failing_again_and_again_stop_the_render_and_keep_the_tasks(project: Project) -> None:
     engine = FakeEngine(polls_to_finish=2, poll_errors=[RetryableEngineError("HTTP 503") for _ in range(50)])
     with pytest.raises(RetryableEngineError, match="503"):
