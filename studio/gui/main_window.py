@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectController(self.document, self.settings, self)
         self.statuses = StatusController(self.document, self)
         self.jobs = JobTableModel(self)
-        self.render = RenderController(self.document, self.settings, self.jobs, self)
+        self.render_controller = RenderController(self.document, self.settings, self.jobs, self)
         self.preview = PreviewService(self.document, self.settings, self)
 
         # -- central editor and docks --
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.chapter_dock = ChapterDock(self.document, self.editor.cursor_paragraph, self)
         self.voice_dock = VoiceDock(self.document, self.chapter_dock.current_row, self._selected_paragraphs, self)
-        self.job_dock = JobDock(self.render, self)
+        self.job_dock = JobDock(self.render_controller, self)
         self.player = PlayerDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.chapter_dock)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         self.render_chapter_action = self._action(self.tr("Render &Chapter"), "Ctrl+Shift+R",
                                                   self.render_current_chapter,
                                                   self.tr("Synthesize the selected chapter"))
-        self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render.cancel)
+        self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render_controller.cancel)
         self.pause_render_action = self._action(self.tr("&Pause Render"), "Ctrl+Shift+P",
                                                 lambda: self.job_dock.pause_button.toggle(),
                                                 self.tr("Submit nothing new (tasks at the vendor finish); again "
@@ -267,17 +267,17 @@ class MainWindow(QMainWindow):
         self.projects.failed.connect(self.show_error)
         self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
         self.projects.resume_available.connect(self.resume_bar.show_info)
-        self.projects.resume_available.connect(self.render.show_stored)
-        doc.book_replaced.connect(self.render.clear)
+        self.projects.resume_available.connect(self.render_controller.show_stored)
+        doc.book_replaced.connect(self.render_controller.clear)
         self.resume_bar.resume_button.clicked.connect(self._resume)
-        self.render.started.connect(self._update_actions)
-        self.render.finished.connect(self._render_finished)
-        self.render.blocked.connect(self._render_blocked)
-        self.render.units_done.connect(self._render_progressed)
+        self.render_controller.started.connect(self._update_actions)
+        self.render_controller.finished.connect(self._render_finished)
+        self.render_controller.blocked.connect(self._render_blocked)
+        self.render_controller.units_done.connect(self._render_progressed)
         self.editor_panel.preview_paragraph.connect(self.preview_paragraph)
         self.voice_dock.audition_requested.connect(self.preview.audition)
         self.preview.ready.connect(self.player.play_items)
-        self.preview.busy.connect(lambda message: message and self.show_status(message))
+        self.preview.busy.connect(self._preview_busy)
         self.preview.failed.connect(self.show_error)
         self.player.spoken.connect(self.editor.show_spoken)
         self.player.stopped.connect(self.editor.clear_spoken)
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_args: Any) -> None:
         has_book = self.document.book is not None
         busy = self.projects.is_busy()
-        rendering = self.render.is_running()
+        rendering = self.render_controller.is_running()
         self.new_action.setEnabled(not busy)
         self.open_action.setEnabled(not busy)
         self.recent_menu.setEnabled(not busy)
@@ -316,10 +316,15 @@ class MainWindow(QMainWindow):
         self.render_action.setEnabled(has_book and not busy and not rendering)
         self.job_dock.render_button.setEnabled(has_book and not busy and not rendering)
         self.cancel_render_action.setEnabled(rendering)
-        self.pause_render_action.setEnabled(rendering and self.render.can_pause())
+        self.pause_render_action.setEnabled(rendering and self.render_controller.can_pause())
 
     def show_status(self, message: str) -> None:
         self.status_label.setText(message)
+
+    def _preview_busy(self, message: str) -> None:
+        """A preview's progress line; an empty message (the preview is done) leaves the status as it is."""
+        if message:
+            self.show_status(message)
 
     def show_error(self, exc: BaseException) -> None:
         if isinstance(exc, CancelledError):
@@ -421,7 +426,7 @@ class MainWindow(QMainWindow):
 
     # -- rendering and previews ---------------------------------------------------------------------------------
     def start_render(self, chapters: list[int] | None = None) -> BackgroundTask | None:
-        task = self.render.start(chapters)
+        task = self.render_controller.start(chapters)
         if task is not None:
             self.job_dock.show()
             self.job_dock.raise_()
@@ -451,7 +456,7 @@ class MainWindow(QMainWindow):
             + "\n".join(lines))
 
     def _render_progressed(self) -> None:
-        statuses = self.render.live_statuses(self.document.chapters.statuses())
+        statuses = self.render_controller.live_statuses(self.document.chapters.statuses())
         if statuses is not None:
             self.document.chapters.set_statuses(statuses)
 
@@ -520,7 +525,7 @@ class MainWindow(QMainWindow):
 
         if resolve_language(self.settings.ui_language) == current_language():
             return
-        if self.render.is_running() or self.projects.is_busy() or self.preview.is_busy():
+        if self.render_controller.is_running() or self.projects.is_busy() or self.preview.is_busy():
             self.show_status(self.tr("The new language applies on the next start: the studio is busy now."))
             return
         QTimer.singleShot(0, self.relaunch)  # once the Preferences dialog is gone
@@ -588,7 +593,7 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()
-        self.render.shutdown()  # may wait (events keep flowing): the player and previews stop after it
+        self.render_controller.shutdown()  # may wait (events keep flowing): the player and previews stop after it
         self.preview.close()
         self.player.shutdown()
         self.projects.autosave_timer.stop()

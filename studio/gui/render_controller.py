@@ -314,7 +314,7 @@ class RenderController(QObject):
         dialog = QProgressDialog(self.tr("Stopping the render: waiting for the vendor to confirm the tasks "
                                          "already sent, so that none is paid for twice…"), "", 0, 0)
         dialog.setWindowTitle(self.tr("Closing"))
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.setMinimumDuration(0)
         dialog.show()

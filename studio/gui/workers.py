@@ -184,20 +184,19 @@ _renice_lock = threading.Lock()
 BACKGROUND_NICE = 19
 
 
-def lower_child_priority() -> int:
+def lower_child_priority() -> None:
     """Give this process's worker processes (the offline engine's synthesizers) background CPU priority.
 
     Synthesis saturates every core; at normal priority the UI thread then waits for CPU time and the window
     stutters. Niced children still use all idle CPU, but the UI thread goes first. Safe from any thread; only
     raises niceness (which needs no privileges); a no-op where ``os.setpriority`` does not exist (Windows).
-    Returns how many processes were changed.
+    Returns nothing, so that it serves as a render's progress callback as it is.
     """
     import multiprocessing
     import os
 
     if not hasattr(os, "setpriority"):
-        return 0
-    changed = 0
+        return
     with _renice_lock:
         for child in multiprocessing.active_children():
             pid = child.pid
@@ -208,8 +207,6 @@ def lower_child_priority() -> int:
             except OSError:
                 continue
             _reniced.add(pid)
-            changed += 1
-    return changed
 
 
 class QtWorkerPool:

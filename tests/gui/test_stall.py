@@ -97,9 +97,9 @@ def test_the_ui_thread_never_stalls_while_a_thousand_units_render(  # type: igno
     tune_gc()  # as studio.gui.app.main does after start-up
     pauses = GcPauses()
     probe = StallProbe(TICK_MS)
-    window.render.finished.connect(lambda *_: probe.stop())  # measure only while the render runs
+    window.render_controller.finished.connect(lambda *_: probe.stop())  # measure only while the render runs
     started = time.monotonic()
-    with qtbot.waitSignal(window.render.finished, timeout=300_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=300_000) as finished:
         probe.start()
         window.render_action.trigger()
     wall_s = time.monotonic() - started
@@ -114,7 +114,7 @@ def test_the_ui_thread_never_stalls_while_a_thousand_units_render(  # type: igno
           f"of {TICK_MS} ms: worst stall {probe.worst_ms:.1f} ms, mean {probe.mean_ms:.2f} ms, "
           f"p99 {late[int(len(late) * 0.99)]:.1f} ms; {probe.worst_own_ms:.1f} ms not counting CPU given to "
           f"other processes; longest UI-thread work {probe.worst_busy_ms:.1f} ms; "
-          f"{window.render.throttle.batches} table batches; load {load:.1f} on {os.cpu_count()} CPUs; "
+          f"{window.render_controller.throttle.batches} table batches; load {load:.1f} on {os.cpu_count()} CPUs; "
           f"longest garbage collection {pauses.worst_ms:.1f} ms (generation {pauses.worst_generation}, "
           f"{pauses.count} collections)")
     report = os.environ.get("STUDIO_STALL_REPORT")

@@ -43,6 +43,14 @@ def test_layer_never_imports_qt(package: str) -> None:
     assert not offenders, "Qt imported outside studio/gui:\n" + "\n".join(offenders)
 
 
+def test_top_level_modules_never_import_qt() -> None:
+    """The CLI, the self-test's driver and its checks, logging and paths run headless: Qt stays under gui/."""
+    files = sorted(STUDIO.glob("*.py"))
+    offenders = [f"{f.relative_to(STUDIO.parent)} imports {sorted(_imported_roots(f.read_text('utf-8')) & QT_ROOTS)}"
+                 for f in files if _imported_roots(f.read_text("utf-8")) & QT_ROOTS]
+    assert not offenders, "Qt imported outside studio/gui:\n" + "\n".join(offenders)
+
+
 def test_detector_catches_a_lazy_qt_import() -> None:
     source = "def f():\n    from PySide6.QtCore import QObject\n    import importlib\n" \
              "    importlib.import_module('PyQt6.QtGui')\n"

@@ -33,9 +33,10 @@ from lxml import etree
 
 from studio.core.book import Chapter, Paragraph
 from studio.core.errors import InputError
+from studio.core.importers.headings import normalise_title
 from studio.core.importers.html_text import HtmlDocument, parse_html
 from studio.core.importers.report import ImportResult, WarningLog, make_report
-from studio.core.importers.structure import Block, finish_book, merge_empty_chapters, normalise_title
+from studio.core.importers.structure import Block, finish_book, merge_empty_chapters
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
