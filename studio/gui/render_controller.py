@@ -33,6 +33,7 @@ from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
+from studio.render.job_store import LIVE_STATES, JobState
 
 # A render that stops within this long closes without a progress window.
 FAST_STOP_MS = 300
@@ -40,8 +41,7 @@ FAST_STOP_MS = 300
 log = logging.getLogger("studio.gui.render")
 
 Report = Callable[[Any], None]
-UNIT_STATES = {"queued", "submitted", "running", "downloading", "done", "failed", "cancelled"}
-LIVE = ("submitted", "running", "downloading")
+UNIT_STATES = frozenset(JobState)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class _Listener:
         self._reniced_at = 0.0
 
     def __call__(self, event: Any) -> None:
-        if event.state in ("submitted", "running") and time.monotonic() - self._reniced_at > 0.5:
+        if event.state in (JobState.SUBMITTED, JobState.RUNNING) and time.monotonic() - self._reniced_at > 0.5:
             self._reniced_at = time.monotonic()
             lower_child_priority()  # new synthesizer processes start with the first submissions
         if event.unit is not None:
@@ -435,7 +435,7 @@ class RenderController(QObject):
         previous, self._previous = self._previous, {}
         for row in rows:
             before = previous.get(row.cache_key)
-            if before is not None and not row.cached and before.state in LIVE and before.task_id:
+            if before is not None and not row.cached and before.state in LIVE_STATES and before.task_id:
                 # still at the vendor: the resumed render polls this task, the row keeps showing it
                 row.state, row.task_id, row.attempts = before.state, before.task_id, before.attempts
         self.jobs.set_plan(rows)
@@ -455,7 +455,7 @@ class RenderController(QObject):
                 else str(unit.chapter_index + 1)
             if stored:
                 rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
-                                   unit.characters, state=unit.state if unit.state in UNIT_STATES else "queued",
+                                   unit.characters, state=unit.state if unit.state in UNIT_STATES else JobState.QUEUED,
                                    task_id=unit.task_id, vendor_code=unit.vendor_code, message=unit.message,
                                    attempts=unit.attempts))
             else:
