@@ -111,3 +111,15 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     result = yield
     _check_studio_records(item)
     return result
+
+
+# -- Time limits: a hang fails with every thread's stack ----------------------------------------------------------
+# pyproject's ``timeout`` (thread method) is the per-test backstop; end-to-end tests marked ``slow`` (minutes on a
+# busy 2-CPU machine) get SLOW_TEST_TIMEOUT_S instead, unless they carry their own ``@pytest.mark.timeout``.
+SLOW_TEST_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") is not None and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT_S))
