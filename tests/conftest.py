@@ -38,7 +38,8 @@ from collections.abc import Iterator  # noqa: E402
 import pytest  # noqa: E402
 
 #: (logger prefix, message regex, why): expected in every test. Keep it empty if at all possible: an expected
-#: record belongs to the test that expects it (``expect_log``), where it also documents the behaviour.
+#: record belongs to the test that expects it (``expect_log``), where it also documents the behaviour. (Qt
+#: messages logged to ``studio.qt`` are held to pyproject's ``qt_log_ignore``, see below.)
 ALLOWED_EVERYWHERE: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -92,6 +93,9 @@ def _fail_on_unexpected_studio_log_records(request: pytest.FixtureRequest) -> It
         yield  # the test reads the records itself
         return
     rules = [(prefix, pattern) for prefix, pattern, _why in ALLOWED_EVERYWHERE]
+    # Qt's own messages, once the app routes them into ``studio.qt`` (studio.gui.crash.install): the harmless ones
+    # are those pytest-qt's qt_log_ignore already lists, one list for both ways a Qt message can arrive.
+    rules += [("studio.qt", pattern) for pattern in request.config.getini("qt_log_ignore")]
     for marker in request.node.iter_markers("expect_log"):
         rules.append((marker.kwargs.get("logger", "studio"), marker.args[0] if marker.args else ""))
     handler = _StudioRecords()

@@ -55,12 +55,21 @@ class _Worker(QObject):
         try:
             result = self._fn(self._report, self._cancel)
         except BaseException as exc:
-            log.warning("%s task failed: %s", self._name, exc, exc_info=not _is_user_error(exc))
+            if _is_cancellation(exc):  # the user (or closing the window) asked for it: not a problem to log
+                log.info("%s task cancelled: %s", self._name, exc)
+            else:
+                log.warning("%s task failed: %s", self._name, exc, exc_info=not _is_user_error(exc))
             emit(self.failed, exc)
         else:
             emit(self.succeeded, result)
         finally:
             emit(self.done)
+
+
+def _is_cancellation(exc: BaseException) -> bool:
+    from studio.core.errors import CancelledError
+
+    return isinstance(exc, CancelledError)
 
 
 def _is_user_error(exc: BaseException) -> bool:

@@ -179,6 +179,7 @@ def test_closing_while_a_vendor_call_hangs_waits_for_its_task_id(  # type: ignor
     assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
+@pytest.mark.expect_log(r"^render task failed: .*Alibaba does not know the voice 'xiaoyun'", logger="studio.gui")
 def test_retrying_a_failed_unit_renders_just_that_unit(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, emu: VendorEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The vendor refuses one voice (as when it retires a voice): that unit fails with the vendor's code and

@@ -48,6 +48,7 @@ def test_accounts_save_to_keyring_and_warn_about_plaintext(qtbot) -> None:  # ty
     assert accounts.load_credentials("baidu") is None and again.status["baidu"].text() == "Removed."
 
 
+@pytest.mark.expect_log(r"^accounts task failed: aliyun: missing AccessKey Secret, AppKey$", logger="studio.gui")
 def test_incomplete_credentials_are_not_saved(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = AccountsDialog()
     qtbot.addWidget(dialog)

@@ -5,9 +5,10 @@ UI thread (model updates, per-unit signals, chapter status recomputation, databa
 Measured only while the render runs. The emulator runs as its own process, as the vendor would: its HTTP
 server's threads then do not compete with the window for this process's interpreter lock.
 
-The assertion is on the CPU-adjusted stall (lateness minus the time the OS gave the UI thread's CPU to other
-processes, see ``StallProbe``): the raw figure failed the 50 ms limit at load 20 on 2 CPUs, which says nothing
-about the app. The raw figure is what a user on an idle machine sees; ``tests/benchmarks/bench_ui_stall.py``
+The assertions are on the CPU-adjusted stall (lateness minus the time this process's threads waited for a CPU
+that the OS gave to other processes, see ``StallProbe``) and on the longest stretch of the UI thread's own work:
+the raw figure failed the 50 ms limit at load 20 on 2 CPUs, which says nothing about the app. On an idle machine
+the adjusted figure is the raw one. The raw figure is what a user sees; ``tests/benchmarks/bench_ui_stall.py``
 runs this test and compares it with the same limit (set ``STUDIO_STALL_REPORT`` to a file for the figures).
 """
 
@@ -125,6 +126,7 @@ def test_the_ui_thread_never_stalls_while_a_thousand_units_render(  # type: igno
             "p99_ms": late[int(len(late) * 0.99)], "load": load, "cpus": os.cpu_count(),
             "gc_worst_ms": pauses.worst_ms, "limit_ms": WORST_STALL_MS}), encoding="utf-8")
     assert probe.ticks > wall_s * 1000 / TICK_MS / 2  # the probe really ran all along
+    assert probe.worst_busy_ms < WORST_STALL_MS, f"one stretch of UI-thread work took {probe.worst_busy_ms:.1f} ms"
     assert probe.worst_own_ms < WORST_STALL_MS, (
         f"the UI thread stalled {probe.worst_own_ms:.1f} ms (CPU-adjusted; raw {probe.worst_ms:.1f} ms at load "
         f"{load:.1f}): over the {WORST_STALL_MS} ms limit")
