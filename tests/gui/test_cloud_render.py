@@ -150,6 +150,7 @@ def test_closing_mid_render_and_reopening_resumes_without_paying_twice(  # type:
     wait_idle(qtbot)
 
 
+@pytest.mark.slow  # ~12 s: waits out a vendor call that hangs
 def test_closing_while_a_vendor_call_hangs_waits_for_its_task_id(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, settings: Settings, emu: VendorEmulator, tmp_path: Path) -> None:
     """A submission in flight when the window closes may already be paid for: closing waits for its answer
