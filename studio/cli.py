@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio import __version__
+from studio import __version__, cli_numbers
 from studio.core.errors import BadInputError, CancelledError, InputError, ProjectError, StudioError
 
 log = logging.getLogger("studio.cli")
@@ -28,6 +29,10 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
+        # "argument --unit-chars: must be ..." (our number checks) reads better as "--unit-chars must be ..."
+        checked = re.fullmatch(r"argument (-[\w-]+)(?:/-[\w-]+)*: ((?:wants|must) .*)", message, re.S)
+        if checked:
+            message = f"{checked.group(1)} {checked.group(2)}"
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"studio: error: {message}\n")
 
@@ -53,10 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="project folder for a manuscript input (default: OUTPUT's name + .studio)")
     p_render.add_argument("--format", dest="audio_format", choices=("wav", "mp3", "pcm"), default=None,
                           help="audio format asked from a cloud vendor (the book is encoded from it)")
-    p_render.add_argument("--sample-rate", type=int, default=None, help="sample rate asked from a cloud vendor")
+    p_render.add_argument("--sample-rate", type=cli_numbers.sample_rate, default=None, metavar="HZ",
+                          help="sample rate asked from a cloud vendor")
     p_render.add_argument("--endpoint", choices=("public", "internal"), default="public",
                           help="Alibaba gateway: public HTTPS, or the ECS-internal HTTP one")
-    p_render.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
+    p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
+                          help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     from studio.cli_export import add_export_parser
@@ -70,11 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_accounts_parser(sub)
 
+    from studio.engines.registry import ENGINE_NAMES
+
     p_voices = sub.add_parser("voices", help="list and filter the voice catalogue")
-    p_voices.add_argument("--engine", default=None, choices=("local", "aliyun", "baidu"))
+    p_voices.add_argument("--engine", default=None, choices=ENGINE_NAMES)
     p_voices.add_argument("--lang", default=None, help="language code prefix: zh, en, yue…")
     p_voices.add_argument("--emotion", default=None, help="an emotion category (happy…) or 'any'")
-    p_voices.add_argument("--sample-rate", type=int, default=None, help="supported sample rate in Hz")
+    p_voices.add_argument("--sample-rate", type=cli_numbers.sample_rate, default=None, metavar="HZ",
+                          help="supported sample rate in Hz")
     p_voices.add_argument("--timestamps", action="store_true", help="only voices with timestamps")
     p_voices.add_argument("--gender", default=None)
     p_voices.add_argument("--tier", default=None)
@@ -93,12 +103,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test(args_list[1:])
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        refusal = _not_a_window_argument(args_list[0]) if args_list else None
+        if refusal is not None:
+            print(f"studio: error: {refusal}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         from studio.gui.app import main as gui_main
 
         return gui_main(args_list)
     from studio.logsetup import setup_logging
 
     log_path = setup_logging()
+    try:
+        code = _run(args_list, log_path)
+        sys.stdout.flush()  # a pipe's reader that went away shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+
+
+def _run(args_list: list[str], log_path: Path) -> int:
+    """Parse and run one subcommand; map every error a user can cause to one line and exit code 2."""
+    import sqlite3
+
+    from studio.core.errors import ProjectDamagedError
+    from studio.core.project import damaged_message, is_damage
+
     args = build_parser().parse_args(args_list)
     try:
         if args.command == "import":
@@ -130,12 +159,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("failed")
         print(f"studio: error: {exc} (log: {log_path})", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        raise
+    except sqlite3.DatabaseError as exc:  # damage found after opening (a page read later in the command)
+        log.exception("project database error")
+        if is_damage(exc):
+            folder = _project_argument(args)
+            where = folder / "project.sqlite" if folder is not None else Path("project.sqlite")
+            print(f"studio: error: {ProjectDamagedError(damaged_message(where, str(exc)))}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"studio: error: project database error ({exc}) (log: {log_path})", file=sys.stderr)
+        return EXIT_FAILURE
+    except MemoryError:
+        log.exception("out of memory")
+        print(f"studio: error: out of memory (log: {log_path})", file=sys.stderr)
+        return EXIT_FAILURE
     except Exception:
         log.exception("internal error")
         print(f"studio: internal error; details are in {log_path}", file=sys.stderr)
         return EXIT_FAILURE
     build_parser().print_help()
     return EXIT_BAD_INPUT
+
+
+def _project_argument(args: argparse.Namespace) -> Path | None:
+    """The project folder a command worked on, for messages about its database."""
+    for name in ("project", "input"):
+        value = getattr(args, name, None)
+        if isinstance(value, Path) and value.is_dir():
+            return value
+    return None
+
+
+def _not_a_window_argument(first: str) -> str | None:
+    """Why ``studio FIRST`` must not open the window, or ``None`` if it may.
+
+    ``studio PATH`` opens the window on an existing file or folder. Anything else is a typo: a mistyped
+    subcommand (``studio rendr``) would otherwise start the GUI (and abort on a machine without a display),
+    so it gets exit 2 and the closest subcommand; a path that does not exist gets "no such file".
+    """
+    import difflib
+    import os
+
+    if Path(first).exists():
+        return None
+    close = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        return f"unknown command {first!r} (did you mean {close[0]}?); see `studio --help`"
+    looks_like_path = any(sep in first for sep in {os.sep, "/", os.altsep or "/"}) or Path(first).suffix != ""
+    if looks_like_path:
+        return f"{first}: no such file or folder (`studio PATH` opens an existing manuscript or project)"
+    return f"unknown command {first!r} (commands: {', '.join(SUBCOMMANDS)}; or give an existing file or folder)"
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``studio voices --json | head``): stop quietly, like other command-line tools.
+
+    stdout is pointed at the null device so the interpreter's final flush does not complain either.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
 
 
 def _import_into(file: Path, project_dir: Path) -> tuple[Any, Any]:
@@ -172,8 +261,9 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if output.suffix.lower() not in FORMAT_BY_EXTENSION:
         raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)} (or use `studio export`)",
                          path=output)
-    if not output.parent.exists():
-        raise InputError("output folder does not exist", path=output.parent)
+    if not output.parent.is_dir():
+        raise InputError("output folder does not exist" if not output.parent.exists() else
+                         "the output's folder is a file, not a folder", path=output.parent)
     if is_project_dir(args.input):
         project = Project.open(args.input)
     elif args.input.is_dir():

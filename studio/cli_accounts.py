@@ -30,16 +30,20 @@ def run_accounts(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
         rows = [{"vendor": v, "source": accounts.credential_source(v)} for v in accounts.VENDORS]
         if args.json:
             print(json.dumps({"keyring": status.backend, "secure": status.secure, "warning": status.warning,
-                              "vendors": rows}), file=out)
+                              "refusal": status.refusal, "vendors": rows}), file=out)
         else:
             print(f"keyring backend: {status.backend}", file=out)
             for row in rows:
                 print(f"{row['vendor']:<7} {row['source']}", file=out)
-        if status.warning:
+        if status.refusal:
+            print(f"warning: {status.refusal}", file=err)
+        elif status.warning:
             print(f"warning: {status.warning}", file=err)
         return 0
     vendor = args.vendor
     if args.action == "set":
+        if status.refusal:  # before a single secret is typed
+            raise accounts.AccountError(f"{vendor} credentials not saved: {status.refusal}")
         if status.warning:
             print(f"warning: {status.warning}", file=err)
         values = {}
@@ -58,7 +62,18 @@ def run_accounts(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
 
     ok, message = test_connection(vendor)
     print(f"{vendor}: {'OK' if ok else 'FAILED'}: {message}", file=out if ok else err)
+    if ok:
+        print(f"note: {_long_text_note(vendor)}", file=out)
     return 0 if ok else 1
+
+
+def _long_text_note(vendor: str) -> str:
+    """What a token does not prove: that the account may use long-text synthesis (it is paid-only)."""
+    if vendor == "aliyun":
+        from studio.engines.aliyun_errors import LONG_TEXT_NOTE
+    else:
+        from studio.engines.baidu_errors import LONG_TEXT_NOTE
+    return LONG_TEXT_NOTE
 
 
 def _ask(label: str, *, secret: bool, stdin: TextIO, err: TextIO) -> str:

@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
+from studio import cli_numbers
 from studio.audio.export import ExportOptions, ExportResult, check_options
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
@@ -67,7 +68,8 @@ def add_export_parser(subparsers: Any) -> None:
     p.add_argument("--sample-rate", default=None, metavar="HZ",
                    help="output sample rate (default: the highest of the pieces, at most 48000)")
     p.add_argument("--bitrate", default=None, help="AAC/MP3 bit rate, e.g. 96k (default 64k)")
-    p.add_argument("--workers", type=int, default=None, help="offline engine worker processes")
+    p.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
+                   help="offline engine worker processes")
     p.add_argument("--json", action="store_true", help="print files, chapters and loudness as JSON")
 
 
@@ -102,8 +104,9 @@ def parse_loudness(text: str | None, *, disabled: bool, true_peak: str | None) -
             base = LoudnessTarget(_number(text, "--loudness"), DEFAULT_TARGET.true_peak_dbtp, "custom")
         return LoudnessTarget(base.integrated_lufs, ceiling if ceiling is not None else base.true_peak_dbtp,
                               base.name, base.rms_range_db, base.noise_floor_max_db)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
+    except ValueError as exc:  # the message says which of the two numbers is out of range
+        option = "--true-peak" if "true peak" in str(exc) else "--loudness"
+        raise InputError(f"{option}: {exc}") from exc
 
 
 def _number(text: str, option: str) -> float:
@@ -131,12 +134,21 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         loudness=parse_loudness(args.loudness, disabled=args.no_loudness, true_peak=args.true_peak),
         split_hours=split, subtitles=subtitles, sample_rate=rate,
         bitrate=args.bitrate.strip().lower() if args.bitrate else None)
-    check_options(options)
+    try:
+        check_options(options)
+    except InputError as exc:  # name the option the user typed, not just the number
+        option = next((o for text, o in _OPTION_OF_MESSAGE if exc.message.startswith(text)), None)
+        if option is None:
+            raise
+        raise InputError(f"{option}: {exc.message}", path=exc.path) from exc
     if args.cover is not None:
         from studio.audio.export import checked_cover
 
         checked_cover(args.cover)
     return options
+
+
+_OPTION_OF_MESSAGE = (("split length", "--split-hours"), ("sample rate", "--sample-rate"))
 
 
 def _format_from_name(output: Path) -> str:

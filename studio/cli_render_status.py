@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from studio.core.book import VoiceSettings
 from studio.core.project import Project
+from studio.engines.registry import engine_names, traits
 from studio.render.cost import add_costs, billable_characters, price_of, prices_from_env
 from studio.render.plan import AudioRequestOptions, check_plan
 
@@ -48,28 +49,54 @@ def add_render_options(p_render: argparse.ArgumentParser) -> None:
     """``studio render`` options of the scheduler: a dry run, unit size, prices."""
     p_render.add_argument("--dry-run", action="store_true",
                           help="print the plan and the character/cost estimate; send nothing")
-    p_render.add_argument("--unit-chars", type=int, default=None, metavar="N",
+    from studio import cli_numbers
+
+    p_render.add_argument("--unit-chars", type=cli_numbers.unit_chars, default=None, metavar="N",
                           help="group paragraphs into cloud tasks of about N characters (default: one per paragraph)")
-    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE",
+    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE", type=_checked_price,
                           help="price per 10,000 characters for the cost estimate (also STUDIO_PRICE_ALIYUN, ...)")
-    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N",
+    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N", type=_checked_concurrency,
                           help="tasks at the vendor at once per engine (defaults: aliyun 20, never above the "
                                "account cap of 100; baidu 20)")
 
 
-def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
-    """``--concurrency ENGINE=N`` options; Alibaba is capped at its account limit of 100 running tasks."""
+def _checked_concurrency(text: str) -> str:
+    """argparse ``type`` of ``--concurrency``: refused while parsing, before anything is imported or planned."""
     from studio.core.errors import InputError
-    from studio.engines.registry import ENGINE_NAMES
+
+    try:
+        render_concurrency(argparse.Namespace(concurrency=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None  # cli.py puts it back
+    return text
+
+
+def _checked_price(text: str) -> str:
+    """argparse ``type`` of ``--price`` (see ``_checked_concurrency``)."""
+    from studio.core.errors import InputError
+
+    try:
+        render_prices(argparse.Namespace(price=[text]))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--price ")) from None
+    return text
+
+
+def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
+    """``--concurrency ENGINE=N`` options, each capped at its engine's account limit (Alibaba: 100 running tasks)."""
+    from studio.core.errors import InputError
+
+    names = engine_names()
 
     limits: dict[str, int] = {}
     for item in getattr(args, "concurrency", None) or []:
         engine, sep, value = str(item).partition("=")
         engine = engine.strip()
-        if not sep or engine not in ENGINE_NAMES or not value.strip().isdigit() or int(value) < 1:
-            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(ENGINE_NAMES)} and "
+        if not sep or engine not in names or not value.strip().isdigit() or int(value) < 1:
+            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(names)} and "
                              f"N >= 1, not {item!r}")
-        limits[engine] = min(int(value), 100) if engine == "aliyun" else int(value)
+        cap = traits(engine).max_concurrency
+        limits[engine] = int(value) if cap is None else min(int(value), cap)
     return limits
 
 
@@ -226,7 +253,7 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
     for name, entry in sorted(engines.items()):
         cost = entry["cost"]
         priced = "no price set" if cost is None else f"about {cost:,.2f} ({prices.get(name, 0) if prices else 0:g} "\
-            "per 10,000 characters)" if name != "local" else "free"
+            "per 10,000 characters)" if not traits(name).free else "free"
         print(f"{name}: {entry['units']} units, {entry['characters']:,} characters; to render "
               f"{entry['to_render_units']} units, {entry['to_render_characters']:,} characters: {priced}", file=out)
     print("total: " + ("unknown cost (set --price ENGINE=PRICE)" if total_cost is None

@@ -1,4 +1,4 @@
-"""Test-wide set-up: offscreen Qt, a private HOME/log folder, the plaintext keyring only in tests."""
+"""Test-wide set-up: offscreen Qt, a private HOME/log folder, an in-memory keyring (never a plaintext file)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,21 @@ os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["XDG_RUNTIME_DIR"] = str(_SANDBOX / "runtime")
 (_SANDBOX / "runtime").mkdir(mode=0o700, exist_ok=True)
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+# -- keyring: in memory only (tests/memory_keyring.py). Never keyrings.alt, which writes plaintext files. --
+# Subprocesses get the same backend by name, so they need the repository on their import path.
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.memory_keyring.MemoryKeyring"
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+os.environ.pop("STUDIO_ALLOW_PLAINTEXT_KEYRING", None)
+import keyring  # noqa: E402
+
+from tests.memory_keyring import MemoryKeyring  # noqa: E402
+
+keyring.set_keyring(MemoryKeyring())
 
 
 # -- Unexpected WARNING/ERROR records from our own loggers fail the test ------------------------------------------

@@ -25,6 +25,7 @@ from studio.audio.pcmfeed import feed_spans
 from studio.audio.tags import BookInfo, Cover, ffmpeg_tags, vorbis_chapter_tags, write_mp3_with_id3
 from studio.audio.timeline import ChapterLayout, Span, Timeline, layout_output
 from studio.audio.wavinfo import PcmFormat
+from studio.audio.written_length import written_frames
 
 log = logging.getLogger("studio.audio.encode")
 
@@ -181,7 +182,7 @@ def encode(job: EncodeJob, plan: GainPlan, work_dir: Path, *, cancel_event: thre
                             feed=_feeder(timeline, cancel_event), stderr_cb=meter.feed, loglevel="info",
                             duration_hint_s=timeline.duration_ms / 1000, progress_cb=progress_cb,
                             cancel_event=cancel_event, output=target)
-        _check_length(run.out_time_us, timeline, job.dest,
+        _check_length(run.out_time_us, timeline, target, spec.name,
                       end_slack=spec.frame_samples if spec.name == "mp3" else 0)
         if spec.chapters == "id3":
             write_mp3_with_id3(target, job.dest, job.info, chapters=timeline.chapters if job.chapter_marks else (),
@@ -199,21 +200,33 @@ def encode(job: EncodeJob, plan: GainPlan, work_dir: Path, *, cancel_event: thre
     return EncodeOutcome(meter, run.out_time_us, normalization)
 
 
-def _check_length(out_time_us: int | None, timeline: Timeline, dest: Path, *, end_slack: int = 0) -> None:
+def _check_length(out_time_us: int | None, timeline: Timeline, written: Path, format_name: str, *,
+                  end_slack: int = 0) -> None:
     """The encoded audio must be exactly as long as the timeline, or every chapter mark after a
-    discrepancy would be off. One sample of slack covers the microsecond rounding of ffmpeg's report.
+    discrepancy would be off.
+
+    ffmpeg's progress report (``out_time_us``) is checked first, with one sample of slack for its
+    microsecond rounding. When it disagrees, the file itself decides (``written_length``): the report is
+    only a report, and for MP3 it was measured up to 41 samples short of what the file really plays. Only
+    a file that plays fewer samples than planned, or more than ``end_slack`` extra, is an error.
 
     ``end_slack`` frames of *extra* length are tolerated for MP3: for some lengths ffmpeg's LAME tag
     records slightly too little end padding (565,064 samples at 22,050 Hz decode as 565,103), i.e. a
     decoder plays a few samples of extra silence after the last chapter; nothing before it moves.
     """
-    if out_time_us is None:
-        log.warning("ffmpeg reported no output time for %s; length not verified", dest.name)
-        return
     rate = timeline.format.sample_rate
-    expected_us = timeline.total_frames * 1_000_000 / rate
-    slack_us = 1_000_000 / rate + 1
-    if -slack_us <= out_time_us - expected_us <= slack_us + end_slack * 1_000_000 / rate:
+    planned = timeline.total_frames
+    if out_time_us is not None:
+        expected_us = planned * 1_000_000 / rate
+        slack_us = 1_000_000 / rate + 1
+        if -slack_us <= out_time_us - expected_us <= slack_us + end_slack * 1_000_000 / rate:
+            return
+    frames = written_frames(written, format_name, rate)
+    if 0 <= frames - planned <= end_slack:
+        if out_time_us is not None:
+            log.info("%s: ffmpeg reported %.3f ms, the file holds the planned %d samples (+%d)", written.name,
+                     out_time_us / 1000, planned, frames - planned)
         return
-    raise AudioError(f"the encoded audio is {(out_time_us - expected_us) / 1000:+.2f} ms off the planned "
-                     f"length ({timeline.total_frames} frames): chapter marks would not match", path=dest)
+    raise AudioError(f"the encoded audio is {(frames - planned) * 1000 / rate:+.2f} ms off the planned "
+                     f"length ({frames} instead of {planned} samples): chapter marks would not match",
+                     path=written)

@@ -7,6 +7,7 @@ Cancellation is not an error of ours: it raises ``studio.core.errors.CancelledEr
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from studio.core.errors import StudioError
@@ -31,3 +32,33 @@ class AudioError(StudioError):
         if said:
             text += "\nffmpeg said:\n  " + "\n  ".join(said)
         super().__init__(text)
+
+
+#: errno values that mean "the disk (or the user's quota) is full": the user must free space, not fix input
+DISK_FULL_ERRNOS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if e is not None)
+
+
+class DiskFullError(AudioError):
+    """A write failed because the disk is full: "No space left on device: <path>".
+
+    Its own type so that every layer passes it on unchanged (a full scratch disk while converting a piece
+    must not read as "cannot read the audio piece"), and so the message names where space is needed.
+    """
+
+    def __init__(self, path: str | Path | None, *, stderr_tail: str = "") -> None:
+        super().__init__("No space left on device", path=path, stderr_tail=stderr_tail)
+        self.args = (f"No space left on device: {self.path}" if self.path else "No space left on device",)
+
+
+def disk_full_cause(exc: BaseException) -> BaseException | None:
+    """The ``DiskFullError`` or ENOSPC/EDQUOT ``OSError`` behind ``exc`` (itself, a cause or a context)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DiskFullError):
+            return current
+        if isinstance(current, OSError) and current.errno in DISK_FULL_ERRNOS:
+            return current
+        current = current.__cause__ or current.__context__
+    return None

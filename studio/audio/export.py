@@ -12,7 +12,10 @@ The steps (each one streaming from disk, so memory does not grow with the book):
 
 Nothing appears at the destination before step 5: files are built in a hidden staging folder next to it,
 so a failed or cancelled export leaves no half-written file (or half a set of parts) behind, and an older
-export with the same name stays untouched until the new one is complete.
+export with the same name stays untouched until the new one is complete. A killed export cannot clean up,
+so each export first removes staging and scratch folders whose owning process is gone (``staging``). A
+full disk, wherever it strikes (ffmpeg, the ID3 writer, a cue sheet, the scratch folder), is reported as
+"No space left on device: <path>" naming where space is needed.
 """
 
 from __future__ import annotations
@@ -20,11 +23,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets
-import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,13 +39,14 @@ from studio.audio.encode import (
     encode,
     measure_loudness,
 )
-from studio.audio.errors import AudioError
+from studio.audio.errors import AudioError, DiskFullError, disk_full_cause
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
 from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
+from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
 from studio.audio.tags import BookInfo, Cover, check_cover
@@ -231,15 +233,20 @@ def export_audiobook(
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if disk_full_cause(exc) is not None:
+            raise DiskFullError(home) from exc
         raise AudioError(f"cannot create the output folder: {exc.strerror or exc}", path=home) from exc
-    staging = home / f".{output.name or 'export'}.export-{secrets.token_hex(4)}"
+    scratch_home = Path(temp_dir) if temp_dir is not None else Path(tempfile.gettempdir())
+    sweep_export_litter(output, temp_dir)  # what killed exports left: only folders whose owner is gone
     bar = ProgressBar(progress_cb)
     notes: list[str] = []
+    staging: OwnedFolder | None = None
+    scratch: OwnedFolder | None = None
     try:
-        staging.mkdir()
-        with tempfile.TemporaryDirectory(prefix="studio-export-", dir=temp_dir) as tmp, \
-                linked_cancel(cancel_event) as stop:
-            work = Path(tmp)
+        staging = _own_folder(lambda: staging_folder(home, output.name), "a staging folder beside the output", home)
+        scratch = _own_folder(lambda: scratch_folder(temp_dir), "a scratch folder", scratch_home)
+        with linked_cancel(cancel_event) as stop:
+            work = scratch.path
             pieces = [[as_piece(p) for p in chapter.pieces] for chapter in chapters]
             inspection = inspect_pieces([(c.title, [p.path for p in ps]) for c, ps in zip(chapters, pieces,
                                                                                           strict=True)])
@@ -251,7 +258,7 @@ def export_audiobook(
             start = _CONVERT_SHARE if needs_conversion else 0.0
             layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps)
                        for i, (c, ps) in enumerate(zip(chapters, pieces, strict=True))]
-            outputs = _plan_outputs(layouts, fmt, options, info, output, staging, cover, notes)
+            outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes)
             total_s = sum(c.frames for c in layouts) / fmt.sample_rate
             encode_s = sum(o.job.timeline.duration_ms / 1000 for o in outputs) * spec.cost
             measure_end = start + (1 - start) * (total_s / (total_s + encode_s)) if options.loudness else start
@@ -261,12 +268,47 @@ def export_audiobook(
             if stop.is_set():
                 raise CancelledError("export cancelled")
             _commit(outputs, output if options.format == "chapters" else None)
+    except (OSError, AudioError) as exc:
+        full = disk_full_cause(exc)
+        if full is None:
+            raise
+        raise DiskFullError(_space_needed_at(full, output, options, staging, scratch)) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for folder in (scratch, staging):
+            if folder is not None:
+                folder.remove()
     retried = [n for _, used in outcomes for n in used.notes if n not in plan.notes]
     notes += acx_notes(files, options.loudness)
     bar.report(1.0)
     return ExportResult(tuple(files), tuple(chapter_reports), plan, tuple([*plan.notes, *retried, *notes]))
+
+
+def _own_folder(make: Callable[[], OwnedFolder], what: str, where: Path) -> OwnedFolder:
+    try:
+        return make()
+    except OSError as exc:
+        if disk_full_cause(exc) is not None:
+            raise DiskFullError(where) from exc
+        raise AudioError(f"cannot create {what}: {exc.strerror or exc}", path=where) from exc
+
+
+def _space_needed_at(full: BaseException, output: Path, options: ExportOptions, staging: OwnedFolder | None,
+                     scratch: OwnedFolder | None) -> Path:
+    """Where the user must free space: the output file (or chapter file) a staged file was becoming, the
+    temp folder when the scratch folder filled up, else the path the failing write named."""
+    raw = full.path if isinstance(full, AudioError) else getattr(full, "filename", None)
+    path = Path(os.fsdecode(raw)) if raw else None
+    if path is None:
+        return output
+    for owned, base in ((staging, output if options.format == "chapters" else output.parent),
+                        (scratch, None)):
+        if owned is None or not path.is_relative_to(owned.path):
+            continue
+        if base is None:
+            return owned.path.parent
+        parts = path.relative_to(owned.path).parts
+        return base / parts[0].removesuffix(".audio") if parts else output
+    return path
 
 
 def _gain_plan(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: ExportOptions, bar: ProgressBar,

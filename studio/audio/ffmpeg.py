@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from studio.audio.errors import AudioError
+from studio.audio.errors import DISK_FULL_ERRNOS, AudioError, DiskFullError
 from studio.core.errors import CancelledError
 
 log = logging.getLogger("studio.audio.ffmpeg")
@@ -78,10 +79,15 @@ def _guess_output(args: Sequence[str]) -> Path | None:
 
 
 def _remove_quietly(path: Path | None) -> None:
+    """Remove a partial output file; never anything else (an output named /dev/full is a device)."""
     if path is None:
         return
     try:
-        path.unlink(missing_ok=True)
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return
+        path.unlink()
+    except FileNotFoundError:
+        pass
     except OSError as exc:  # pragma: no cover - e.g. a file held open on Windows
         log.warning("could not remove partial output %s: %s", path, exc)
 
@@ -129,6 +135,14 @@ def _watch_cancel(proc: subprocess.Popen[bytes], cancel_event: threading.Event, 
             if proc.poll() is None:
                 proc.kill()
             return
+
+
+def _disk_full(returncode: int, stderr_tail: str) -> bool:
+    """ffmpeg exits with its negated error code, so a full disk (AVERROR(ENOSPC)) is exit code 228 on POSIX
+    (-28 & 0xFF) and 4294967268 on Windows; its log says "No space left on device" either way."""
+    codes = {(-code) & 0xFF for code in DISK_FULL_ERRNOS}
+    return returncode & 0xFF in codes or "No space left on device" in stderr_tail \
+        or "Disk quota exceeded" in stderr_tail
 
 
 @dataclass(frozen=True)
@@ -253,6 +267,8 @@ def run_ffmpeg_ex(
         raise AudioError(f"could not feed audio to ffmpeg: {error}", path=out_path) from error
     if returncode != 0:
         _remove_quietly(out_path)
+        if _disk_full(returncode, stderr_tail):
+            raise DiskFullError(out_path, stderr_tail=stderr_tail)
         raise AudioError(f"ffmpeg failed (exit code {returncode})", path=out_path, stderr_tail=stderr_tail)
     if progress_cb is not None:
         progress_cb(1.0)

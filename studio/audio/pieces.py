@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.audio.errors import AudioError
+from studio.audio.errors import AudioError, DiskFullError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info
 from studio.core.errors import CancelledError
@@ -164,6 +164,8 @@ def convert_piece(src: Path, dest: Path, fmt: PcmFormat, *,
     try:
         run_ffmpeg(["-i", str(src), "-map", "0:a:0", "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels),
                     "-c:a", fmt.pcm_codec, "-f", "wav", str(dest)], cancel_event=cancel_event)
+    except DiskFullError:
+        raise  # the scratch folder is full: not the piece's fault
     except AudioError as exc:
         raise AudioError("cannot read this audio piece", path=src, stderr_tail=exc.stderr_tail) from exc
     return read_wav_info(dest)
@@ -203,6 +205,8 @@ def convert_pieces(inspection: Inspection, fmt: PcmFormat, work_dir: Path, *,
         dest = conv_dir / f"{n:05d}.wav"
         try:
             info = convert_piece(piece, dest, fmt, cancel_event=stop)
+        except DiskFullError:
+            raise
         except AudioError as exc:
             raise AudioError(f"cannot read the audio piece of {inspection.where[piece]}", path=piece,
                              stderr_tail=exc.stderr_tail) from exc

@@ -2,7 +2,9 @@
 
 Nothing here writes a secret anywhere else: not the project, not settings, not logs. The keyring backend the
 user actually got is reported (``keyring_status``) because on Linux without a Secret Service, ``keyrings.alt``
-silently stores plaintext and the ``fail`` backend silently stores nothing: users must be told.
+silently stores plaintext and the ``fail`` backend silently stores nothing. Both are refused
+(``KeyringStatus.refusal``): nothing is saved to them, and a plaintext file is not read, unless the user sets
+``STUDIO_ALLOW_PLAINTEXT_KEYRING=1``; environment variables work without any keyring.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from studio.core.errors import InputError
 log = logging.getLogger("studio.accounts")
 
 SERVICE = "AudiobookStudio"
+#: ``STUDIO_ALLOW_PLAINTEXT_KEYRING=1``: the user accepts a keyring backend that stores plaintext files.
+ALLOW_PLAINTEXT_ENV = "STUDIO_ALLOW_PLAINTEXT_KEYRING"
 VENDORS = ("aliyun", "baidu")
 
 ENV_VARS: dict[str, dict[str, str]] = {
@@ -59,6 +63,21 @@ class KeyringStatus:
     warning: str | None
     problem: str | None = None
 
+    @property
+    def refusal(self) -> str | None:
+        """Why credentials are neither stored in nor read from this backend, or ``None`` if they are."""
+        env = ", ".join(v for fields_ in ENV_VARS.values() for v in fields_.values())
+        if self.problem == "plaintext" and os.environ.get(ALLOW_PLAINTEXT_ENV) != "1":
+            return (f"the keyring backend {self.backend} stores credentials as plaintext files, so the studio "
+                    "does not use it: install and unlock your system keyring (on Linux a Secret Service such "
+                    f"as gnome-keyring), or pass credentials in environment variables ({env}), or set "
+                    f"{ALLOW_PLAINTEXT_ENV}=1 to accept plaintext storage")
+        if self.problem in ("no_backend", "failing_backend"):
+            return (f"no usable keyring backend ({self.backend}): credentials cannot be stored; install and "
+                    "unlock your system keyring (on Linux a Secret Service such as gnome-keyring), or pass "
+                    f"credentials in environment variables ({env})")
+        return None
+
 
 def keyring_status() -> KeyringStatus:
     """Which keyring backend is in use, and a warning when it stores plaintext or cannot store at all."""
@@ -89,6 +108,9 @@ def save_credentials(vendor: str, credentials: Credentials) -> None:
     missing = [FIELD_LABELS[vendor][k] for k, v in values.items() if not v]
     if missing:
         raise AccountError(f"{vendor}: missing {', '.join(missing)}")
+    refusal = keyring_status().refusal
+    if refusal is not None:
+        raise AccountError(f"{vendor} credentials not saved: {refusal}")
     try:
         keyring.set_password(SERVICE, vendor, json.dumps(values))
     except keyring.errors.KeyringError as exc:
@@ -110,6 +132,8 @@ def remove_credentials(vendor: str) -> bool:
 
 
 def _stored(vendor: str) -> dict[str, str]:
+    if keyring_status().problem == "plaintext" and keyring_status().refusal is not None:
+        return {}  # secrets in a plaintext file are not used (nor spread further) without the user's consent
     try:
         raw = keyring.get_password(SERVICE, vendor)
     except keyring.errors.KeyringError:
@@ -144,7 +168,9 @@ def require_credentials(vendor: str) -> Credentials:
     if creds is None or missing:
         what = ", ".join(missing) if missing else "credentials"
         env = ", ".join(ENV_VARS[vendor].values())
-        raise AccountError(f"no {vendor} {what}: run `studio accounts set {vendor}` or set {env}")
+        refusal = keyring_status().refusal
+        note = f" (note: {refusal})" if refusal is not None else ""
+        raise AccountError(f"no {vendor} {what}: run `studio accounts set {vendor}` or set {env}{note}")
     return creds
 
 

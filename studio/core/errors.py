@@ -52,6 +52,10 @@ class ProjectError(StudioError):
     """The project folder or database is missing, locked, or from a newer version of the app."""
 
 
+class ProjectDamagedError(ProjectError):
+    """The project database is damaged (corrupt or emptied): opening refuses it rather than starting afresh."""
+
+
 class EngineError(StudioError):
     """A synthesis engine failed. Subclasses say what the caller should do about it.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
-from studio.core.errors import ProjectError
+from studio.core.errors import ProjectDamagedError, ProjectError
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "project.sqlite"
@@ -45,7 +45,7 @@ class Project:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(f"{folder}: cannot create project folder ({exc.strerror})") from exc
-        project = cls._open(folder)
+        project = cls._open(folder, new=True)
         if book is not None:
             project.save_book(book)
         return project
@@ -58,16 +58,30 @@ class Project:
         return cls._open(folder)
 
     @classmethod
-    def _open(cls, folder: Path) -> Project:
+    def _open(cls, folder: Path, *, new: bool = False) -> Project:
+        db_path = folder / DB_NAME
+        if not new:
+            _refuse_empty_database(db_path)
         (folder / CACHE_DIR).mkdir(exist_ok=True)
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(folder / DB_NAME, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
+            if not new:
+                _check_integrity(conn, db_path)
             _migrate(conn, folder)
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{folder / DB_NAME}: cannot open project database ({exc})") from exc
+            if conn is not None:
+                conn.close()
+            if is_damage(exc):
+                raise ProjectDamagedError(damaged_message(db_path, str(exc))) from exc
+            raise ProjectError(f"{db_path}: cannot open project database ({exc})") from exc
+        except ProjectError:
+            if conn is not None:
+                conn.close()
+            raise
         return cls(folder, conn)
 
     def close(self) -> None:
@@ -298,3 +312,42 @@ def _migrate(conn: sqlite3.Connection, folder: Path) -> None:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+# -- damaged databases (opening refuses them; nothing is re-initialised over the author's work) ---------------
+
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk image", "corrupt")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means the file itself is damaged (as opposed to locked or read-only)."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGE_WORDS)
+
+
+def damaged_message(db_path: Path, detail: str) -> str:
+    """What is wrong, where, and what to do: the same words in the CLI and the window."""
+    return (f"{db_path}: cannot open project database: the file is damaged ({detail}). Nothing was changed. "
+            "Restore the project folder from a backup or snapshot, or import the manuscript again into a new "
+            "project folder")
+
+
+def _refuse_empty_database(db_path: Path) -> None:
+    """A zero-byte project.sqlite is what a failed copy or a full disk leaves; SQLite would silently make it
+    a new, empty project, so the author's book would look gone. Refuse it instead."""
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        return
+    if size == 0:
+        raise ProjectDamagedError(damaged_message(db_path, "the file is empty (0 bytes)"))
+
+
+def _check_integrity(conn: sqlite3.Connection, db_path: Path) -> None:
+    """``PRAGMA quick_check`` (milliseconds for a book): a damaged page is found at opening, with a clear
+    message, not as a raw SQLite error in the middle of a render or an edit."""
+    rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+    problems = [" ".join(str(row[0]).replace("*** in database main ***", "").split()) for row in rows
+                if row and row[0] != "ok"]
+    if problems:
+        detail = "; ".join(p for p in problems if p)
+        raise ProjectDamagedError(damaged_message(db_path, detail[:200] + ("…" if len(detail) > 200 else "")))

@@ -33,7 +33,8 @@ Design decisions, and why:
   clamped to 0..100 (1.0 -> the default 50, 2.0 -> 100).
 * **Text**: paragraphs joined with newlines; paragraphs with emotions or XML specials become ``<speak>``
   blocks with all user text escaped (``studio.core.ssml``). Emotions are validated against the voice's
-  categories before any request; the 100,000-character limit is checked the vendor's way (tags free).
+  categories before any request; the 100,000-character limit is checked the vendor's way (tags free, the
+  newline between two paragraphs one character: ``TRAITS.request_chars``).
 * **Audio**: streamed to a temporary file next to ``dest``, checked against Content-Length (a short
   download is a ``RetryableEngineError`` and leaves no file), converted to WAV and renamed into place.
 """
@@ -44,18 +45,16 @@ import logging
 import math
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from studio.audio.errors import AudioError
 from studio.audio.wavinfo import WavInfo
 from studio.core import ssml
 from studio.core.credentials import AliyunCredentials
@@ -73,10 +72,11 @@ from studio.engines.aliyun_errors import (
     audio_expired_error,
     error_for,
     is_token_rejected,
+    sample_rate_refused,
 )
 from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
-from studio.engines.audio_convert import to_wav
-from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
+from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
+from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import (
     DEFAULT_TIMEOUT,
     describe_response,
@@ -85,17 +85,23 @@ from studio.engines.http import (
     scrub,
     transport_error,
 )
+from studio.engines.timing import Timestamp, assign_paragraphs, clamp, parse_ms, unit_timing
+from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
     "DEFAULT_TTS_URLS",
     "ENV_TOKEN_URL",
     "ENV_TTS_URL",
+    "TRAITS",
     "AliyunEngine",
     "assign_paragraphs",
     "pitch_rate",
     "speech_rate",
     "volume_level",
 ]
+
+if TYPE_CHECKING:
+    from studio.engines.registry import EngineOptions
 
 log = logging.getLogger("studio.engines.aliyun")
 
@@ -116,10 +122,31 @@ DEVICE_ID = "audiobook-studio"
 TASK_FAILED_CODE = 51020001
 #: Alibaba keeps results at most this long; older tasks are reported as expired.
 RESULT_LIFETIME_S = 7 * 24 * 3600
-_CHUNK = 1 << 16
+
+#: The vendor facts render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md).
+TRAITS = EngineTraits(
+    name="aliyun", display_name="Alibaba", durable=True,
+    retention_s=float(RESULT_LIFETIME_S),  # the audio link lives at most 7 days (vendor page)
+    max_chars=ssml.MAX_TEXT_CHARS, counting=CharCounting.SSML_TAGS_FREE,
+    separator_chars=1,  # paragraphs are joined by a newline, and the vendor counts it (only tags are free)
+    batch_query_ids=0,  # one GET per task: no batch query exists
+    poll_chunk=3, poll_parallel=8,  # so a round over many tasks is split into chunks polled in parallel
+    # 100 running tasks per account by default (NOTES.md [C]), shared with anything else the account runs:
+    # a render stays well below unless told otherwise, and never goes above.
+    default_concurrency=20, max_concurrency=100,
+    requests_per_s=40.0, downloads=4, poll_range=PollRange(0.2, 10.0),  # the vendor's samples poll every 10 s
+    emotions=True, ssml=True, price_key="aliyun",
+)
 
 VoiceEmotions = Callable[[str], Collection[str] | None]
 VoiceSampleRates = Callable[[str], Collection[int] | None]
+
+
+def create(options: EngineOptions) -> AliyunEngine:
+    """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
+    from studio.core.accounts import require_credentials
+
+    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)  # type: ignore[arg-type]
 
 
 # -- parameter mapping --------------------------------------------------------------------------------------
@@ -147,47 +174,6 @@ def volume_level(volume: float) -> int:
     if not isinstance(volume, (int, float)) or not math.isfinite(volume) or volume < 0:
         raise BadInputError(f"volume must be a number >= 0, not {volume!r}")
     return max(0, min(100, round(50 * volume)))
-
-
-# -- sentences -> paragraphs --------------------------------------------------------------------------------
-
-
-def _letters(text: str) -> str:
-    """What survives of a text in any rendition: letters and digits, case-folded (punctuation and spaces
-    are often dropped or changed in the vendor's sentence texts)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def assign_paragraphs(sentence_texts: Sequence[str], paragraphs: Sequence[str]) -> list[int]:
-    """The paragraph index of each vendor sentence, found by matching the texts in order.
-
-    The sentences come back in speaking order; each is looked up in the letters of the paragraphs from
-    where the previous one ended, and belongs to the paragraph its first letter is in. A sentence that
-    cannot be found (the vendor normalized it) advances the cursor by its length, so the result stays
-    monotonic and close; a sentence without letters stays in the current paragraph.
-    """
-    stream: list[str] = []
-    owner: list[int] = []
-    for index, text in enumerate(paragraphs):
-        letters = _letters(text)
-        stream.append(letters)
-        owner.extend([index] * len(letters))
-    haystack = "".join(stream)
-    cursor = 0
-    current = 0
-    result: list[int] = []
-    for text in sentence_texts:
-        needle = _letters(text)
-        if needle and owner:
-            found = haystack.find(needle, cursor)
-            if found < 0:
-                found = min(cursor, len(owner) - 1)
-                cursor = min(len(owner), cursor + len(needle))
-            else:
-                cursor = found + len(needle)
-            current = max(current, owner[found])
-        result.append(current)
-    return result
 
 
 # -- the engine ---------------------------------------------------------------------------------------------
@@ -283,7 +269,7 @@ class AliyunEngine:
                 # The vendor's words ("Engine return error code: 418") do not say which voice.
                 error = BadInputError(f"Alibaba does not know the voice {request.voice!r}",
                                       vendor_code=error.vendor_code, vendor_message=error.vendor_message)
-            raise error
+            raise sample_rate_refused(error, code, message or "", task.sample_rate)
         task_id = str(task_id)
         task.submitted_at = time.time()
         with self._lock:
@@ -425,9 +411,10 @@ class AliyunEngine:
                     raise
         sample_rate = self._sample_rate(voice, request.sample_rate)
         text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms)
-        count = ssml.vendor_char_count(text)
+        count = TRAITS.request_chars(paragraphs, emotions)  # the newlines between paragraphs count too
         if count > ssml.MAX_TEXT_CHARS:
-            raise BadInputError(f"the text has {count:,} characters; Alibaba accepts at most "
+            raise BadInputError(f"the text has {count:,} characters (tags not counted, the line breaks between "
+                                f"its {len(paragraphs)} paragraphs counted); Alibaba accepts at most "
                                 f"{ssml.MAX_TEXT_CHARS:,} per task (split the unit)")
         tts_request = {
             "voice": voice,
@@ -558,55 +545,22 @@ class AliyunEngine:
 
     def _download_and_convert(self, task_id: str, task: _Task, dest: Path) -> WavInfo:
         assert task.audio_address
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
-        tmp = Path(tmp_name)
         action = f"download of task {task_id}"
-        try:
-            with os.fdopen(fd, "wb") as out:
-                self._download(task_id, task.audio_address, out, action)
-            try:
-                return to_wav(tmp, dest, source_format=task.audio_format or self._format,
-                              sample_rate=task.sample_rate or DEFAULT_SAMPLE_RATE)
-            except AudioError as exc:
-                raise RetryableEngineError(f"Alibaba TTS task {task_id}: the downloaded audio cannot be read "
-                                           f"({exc.message})") from None
-            except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        finally:
-            tmp.unlink(missing_ok=True)
-
-    def _download(self, task_id: str, url: str, out: Any, action: str) -> None:
         secrets = self._secrets()
-        failure: requests.RequestException | None = None
-        expected: str | None = None
-        wire = received = 0
-        try:
-            with self._session.get(url, stream=True, timeout=self._timeout) as response:
-                if response.status_code != 200:
-                    code, message = _storage_error(response)
-                    if response.status_code in (403, 404, 410):
-                        raise audio_expired_error(task_id, vendor_code=code or response.status_code,
-                                                  vendor_message=scrub(message, secrets) or None,
-                                                  detail=describe_response(response))
-                    raise error_for(None, "", http_status=response.status_code, action=action)
-                expected = response.headers.get("Content-Length")
-                received = 0
-                for chunk in response.iter_content(_CHUNK):
-                    out.write(chunk)
-                    received += len(chunk)
-                wire = _wire_bytes(response, received)
-        except requests.RequestException as exc:
-            failure = exc
-        except OSError as exc:
-            raise EngineError(f"Alibaba TTS {action}: cannot write the download: {exc.strerror or exc}") from None
-        if failure is not None:  # outside the handler: see _call
-            raise transport_error(failure, f"Alibaba TTS {action}", secrets)
-        if expected is not None and expected.isdigit() and wire != int(expected):
-            raise RetryableEngineError(f"Alibaba TTS {action}: truncated download ({wire} of {expected} bytes); "
-                                       "download again")
-        if received == 0:
-            raise RetryableEngineError(f"Alibaba TTS {action}: the audio file is empty")
+
+        def refused(response: requests.Response) -> EngineError:
+            code, message = _storage_error(response)
+            return audio_expired_error(task_id, vendor_code=code or response.status_code,
+                                       vendor_message=scrub(message, secrets) or None,
+                                       detail=describe_response(response))
+
+        errors = DownloadErrors(
+            refused=refused,
+            http=lambda status: error_for(None, "", http_status=status, action=action),
+            transport=lambda failure: transport_error(failure, f"Alibaba TTS {action}", secrets))
+        source = AudioSource(task.audio_format or self._format, task.sample_rate or DEFAULT_SAMPLE_RATE)
+        return download_wav(self._session, task.audio_address, dest, what=f"Alibaba TTS task {task_id}",
+                            timeout=self._timeout, errors=errors, source=lambda _path: source)
 
     # -- internals -------------------------------------------------------------------------------------------
 
@@ -650,63 +604,19 @@ def _storage_error(response: requests.Response) -> tuple[str | None, str]:
     return (code.group(1) if code else None), (message.group(1) if message else "")
 
 
-def _wire_bytes(response: requests.Response, decoded: int) -> int:
-    """Bytes read off the connection (what Content-Length counts), even if the body was content-encoded."""
-    raw = getattr(response, "raw", None)
-    tell = getattr(raw, "tell", None)
-    if callable(tell) and response.headers.get("Content-Encoding"):
-        try:
-            return int(tell())
-        except (TypeError, ValueError, OSError):
-            return decoded
-    return decoded
-
-
 def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[int]]:
-    """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start."""
-    raw = task.sentences
-    texts = [str(s.get("text") or "") for s in raw]
-    paragraphs = task.paragraphs or ("",)
-    owners = assign_paragraphs(texts, paragraphs) if task.paragraphs else [0] * len(raw)
+    """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start.
+
+    The vendor's sentences carry no paragraph numbers: they are matched to the request's paragraphs by text
+    (``studio.engines.timing``); a task fetched after a restart no longer knows its paragraphs (all in 0).
+    """
     sentences: list[Timestamp] = []
-    for entry, text, owner in zip(raw, texts, owners, strict=True):
-        begin = _ms(entry.get("begin_time"))
-        end = _ms(entry.get("end_time"))
-        if begin is None or end is None:
-            continue
-        begin = max(0, min(begin, duration_ms))
-        end = max(begin, min(end, duration_ms))
-        sentences.append(Timestamp(text, begin, end, paragraph=owner))
-    count = len(paragraphs)
-    offsets: list[int | None] = [None] * count
-    for sentence in sentences:
-        if sentence.paragraph < count and offsets[sentence.paragraph] is None:
-            offsets[sentence.paragraph] = sentence.begin_ms
-    offsets[0] = 0
-    if sentences:
-        # A paragraph without sentences (blank) starts where the previous one's speech ended.
-        filled: list[int] = []
-        for index, value in enumerate(offsets):
-            if value is None:
-                before = [s.end_ms for s in sentences if s.paragraph < index]
-                value = max(before) if before else 0
-            filled.append(max(value, filled[-1]) if filled else value)
-        return sentences, filled
-    # No timestamps (subtitles off or not offered by the voice): estimate from character counts.
-    total = sum(len(p) for p in paragraphs) or 1
-    estimate, position = [], 0
-    for text in paragraphs:
-        estimate.append(position * duration_ms // total)
-        position += len(text)
-    return sentences, estimate
-
-
-def _ms(value: object) -> int | None:
-    """Vendor times are strings of milliseconds ("2239"); be tolerant of numbers."""
-    try:
-        return int(float(str(value)))
-    except (TypeError, ValueError):
-        return None
+    for entry in task.sentences:
+        begin, end = parse_ms(entry.get("begin_time")), parse_ms(entry.get("end_time"))
+        if begin is not None and end is not None:
+            sentences.append(clamp(Timestamp(str(entry.get("text") or ""), begin, end), duration_ms))
+    timing = unit_timing(task.paragraphs or ("",), duration_ms, sentences)
+    return list(timing.sentences), list(timing.paragraph_offsets_ms)
 
 
 def _catalogue_voice(voice: str) -> Any:

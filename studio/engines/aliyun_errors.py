@@ -33,6 +33,7 @@ __all__ = [
     "audio_expired_error",
     "error_for",
     "is_token_rejected",
+    "sample_rate_refused",
 ]
 
 OK = 20000000
@@ -57,8 +58,11 @@ CODES: dict[int, CodeInfo] = {
     40000004: CodeInfo(RetryableEngineError, "the connection was idle too long (server busy); try again"),
     40000005: CodeInfo(ThrottledError, "too many concurrent requests for this account; slow down"),
     40000009: CodeInfo(BadInputError, "invalid or too large WAV header"),
-    40000010: CodeInfo(QuotaError, "the free trial is over, commercial use is not enabled, or the account is in "
-                                   "arrears; check the Alibaba Cloud console"),
+    40000010: CodeInfo(QuotaError, "the account cannot use long-text synthesis: it is offered to commercial "
+                                   "accounts only (a trial account is refused at the first task), or the trial "
+                                   "is over, or the account is in arrears. In the Intelligent Speech Interaction "
+                                   "console upgrade to the commercial edition (试用版升级为商用版) and check the "
+                                   "balance, then render again: finished paragraphs are kept"),
     40010001: CodeInfo(EngineError, "the service URL or API path is not supported; check the Alibaba endpoint "
                                     "setting"),
     40010003: CodeInfo(BadInputError, "the request is missing or has an invalid directive (e.g. no text)"),
@@ -91,6 +95,34 @@ _ENGINE_MESSAGES = (
     ("ssml text length", "the text is too long for this API"),
     ("illegal ssml", "invalid SSML markup (emotion tags on a voice without emotions?)"),
 )
+
+
+#: Printed by ``studio accounts test aliyun``: a token proves the keys, not that long-text synthesis is enabled.
+LONG_TEXT_NOTE = ("a token proves the AccessKey and AppKey only. Long-text synthesis is for commercial accounts "
+                  "only: a trial account gets 40000010 at the first task (upgrade to the commercial edition in "
+                  "the Intelligent Speech Interaction console)")
+#: The long-text parameter table lists these; the voice table names 24 kHz and 48 kHz for some voices.
+DOCUMENTED_SAMPLE_RATES = (8000, 16000)
+
+
+def sample_rate_refused(error: EngineError, code: int | None, message: str, sample_rate: int | None
+                        ) -> EngineError:
+    """A refused sample rate, said as such: which rate, and what to use instead (16000).
+
+    Why: the vendor's answer is a generic "invalid parameter" (or 41010101), while the studio offers the
+    voice table's 24 kHz/48 kHz rates; the user needs to know it was the rate and what works.
+    """
+    lowered = (message or "").lower()
+    about_rate = code == 41010101 or (isinstance(error, BadInputError) and any(
+        word in lowered for word in ("sample_rate", "sample rate", "samplerate")))
+    if not about_rate:
+        return error
+    rate = f"{sample_rate} Hz" if sample_rate else "the requested sample rate"
+    documented = " and ".join(str(r) for r in DOCUMENTED_SAMPLE_RATES)
+    return BadInputError(f"Alibaba refused the sample rate {rate} (its long-text parameter table lists only "
+                         f"{documented} Hz, although the voice list names 24 kHz/48 kHz for some voices); render "
+                         "again with --sample-rate 16000", vendor_code=error.vendor_code,
+                         vendor_message=error.vendor_message)
 
 
 def _is_voice_privilege(message: str) -> bool:

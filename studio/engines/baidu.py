@@ -36,7 +36,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -44,14 +43,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from studio.audio.errors import AudioError
 from studio.core.credentials import BaiduCredentials
 from studio.core.errors import BadInputError, CancelledError, EngineError, RetryableEngineError, TaskExpiredError
-from studio.engines.audio_convert import sniff_format, to_wav
+from studio.engines.audio_convert import sniff_format
 from studio.engines.baidu_errors import (
     TASK_UNKNOWN,
     TOKEN_CODES,
@@ -61,8 +59,11 @@ from studio.engines.baidu_errors import (
     error_for_transport,
 )
 from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
-from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
+from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
+from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import describe_response, make_session, response_json
+from studio.engines.timing import Timestamp, paragraph_offsets, parse_ms
+from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
 __all__ = [
     "BASIC_VOICES",
@@ -81,6 +82,9 @@ __all__ = [
     "vendor_level",
 ]
 
+if TYPE_CHECKING:
+    from studio.engines.registry import EngineOptions
+
 log = logging.getLogger("studio.engines.baidu")
 
 ENV_TOKEN_URL = "STUDIO_BAIDU_TOKEN_URL"
@@ -93,6 +97,21 @@ MAX_CHARACTERS = 100_000
 MAX_QUERY_IDS = 200
 #: The doc: ``break`` is 0..5000 ms.
 MAX_BREAK_MS = 5000
+#: The doc: the audio link of a finished task is kept 72 hours.
+RETENTION_S = 72 * 3600.0
+
+#: The vendor facts render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md).
+TRAITS = EngineTraits(
+    name="baidu", display_name="Baidu", durable=True, retention_s=RETENTION_S,
+    max_chars=MAX_CHARACTERS, counting=CharCounting.PLAIN,
+    separator_chars=0,  # paragraphs travel as a list: nothing between them is counted
+    batch_query_ids=MAX_QUERY_IDS,  # whenever any task is due, every running one is asked in the same query
+    default_concurrency=20, max_concurrency=None, requests_per_s=10.0, downloads=4,
+    poll_range=PollRange(0.2, 10.0),
+    emotions=False, ssml=False, price_key="baidu",
+    strips_emotions=True,  # the vendor refuses markup: emotion marks are dropped (and the author warned)
+)
+
 #: Vendor format -> (container, sample rate).
 VENDOR_FORMATS: dict[str, tuple[str, int]] = {
     "wav": ("wav", 16000),
@@ -117,6 +136,13 @@ _BY_CONTAINER: dict[str, dict[int, str]] = {
     "mp3": {16000: "mp3-16k", 48000: "mp3-48k"},
 }
 _CONTAINER_DEFAULT = {"wav": None, "pcm": "pcm-16k", "mp3": "mp3-16k"}
+
+
+def create(options: EngineOptions) -> BaiduEngine:
+    """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
+    from studio.core.accounts import require_credentials
+
+    return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -234,8 +260,8 @@ def parse_timestamps(speech_timestamp: object) -> tuple[list[Timestamp], list[Ti
     for item in raw:
         if not isinstance(item, Mapping):
             continue
-        begin, end = _ms(item.get("begin_time")), _ms(item.get("end_time"))
-        paragraph = _ms(item.get("paragraph_index"))
+        begin, end = parse_ms(item.get("begin_time")), parse_ms(item.get("end_time"))
+        paragraph = parse_ms(item.get("paragraph_index"))
         paragraph = paragraph if paragraph is not None and paragraph >= 0 else 0
         if begin is not None and end is not None:
             text = item.get("sentence_texts", item.get("sentence_text", item.get("text", "")))
@@ -246,48 +272,12 @@ def parse_timestamps(speech_timestamp: object) -> tuple[list[Timestamp], list[Ti
         for char in characters if isinstance(characters, list) else ():
             if not isinstance(char, Mapping):
                 continue
-            c_begin, c_end = _ms(char.get("begin_time")), _ms(char.get("end_time"))
+            c_begin, c_end = parse_ms(char.get("begin_time")), parse_ms(char.get("end_time"))
             if c_begin is None or c_end is None:
                 continue
             c_text = char.get("character_text", char.get("text", ""))
             words.append(Timestamp(str(c_text), c_begin, max(c_begin, c_end), paragraph))
     return sentences, words
-
-
-def paragraph_offsets(sentences: Sequence[Timestamp], paragraphs: int, duration_ms: int) -> list[int]:
-    """Where each of ``paragraphs`` paragraphs starts: its first sentence, paragraph 0 at 0.
-
-    A paragraph without any sentence timestamp starts where the next known one does (or at the end), and
-    offsets never go backwards, so chapter marks stay ordered whatever the vendor sent.
-    """
-    if paragraphs <= 0:
-        return []
-    first: dict[int, int] = {}
-    for sentence in sentences:
-        if 0 <= sentence.paragraph < paragraphs:
-            first[sentence.paragraph] = min(first.get(sentence.paragraph, sentence.begin_ms), sentence.begin_ms)
-    offsets = [0] * paragraphs
-    following = duration_ms
-    for index in range(paragraphs - 1, 0, -1):
-        following = min(first.get(index, following), following)
-        offsets[index] = following
-    running = 0
-    for index in range(paragraphs):
-        running = max(running, offsets[index])
-        offsets[index] = running
-    return offsets
-
-
-def _ms(value: object) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    return round(number) if math.isfinite(number) else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -392,25 +382,9 @@ class BaiduEngine:
         with self._lock:
             submitted = self._submitted.get(task_id)
         sentences, words = parse_timestamps(finished.speech_timestamp)
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
-            os.close(fd)
-        except OSError as exc:
-            raise EngineError(f"cannot write audio next to {dest}: {exc.strerror or exc}") from None
-        download = Path(tmp_name)
-        try:
-            self._download(task_id, finished.speech_url, download)
-            source, rate = _source_format(download, submitted, sentences)
-            try:
-                info = to_wav(download, dest, source_format=source, sample_rate=rate)
-            except AudioError as exc:
-                raise RetryableEngineError(f"Baidu task {task_id}: the downloaded audio is not usable "
-                                           f"({exc.message})") from None
-            except OSError as exc:
-                raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        finally:
-            download.unlink(missing_ok=True)
+        info = download_wav(self._session, finished.speech_url, dest, what=f"Baidu task {task_id}",
+                            timeout=self._timeout, errors=self._download_errors(task_id),
+                            source=lambda path: AudioSource(*_source_format(path, submitted, sentences)))
         rate_hz = info.format.sample_rate
         duration_ms = info.frames * 1000 // rate_hz
         count = submitted.paragraphs if submitted is not None else (
@@ -574,38 +548,19 @@ class BaiduEngine:
             raise RetryableEngineError(f"Baidu task {task_id} is not finished yet")
         return finished
 
-    def _download(self, task_id: str, url: str, path: Path) -> None:
-        """Stream ``url`` into ``path``; a body shorter than its Content-Length is a retryable failure."""
+    def _download_errors(self, task_id: str) -> DownloadErrors:
         action = "audio download"
-        try:
-            response = self._session.get(url, stream=True, timeout=self._timeout)
-        except requests.RequestException as exc:
-            raise error_for_transport(exc, action=action, secrets=self._secrets()) from None
-        with response:
-            if response.status_code in (403, 404, 410):
-                with self._lock:
-                    self._finished.pop(task_id, None)  # the link expired: the next fetch asks for a new one
-                raise RetryableEngineError(f"Baidu {action} for task {task_id} was refused "
-                                           f"({describe_response(response)}); the link may have expired")
-            if not response.ok:
-                raise error_for_http_status(response.status_code, action=action)
-            written = 0
-            try:
-                with open(path, "wb") as out:
-                    for chunk in response.iter_content(1 << 16):
-                        out.write(chunk)
-                        written += len(chunk)
-            except requests.RequestException as exc:
-                raise error_for_transport(exc, action=action, secrets=self._secrets()) from None
-            except OSError as exc:
-                raise EngineError(f"cannot write downloaded audio: {exc.strerror or exc}") from None
-            expected = _int(response.headers.get("Content-Length"))
-            encoding = response.headers.get("Content-Encoding", "").strip().lower()
-            if expected is not None and encoding in ("", "identity") and written != expected:
-                raise RetryableEngineError(f"Baidu {action} for task {task_id} is truncated: "
-                                           f"{written:,} of {expected:,} bytes arrived")
-        if written == 0:
-            raise RetryableEngineError(f"Baidu {action} for task {task_id} was empty")
+
+        def refused(response: requests.Response) -> EngineError:
+            with self._lock:
+                self._finished.pop(task_id, None)  # the link expired: the next fetch asks for a new one
+            return RetryableEngineError(f"Baidu {action} for task {task_id} was refused "
+                                        f"({describe_response(response)}); the link may have expired")
+
+        return DownloadErrors(
+            refused=refused,
+            http=lambda status: error_for_http_status(status, action=action),
+            transport=lambda failure: error_for_transport(failure, action=action, secrets=self._secrets()))
 
 
 def _source_format(path: Path, submitted: _Submitted | None, sentences: Sequence[Timestamp]) -> tuple[str, int | None]:
@@ -651,7 +606,7 @@ def _unknown_task(task_id: str, code: object, message: str | None) -> EngineErro
 
 
 def _int(value: object) -> int | None:
-    return _ms(value)
+    return parse_ms(value)
 
 
 def _str(value: object) -> str | None:

@@ -44,6 +44,11 @@ __all__ = [
     "error_for_transport",
 ]
 
+#: Printed by ``studio accounts test baidu``: a token proves the keys, not that long-text synthesis is enabled.
+LONG_TEXT_NOTE = ("a token proves the API Key and Secret Key only. Long-text synthesis must be enabled and paid "
+                  "for on the application: otherwise the first task gets 336204 (enable 长文本在线合成 in the "
+                  "Baidu AI console)")
+
 #: Codes after which a fresh access token may help (the official SDK refreshes on 110; 111 = expired).
 TOKEN_CODES = frozenset({110, 111})
 #: The query API's "unknown task id": Baidu keeps tasks 72 h, so an old id has to be submitted again.
@@ -56,7 +61,10 @@ ERROR_CODES: dict[int, tuple[type[EngineError], str]] = {
     336201: (TaskExpiredError, "task unknown or expired at the vendor (results are kept 72 h); resubmit"),
     336202: (BadInputError, "invalid task_ids parameter"),
     336203: (BadInputError, "a required parameter is missing"),
-    336204: (QuotaError, "request limit reached; the application needs a paid plan for long-text synthesis"),
+    336204: (QuotaError, "long-text synthesis is not enabled for this application, or its free quota is used "
+                         "up: in the Baidu AI console open the application's speech technology (语音技术) "
+                         "services, enable and pay for long-text synthesis (长文本在线合成), then render again: "
+                         "finished paragraphs are kept"),
     100000: (BadInputError, "a required parameter is missing"),  # the create example in the doc
     # Baidu AI platform, generic.
     1: (RetryableEngineError, "unknown error at Baidu; retry later"),

@@ -16,6 +16,9 @@ from typing import Protocol, runtime_checkable
 
 from studio.core.book import EmotionSpan
 from studio.core.errors import EngineError
+from studio.engines.timing import Timestamp, UnitTiming
+
+__all__ = ["Engine", "SynthesisRequest", "SynthesisResult", "TaskState", "TaskStatus", "Timestamp"]
 
 
 @dataclass(frozen=True)
@@ -58,21 +61,12 @@ class TaskStatus:
 
 
 @dataclass(frozen=True)
-class Timestamp:
-    """A span of the unit's audio: which text, when, and which paragraph of the request it belongs to."""
-
-    text: str
-    begin_ms: int
-    end_ms: int
-    paragraph: int = 0
-
-
-@dataclass(frozen=True)
 class SynthesisResult:
     """Finished audio on disk plus what we know about its timing.
 
     ``paragraph_offsets_ms`` gives where each request paragraph starts in the audio, so the exporter and
-    the player can place paragraph and chapter marks without guessing.
+    the player can place paragraph and chapter marks without guessing (``studio.engines.timing`` has the
+    rules, and ``timing`` gives the same facts as one ``UnitTiming``).
     """
 
     audio_path: Path
@@ -82,6 +76,10 @@ class SynthesisResult:
     sentences: list[Timestamp] = field(default_factory=list)
     words: list[Timestamp] = field(default_factory=list)
     paragraph_offsets_ms: list[int] = field(default_factory=list)
+
+    @property
+    def timing(self) -> UnitTiming:
+        return UnitTiming(tuple(self.sentences), tuple(self.words), tuple(self.paragraph_offsets_ms))
 
 
 @runtime_checkable

@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from studio.core.errors import BadInputError, EngineError, RetryableEngineError
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
@@ -49,14 +49,37 @@ from studio.engines.espeak_binding import (
 )
 from studio.engines.local_timing import paragraph_timestamps
 from studio.engines.local_voices import EspeakSettings, espeak_settings, find_local_voice
+from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
-__all__ = ["LocalEngine"]
+if TYPE_CHECKING:
+    from studio.engines.registry import EngineOptions
+
+__all__ = ["TRAITS", "LocalEngine", "create"]
 
 log = logging.getLogger("studio.engines.local")
 
 MAX_PARAGRAPH_GAP_MS = 60_000  # a longer "gap" is a typo that would write gigabytes of silence
 
 _T = TypeVar("_T")
+
+#: What render/ plans and schedules by (docs/decisions/0005-engine-traits-and-timing.md). Tasks run in worker
+#: processes: more than one per core still pays off (a task also waits for polling and file moves), and the
+#: processes run at background priority, so the UI is not slowed.
+TRAITS = EngineTraits(
+    name="local", display_name="Offline", durable=False, retention_s=None,  # task ids die with the app
+    max_chars=None, counting=CharCounting.PLAIN, separator_chars=0,
+    batch_query_ids=1 << 30,  # asking is a dictionary lookup: every running task in one call
+    default_concurrency=max(4, min(8, 2 * (os.cpu_count() or 2))), max_concurrency=None,
+    requests_per_s=None, downloads=16, poll_range=PollRange(0.02, 0.25),
+    emotions=False, ssml=False, price_key=None,
+    groups_by_default=False,  # espeak runs per paragraph anyway; one paragraph per unit keeps edits cheapest
+    audio_options=False,  # one output format (22,050 Hz WAV), so format and rate are not part of a request
+)
+
+
+def create(options: EngineOptions) -> LocalEngine:
+    """The engine for a render (``registry`` calls this)."""
+    return LocalEngine(workers=options.local_workers)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,18 +1,31 @@
-"""Engines by name, created on first use and closed together.
+"""Engines by name: their traits, their factories, and a set of engines created on first use and closed together.
 
 The render layer asks for engines by the name stored in a voice setting (``local``, ``aliyun``, ``baidu``);
-this is the one place that knows which class serves which name and where its credentials come from.
+this is the one place that lists the engine names, knows which adapter module serves each name, and hands out
+each engine's ``EngineTraits`` (``traits(name)``): render/, the CLI and the GUI read vendor facts only from
+there. Adding an engine is one adapter module that exports ``TRAITS`` and ``create(options)`` plus its
+catalogue data, named in ``_ADAPTERS``; tests (and plug-ins) may ``register`` one in-process.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from studio.core.errors import InputError
 from studio.engines.base import Engine
+from studio.engines.traits import EngineTraits
 
-ENGINE_NAMES = ("local", "aliyun", "baidu")
+#: Engine name -> the adapter module that exports ``TRAITS`` and ``create(options)``. The only list of names.
+_ADAPTERS: dict[str, str] = {
+    "local": "studio.engines.local",
+    "aliyun": "studio.engines.aliyun",
+    "baidu": "studio.engines.baidu",
+}
+
+ENGINE_NAMES: tuple[str, ...] = tuple(_ADAPTERS)
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,95 @@ class EngineOptions:
 
     local_workers: int | None = None
     aliyun_endpoint: str = "public"
+
+
+Factory = Callable[[EngineOptions], Engine]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    traits: EngineTraits
+    create: Factory
+
+
+_registered: dict[str, _Entry] = {}
+_registry_lock = threading.Lock()
+
+
+def engine_names() -> tuple[str, ...]:
+    """Every engine the app knows, built-in ones first (in their order), then registered ones."""
+    with _registry_lock:
+        extra = tuple(name for name in _registered if name not in _ADAPTERS)
+    return ENGINE_NAMES + extra
+
+
+def _entry(name: str) -> _Entry:
+    with _registry_lock:
+        entry = _registered.get(name)
+    if entry is not None:
+        return entry
+    module_name = _ADAPTERS.get(name)
+    if module_name is None:
+        raise InputError(f"unknown engine {name!r} (available: {', '.join(engine_names())})")
+    module = importlib.import_module(module_name)
+    entry = _Entry(module.TRAITS, module.create)
+    with _registry_lock:
+        return _registered.setdefault(name, entry)
+
+
+def traits(name: str) -> EngineTraits:
+    """The traits of engine ``name``; ``InputError`` naming the known engines if there is none."""
+    return _entry(name).traits
+
+
+def known(name: str) -> bool:
+    return name in _ADAPTERS or name in _registered
+
+
+def register(engine_traits: EngineTraits, create: Factory | None = None) -> Callable[[], None]:
+    """Add (or replace) an engine in-process; returns a function that restores what was there before.
+
+    Without ``create`` a known engine keeps its factory and only its traits change (tests that shrink a limit).
+    """
+    name = engine_traits.name
+    factory = create or _entry(name).create
+    with _registry_lock:
+        previous = _registered.get(name)
+        _registered[name] = _Entry(engine_traits, factory)
+
+    def restore() -> None:
+        with _registry_lock:
+            if previous is None:
+                _registered.pop(name, None)
+            else:
+                _registered[name] = previous
+
+    return restore
+
+
+class DurableEngines:
+    """A live set view: ``name in DurableEngines()`` says whether that engine's task ids outlive the app."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and known(name) and traits(name).durable
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in engine_names() if traits(name).durable)
+
+
+class RetentionSeconds(Mapping[str, float]):
+    """A live mapping view: how long each durable engine's vendor keeps a task, in seconds."""
+
+    def __getitem__(self, name: str) -> float:
+        if not known(name) or traits(name).retention_s is None:
+            raise KeyError(name)
+        return float(traits(name).retention_s)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in engine_names() if traits(name).retention_s is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class EngineSet:
@@ -54,22 +156,7 @@ class EngineSet:
 
 def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
     """A new engine; cloud engines take their credentials from the environment or the keyring."""
-    options = options or EngineOptions()
-    if name == "local":
-        from studio.engines.local import LocalEngine
-
-        return LocalEngine(workers=options.local_workers)
-    if name == "aliyun":
-        from studio.core.accounts import require_credentials
-        from studio.engines.aliyun import AliyunEngine
-
-        return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)  # type: ignore[arg-type]
-    if name == "baidu":
-        from studio.core.accounts import require_credentials
-        from studio.engines.baidu import BaiduEngine
-
-        return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
-    raise InputError(f"unknown engine {name!r} (available: {', '.join(ENGINE_NAMES)})")
+    return _entry(name).create(options or EngineOptions())
 
 
 def test_connection(vendor: str, options: EngineOptions | None = None) -> tuple[bool, str]:

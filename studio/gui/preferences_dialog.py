@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio.gui.dialogs import ask_directory
 from studio.gui.qtcompat import emit
-from studio.gui.settings import ENGINES, MAX_CONCURRENCY, Settings
+from studio.gui.settings import ENGINES, Settings, max_concurrency
 
 
 class PreferencesDialog(QDialog):
@@ -69,7 +69,7 @@ class PreferencesDialog(QDialog):
         self.prices: dict[str, QDoubleSpinBox] = {}
         for engine in ENGINES:
             spin = QSpinBox()
-            spin.setRange(1, MAX_CONCURRENCY)
+            spin.setRange(1, max_concurrency(engine))
             spin.setValue(settings.concurrency(engine))
             self.concurrency[engine] = spin
             engine_form.addRow(self.tr("{engine}: tasks at once").format(engine=names[engine]), spin)

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.core.book import Book, Chapter
 from studio.core.errors import CancelledError, EngineError, InputError
 from studio.engines.base import SynthesisRequest, TaskState
+from studio.engines.timing import UnitTiming, locate_sentences
 from studio.gui.document import BookDocument
 from studio.gui.qtcompat import emit
 from studio.gui.settings import Settings
@@ -63,26 +64,15 @@ class PlayItem:
 
 
 def sentence_ranges(text: str, timestamps: dict[str, Any] | None) -> tuple[Sentence, ...]:
-    """Map the engine's sentence timestamps onto character ranges of the paragraph text.
+    """Map the engine's sentence timestamps onto character ranges of the paragraph text, for the highlight.
 
-    Sentences are found in order; one the engine normalized so that it no longer matches (changed spaces or
-    punctuation) takes the characters up to where the next match starts.
+    The matching is ``studio.engines.timing``'s, the same that assigns sentences to paragraphs: as they are,
+    else by their letters; one that cannot be found takes the characters after the previous one.
     """
-    sentences = (timestamps or {}).get("sentences") or []
-    out: list[Sentence] = []
-    cursor = 0
-    for item in sentences:
-        piece = str(item.get("text", "")).strip()
-        begin, end = int(item.get("begin_ms", 0)), int(item.get("end_ms", 0))
-        found = text.find(piece, cursor) if piece else -1
-        if found < 0:
-            start, stop = cursor, min(len(text), cursor + max(1, len(piece)))
-        else:
-            start, stop = found, found + len(piece)
-        if stop > start:
-            out.append(Sentence(begin, end, start, stop))
-        cursor = max(cursor, stop)
-    return tuple(out)
+    sentences = UnitTiming.from_json(timestamps).sentences
+    ranges = locate_sentences(text, [s.text for s in sentences])
+    return tuple(Sentence(s.begin_ms, s.end_ms, start, stop)
+                 for s, (start, stop) in zip(sentences, ranges, strict=True) if stop > start)
 
 
 def sample_line(voice: Any) -> str:

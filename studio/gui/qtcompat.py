@@ -5,6 +5,10 @@ emitted from Python code drops one reference to ``True``. ``True`` starts with a
 a big app); once they are used up the interpreter aborts ("bool_dealloc: deallocating True or False"). A
 session with a render emits that many in seconds. ``emit`` below gives the reference back when the installed
 binding is measured to lose it. Every emit in ``studio.gui`` goes through it.
+
+The same release also loses a reference to ``None`` on every call of a Python override of a Qt virtual
+(``resizeEvent``, ``paintEvent``...), which no shim can repair from Python: pyproject.toml pins PySide6 below
+6.12 and tests/gui/test_qtcompat.py fails on a binding that brings either bug back.
 """
 
 from __future__ import annotations

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
+from studio.engines.registry import engine_names, traits
 from studio.paths import APP_NAME
 
 log = logging.getLogger("studio.gui.settings")
 
 VERSION = 1
 MAX_RECENT = 10
-ENGINES = ("local", "aliyun", "baidu")
+#: Every engine, from the registry (the one list of names); defaults and caps come from each engine's traits.
+ENGINES = engine_names()
 UI_LANGUAGES = ("system", "en", "zh_CN")
 ENDPOINTS = ("public", "internal")
-# Offline synthesis: one worker process per task in flight. More than one per core still pays off (a task also
-# waits for polling and file moves), and the processes run at background priority, so the UI is not slowed.
-DEFAULT_CONCURRENCY = {"local": max(4, min(8, 2 * (os.cpu_count() or 2))), "aliyun": 10, "baidu": 10}
+#: The most tasks at once a user may set for an engine whose vendor states no cap of its own.
 MAX_CONCURRENCY = 64
+
+
+def max_concurrency(engine: str) -> int:
+    """The highest concurrency the preferences offer for ``engine``: its account cap, else ``MAX_CONCURRENCY``."""
+    cap = traits(engine).max_concurrency
+    return MAX_CONCURRENCY if cap is None else cap
 
 
 class Settings:
@@ -160,10 +165,12 @@ class Settings:
         self._qs.setValue("engines/aliyun_endpoint", value)
 
     def concurrency(self, engine: str) -> int:
-        return self._get_int(f"engines/concurrency_{engine}", DEFAULT_CONCURRENCY.get(engine, 4), 1, MAX_CONCURRENCY)
+        """Tasks at once for ``engine``: the user's choice, else the engine's default (its traits)."""
+        return self._get_int(f"engines/concurrency_{engine}", traits(engine).default_concurrency, 1,
+                             max_concurrency(engine))
 
     def set_concurrency(self, engine: str, value: int) -> None:
-        self._qs.setValue(f"engines/concurrency_{engine}", max(1, min(MAX_CONCURRENCY, int(value))))
+        self._qs.setValue(f"engines/concurrency_{engine}", max(1, min(max_concurrency(engine), int(value))))
 
     def price_per_10k(self, engine: str) -> float:
         """The user's price per 10,000 characters (in their currency) for the cost estimate; 0 = unknown."""

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from studio.engines.registry import engine_names, traits
 from studio.render.grouping import request_characters
 from studio.render.plan import RenderUnit
 
-#: Environment variables that set a price per 10,000 characters, e.g. STUDIO_PRICE_ALIYUN=3.0.
+#: Environment variables that set a price per 10,000 characters, e.g. STUDIO_PRICE_ALIYUN=3.0 (the engine's
+#: ``price_key``, upper-cased).
 PRICE_ENV = "STUDIO_PRICE_{engine}"
-FREE_ENGINES = frozenset({"local"})
 
 
 def billable_characters(unit: RenderUnit) -> int:
@@ -28,8 +29,11 @@ def prices_from_env(environ: Mapping[str, str] | None = None) -> dict[str, float
     """Prices from ``STUDIO_PRICE_<ENGINE>`` variables (ignored if not numbers >= 0)."""
     environ = os.environ if environ is None else environ
     prices: dict[str, float] = {}
-    for engine in ("aliyun", "baidu"):
-        raw = environ.get(PRICE_ENV.format(engine=engine.upper()))
+    for engine in engine_names():
+        key = traits(engine).price_key
+        if key is None:
+            continue
+        raw = environ.get(PRICE_ENV.format(engine=key.upper()))
         try:
             value = float(raw) if raw is not None else None
         except ValueError:
@@ -41,7 +45,7 @@ def prices_from_env(environ: Mapping[str, str] | None = None) -> dict[str, float
 
 def price_of(engine: str, characters: int, prices: Mapping[str, float] | None) -> float | None:
     """Cost of ``characters`` on ``engine``; None when the engine has no configured price."""
-    if engine in FREE_ENGINES:
+    if traits(engine).free:
         return 0.0
     price = (prices or {}).get(engine)
     return None if price is None else characters * price / 10_000

@@ -24,13 +24,15 @@ from studio.audio.export import (
     export_audiobook,
 )
 from studio.audio.pieces import Piece, TimedText
+from studio.audio.staging import sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
 from studio.core.book import Book, VoiceSettings
 from studio.core.errors import InputError
 from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
-from studio.engines.registry import EngineOptions, EngineSet
+from studio.engines.registry import EngineOptions, EngineSet, traits
+from studio.engines.timing import Timestamp
 from studio.render.job_store import plan_project
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
@@ -73,7 +75,7 @@ def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | 
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
-            cloud = voice.engine != "local"  # as plan_book: the offline engine has one output format
+            cloud = traits(voice.engine).audio_options  # as plan_book: the offline engine has one output format
             request = SynthesisRequest(voice=voice.voice, paragraphs=(title,), speed=voice.speed or 1.0,
                                        pitch=voice.pitch or 1.0,
                                        volume=voice.volume if voice.volume is not None else 1.0,
@@ -86,17 +88,16 @@ def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | 
 
 def piece_of(rendered: RenderedPiece) -> Piece:
     """A rendered unit as the audio layer wants it: file, timestamps, fallback text, kind."""
-    stamps: dict[str, Any] = rendered.timestamps or {}
+    timing = rendered.timing
 
-    def timed(key: str) -> tuple[TimedText, ...]:
-        return tuple(TimedText(str(t.get("text", "")), float(t.get("begin_ms", 0)), float(t.get("end_ms", 0)),
-                               int(t.get("paragraph", 0))) for t in stamps.get(key) or ())
+    def timed(stamps: Sequence[Timestamp]) -> tuple[TimedText, ...]:
+        return tuple(TimedText(t.text, float(t.begin_ms), float(t.end_ms), t.paragraph) for t in stamps)
 
     kind = "title" if rendered.unit.paragraph_index == TITLE_PARAGRAPH else "paragraph"
-    offsets = tuple(float(o) for o in stamps.get("paragraph_offsets_ms") or ())
+    offsets = tuple(float(o) for o in timing.paragraph_offsets_ms)
     request = rendered.unit.request
-    return Piece(Path(rendered.audio_path), timed("sentences"), timed("words"), "\n".join(request.paragraphs), kind,
-                 paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
+    return Piece(Path(rendered.audio_path), timed(timing.sentences), timed(timing.words), "\n".join(request.paragraphs),
+                 kind, paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
 
 
 def chapters_of(book: Book, pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
@@ -161,6 +162,7 @@ def export_project(
     options = options or ExportOptions()
     check_options(options)
     check_destination(output, options)
+    sweep_export_litter(output, temp_dir)  # a killed export's folders go now, even if this render fails
     book = project.load_book()
     tags = book_info(book, **(info or {}))
     checked_cover(tags.cover)

@@ -26,9 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from studio.core.book import EmotionSpan
-
-#: Vendor limits per task, counted the vendor's way (Alibaba: SSML tags free; Baidu: every character).
-ENGINE_MAX_CHARS = {"aliyun": 100_000, "baidu": 100_000}
+from studio.engines.registry import traits
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,11 @@ class UnitSizing:
     new_groups: bool = True  # False: keep known units, make every other paragraph a unit of its own
 
     def groups(self, engine: str) -> bool:
-        return engine != "local" or self.group_local
+        return traits(engine).groups_by_default or self.group_local
 
     def cap(self, engine: str) -> int:
         cap = self.max_chars if self.max_chars is not None else 2 * self.target_chars
-        limit = ENGINE_MAX_CHARS.get(engine)
+        limit = traits(engine).max_chars
         return max(1, min(cap, limit) if limit is not None else cap)
 
 
@@ -64,7 +62,7 @@ class Item:
     text: str
     emotions: tuple[EmotionSpan, ...]
     key: str  # studio.render.plan.paragraph_key
-    characters: int  # counted the vendor's way
+    characters: int  # counted the vendor's way (without the separator between grouped paragraphs)
     muted: bool = False  # had emotion marks the engine cannot speak
 
 
@@ -84,18 +82,19 @@ class KnownUnits(Protocol):
 
 def vendor_characters(engine: str, text: str, emotions: Sequence[EmotionSpan] = ()) -> int:
     """Characters of one paragraph as its vendor counts (and bills and limits) them."""
-    if engine == "aliyun":
-        from studio.core import ssml
-
-        return ssml.vendor_char_count(ssml.paragraph_markup(text, emotions))
-    return len(text)
+    return traits(engine).paragraph_chars(text, emotions)
 
 
 def request_characters(engine: str, paragraphs: Sequence[str],
                        emotions: Sequence[Sequence[EmotionSpan]] = ()) -> int:
-    """Characters of a whole request as its vendor counts them (paragraph separators are free)."""
-    spans = tuple(emotions) + ((),) * (len(paragraphs) - len(emotions))
-    return sum(vendor_characters(engine, text, marks) for text, marks in zip(paragraphs, spans, strict=False))
+    """Characters of a whole request as its vendor counts them, separators between paragraphs included
+    (Alibaba counts the newline between two grouped paragraphs; Baidu gets a list and counts none)."""
+    return traits(engine).request_chars(paragraphs, emotions)
+
+
+def _size(items: Sequence[Item], separator: int) -> int:
+    """A would-be unit's characters the vendor's way: its paragraphs plus one separator between each two."""
+    return sum(item.characters for item in items) + separator * max(0, len(items) - 1)
 
 
 def cut_share(paragraph_key: str) -> float:
@@ -106,30 +105,32 @@ def cut_share(paragraph_key: str) -> float:
 def group_run(items: Sequence[Item], *, engine: str, params: str, sizing: UnitSizing, known: KnownUnits | None,
               key_of: Callable[[Sequence[Item]], str]) -> list[list[Item]]:
     """Cut one run (consecutive paragraphs, same engine and parameters) into units; see the module docstring."""
+    facts = traits(engine)
     cap = sizing.cap(engine)
-    limit = ENGINE_MAX_CHARS.get(engine, 1 << 62)  # a known unit of any size the vendor accepts is kept
+    limit = facts.max_chars if facts.max_chars is not None else 1 << 62  # a known unit the vendor accepts is kept
+    separator = facts.separator_chars
     units: list[list[Item]] = []
     gap: list[Item] = []
     i = 0
     while i < len(items):
-        length = _known_length(items, i, params, limit, known, key_of) if known is not None else 0
+        length = _known_length(items, i, params, limit, separator, known, key_of) if known is not None else 0
         if length:
-            units.extend(_cut(gap, sizing, cap))
+            units.extend(_cut(gap, sizing, cap, separator))
             gap = []
             units.append(list(items[i:i + length]))
             i += length
         else:
             gap.append(items[i])
             i += 1
-    units.extend(_cut(gap, sizing, cap))
+    units.extend(_cut(gap, sizing, cap, separator))
     return units
 
 
-def _cut(gap: Sequence[Item], sizing: UnitSizing, cap: int) -> list[list[Item]]:
-    return split_gap(gap, sizing.target_chars, cap) if sizing.new_groups else [[item] for item in gap]
+def _cut(gap: Sequence[Item], sizing: UnitSizing, cap: int, separator: int) -> list[list[Item]]:
+    return split_gap(gap, sizing.target_chars, cap, separator) if sizing.new_groups else [[item] for item in gap]
 
 
-def _known_length(items: Sequence[Item], start: int, params: str, limit: int, known: KnownUnits,
+def _known_length(items: Sequence[Item], start: int, params: str, limit: int, separator: int, known: KnownUnits,
                   key_of: Callable[[Sequence[Item]], str]) -> int:
     """The longest known unit that starts at ``items[start]`` and covers the following items exactly."""
     best = 0
@@ -139,18 +140,21 @@ def _known_length(items: Sequence[Item], start: int, params: str, limit: int, kn
             continue
         window = items[start:start + length]
         if tuple(item.key for item in window) == tuple(run) and (
-                length == 1 or sum(item.characters for item in window) <= limit):
+                length == 1 or _size(window, separator) <= limit):
             best = length
     if not best and known.has(key_of(items[start:start + 1])):
         best = 1  # a one-paragraph unit rendered, at the vendor or planned before (see ``KnownUnits.has``)
     return best
 
 
-def split_gap(gap: Sequence[Item], target: int, cap: int) -> list[list[Item]]:
-    """Paragraphs no known unit covers -> units: whole if it fits in ``cap``, else cut by content."""
+def split_gap(gap: Sequence[Item], target: int, cap: int, separator: int = 0) -> list[list[Item]]:
+    """Paragraphs no known unit covers -> units: whole if it fits in ``cap``, else cut by content.
+
+    ``separator`` is what the vendor counts between two grouped paragraphs, so no unit exceeds ``cap`` the
+    vendor's way."""
     if not gap:
         return []
-    if sum(item.characters for item in gap) <= cap:
+    if _size(gap, separator) <= cap:
         return [list(gap)]
     pieces: list[list[Item]] = [[]]
     for item in gap:
@@ -161,11 +165,25 @@ def split_gap(gap: Sequence[Item], target: int, cap: int) -> list[list[Item]]:
     for piece in pieces:
         if not piece:
             continue
-        if sum(item.characters for item in piece) <= cap:
+        if _size(piece, separator) <= cap:
             result.append(piece)
         else:
-            result.extend(_equal_parts(piece, target))
+            for part in _equal_parts(piece, target):
+                result.extend(_fit(part, cap, separator))
     return result
+
+
+def _fit(part: list[Item], cap: int, separator: int) -> list[list[Item]]:
+    """A part of about ``target`` characters that still exceeds ``cap`` once separators count (paragraphs of
+    nearly the vendor's limit each): split it further at paragraph boundaries, greedily."""
+    if _size(part, separator) <= cap:
+        return [part]
+    pieces: list[list[Item]] = [[]]
+    for item in part:
+        if pieces[-1] and _size([*pieces[-1], item], separator) > cap:
+            pieces.append([])
+        pieces[-1].append(item)
+    return pieces
 
 
 def _equal_parts(piece: Sequence[Item], target: int) -> list[list[Item]]:

@@ -26,6 +26,7 @@ from typing import Any
 from studio.core.book import Book, VoiceSettings
 from studio.core.errors import EngineError, StudioError
 from studio.core.project import Project
+from studio.engines.registry import DurableEngines, RetentionSeconds
 from studio.logsetup import redact
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, paragraph_keys, params_key
 
@@ -159,10 +160,10 @@ class JobStore:
         return updated
 
 
-#: Engines whose task ids stay valid at the vendor after the app exits (the offline engine's die with it).
-DURABLE_ENGINES = frozenset({"aliyun", "baidu"})
-#: How long the vendors keep a task and its audio, counted (conservatively) from submission.
-RETENTION_S = {"aliyun": 7 * 24 * 3600.0, "baidu": 72 * 3600.0}
+#: Engines whose task ids stay valid at the vendor after the app exits, and how long the vendors keep a task
+#: and its audio (from submission): live views of each engine's ``EngineTraits``.
+DURABLE_ENGINES = DurableEngines()
+RETENTION_S = RetentionSeconds()
 #: Resubmit a little before the vendor forgets: a task could finish, and its link expire, mid-download.
 RETENTION_MARGIN_S = 3600.0
 

@@ -1,9 +1,10 @@
 """The scheduler's bookkeeping: its settings, one lane per engine, and one in-memory job per distinct unit.
 
 Why lanes: each engine has its own limits (Alibaba's account-wide cap of 100 running tasks, request rates,
-Baidu's 200-id queries, the offline engine's process pool), and a slow or throttled vendor must not hold up
-another. A lane owns its engine's queue, the tasks it has at the vendor, its request bucket, its duration
-model and its statistics; the scheduler walks the lanes and does whatever each allows.
+Baidu's 200-id queries, the offline engine's process pool; all read from the engine's ``EngineTraits``), and a
+slow or throttled vendor must not hold up another. A lane owns its engine's queue, the tasks it has at the
+vendor, its request bucket, its duration model and its statistics; the scheduler walks the lanes and does
+whatever each allows.
 """
 
 from __future__ import annotations
@@ -16,24 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.engines.base import Engine
+from studio.engines.registry import traits
 from studio.render.plan import RenderUnit
-from studio.render.polling import DEFAULT_POLL_RANGES, FALLBACK_RANGE, DurationModel, PollClock, PollRange
+from studio.render.polling import DurationModel, PollClock, PollRange
 from studio.render.rate_limit import TokenBucket
-
-#: Tasks at the vendor at once, per engine. Alibaba allows 100 per account (shared with anything else the
-#: account runs), so the default stays well below; the offline engine is bounded by its worker processes.
-DEFAULT_MAX_RUNNING = {"local": 16, "aliyun": 20, "baidu": 20}
-ACCOUNT_CAPS = {"aliyun": 100}
-#: Requests per second per engine (submits, status queries); downloads go to object storage and are not counted.
-DEFAULT_REQUESTS_PER_S = {"aliyun": 40.0, "baidu": 10.0}
-DEFAULT_DOWNLOADS = {"local": 16, "aliyun": 4, "baidu": 4}
-#: Alibaba answers one task per GET: a round over many tasks is split into chunks polled in parallel.
-POLL_CHUNK = {"aliyun": 3}
-POLL_PARALLEL = {"aliyun": 8}
-#: Baidu's query takes 200 ids: whenever any Baidu task is due, every running one is asked in the same query.
-BATCH_QUERY_IDS = {"baidu": 200, "local": 1 << 30}
-#: Engines whose submits cost nothing (not serialized by ``submit_width``).
-FREE_ENGINES = frozenset({"local"})
 
 
 @dataclass(frozen=True)
@@ -59,17 +46,19 @@ class SchedulerConfig:
     remember_plan: bool = True
 
     def cap(self, engine: str) -> int:
-        cap = self.max_running.get(engine, DEFAULT_MAX_RUNNING.get(engine, 8))
-        return max(1, min(cap, ACCOUNT_CAPS.get(engine, cap)))
+        facts = traits(engine)
+        cap = self.max_running.get(engine, facts.default_concurrency)
+        return max(1, min(cap, facts.max_concurrency) if facts.max_concurrency is not None else cap)
 
     def rate(self, engine: str) -> float:
-        return self.requests_per_s.get(engine, DEFAULT_REQUESTS_PER_S.get(engine, math.inf))
+        default = traits(engine).requests_per_s
+        return self.requests_per_s.get(engine, math.inf if default is None else default)
 
     def download_slots(self, engine: str) -> int:
-        return max(1, self.downloads.get(engine, DEFAULT_DOWNLOADS.get(engine, 4)))
+        return max(1, self.downloads.get(engine, traits(engine).downloads))
 
     def poll_range(self, engine: str) -> PollRange:
-        return self.poll_ranges.get(engine, DEFAULT_POLL_RANGES.get(engine, FALLBACK_RANGE))
+        return self.poll_ranges.get(engine, traits(engine).poll_range)
 
 
 class Phase(enum.Enum):
@@ -124,10 +113,11 @@ class Lane:
         self.poll_range = config.poll_range(name)
         self.model = DurationModel()
         self.download_slots = config.download_slots(name)
-        self.poll_chunk = POLL_CHUNK.get(name, 0)
-        self.poll_parallel = POLL_PARALLEL.get(name, 1)
-        self.batch_ids = BATCH_QUERY_IDS.get(name, 0)
-        self.billable = name not in FREE_ENGINES
+        facts = traits(name)
+        self.poll_chunk = facts.poll_chunk
+        self.poll_parallel = facts.poll_parallel
+        self.batch_ids = facts.batch_query_ids
+        self.billable = not facts.free
         self.live: dict[str, UnitJob] = {}
         self.submitting = 0
         self.polls_in_flight = 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from studio.core.book import Book, EmotionSpan, VoiceSettings
 from studio.core.errors import BadInputError
 from studio.engines.base import SynthesisRequest
+from studio.engines.registry import traits
 from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
 ]
 
 CACHE_KEY_VERSION = 1
-#: Engines whose requests must not carry emotion spans (Baidu refuses them); the offline engine ignores them.
-ENGINES_WITHOUT_EMOTIONS = frozenset({"baidu"})
 
 
 @dataclass(frozen=True)
@@ -181,22 +180,23 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
+            facts = traits(voice.engine)
             template = SynthesisRequest(
                 voice=voice.voice, paragraphs=(),
                 speed=voice.speed or 1.0,
                 pitch=voice.pitch or 1.0,
                 volume=voice.volume if voice.volume is not None else 1.0,
-                sample_rate=audio.sample_rate if voice.engine != "local" else None,
-                audio_format=audio.audio_format if voice.engine != "local" else None,
+                sample_rate=audio.sample_rate if facts.audio_options else None,
+                audio_format=audio.audio_format if facts.audio_options else None,
             )
             if run is None or run.engine != voice.engine or run.template != template:
                 if run is not None:
                     units.extend(_units_of(run, sizing, known))
                 run = _Run(ci, voice.engine, template)
             spans = tuple(paragraph.emotions)
-            muted = voice.engine in ENGINES_WITHOUT_EMOTIONS and bool(spans)
-            if voice.engine in ENGINES_WITHOUT_EMOTIONS:
-                spans = ()  # Baidu refuses emotion marks: the text is spoken plainly (check_plan warns)
+            muted = facts.strips_emotions and bool(spans)
+            if facts.strips_emotions:
+                spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
             run.items.append(Item(pi, paragraph.text, spans, paragraph_key(paragraph.text, spans),
                                   vendor_characters(voice.engine, paragraph.text, spans), muted))
         if run is not None:
@@ -205,7 +205,7 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
 
 
 def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) -> list[RenderUnit]:
-    if sizing is None and known is not None and run.engine != "local":
+    if sizing is None and known is not None and traits(run.engine).groups_by_default:
         # No grouping asked for, but grouped units the project already has (audio, or a live vendor task)
         # stay as they are: planning them one paragraph at a time would pay for their text again.
         sizing = KEEP_KNOWN
@@ -237,17 +237,18 @@ def check_plan(plan: RenderPlan) -> list[str]:
     """
     from studio.core.ssml import validate_emotions
     from studio.core.voices import default_catalogue
-    from studio.render.grouping import ENGINE_MAX_CHARS, request_characters
 
     catalogue = default_catalogue()
     warnings: list[str] = []
     for unit in plan.units:
-        limit = ENGINE_MAX_CHARS.get(unit.engine)
-        if limit is not None:
-            count = request_characters(unit.engine, unit.request.paragraphs, unit.request.emotions)
-            if count > limit:
-                raise BadInputError(f"{unit.location}: {count:,} characters, more than the {limit:,} {unit.engine} "
-                                    "accepts in one task; split the paragraph")
+        facts = traits(unit.engine)
+        if facts.max_chars is not None:
+            count = facts.request_chars(unit.request.paragraphs, unit.request.emotions)
+            if count > facts.max_chars:
+                what = "split the paragraph" if len(unit.request.paragraphs) == 1 else "choose a smaller unit size"
+                raise BadInputError(f"{unit.location}: {count:,} characters (counted as {facts.display_name} "
+                                    f"counts them), more than the {facts.max_chars:,} {unit.engine} accepts in one "
+                                    f"task; {what}")
         for muted in unit.muted_emotions:
             warnings.append(f"chapter {unit.chapter_index + 1}, paragraph {muted + 1}, voice {unit.request.voice}: "
                             f"{unit.engine} voices have no emotions; the emotion markup is ignored")
@@ -258,12 +259,13 @@ def check_plan(plan: RenderPlan) -> list[str]:
                 continue
             where = (f"chapter {unit.chapter_index + 1}, paragraph {unit.paragraphs[offset] + 1}, "
                      f"voice {unit.request.voice}")
-            if unit.engine != "aliyun":
+            if not facts.emotions:
                 warnings.append(f"{where}: {unit.engine} voices have no emotions; the emotion markup is ignored")
                 continue
             voice = catalogue.get(unit.engine, unit.request.voice)
             if voice is None:
-                raise BadInputError(f"{where}: unknown Alibaba voice (see `studio voices --engine aliyun`)")
+                raise BadInputError(f"{where}: unknown {facts.display_name} voice (see `studio voices --engine "
+                                    f"{unit.engine}`)")
             try:
                 validate_emotions(spans, len(text), voice.emotions, voice.id)
             except BadInputError as exc:

@@ -18,18 +18,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from studio.engines.traits import PollRange
 
-@dataclass(frozen=True)
-class PollRange:
-    """The first (shortest) and the longest interval between polls of one task, in seconds."""
-
-    first_s: float
-    max_s: float
-
-
-#: The offline engine is local and cheap to ask; the cloud vendors' samples poll every 10 s.
-DEFAULT_POLL_RANGES = {"local": PollRange(0.02, 0.25), "aliyun": PollRange(0.2, 10.0),
-                       "baidu": PollRange(0.2, 10.0)}
+#: Engines without traits (never in practice) poll like the cloud vendors, whose samples poll every 10 s.
 FALLBACK_RANGE = PollRange(0.2, 10.0)
 
 #: Ask this share of the expected duration early, to bracket the finish tightly (and keep the model honest).

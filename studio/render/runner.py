@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.engines.base import Engine
+from studio.engines.timing import UnitTiming
 from studio.render.control import RenderControl
 from studio.render.events import EngineProgress, ProgressCallback, RenderProgress
 from studio.render.lanes import SchedulerConfig
@@ -54,9 +55,14 @@ class RenderedPiece:
         return self.unit.paragraphs
 
     @property
+    def timing(self) -> UnitTiming:
+        """The stored timestamps, typed (``studio.engines.timing``)."""
+        return UnitTiming.from_json(self.timestamps)
+
+    @property
     def paragraph_offsets_ms(self) -> list[int]:
         """Start of each of ``paragraphs`` in this piece's audio (ms); [0] for a one-paragraph piece."""
-        offsets = list((self.timestamps or {}).get("paragraph_offsets_ms") or [])
+        offsets = list(self.timing.paragraph_offsets_ms)
         return offsets if len(offsets) == len(self.paragraphs) else [0] * (len(self.paragraphs) > 0)
 
     def paragraph_spans_ms(self) -> list[tuple[int, int, int]]:

@@ -13,15 +13,14 @@ the request (Alibaba's answer has no paragraph numbers), so for a grouped unit i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from studio.audio.errors import AudioError
 from studio.audio.wavinfo import WavInfo, read_wav_info
 from studio.core.errors import RetryableEngineError
-from studio.engines.base import SynthesisResult, Timestamp
+from studio.engines.base import SynthesisResult
+from studio.engines.timing import unit_timing
 from studio.render.plan import RenderUnit
 
 #: The WAV's own length and the engine's duration may differ by rounding only.
@@ -51,34 +50,11 @@ def verify_audio(path: Path, result: SynthesisResult, unit: RenderUnit) -> WavIn
 
 
 def unit_timestamps(unit: RenderUnit, result: SynthesisResult, duration_ms: int) -> dict[str, Any]:
-    """What ``rendered_unit.timestamps`` stores: sentences, words and paragraph offsets, paragraphs mapped."""
-    count = len(unit.request.paragraphs)
-    sentences, words, offsets = list(result.sentences), list(result.words), list(result.paragraph_offsets_ms)
-    if count > 1 and len(offsets) != count:
-        sentences = _assign(sentences, unit.request.paragraphs)
-        words = _assign(words, unit.request.paragraphs) if words else words
-        offsets = _offsets(sentences, count, duration_ms, unit.request.paragraphs)
-    elif count == 1:
-        offsets = [0]
-    return {"sentences": [asdict(t) for t in sentences], "words": [asdict(t) for t in words],
-            "paragraph_offsets_ms": offsets}
+    """What ``rendered_unit.timestamps`` stores: sentences, words and paragraph offsets, paragraphs mapped.
 
-
-def _assign(stamps: Sequence[Timestamp], paragraphs: Sequence[str]) -> list[Timestamp]:
-    from studio.engines.aliyun import assign_paragraphs
-
-    owners = assign_paragraphs([t.text for t in stamps], paragraphs)
-    return [replace(t, paragraph=owner) for t, owner in zip(stamps, owners, strict=True)]
-
-
-def _offsets(sentences: Sequence[Timestamp], count: int, duration_ms: int, paragraphs: Sequence[str]) -> list[int]:
-    if sentences:
-        from studio.engines.baidu import paragraph_offsets
-
-        return paragraph_offsets(sentences, count, duration_ms)
-    total = sum(len(p) for p in paragraphs) or 1  # no timestamps at all: estimate from the characters
-    offsets, position = [], 0
-    for text in paragraphs:
-        offsets.append(position * duration_ms // total)
-        position += len(text)
-    return offsets
+    The engine's offsets stand when they cover the unit's paragraphs; otherwise (a grouped unit fetched after
+    a restart) ``studio.engines.timing`` maps the sentences back by their text, with its one offsets rule.
+    """
+    offsets = list(result.paragraph_offsets_ms)
+    timing = unit_timing(unit.request.paragraphs, duration_ms, result.sentences, result.words, offsets)
+    return timing.to_json()

@@ -182,6 +182,8 @@ class AliyunService:
         if not isinstance(header, dict) or not isinstance(payload, dict):
             raise AliyunError(40000002, "Gateway:MESSAGE_INVALID:header and payload are required")
         self._auth(header.get("token"), header.get("appkey"), decision)
+        if self.emu.faults.aliyun_trial_account:
+            raise AliyunError(40000010, "Gateway:FREE_TRIAL_EXPIRED:The free trial has expired!")
         tts = payload.get("tts_request")
         if not isinstance(tts, dict):
             raise AliyunError(40000002, "Gateway:MESSAGE_INVALID:payload.tts_request is required")
@@ -199,6 +201,9 @@ class AliyunService:
         if fmt not in FORMATS:
             raise _invalid(f"format {fmt!r} (pcm, wav or mp3)")
         rate = tts.get("sample_rate")
+        ceiling = self.emu.faults.aliyun_max_sample_rate
+        if ceiling and _is_int(rate) and rate > ceiling:
+            raise _invalid(f"sample_rate {rate} is not supported (8000 or 16000)")
         if not _is_int(rate) or rate not in voice.sample_rates:
             raise _invalid(f"sample_rate {rate!r} not supported by voice {voice.voice} {list(voice.sample_rates)}")
         volume = _int_in(tts, "volume", 50, 0, 100)
@@ -211,7 +216,7 @@ class AliyunService:
             parsed = parse_aliyun_text(text, voice)
         except SsmlError as exc:
             raise AliyunError(40000003, str(exc)) from None
-        if parsed.char_count == 0:
+        if not parsed.plain:
             raise AliyunError(40010003, "Gateway:DIRECTIVE_INVALID:No text specified!")
         if parsed.char_count > MAX_CHARS:
             raise _invalid(f"text too long: {parsed.char_count} characters (at most {MAX_CHARS}, tags not counted)")

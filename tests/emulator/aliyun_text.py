@@ -12,8 +12,10 @@ Rules emulated (vendor page + NOTES.md):
 - Outside ``<speak>`` text is plain: a lone ``<`` or ``&`` is just a character, but something that looks like
   an SSML tag there (``<emotion ...>``, a stray ``</speak>``) is illegal [emulator's choice: stricter than
   "maybe accepted", so a client that forgets to wrap its markup fails in tests, not in production].
-- Characters are counted as the vendor counts them: tags and attribute values do not count; every other
-  character does (newlines excepted).
+- Characters are counted as the vendor counts them (its page: every Chinese character, letter, punctuation
+  mark and space is one character; tags are free): tags and attribute values do not count; every other
+  character does, the line breaks between plain text and ``<speak>`` blocks included. Whitespace that only
+  formats the markup inside ``<speak>`` (indentation between tags) is not text and does not count.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class _Builder:
             text = re.sub(r"\s+", " ", text)
         for ch in text:
             if ch in "\r\n":
+                self.count += 1  # a character like any other for the limit and the bill, but not spoken
                 if newline_breaks_paragraph and self.paragraphs[-1]:
                     self.paragraphs.append([])
                 continue

@@ -123,6 +123,8 @@ class BaiduService:
             return faulted
         try:
             self._auth(req)
+            if self.emu.faults.baidu_long_text_disabled:
+                raise BaiduError(336204, "request limit reached")
             task = self._accept(req, decision)
         except BaiduError as err:
             return self._error(err.code, err.message)

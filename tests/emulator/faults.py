@@ -32,6 +32,10 @@ class Faults:
     latency_per_char_s: float = 0.0005
     time_scale: float = 1.0
     aliyun_forbidden_rate: float = 0.0  # addition: share of Aliyun token rejections answered as HTTP 403 "Forbidden"
+    # Accounts that cannot use long-text synthesis, and the sample-rate gap in Alibaba's doc (1 = on, 0 = off):
+    aliyun_trial_account: int = 0  # every Aliyun submit: 40000010 FREE_TRIAL_EXPIRED (long text is commercial-only)
+    aliyun_max_sample_rate: int = 0  # > 0: Aliyun refuses higher rates with 40000003 (the parameter table's 8k/16k)
+    baidu_long_text_disabled: int = 0  # every Baidu create: 336204 (long-text synthesis not enabled / not paid)
 
     @classmethod
     def field_types(cls) -> dict[str, type]:

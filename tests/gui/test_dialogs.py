@@ -21,12 +21,40 @@ def _clean_keyring():  # type: ignore[no-untyped-def]
         accounts.remove_credentials(vendor)
 
 
-def test_accounts_save_to_keyring_and_warn_about_plaintext(qtbot) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def plaintext_backend():  # type: ignore[no-untyped-def]
+    """A backend named like keyrings.alt's plaintext file store (kept in memory: tests/memory_keyring.py)."""
+    import keyring
+
+    from tests.memory_keyring import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_a_plaintext_keyring_is_flagged_and_refused(qtbot, plaintext_backend) -> None:  # type: ignore[no-untyped-def]
     dialog = AccountsDialog()
     qtbot.addWidget(dialog)
     wait_idle(qtbot)
     assert "PlaintextKeyring" in dialog.backend_label.text()
     assert "Not secure" in dialog.backend_label.text()
+    dialog.edits["baidu"]["api_key"].setText("my-api-key")
+    dialog.edits["baidu"]["secret_key"].setText("my-secret-key")
+    dialog.buttons["baidu"]["save"].click()
+    wait_idle(qtbot)
+    assert "Not saved" in dialog.status["baidu"].text() and "plaintext" in dialog.status["baidu"].text()
+    assert plaintext_backend.get_password(accounts.SERVICE, "baidu") is None
+
+
+def test_accounts_save_to_keyring(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = AccountsDialog()
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot)
+    assert "MemoryKeyring" in dialog.backend_label.text()
+    assert "Not secure" not in dialog.backend_label.text()
     assert dialog.status["baidu"].text() == "No credentials stored."
     assert dialog.edits["aliyun"]["access_key_secret"].echoMode() == dialog.edits["aliyun"]["access_key_secret"] \
         .EchoMode.Password
@@ -117,7 +145,7 @@ def test_test_connection_asks_the_vendor_with_the_preferences_endpoint(qtbot, se
     assert endpoints == ["internal"]
 
 
-def test_keyring_warning_is_translated(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_keyring_warning_is_translated(qtbot, monkeypatch, plaintext_backend) -> None:  # type: ignore[no-untyped-def]
     """The core's plaintext warning is English; the dialog words it itself, through tr()."""
     from PySide6.QtCore import QCoreApplication, QTranslator
 
@@ -161,7 +189,7 @@ def test_preferences_write_typed_settings(qtbot, settings: Settings) -> None:  #
 def test_settings_defaults_and_bad_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(tmp_path / "s.ini")
     assert settings.ui_language == "system" and settings.autosave_seconds == 60
-    assert settings.concurrency("aliyun") == 10 and settings.price_per_10k("aliyun") == 0.0
+    assert settings.concurrency("aliyun") == 20 and settings.price_per_10k("aliyun") == 0.0
     settings._qs.setValue("engines/concurrency_local", "lots")
     settings._qs.setValue("ui/language", "klingon")
     assert settings.concurrency("local") >= 1 and settings.ui_language == "system"

@@ -121,6 +121,46 @@ def loudness_of(path: Path) -> tuple[float, float]:
     return float(_I.findall(tail)[-1]), float(_PEAK.findall(tail)[-1])
 
 
+def seeded_project(folder: Path, chapters: list[tuple[str, tuple[str, str | None, int, list[float]]]]) -> Path:
+    """A real project whose cache already holds every unit's audio, as a finished render leaves it.
+
+    ``chapters``: (title, (engine, voice, source rate, tone length in ms of each paragraph)); "local" uses
+    the book's default voice. ``studio export`` then has nothing to synthesize.
+    """
+    from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
+    from studio.core.project import Project
+    from studio.render.job_store import plan_project
+
+    book = Book(title="混合", author="作者", chapters=[
+        Chapter(title, [Paragraph(f"{title}，第{n + 1}段。") for n in range(len(lengths))],
+                VoiceSettings(engine, voice) if engine != "local" else VoiceSettings())
+        for title, (engine, voice, _rate, lengths) in chapters])
+    with Project.create(folder, book) as project:
+        wanted = {(c, p): (rate, ms) for c, (_t, (_e, _v, rate, lengths)) in enumerate(chapters)
+                  for p, ms in enumerate(lengths)}
+        for unit in plan_project(project).units:
+            rate, ms = wanted[(unit.chapter_index, unit.paragraph_index)]
+            name = f"{unit.cache_key}.wav"
+            tone_piece(project.cache_dir / name, [ms], rate=rate, amplitude=9000)
+            project.record_rendered_unit(unit.cache_key, engine=unit.engine, voice=unit.request.voice,
+                                         audio_file=name, sample_rate=rate, duration_ms=round(ms), timestamps={})
+    return folder
+
+
+def cli_export(project: Path, *args: str) -> tuple[int, str, str]:
+    """``studio export PROJECT ARGS...`` in this process: (exit code, stdout, stderr)."""
+    import argparse
+    import io
+
+    from studio.cli_export import add_export_parser, run_export
+
+    parser = argparse.ArgumentParser()
+    add_export_parser(parser.add_subparsers(dest="command"))
+    out, err = io.StringIO(), io.StringIO()
+    code = run_export(parser.parse_args(["export", str(project), *args]), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
 def make_cover(path: Path) -> Path:
     run_ffmpeg(["-f", "lavfi", "-i", "testsrc=s=200x200:d=1", "-frames:v", "1", str(path)])
     return path

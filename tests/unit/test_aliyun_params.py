@@ -150,11 +150,11 @@ def test_emotion_error_names_paragraph_index() -> None:
 
 def test_length_limit_counts_like_the_vendor() -> None:
     engine = _engine()
-    # 100,000 characters in 1,000 paragraphs: newlines are free, tags are free -> accepted.
-    paragraphs = tuple("&" * 100 for _ in range(1000))
+    # 99,001 characters and 999 newlines in 1,000 paragraphs: tags are free, newlines count -> 100,000, accepted.
+    paragraphs = (*("&" * 99 for _ in range(999)), "&" * 100)
     body, _ = engine._build(SynthesisRequest("xiaoyun", paragraphs))
     assert body["payload"]["tts_request"]["text"].count("<speak>") == 1000
-    with pytest.raises(BadInputError, match="100,001"):
+    with pytest.raises(BadInputError, match="100,002"):  # one more character and one more newline
         engine._build(SynthesisRequest("xiaoyun", (*paragraphs, "x")))
 
 

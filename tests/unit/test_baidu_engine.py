@@ -280,6 +280,20 @@ def test_fetch_pcm_uses_the_requested_rate(engine: BaiduEngine, vendor: Vendor, 
     assert (result.sample_rate, result.duration_ms, result.paragraph_offsets_ms) == (8000, 700, [0])
 
 
+def test_a_cut_short_compressed_download_is_fetched_again(engine: BaiduEngine, vendor: Vendor,
+                                                          tmp_path: Path) -> None:
+    """Raw PCM has no header to betray a short body: the length check must hold for encoded bodies too (the
+    shared download helper counts bytes off the wire), or a short download becomes short audio in the book."""
+    task_id = engine.submit(SynthesisRequest(voice="0", paragraphs=("a",), audio_format="pcm", sample_rate=8000))
+    vendor.succeed(task_id, timestamps=None)
+    full = tone(8000, 700)
+    vendor.audio = full[: len(full) // 2]
+    vendor.audio_headers = {"Content-Length": str(len(full)), "Content-Encoding": "gzip"}
+    with pytest.raises(RetryableEngineError, match="truncated download"):
+        engine.fetch(task_id, tmp_path / "p.wav")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_fetch_of_unfinished_or_failed_task(engine: BaiduEngine, vendor: Vendor, tmp_path: Path) -> None:
     vendor.task_info["run"] = {"task_id": "run", "task_status": "Running"}
     with pytest.raises(RetryableEngineError, match="not finished"):

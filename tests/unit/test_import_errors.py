@@ -103,10 +103,10 @@ def test_permission_error_is_reported_even_when_running_as_root(tmp_path: Path,
     path = tmp_path / "locked.txt"
     path.write_text("正文。", encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     _expect(path, "permission denied: cannot read the file")
 
 

@@ -334,10 +334,13 @@ def test_status_queries_failing_again_and_again_stop_the_render_and_keep_the_tas
 
 
 def test_a_baidu_query_never_needs_more_requests_than_the_bucket_holds(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from studio.render import lanes
+                                                                      request: pytest.FixtureRequest) -> None:
+    from dataclasses import replace
 
-    monkeypatch.setitem(lanes.BATCH_QUERY_IDS, "baidu", 3)  # 12 running tasks -> 4 requests per full query
+    from studio.engines import registry
+
+    # 12 running tasks -> 4 requests per full query
+    request.addfinalizer(registry.register(replace(registry.traits("baidu"), batch_query_ids=3)))
     with Project.create(tmp_path / "p", make_book(2, 6, engine="baidu", voice="5003")) as project:
         engine = FakeEngine(name="baidu", polls_to_finish=2)
         started = time.monotonic()

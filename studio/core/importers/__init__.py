@@ -15,13 +15,14 @@ down in docs/decisions/0002-import-heuristics.md.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from studio.core.errors import InputError
+from studio.core.importers.limits import HEAD_BYTES, check_archive, open_manuscript, read_rest
 from studio.core.importers.report import ImportReport, ImportResult, WarningLog
 
 __all__ = ["ImportReport", "ImportResult", "import_file", "import_text"]
@@ -31,16 +32,34 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MD_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.M)
 _MD_FRONT_RE = re.compile(r"\A---[ \t]*\n(?:[\w\"'-][^\n:]*:[^\n]*\n)+(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def import_file(path: str | Path) -> ImportResult:
-    """Import a manuscript file; raise :class:`InputError` if it cannot be read or makes no sense."""
+    """Import a manuscript file; raise :class:`InputError` if it cannot be read or makes no sense.
+
+    Reads at most :mod:`~studio.core.importers.limits` allows, and decides from the first bytes whether the
+    file is an archive, binary or text before reading the rest, so a wrong file fails in milliseconds.
+    """
     source = str(path)
-    data = _read(Path(path), source)
+    file_path = Path(path)
     warnings = WarningLog()
-    ext = Path(path).suffix.lower()
-    stem = Path(path).stem or source
-    kind = _zip_kind(data, ext, source)
+    ext = file_path.suffix.lower()
+    stem = file_path.stem or source
+    handle, size = open_manuscript(file_path, source)
+    with handle:
+        head = _read_head(handle, source)
+        if head.startswith(_ZIP_MAGIC):
+            if size is None:
+                raise InputError("an EPUB or DOCX cannot be read from a pipe; give the file itself", path=source)
+            kind = _zip_kind(file_path, ext, source, size)
+            data = b""
+        else:
+            kind = None
+            from studio.core.importers.encoding import refuse_binary_head
+
+            refuse_binary_head(head, source)
+            data = read_rest(handle, head, size, source)
     if kind is not None:
         if ext not in ("", ".zip", f".{kind}"):
             warnings.add(f"the file is named {ext} but is {'an EPUB' if kind == 'epub' else 'a DOCX'}; "
@@ -60,6 +79,7 @@ def import_file(path: str | Path) -> ImportResult:
     from studio.core.importers.encoding import decode_bytes
 
     text, encoding, enc_warnings = decode_bytes(data, source)
+    del data  # a large book: do not hold the bytes and the text at once longer than needed
     warnings.extend(enc_warnings)
     if ext in _MARKDOWN_EXT:
         markdown = True
@@ -101,31 +121,26 @@ def _import_decoded(
     return import_txt(text, source=source, default_title=default_title, encoding=encoding, warnings=warnings)
 
 
-def _read(path: Path, source: str) -> bytes:
+def _read_head(handle: BinaryIO, source: str) -> bytes:
     try:
-        if path.is_dir():
-            raise InputError("this is a folder, not a manuscript file", path=source)
-        return path.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=source) from exc
-    except PermissionError as exc:
-        raise InputError("permission denied: cannot read the file", path=source) from exc
+        return handle.read(HEAD_BYTES)
     except IsADirectoryError as exc:
         raise InputError("this is a folder, not a manuscript file", path=source) from exc
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the file ({getattr(exc, 'strerror', None) or exc})", path=source) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=source) from exc
 
 
-def _zip_kind(data: bytes, ext: str, source: str) -> str | None:
-    """"epub" / "docx" for such ZIP archives, ``None`` if the data is not a ZIP; refuse other ZIPs."""
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return None
+def _zip_kind(path: Path, ext: str, source: str, size: int | None) -> str:
+    """"epub" / "docx" for such ZIP archives; refuse other ZIPs, damaged ones and ones too big to unpack."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(path) as zf:
+            check_archive(zf, path, source, file_size=size)
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype")[:64].strip() if "mimetype" in names else b""
+            mimetype = b""
+            if "mimetype" in names and zf.getinfo("mimetype").file_size <= 1024:
+                mimetype = zf.read("mimetype")[:64].strip()
+    except InputError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, RuntimeError, EOFError,
             NotImplementedError, zlib.error) as exc:
         what = {".docx": "corrupt DOCX", ".epub": "not a valid EPUB"}.get(ext, "corrupt ZIP archive")

@@ -4,7 +4,8 @@ Order of evidence, cheapest and surest first (a 6 MB novel must decode in millis
 
 1. a known binary signature (PNG, PDF, ZIP, ...) -> :class:`InputError` naming what the file is;
 2. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32) is authoritative;
-3. NUL bytes: BOM-less UTF-16 if they sit in every other byte, otherwise the file is binary;
+3. NUL bytes: BOM-less UTF-16 if they all sit on one side of the byte pairs (every other byte for Latin text,
+   only the ASCII characters' for Chinese) and the decoding reads as text; otherwise the file is binary;
 4. strict UTF-8 (random legacy bytes almost never validate as UTF-8);
 5. only then ``charset_normalizer`` on a sample, *plus a sanity check*: GBK bytes decode without error as
    Big5 and vice versa, and the detector sometimes picks the wrong one, so every Chinese candidate is decoded
@@ -185,9 +186,14 @@ def _decode_reporting(data: bytes, enc: str, warnings: list[str]) -> str:
 
 
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: mostly-Latin text has a NUL in every other byte, always on the same side."""
+    """UTF-16 without a BOM, told apart from binary data by its NUL bytes and by reading it.
+
+    Mostly-Latin text has a NUL in every other byte, always on the same side. Chinese (or any non-Latin)
+    text has few NULs (ASCII line breaks and digits, code points ending in 00); there the byte order whose
+    decoding reads as text (see :func:`_reads_as_text`) is taken, and binary data reads as neither.
+    """
     sample = data[: SAMPLE_BYTES & ~1]
-    if len(sample) < 2:
+    if len(sample) < 2 or len(data) % 2:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
@@ -197,11 +203,47 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     elif even_nuls > 0.3 * half and odd_nuls < 0.02 * half:
         enc = "utf-16-be"
     else:
-        return None
+        # Not Latin: NULs come from ASCII characters (one side) and from code points like U+4E00 "一" (the
+        # other side), so both byte orders are decoded and the one that reads as text wins.
+        readings = [(chinese_score(text[:_SCORE_CHARS]), name) for name in ("utf-16-le", "utf-16-be")
+                    if _reads_as_text(text := _decode_utf16_sample(sample, name))]
+        if not readings:
+            return None
+        enc = max(readings)[1]
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError:
         return None
+
+
+def _decode_utf16_sample(sample: bytes, enc: str) -> str:
+    """A UTF-16 sample; a surrogate pair cut at the sample's end is not an error."""
+    return sample.decode(enc, errors="replace")
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether a decoding reads as text: everyday Chinese, or letters with few controls and no oddities."""
+    if not text or "\x00" in text:
+        return False
+    if chinese_score(text[:_SCORE_CHARS]) >= 0.3:
+        return True
+    sample = text[:_SCORE_CHARS]
+    odd = sum(1 for ch in sample if _is_suspicious(ch) or (ch < " " and ch not in "\t\n\r"))
+    # Letters of alphabetic scripts only: a wrong byte order or random bytes decode to ideographs, which are
+    # "letters" too, so Chinese must prove itself through chinese_score above.
+    letters = sum(1 for ch in sample if ch.isalpha() and not "\u2e80" <= ch <= "\ufaff")
+    return odd <= len(sample) // 200 and letters >= len(sample) // 2
+
+
+def refuse_binary_head(head: bytes, path: str) -> None:
+    """Refuse a binary file from its first bytes, before the rest is read (a 3 GB video fails at once)."""
+    kind = binary_kind(head)
+    if kind is not None:
+        raise InputError(f"this is {kind}, not a text manuscript", path=path)
+    if any(head.startswith(bom) for bom, _ in _BOMS) or b"\x00" not in head:
+        return
+    if _bomless_utf16(head[: len(head) & ~1]) is None:
+        raise InputError("this is a binary file (it contains NUL bytes), not a text manuscript", path=path)
 
 
 def _sample(data: bytes) -> bytes:
@@ -231,6 +273,13 @@ def _decode_legacy(data: bytes, path: str, warnings: list[str]) -> tuple[str, st
         decoded = _decode_sample(sample, enc)
         if decoded is not None:
             scored.append((chinese_score(decoded[:_SCORE_CHARS]), enc))
+    if len(data) % 2 == 0:
+        # Chinese UTF-16 without a BOM and without a single ASCII character has no NUL byte at all; the
+        # detector reads it as some legacy encoding, so it competes here on the same score.
+        for enc in ("utf-16-le", "utf-16-be"):
+            decoded = _decode_utf16_sample(data[: SAMPLE_BYTES & ~1], enc)
+            if decoded.count("\ufffd") <= 2 and _reads_as_text(decoded):
+                scored.append((chinese_score(decoded[:_SCORE_CHARS]), enc))
     # Stable sort: on a tie the detector's own choice (listed first) wins, then GB18030.
     scored.sort(key=lambda item: -item[0])
     # A few characters cannot tell GBK from Big5 reliably: say so rather than pretend.
