@@ -23,7 +23,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 
 log = logging.getLogger("studio.cli")
 
-SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts")
+SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 
 
@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
     p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
     p_import.add_argument("--json", action="store_true", help="print the report as JSON")
+    p_import.add_argument("--reimport", action="store_true",
+                          help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
+                               "emotions and chapter names carry over to unchanged paragraphs)")
 
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
@@ -65,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                           help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p_render.add_argument("--reimport", action="store_true",
+                          help="the manuscript changed since its project was made: snapshot the project's book, "
+                               "then re-import it (voices, emotions and chapter names carry over)")
+    for name in ("speed", "pitch", "volume"):
+        p_render.add_argument(f"--{name}", type=float, default=None, metavar="X",
+                              help=f"{name} multiplier, 0.5-2 (volume 0-2; 1 = the voice's default); stored in "
+                                   "the project as the book's setting")
 
     from studio.cli_export import add_export_parser
     from studio.cli_render_status import add_render_options, add_status_parser
@@ -76,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli_accounts import add_accounts_parser
 
     add_accounts_parser(sub)
+
+    from studio.cli_project import add_snapshot_parsers
+
+    add_snapshot_parsers(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -148,6 +162,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli_accounts import run_accounts
 
             return run_accounts(args, sys.stdout, sys.stderr)
+        if args.command in ("snapshots", "restore"):
+            from studio.cli_project import run_restore, run_snapshots
+
+            return (run_snapshots if args.command == "snapshots" else run_restore)(args, sys.stdout)
     except (InputError, ProjectError, BadInputError) as exc:
         log.warning("bad input: %s", exc)
         print(f"studio: error: {exc}", file=sys.stderr)
@@ -227,87 +245,139 @@ def _quiet_broken_pipe() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
 
 
-def _import_into(file: Path, project_dir: Path) -> tuple[Any, Any]:
-    from studio.core.importers import import_file
-    from studio.core.project import Project, is_project_dir
-
-    result = import_file(file)
-    project = Project.open(project_dir) if is_project_dir(project_dir) else Project.create(project_dir)
-    project.save_book(result.book)
-    project.set_meta("source", {"path": str(file.resolve()), "report": result.report.to_dict()})
-    return project, result.report
-
-
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    project, report = _import_into(args.file, args.project)
-    project.close()
+    from studio.cli_project import check_project_location, print_reimport, sync_project
+
+    check_project_location(args.project)
+    outcome = sync_project(args.file, args.project, reimport=args.reimport, doing="imported")
+    outcome.project.close()
+    stored = outcome.source.report if outcome.source is not None else {}
+    report = outcome.report.to_dict() if outcome.report is not None else stored
     if args.json:
-        print(json.dumps({**report.to_dict(), "project": str(args.project)}, ensure_ascii=False), file=out)
+        extra: dict[str, Any] = {"project": str(args.project), "action": outcome.action}
+        if outcome.carry is not None and outcome.snapshot is not None:
+            extra.update(snapshot=outcome.snapshot.id, carried=outcome.carry.lines())
+        print(json.dumps({**report, **extra}, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if outcome.action == "unchanged":
+        print(f"{args.file}: unchanged since it was imported; the project is used as it is (nothing re-imported)",
+              file=out)
     else:
-        print(report.summary(), file=out)
-        print(f"project: {args.project}", file=out)
+        print(outcome.report.summary(), file=out)
+        print_reimport(outcome, args.project, out)
+    print(f"project: {args.project}", file=out)
     return EXIT_OK
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Everything a user can get wrong is checked before a project folder is created or a vendor is asked."""
+    from studio.audio.formats import FORMAT_BY_EXTENSION
+    from studio.cli_project import (
+        check_audio_values,
+        check_output,
+        check_project_location,
+        discard_if_unused,
+        dry_run,
+        print_reimport,
+        sync_project,
+    )
     from studio.core.project import Project, is_project_dir
-    from studio.engines.registry import EngineOptions
-    from studio.render.audiobook import produce_audiobook
-    from studio.render.plan import AudioRequestOptions
 
     output: Path = args.output
-    from studio.audio.formats import FORMAT_BY_EXTENSION
-
     if output.suffix.lower() not in FORMAT_BY_EXTENSION:
         raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)} (or use `studio export`)",
                          path=output)
-    if not output.parent.is_dir():
-        raise InputError("output folder does not exist" if not output.parent.exists() else
-                         "the output's folder is a file, not a folder", path=output.parent)
-    if is_project_dir(args.input):
-        project = Project.open(args.input)
-    elif args.input.is_dir():
-        raise InputError("not a manuscript file or project folder", path=args.input)
-    else:
-        project_dir = args.project or output.with_name(output.stem + ".studio")
-        project, report = _import_into(args.input, project_dir)
-        print(f"imported {args.input}: {report.chapters} chapters, {report.paragraphs} paragraphs, "
-              f"{report.characters} characters ({report.encoding or report.format})", file=err)
-        for warning in report.warnings:
-            print(f"  warning: {warning}", file=err)
-    voice = _voice_override(args.engine, args.voice)
-    audio = AudioRequestOptions(args.audio_format, args.sample_rate, unit_chars=args.unit_chars)
-    if args.dry_run:
-        from studio.cli_render_status import render_prices, run_dry_run
+    check_audio_values(speed=args.speed, pitch=args.pitch, volume=args.volume)
+    voice = _voice_override(args.engine, args.voice, speed=args.speed, pitch=args.pitch, volume=args.volume)
+    from studio.core.accounts import ENV_VARS, require_credentials
 
+    if voice is not None and voice.engine in ENV_VARS and not args.dry_run:  # an engine with an account
+        require_credentials(voice.engine)  # before a project is created: a dry run needs no credentials
+    check_output(output)
+    manuscript = not is_project_dir(args.input)
+    if manuscript and args.input.is_dir():
+        raise InputError("not a manuscript file or project folder", path=args.input)
+    if not manuscript and args.reimport:
+        raise InputError("--reimport re-imports a manuscript: give the manuscript file, not the project folder",
+                         path=args.input)
+    folder: Path = (args.project or output.with_name(output.stem + ".studio")) if manuscript else args.input
+    check_project_location(folder)
+    if args.dry_run:
+        return dry_run(args, folder, voice, manuscript, out, err)
+    existed = folder.exists()
+    created = False  # this run created the project folder (only then may a failed start remove it)
+    try:
+        if manuscript:
+            outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered")
+            created = outcome.action == "created" and not existed
+            project = outcome.project
+            if outcome.action == "unchanged":
+                print(f"using the project {folder} (the manuscript is unchanged since its import)", file=err)
+            else:
+                report = outcome.report
+                print(f"imported {args.input}: {report.chapters} chapters, {report.paragraphs} paragraphs, "
+                      f"{report.characters} characters ({report.encoding or report.format})", file=err)
+                for warning in report.warnings:
+                    print(f"  warning: {warning}", file=err)
+                print_reimport(outcome, folder, err)
+        else:
+            project = Project.open(folder)
         try:
-            return run_dry_run(project, out, voice=voice, audio=audio, prices=render_prices(args),
-                               as_json=args.json, err=err)
+            return _render_project(args, project, voice, out, err)
         finally:
             project.close()
-    progress = _ProgressPrinter(err)
-    cancel = threading.Event()
-    started = time.monotonic()
-
-    def warn(warnings: list[str]) -> None:  # before anything is sent to a vendor
-        for warning in warnings:
-            print(f"warning: {warning}", file=err)
-        err.flush()
-
-    from studio.cli_render_status import render_concurrency, render_prices
-
-    try:
-        result = produce_audiobook(
-            project, output, voice=voice, render_progress=progress.render, export_progress=progress.export,
-            cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
-            max_in_flight=render_concurrency(args) or None,
-            engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
-    except KeyboardInterrupt:
-        cancel.set()
+    except BaseException:
+        if created:
+            discard_if_unused(folder)  # a failed start leaves no new project folder behind
         raise
-    finally:
-        project.close()
-        progress.finish()
+
+
+def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: TextIO, err: TextIO) -> int:
+    from studio.cli_project import check_free_space, complete_voice, note_own_voices, project_lock
+    from studio.core.book_settings import read_audio_settings, store_book_settings
+    from studio.engines.registry import EngineOptions
+    from studio.render.audiobook import format_for, produce_audiobook
+    from studio.render.job_store import plan_project
+    from studio.render.plan import AudioRequestOptions, check_plan
+
+    output: Path = args.output
+    with project_lock(project.folder, "rendered"):
+        book = project.load_book()
+        voice = complete_voice(voice, book)
+        stored = read_audio_settings(project)
+        audio = AudioRequestOptions(args.audio_format or stored.audio_format, args.sample_rate or stored.sample_rate,
+                                    unit_chars=args.unit_chars)
+        if voice is not None:
+            book.voice = voice.merged_over(book.voice)
+        plan = plan_project(project, book, audio=audio)
+        check_plan(plan)  # refusals (emotions a voice cannot speak, oversized paragraphs) before anything is stored
+        check_free_space(project, output, format_for(output), plan)
+        changes = store_book_settings(project, voice, args.audio_format, args.sample_rate)
+        if changes:
+            print(f"stored in the project as the book's settings: {'; '.join(changes)}", file=err)
+            note_own_voices(book, err)
+        progress = _ProgressPrinter(err)
+        cancel = threading.Event()
+        started = time.monotonic()
+
+        def warn(warnings: list[str]) -> None:  # before anything is sent to a vendor
+            for warning in warnings:
+                print(f"warning: {warning}", file=err)
+            err.flush()
+
+        from studio.cli_render_status import render_concurrency, render_prices
+
+        try:
+            result = produce_audiobook(
+                project, output, render_progress=progress.render, export_progress=progress.export,
+                cancel=cancel, audio=audio, prices=render_prices(args), on_warnings=warn,
+                max_in_flight=render_concurrency(args) or None,
+                engine_options=EngineOptions(local_workers=args.workers, aliyun_endpoint=args.endpoint))
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+        finally:
+            progress.finish()
     summary = {
         "output": str(result.output),
         "chapters": result.chapters,
@@ -324,28 +394,28 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _voice_override(engine: str | None, voice: str | None) -> Any:
-    """``--engine``/``--voice`` as a VoiceSettings override, checked against the catalogue."""
+def _voice_override(engine: str | None, voice: str | None, *, speed: float | None = None,
+                    pitch: float | None = None, volume: float | None = None) -> Any:
+    """``--engine``/``--voice``/``--speed``/``--pitch``/``--volume`` as VoiceSettings, checked against the
+    catalogue; None when none was given. ``--engine`` alone leaves the voice to ``_complete_voice``."""
     from studio.core.book import VoiceSettings
     from studio.core.voices import default_catalogue
     from studio.engines.registry import ENGINE_NAMES
 
     if engine is not None and engine not in ENGINE_NAMES:
         raise InputError(f"unknown engine {engine!r} (available: {', '.join(ENGINE_NAMES)})")
-    if voice is None and engine is None:
-        return None
-    catalogue = default_catalogue()
+    shaping = {"speed": speed, "pitch": pitch, "volume": volume}
     if voice is None:
-        default = catalogue.default_voice(engine)  # type: ignore[arg-type]
-        return VoiceSettings(engine=engine, voice=default.id if default else None)
-    matches = [v for v in catalogue.find(voice) if engine is None or v.engine == engine]
+        settings = VoiceSettings(engine=engine, **shaping)
+        return None if settings.is_empty() else settings
+    matches = [v for v in default_catalogue().find(voice) if engine is None or v.engine == engine]
     if not matches:
         where = f"{engine} " if engine else ""
         raise InputError(f"unknown {where}voice {voice!r} (see `studio voices`)")
     if len(matches) > 1:
         engines = ", ".join(sorted({v.engine for v in matches}))
         raise InputError(f"voice {voice!r} exists for several engines ({engines}); pass --engine")
-    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id)
+    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, **shaping)
 
 
 def _cmd_voices(args: argparse.Namespace, out: TextIO) -> int:

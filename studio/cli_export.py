@@ -70,6 +70,9 @@ def add_export_parser(subparsers: Any) -> None:
     p.add_argument("--bitrate", default=None, help="AAC/MP3 bit rate, e.g. 96k (default 64k)")
     p.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                    help="offline engine worker processes")
+    p.add_argument("--render-missing", action="store_true",
+                   help="synthesize paragraphs that have no audio yet, with the project's own voices (without it, "
+                        "export stops and says which chapters lack audio)")
     p.add_argument("--json", action="store_true", help="print files, chapters and loudness as JSON")
 
 
@@ -170,6 +173,11 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         info = {k: getattr(args, k) for k in ("title", "author", "narrator", "year", "description")}
         info["cover"] = args.cover
         with Project.open(args.project) as project:
+            if not getattr(args, "render_missing", False):
+                from studio.audio.export import check_destination
+
+                check_destination(args.output, options)  # a mistyped name is reported before missing audio
+                refuse_missing_audio(project, spoken_titles=args.spoken_titles)
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
                                       render_progress=progress.render, export_progress=progress.export,
@@ -204,6 +212,38 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"{extra}", file=out)
         print(loudness_report(result), file=err)
     return EXIT_OK
+
+
+def refuse_missing_audio(project: Any, *, spoken_titles: bool = False) -> None:
+    """Export writes the audio the project has; units without audio stop it (exit 2) unless
+    ``--render-missing`` asks for them, so an export never starts paying for or synthesizing a book silently.
+
+    Planned exactly as export plans (the project's own voices and stored audio settings), so what is reported
+    missing is what export would have synthesized.
+    """
+    from studio.render.export_book import plan_with_titles
+    from studio.render.job_store import plan_project
+
+    book = project.load_book()
+    plan = plan_project(project, book)
+    if spoken_titles:
+        from studio.core.book_settings import read_audio_settings
+        from studio.render.plan import AudioRequestOptions
+
+        stored = read_audio_settings(project)
+        plan = plan_with_titles(book, plan, audio=AudioRequestOptions(stored.audio_format, stored.sample_rate))
+    units = {u.cache_key: u for u in plan.units}
+    missing = [u for key, u in units.items() if project.rendered_unit(key) is None]
+    if not missing or not units:
+        return
+    chapters = sorted({u.chapter_index for u in missing})
+    named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
+    more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
+    which = "chapters" if len(chapters) > 1 else "chapter"
+    raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}); nothing "
+                     f"was exported. Render them first (`studio render {project.folder} "
+                     "-o BOOK.m4b`) or add --render-missing to synthesize them now with the project's own voices",
+                     path=project.folder)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.core.book import VoiceSettings
+from studio.core.book import Book, VoiceSettings
 from studio.core.project import Project
 from studio.engines.registry import engine_names, traits
 from studio.render.cost import add_costs, billable_characters, price_of, prices_from_env
@@ -201,11 +201,15 @@ def _iso(stamp: float | None) -> str | None:
 
 def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = None,
                 audio: AudioRequestOptions | None = None, prices: dict[str, float] | None = None,
-                as_json: bool = False, err: TextIO | None = None) -> int:
-    """Plan the book as ``studio render`` would and print units, characters and cost; nothing is sent."""
+                as_json: bool = False, err: TextIO | None = None, book: Book | None = None) -> int:
+    """Plan the book as ``studio render`` would and print units, characters and cost; nothing is sent.
+
+    ``book``: plan this version of the project's book (``studio render`` passes it with the command line's voice
+    as the book's voice, as the render will store it) instead of the stored one.
+    """
     from studio.render.job_store import JobRecord, plan_project, task_alive
 
-    plan = plan_project(project, override=voice, audio=audio)
+    plan = plan_project(project, book, override=voice, audio=audio)
     warnings = check_plan(plan)
     jobs = {row["cache_key"]: JobRecord.from_row(row) for row in project.render_jobs()}
     import time

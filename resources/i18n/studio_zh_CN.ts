@@ -1333,6 +1333,26 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <source>Sna&amp;pshots…</source>
+        <translation>快照(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="171"/>
+        <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
+        <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-trust/studio/gui/main_window.py" line="417"/>
+        <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
+        <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="413"/>
+        <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
+        <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
+    </message>
 </context>
 <context>
     <name>ParagraphEditor</name>
@@ -1669,6 +1689,59 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/main_window.py" line="78"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotsDialog</name>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="48"/>
+        <source>Snapshots</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="52"/>
+        <source>A snapshot of the book is taken before every re-import and every restore. Restoring one first snapshots the current book, so a restore can be undone.</source>
+        <translation>每次重新导入和每次恢复之前都会为本书保存快照。恢复某个快照前会先为当前的书保存快照，因此恢复可以撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="57"/>
+        <source>Taken</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="57"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="57"/>
+        <source>Chapters</source>
+        <translation>章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="57"/>
+        <source>Paragraphs</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="61"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="62"/>
+        <source>Make this snapshot the book again</source>
+        <translation>将此快照恢复为当前的书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="84"/>
+        <source>This project has no snapshots yet: one is taken before every re-import and every restore.</source>
+        <translation>此项目还没有快照：每次重新导入和每次恢复之前都会保存一个。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/snapshots_dialog.py" line="94"/>
+        <source>Not while a render of this project runs</source>
+        <translation>此项目正在合成时不可恢复</translation>
     </message>
 </context>
 <context>

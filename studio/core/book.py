@@ -52,6 +52,25 @@ class VoiceSettings:
 
 DEFAULT_VOICE = VoiceSettings(engine="local", voice="local-cmn", speed=1.0, pitch=1.0, volume=1.0)
 
+
+def default_voice_for(language: str | None, tag: str | None = None) -> VoiceSettings:
+    """The offline voice a book is spoken in when nobody chose one: it follows the book's language.
+
+    Why: an English manuscript spoken by the Mandarin voice is gibberish. ``language`` is ``Book.language``
+    ("en"), ``tag`` the importer's fuller tag when there was one ("en-GB", "zh-HK"). Unknown languages get
+    Mandarin, the studio's home language.
+    """
+    code = (tag or language or "").strip().lower().replace("_", "-")
+    if code.startswith(("yue", "zh-hk", "zh-mo")):
+        voice = "local-yue"
+    elif code.startswith("en-gb"):
+        voice = "local-en-gb"
+    elif code.startswith("en"):
+        voice = "local-en-us"
+    else:
+        return DEFAULT_VOICE
+    return replace(DEFAULT_VOICE, voice=voice)
+
 MIN_INTENSITY = 0.01
 MAX_INTENSITY = 2.0
 
@@ -103,9 +122,14 @@ class Book:
     def paragraph_count(self) -> int:
         return sum(len(c.paragraphs) for c in self.chapters)
 
+    @property
+    def default_voice(self) -> VoiceSettings:
+        """What the book speaks in where no level chose a voice (follows the book's language)."""
+        return default_voice_for(self.language, str(self.metadata.get("language_tag") or "") or None)
+
     def effective_voice(self, chapter: Chapter, paragraph: Paragraph | None = None) -> VoiceSettings:
         """The voice a paragraph (or chapter) is actually spoken in, after inheritance and defaults."""
-        v = self.voice.merged_over(DEFAULT_VOICE)
+        v = self.voice.merged_over(self.default_voice)
         v = chapter.voice.merged_over(v)
         if paragraph is not None:
             v = paragraph.voice.merged_over(v)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from studio.core.book import (
-    DEFAULT_VOICE,
     MAX_INTENSITY,
     MIN_INTENSITY,
     Book,
@@ -188,7 +187,7 @@ def merge_with_next(book: Book, index: int) -> MergeRecord:
     if index + 1 >= len(book.chapters):
         raise EditError(f"“{first.title}” is the last chapter: there is nothing to merge it with")
     second = book.chapters[index + 1]
-    book_level = book.voice.merged_over(DEFAULT_VOICE)
+    book_level = book.voice.merged_over(book.default_voice)
     record = MergeRecord(index, len(first.paragraphs), second.title, second.voice, second.id,
                          tuple(p.voice for p in second.paragraphs))
     for paragraph in second.paragraphs:

@@ -169,6 +169,11 @@ class Project:
             paragraphs[pid].emotions.append(EmotionSpan(start, end, category, intensity))
         return book
 
+    def set_book_voice(self, voice: VoiceSettings) -> None:
+        """Change only the book-level voice (the CLI's stored choices), leaving chapters and paragraphs alone."""
+        with self.transaction() as db:
+            db.execute("UPDATE book SET voice = ? WHERE id = 1", (_dump(voice.to_dict()),))
+
     def has_book(self) -> bool:
         return self._conn.execute("SELECT 1 FROM book WHERE id = 1").fetchone() is not None
 

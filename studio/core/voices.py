@@ -257,9 +257,17 @@ class VoiceCatalogue:
         found = [voice for engine in ENGINES if (voice := self.get(engine, voice_id)) is not None]
         return found
 
-    def default_voice(self, engine: str) -> Voice | None:
-        """The vendor's own default voice for the engine (xiaoyun, 度小美, the first offline voice)."""
-        return next((v for v in self._voices if v.engine == engine and v.is_default), None)
+    def default_voice(self, engine: str, language: str | None = None) -> Voice | None:
+        """The vendor's own default voice for the engine (xiaoyun, 度小美, the first offline voice).
+
+        With ``language`` (a book's language, "en"): the default if it speaks that language, else the engine's
+        first voice that does, so an English book is not planned with a Mandarin voice; the plain default if
+        the engine has none.
+        """
+        default = next((v for v in self._voices if v.engine == engine and v.is_default), None)
+        if not language or (default is not None and default.speaks(language)):
+            return default
+        return next((v for v in self._voices if v.engine == engine and v.speaks(language)), default)
 
     # -- queries ------------------------------------------------------------------------------------------------
 

@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
                                         self.tr("Save the project (it is also saved automatically)"))
         self.export_action = self._action(self.tr("&Export Audiobook…"), "Ctrl+Shift+X", self.show_export,
                                           self.tr("Write the audiobook file"))
+        self.snapshots_action = self._action(self.tr("Sna&pshots…"), None, self.show_snapshots,
+                                             self.tr("Earlier versions of the book (kept before every re-import "
+                                                     "and restore); restore one"))
         self.accounts_action = self._action(self.tr("&Accounts…"), None, self.show_accounts,
                                             self.tr("Cloud credentials for Alibaba and Baidu"))
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
@@ -176,7 +179,8 @@ class MainWindow(QMainWindow):
             self.accounts_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         file_menu = menu.addMenu(self.tr("&File"))
         for item in (self.new_action, self.open_action, self.recent_menu, None, self.save_action,
-                     self.export_action, None, self.accounts_action, None, self.quit_action):
+                     self.export_action, self.snapshots_action, None, self.accounts_action, None,
+                     self.quit_action):
             _add(file_menu, item)
 
         stack = self.document.undo_stack
@@ -310,7 +314,7 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(not busy)
         self.open_action.setEnabled(not busy)
         self.recent_menu.setEnabled(not busy)
-        for action in (self.save_action, self.export_action, self.render_chapter_action,
+        for action in (self.save_action, self.export_action, self.snapshots_action, self.render_chapter_action,
                        self.preview_chapter_action, self.preview_book_action):
             action.setEnabled(has_book and not busy)
         self.render_action.setEnabled(has_book and not busy and not rendering)
@@ -410,6 +414,15 @@ class MainWindow(QMainWindow):
                                      "characters; {warnings} warnings").format(
                 chapters=report.chapters, paragraphs=report.paragraphs, characters=report.characters,
                 warnings=len(report.warnings)))
+        elif loaded.restored is not None:
+            self.show_status(self.tr("Restored snapshot {restored}; the book it replaced is snapshot {before} "
+                                     "(File ▸ Snapshots… brings it back).").format(
+                restored=loaded.restored[0], before=loaded.restored[1]))
+        elif loaded.reused and loaded.manuscript_changed:
+            self.show_status(self.tr("This manuscript changed since it was imported: its project {path} is opened "
+                                     "as it is, nothing was replaced. Use File ▸ New Project to import the new "
+                                     "text, or `studio import --reimport` to carry your work over to it.").format(
+                path=loaded.folder))
         elif loaded.reused:
             self.show_status(self.tr("This manuscript was imported before: opened its project {path}. Use File ▸ New "
                                      "Project to import it again.").format(path=loaded.folder))
@@ -500,6 +513,19 @@ class MainWindow(QMainWindow):
         dialog.exported.connect(lambda _result: self.statuses.refresh_now())
         dialog.open()
         self.export_dialog = dialog
+        return dialog
+
+    def show_snapshots(self) -> Any:
+        from studio.gui.snapshots_dialog import SnapshotsDialog
+
+        folder = self.document.folder
+        if folder is None:
+            return None
+        dialog = SnapshotsDialog(folder, self, can_restore=not self.render.is_running())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_requested.connect(self.projects.restore_snapshot)
+        dialog.open()
+        self.snapshots_dialog = dialog
         return dialog
 
     def show_accounts(self) -> Any:

@@ -84,6 +84,8 @@ class Loaded:
     report: Any = None
     resume: ResumeInfo | None = None
     reused: bool = False
+    restored: tuple[str, str] | None = None  # (snapshot restored, snapshot of the book it replaced)
+    manuscript_changed: bool = False  # reused: the manuscript changed since its import (the project is kept)
 
 
 # -- worker side ------------------------------------------------------------------------------------------------
@@ -139,11 +141,13 @@ def import_manuscript(path: Path, folder: Path) -> Loaded:
     """Import ``path`` into a new project at ``folder`` (which must not hold a project yet)."""
     from studio.core.importers import import_file
     from studio.core.project import Project
+    from studio.core.provenance import record_source, source_of
+    from studio.render.render_lock import RenderLock
 
     result = import_file(path)
-    with Project.create(folder) as project:
+    with Project.create(folder) as project, RenderLock(folder):
         project.save_book(result.book)
-        project.set_meta("source", {"path": str(path.resolve()), "report": result.report.to_dict()})
+        record_source(project, source_of(path, result.book, result.report.to_dict()))
         return Loaded(folder, project.load_book(), result.report)
 
 
@@ -164,7 +168,7 @@ def open_manuscript(path: Path) -> Loaded:
             with Project.open(folder) as project:
                 recorded = project.get_meta("source")
             if isinstance(recorded, dict) and recorded.get("path") == source:
-                return _reused(load_project(folder))
+                return _reused(load_project(folder), _changed_since_import(path, recorded))
         elif folder.is_dir() and not any(folder.iterdir()):
             break
         folder = base.with_name(f"{path.stem} ({n}).studio")
@@ -173,10 +177,25 @@ def open_manuscript(path: Path) -> Loaded:
 
 
 def save_project(folder: Path, book: Book) -> None:
+    """Write the book under the project lock: another process rendering or importing gets no book swapped
+    under it (the save fails with a clear message instead, and the window keeps the unsaved edits)."""
     from studio.core.project import Project
+    from studio.render.render_lock import RenderLock
 
-    with Project.open(folder) as project:
+    with Project.open(folder) as project, RenderLock(folder):
         project.save_book(book)
+
+
+def restore_project(folder: Path, snapshot_id: str) -> Loaded:
+    """File ▸ Snapshots ▸ Restore: the snapshot becomes the book (the current one is snapshotted first)."""
+    from studio.core.project import Project
+    from studio.core.snapshots import restore_snapshot
+    from studio.render.render_lock import RenderLock
+
+    with Project.open(folder) as project, RenderLock(folder):
+        restored, before = restore_snapshot(project, snapshot_id)
+    loaded = load_project(folder)
+    return Loaded(loaded.folder, loaded.book, resume=loaded.resume, restored=(restored.id, before.id))
 
 
 # -- UI side ----------------------------------------------------------------------------------------------------
@@ -242,6 +261,14 @@ class ProjectController(QObject):
     def new_project(self, manuscript: Path, folder: Path | None = None) -> BackgroundTask | None:
         target = folder or default_project_dir(manuscript)
         return self._load(lambda: import_manuscript(manuscript, target))
+
+    def restore_snapshot(self, snapshot_id: str) -> BackgroundTask | None:
+        """Restore a snapshot of the open project; unsaved edits are saved first (and so end up in the snapshot
+        the restore takes of the current book)."""
+        folder = self.document.folder
+        if folder is None:
+            return None
+        return self._load(lambda: restore_project(folder, snapshot_id))
 
     def _load(self, fn: Callable[[], Loaded]) -> BackgroundTask | None:
         if self._load_task is not None:
@@ -343,5 +370,17 @@ class ProjectController(QObject):
             self._save_task.wait(timeout_ms)
 
 
-def _reused(loaded: Loaded) -> Loaded:
-    return Loaded(loaded.folder, loaded.book, loaded.report, loaded.resume, reused=True)
+def _reused(loaded: Loaded, manuscript_changed: bool = False) -> Loaded:
+    return Loaded(loaded.folder, loaded.book, loaded.report, loaded.resume, reused=True,
+                  manuscript_changed=manuscript_changed)
+
+
+def _changed_since_import(path: Path, recorded: dict[str, Any]) -> bool:
+    """The manuscript's bytes differ from the ones the project was imported from (never replaced: only said)."""
+    from studio.core.provenance import file_sha256
+
+    digest = recorded.get("sha256")
+    try:
+        return bool(digest) and file_sha256(path) != digest
+    except OSError:
+        return False

@@ -223,6 +223,11 @@ def plan_project(project: Project, book: Book | None = None, *, override: VoiceS
     from studio.render.plan import plan_book
 
     book = book if book is not None else project.load_book()
+    if audio is None:  # the project's own settings (stored by `studio render --format/--sample-rate`)
+        from studio.core.book_settings import read_audio_settings
+
+        stored = read_audio_settings(project)
+        audio = AudioRequestOptions(stored.audio_format, stored.sample_rate)
     target = audio.unit_chars if audio is not None else None
     if not target:  # one paragraph per unit, except grouped units the project has audio or a live task for
         return plan_book(book, override=override, audio=audio,
