@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         folder = self.document.folder
         if folder is None:
             return None
-        dialog = SnapshotsDialog(folder, self, can_restore=not self.render.is_running())
+        dialog = SnapshotsDialog(folder, self, can_restore=not self.render_controller.is_running())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.projects.restore_snapshot)
         dialog.open()
