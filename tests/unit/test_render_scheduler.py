@@ -114,6 +114,7 @@ def test_a_short_download_is_fetched_again_and_never_counts(project: Project) ->
     assert engine.violations == []
 
 
+@pytest.mark.expect_log(r"^giving up on .* after \d+ attempts: reset$", logger="studio.render")
 def test_downloads_failing_again_and_again_keep_the_finished_task(project: Project) -> None:
     """The vendor finished the task: failed downloads are retried, never paid again; when they run out, the
     unit fails but keeps its task id, and the next render downloads it and submits nothing."""
