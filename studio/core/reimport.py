@@ -108,16 +108,16 @@ def carry_over(old: Book, new: Book, imported_titles: Sequence[str] = ()) -> Car
                                       "(its text is not in the manuscript any more)")
     matched = _match_chapters(votes, len(old.chapters))
     for oci, chapter in enumerate(old.chapters):
-        nci = matched.get(oci)
+        match = matched.get(oci)
         renamed = oci >= len(imported_titles) or imported_titles[oci] != chapter.title
-        if nci is None:
+        if match is None:
             if renamed or not chapter.voice.is_empty():
                 lost = [f"its name “{chapter.title}”"] if renamed else []
                 lost += [f"its voice ({_voice(chapter.voice.to_dict())})"] if not chapter.voice.is_empty() else []
                 report.not_carried.append(f"chapter {oci + 1}: {' and '.join(lost)} (no chapter of the manuscript "
                                           "has most of its text)")
             continue
-        target = new.chapters[nci]
+        target = new.chapters[match]
         target.voice = chapter.voice
         if renamed and target.title != chapter.title:
             target.title = chapter.title

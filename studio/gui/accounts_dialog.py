@@ -50,7 +50,7 @@ def _save(vendor: str, values: dict[str, str]) -> str:
     from studio.core.credentials import AliyunCredentials, BaiduCredentials
 
     kind = AliyunCredentials if vendor == "aliyun" else BaiduCredentials
-    accounts.save_credentials(vendor, kind(**values))  # type: ignore[arg-type]
+    accounts.save_credentials(vendor, kind(**values))
     return accounts.keyring_status().backend
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from studio.core import book_edit
-from studio.core.book import Chapter, EmotionSpan, VoiceSettings
+from studio.core.book import Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.book_edit import VoiceTarget
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class EditTextCommand(BookCommand):
         self.after: tuple[str, tuple[EmotionSpan, ...]] | None = None
         self.stamp = time.monotonic()
 
-    def _target(self):  # type: ignore[no-untyped-def]
+    def _target(self) -> Paragraph:
         return self.document.paragraph(self.chapter, self.paragraph)
 
     def apply(self) -> None:

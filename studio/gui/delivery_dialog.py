@@ -71,7 +71,7 @@ class DeliveryDialog(QDialog):
         changes = []
         for n in self.numbers:
             old = chapter.paragraphs[n].voice
-            new = replace(old, **values)
+            new = replace(old, speed=values["speed"], pitch=values["pitch"], volume=values["volume"])
             if new != old:
                 changes.append((n, new))
         if not changes:

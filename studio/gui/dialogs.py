@@ -41,7 +41,7 @@ def _remember(settings: Settings | None, path: Path) -> None:
         settings.last_directory = str(path.parent if path.suffix else path)
 
 
-def ask_open_file(parent: QWidget | None, title: str, name_filter: str, on_chosen: Callable[[Path], None],
+def ask_open_file(parent: QWidget | None, title: str, name_filter: str, on_chosen: Callable[[Path], object],
                   settings: Settings | None = None) -> QFileDialog:
     dialog = _file_dialog(parent, title, settings)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -56,7 +56,7 @@ def ask_open_file(parent: QWidget | None, title: str, name_filter: str, on_chose
     return dialog
 
 
-def ask_directory(parent: QWidget | None, title: str, on_chosen: Callable[[Path], None],
+def ask_directory(parent: QWidget | None, title: str, on_chosen: Callable[[Path], object],
                   settings: Settings | None = None) -> QFileDialog:
     dialog = _file_dialog(parent, title, settings)
     dialog.setFileMode(QFileDialog.FileMode.Directory)
@@ -72,7 +72,7 @@ def ask_directory(parent: QWidget | None, title: str, on_chosen: Callable[[Path]
 
 
 def ask_save_file(parent: QWidget | None, title: str, name_filter: str, suggestion: str,
-                  on_chosen: Callable[[Path], None], settings: Settings | None = None) -> QFileDialog:
+                  on_chosen: Callable[[Path], object], settings: Settings | None = None) -> QFileDialog:
     dialog = _file_dialog(parent, title, settings)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilter(name_filter)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -22,10 +23,13 @@ from studio.gui.chapter_model import ChapterTreeModel
 from studio.gui.i18n import ui_language_code
 from studio.gui.qtcompat import emit
 
+if TYPE_CHECKING:
+    from studio.core.voices import Voice, VoiceCatalogue
+
 log = logging.getLogger("studio.gui.document")
 
 
-def _catalogue():  # type: ignore[no-untyped-def]
+def _catalogue() -> VoiceCatalogue | None:
     from studio.core.voices import CatalogueError, default_catalogue
 
     try:
@@ -140,7 +144,7 @@ class BookDocument(QObject):
         self._touch()
 
     # -- voices -------------------------------------------------------------------------------------------------
-    def voice_info(self, voice: VoiceSettings):  # type: ignore[no-untyped-def]
+    def voice_info(self, voice: VoiceSettings) -> Voice | None:
         """The catalogue entry of an effective voice, or None if the catalogue does not know it."""
         if self.catalogue is None or voice.engine is None or voice.voice is None:
             return None

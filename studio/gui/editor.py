@@ -14,17 +14,21 @@ also shows paragraph numbers, a ▶ preview button and a dot for paragraphs with
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPolygon,
+    QResizeEvent,
     QSyntaxHighlighter,
     QTextBlock,
     QTextBlockFormat,
@@ -117,7 +121,7 @@ class _Gutter(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         self._editor.paint_gutter(self, event)
 
-    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._editor.gutter_clicked(event.position().toPoint())
 
     def event(self, event: QEvent) -> bool:
@@ -295,17 +299,17 @@ class ParagraphEditor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
-    def inputMethodEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         if event.commitString() and self._selection_spans_blocks():
             cursor = self.textCursor()
             cursor.clearSelection()
             self.setTextCursor(cursor)
         super().inputMethodEvent(event)
 
-    def canInsertFromMimeData(self, source) -> bool:  # type: ignore[no-untyped-def]
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasText() and not self.isReadOnly()
 
-    def insertFromMimeData(self, source) -> None:  # type: ignore[no-untyped-def]
+    def insertFromMimeData(self, source: QMimeData) -> None:
         if self._selection_spans_blocks():
             self._refuse(self.tr("Edit one paragraph at a time: the selection covers several paragraphs."))
             return
@@ -411,12 +415,12 @@ class ParagraphEditor(QPlainTextEdit):
         cursor = QTextCursor(block)
         cursor.setPosition(block.position() + max(0, min(start, block.length() - 1)))
         cursor.setPosition(block.position() + max(0, min(end, block.length() - 1)), QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.cursor = cursor
         fmt = QTextCharFormat()
         fmt.setBackground(SPOKEN_COLOR)
         fmt.setForeground(SPOKEN_TEXT_COLOR)
         fmt.setProperty(QTextFormat.Property.FontWeight, int(QFont.Weight.DemiBold))
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.format = fmt
         self.setExtraSelections([selection])
         rect = self.cursorRect(cursor)
         if not self.viewport().rect().contains(rect.center()):
@@ -487,13 +491,13 @@ class ParagraphEditor(QPlainTextEdit):
         elif rect.height() > self.cursorRect().height() + 2:  # not just the blinking cursor
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._update_gutter_width()
         area = self.contentsRect()
         self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
 
-    def _visible_blocks(self):  # type: ignore[no-untyped-def]
+    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, int, int]]:
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
         while block.isValid():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QWidget, QWidgetAction
 
 from studio.core.book import MAX_INTENSITY, MIN_INTENSITY
@@ -76,7 +76,7 @@ class EmotionMenu(QMenu):
         self._intensity_action.setDefaultWidget(row)
         self.addAction(self._intensity_action)
         self.addSeparator()
-        self._category_actions: list = []
+        self._category_actions: list[QAction] = []
         self.aboutToShow.connect(lambda: self.intensity.setValue(DEFAULT_INTENSITY))
 
     def set_categories(self, categories: Sequence[tuple[str, str]]) -> None:
@@ -99,13 +99,13 @@ class EmotionMenu(QMenu):
         self.setToolTip(reason)
         self.menuAction().setToolTip(reason)
 
-    def category_action(self, key: str):  # type: ignore[no-untyped-def]
+    def category_action(self, key: str) -> QAction | None:
         return next((a for a in self._category_actions if a.data() == key), None)
 
     def categories(self) -> list[str]:
         return [a.data() for a in self._category_actions]
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         # Let the spin box take digits and arrows without the menu's keyboard search stealing them.
         if self.intensity.hasFocus() and event.key() not in (Qt.Key.Key_Escape,):
             self.intensity.keyPressEvent(event)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.gui.job_model import FINAL, JobRow, JobTableModel
+from studio.gui.job_model import JobRow, JobTableModel
 from studio.gui.project_controller import ResumeInfo
 from studio.gui.render_controller import OverallProgress, RenderController
 from studio.gui.widgets import StatusLabel
+from studio.render.job_store import FINAL_STATES, JobState
 
-RETRYABLE = ("failed", "cancelled", "queued")
+RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED, JobState.QUEUED})
 
 
 def format_duration(seconds: float) -> str:
@@ -176,7 +177,7 @@ class JobDock(QDockWidget):
         return list(dict.fromkeys(row.cache_key for row in self.selected_rows() if row.state in RETRYABLE))
 
     def _cancellable(self) -> list[str]:
-        return list(dict.fromkeys(row.cache_key for row in self.selected_rows() if row.state not in FINAL))
+        return list(dict.fromkeys(row.cache_key for row in self.selected_rows() if row.state not in FINAL_STATES))
 
     def _update_unit_actions(self, *_args: object) -> None:
         running = self.controller.is_running()

@@ -15,14 +15,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from studio.gui.qtcompat import emit
+from studio.render.job_store import FINAL_STATES, LIVE_STATES, JobState
 
 _Index = QModelIndex | QPersistentModelIndex
 
-STATES = ("queued", "submitted", "running", "downloading", "done", "failed", "cancelled")
-STATE_COLORS = {"done": "#2e9d48", "failed": "#d03030", "running": "#3b7dd8", "downloading": "#3b7dd8",
-                "submitted": "#6d7a8c", "cancelled": "#9e9e9e"}
-FINAL = ("done", "failed", "cancelled")
-ACTIVE = ("submitted", "running", "downloading")
+STATE_COLORS: dict[str, str] = {
+    JobState.DONE: "#2e9d48", JobState.FAILED: "#d03030", JobState.RUNNING: "#3b7dd8",
+    JobState.DOWNLOADING: "#3b7dd8", JobState.SUBMITTED: "#6d7a8c", JobState.CANCELLED: "#9e9e9e"}
 
 
 @dataclass
@@ -82,7 +81,7 @@ class JobTableModel(QAbstractTableModel):
     def stop_unfinished(self, state: str = "cancelled", keys: frozenset[str] | None = None) -> None:
         """Mark unfinished rows (of ``keys`` only, if given) as stopped."""
         updates = [(row.cache_key, {"state": state}) for row in self._rows
-                   if row.state not in FINAL and (keys is None or row.cache_key in keys)]
+                   if row.state not in FINAL_STATES and (keys is None or row.cache_key in keys)]
         self.apply(updates)
 
     def chapter_progress(self) -> dict[int, tuple[int, int, bool, int]]:
@@ -91,8 +90,8 @@ class JobTableModel(QAbstractTableModel):
         out: dict[int, tuple[int, int, bool, int]] = {}
         for row in self._rows:
             done, total, failed, active = out.get(row.chapter_index, (0, 0, False, 0))
-            out[row.chapter_index] = (done + (row.state == "done"), total + 1, failed or row.state == "failed",
-                                      active + (row.state in ACTIVE))
+            out[row.chapter_index] = (done + (row.state == JobState.DONE), total + 1,
+                                      failed or row.state == JobState.FAILED, active + (row.state in LIVE_STATES))
         return out
 
     def counts(self) -> Counter[str]:
@@ -106,9 +105,12 @@ class JobTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.COLUMNS
 
     def state_text(self, state: str) -> str:
-        return {"queued": self.tr("queued"), "submitted": self.tr("submitted"), "running": self.tr("running"),
-                "downloading": self.tr("downloading"), "done": self.tr("done"), "failed": self.tr("failed"),
-                "cancelled": self.tr("cancelled")}.get(state, state)
+        texts: dict[str, str] = {
+            JobState.QUEUED: self.tr("queued"), JobState.SUBMITTED: self.tr("submitted"),
+            JobState.RUNNING: self.tr("running"), JobState.DOWNLOADING: self.tr("downloading"),
+            JobState.DONE: self.tr("done"), JobState.FAILED: self.tr("failed"),
+            JobState.CANCELLED: self.tr("cancelled")}
+        return texts.get(state, state)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectController(self.document, self.settings, self)
         self.statuses = StatusController(self.document, self)
         self.jobs = JobTableModel(self)
-        self.render = RenderController(self.document, self.settings, self.jobs, self)
+        self.render_controller = RenderController(self.document, self.settings, self.jobs, self)
         self.preview = PreviewService(self.document, self.settings, self)
 
         # -- central editor and docks --
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.chapter_dock = ChapterDock(self.document, self.editor.cursor_paragraph, self)
         self.voice_dock = VoiceDock(self.document, self.chapter_dock.current_row, self._selected_paragraphs, self)
-        self.job_dock = JobDock(self.render, self)
+        self.job_dock = JobDock(self.render_controller, self)
         self.player = PlayerDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.chapter_dock)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         self.render_chapter_action = self._action(self.tr("Render &Chapter"), "Ctrl+Shift+R",
                                                   self.render_current_chapter,
                                                   self.tr("Synthesize the selected chapter"))
-        self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render.cancel)
+        self.cancel_render_action = self._action(self.tr("&Cancel Render"), "Ctrl+.", self.render_controller.cancel)
         self.pause_render_action = self._action(self.tr("&Pause Render"), "Ctrl+Shift+P",
                                                 lambda: self.job_dock.pause_button.toggle(),
                                                 self.tr("Submit nothing new (tasks at the vendor finish); again "
@@ -306,20 +306,20 @@ class MainWindow(QMainWindow):
         self.projects.failed.connect(self.show_error)
         self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
         self.projects.resume_available.connect(self.resume_bar.show_info)
-        self.projects.resume_available.connect(self.render.show_stored)
-        doc.book_replaced.connect(self.render.clear)
+        self.projects.resume_available.connect(self.render_controller.show_stored)
+        doc.book_replaced.connect(self.render_controller.clear)
         self.resume_bar.resume_button.clicked.connect(self._resume)
-        self.render.started.connect(self._update_actions)
-        self.render.finished.connect(self._render_finished)
-        self.render.blocked.connect(self._render_blocked)
-        self.render.units_done.connect(self._render_progressed)
+        self.render_controller.started.connect(self._update_actions)
+        self.render_controller.finished.connect(self._render_finished)
+        self.render_controller.blocked.connect(self._render_blocked)
+        self.render_controller.units_done.connect(self._render_progressed)
         self.editor_panel.preview_paragraph.connect(self.preview_paragraph)
         self.voice_dock.audition_requested.connect(self.preview.audition)
         self.preview.ready.connect(self.player.play_items)
         self.preview.busy.connect(self._preview_busy)
         self.preview.failed.connect(self.show_error)
         self.preview.ready.connect(self._preview_ready)
-        self.render.started.connect(self.resume_bar.hide)  # resumed from any button: the banner is stale
+        self.render_controller.started.connect(self.resume_bar.hide)  # resumed from any button: the banner is stale
         doc.book_replaced.connect(self.job_dock.forget_render)
         self.player.spoken.connect(self.editor.show_spoken)
         self.player.stopped.connect(self.editor.clear_spoken)
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_args: Any) -> None:
         has_book = self.document.book is not None
         busy = self.projects.is_busy()
-        rendering = self.render.is_running()
+        rendering = self.render_controller.is_running()
         self.new_action.setEnabled(not busy)
         self.open_action.setEnabled(not busy)
         self.recent_menu.setEnabled(not busy)
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         self.render_action.setEnabled(has_book and not busy and not rendering)
         self.job_dock.render_button.setEnabled(has_book and not busy and not rendering)
         self.cancel_render_action.setEnabled(rendering)
-        self.pause_render_action.setEnabled(rendering and self.render.can_pause())
+        self.pause_render_action.setEnabled(rendering and self.render_controller.can_pause())
 
     def show_status(self, message: str) -> None:
         self.status_label.setText(message)
@@ -380,11 +380,11 @@ class MainWindow(QMainWindow):
     def _after_render_pause(self, then: Callable[[], Any]) -> bool:
         """Opening another project while a render runs: ask first ("Pause and Open" or "Keep Rendering").
         Returns True when ``then`` was deferred to the answer."""
-        if not self.render.is_running():
+        if not self.render_controller.is_running():
             return False
 
         def pause_and_open() -> None:
-            self.render.shutdown()
+            self.render_controller.shutdown()
             then()
 
         self.pause_question = ask_pause_render(self, quitting=False, on_pause=pause_and_open)
@@ -513,10 +513,10 @@ class MainWindow(QMainWindow):
         from studio.render.confirm import uses_paid_engine
 
         book, folder = self.document.book, self.document.folder
-        if not confirmed and book is not None and folder is not None and not self.render.is_running() \
+        if not confirmed and book is not None and folder is not None and not self.render_controller.is_running() \
                 and uses_paid_engine(book):
             return self._estimate_then_render(chapters)
-        task = self.render.start(chapters)
+        task = self.render_controller.start(chapters)
         if task is not None:
             self.job_dock.show()
             self.job_dock.raise_()
@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             + "\n".join(lines))
 
     def _render_progressed(self) -> None:
-        statuses = self.render.live_statuses(self.document.chapters.statuses())
+        statuses = self.render_controller.live_statuses(self.document.chapters.statuses())
         if statuses is not None:
             self.document.chapters.set_statuses(statuses)
 
@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         folder = self.document.folder
         if folder is None:
             return None
-        dialog = SnapshotsDialog(folder, self, can_restore=not self.render.is_running())
+        dialog = SnapshotsDialog(folder, self, can_restore=not self.render_controller.is_running())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.projects.restore_snapshot)
         dialog.open()
@@ -691,7 +691,7 @@ class MainWindow(QMainWindow):
 
         if resolve_language(self.settings.ui_language) == current_language():
             return
-        if self.render.is_running() or self.projects.is_busy() or self.preview.is_busy():
+        if self.render_controller.is_running() or self.projects.is_busy() or self.preview.is_busy():
             self.show_status(self.tr("The new language applies on the next start: the studio is busy now."))
             return
         QTimer.singleShot(0, self.relaunch)  # once the Preferences dialog is gone
@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
         """Quitting during a render asks first ("Pause and Quit", the default, or "Keep Rendering"); closing
         then waits for the submissions in flight and for every background task, so no thread outlives the
         window (a QThread destroyed while running aborts the app)."""
-        if self.render.is_running() and not self._closing:
+        if self.render_controller.is_running() and not self._closing:
             event.ignore()
             question = self.pause_question  # deleted once answered (WA_DeleteOnClose): never touch a dead box
             if question is None or not shiboken6.isValid(question) or not question.isVisible():
@@ -770,7 +770,7 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = self.saveGeometry()
         self.settings.window_state = self.saveState(LAYOUT_VERSION)
         self.settings.sync()
-        self.render.shutdown()  # may wait (events keep flowing): the player and previews stop after it
+        self.render_controller.shutdown()  # may wait (events keep flowing): the player and previews stop after it
         self.preview.close()
         self.player.shutdown()
         self.projects.autosave_timer.stop()

@@ -85,13 +85,13 @@ class PreferencesDialog(QDialog):
         costs = QGroupBox(self.tr("Cost estimate"))
         cost_form = QFormLayout(costs)
         for engine in ("aliyun", "baidu"):
-            spin = QDoubleSpinBox()
-            spin.setRange(0.0, 10_000.0)
-            spin.setDecimals(3)
-            spin.setValue(settings.price_per_10k(engine))
-            spin.setSpecialValueText(self.tr("not set"))
-            self.prices[engine] = spin
-            cost_form.addRow(self.tr("{engine}: price per 10,000 characters").format(engine=names[engine]), spin)
+            price = QDoubleSpinBox()
+            price.setRange(0.0, 10_000.0)
+            price.setDecimals(3)
+            price.setValue(settings.price_per_10k(engine))
+            price.setSpecialValueText(self.tr("not set"))
+            self.prices[engine] = price
+            cost_form.addRow(self.tr("{engine}: price per 10,000 characters").format(engine=names[engine]), price)
         self.confirm_above = QSpinBox()
         self.confirm_above.setRange(0, 100_000_000)
         self.confirm_above.setSingleStep(10_000)

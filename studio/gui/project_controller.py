@@ -275,7 +275,12 @@ class ProjectController(QObject):
             if self._save_task is not None:
                 self._save_task.wait(timeout_ms)
             done = threading.Event()
-            task = BackgroundTask(lambda _r, _c: (save_project(folder, book), done.set()), None, pool="project")
+
+            def save(_report: object, _cancel: threading.Event) -> None:
+                save_project(folder, book)
+                done.set()
+
+            task = BackgroundTask(save, None, pool="project")
             task.start()
             task.wait(timeout_ms)
             if not done.is_set():

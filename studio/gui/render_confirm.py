@@ -44,7 +44,7 @@ def estimate_work(folder: Path, book: Any, chapters: list[int] | None, prices: d
     return lambda _report, _cancel: estimate_project(folder, book, chapters, prices, concurrency)
 
 
-def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Callable[[], None],
+def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Callable[[], object],
               show: Callable[[str], None]) -> QMessageBox | None:
     """Start (``go``) at once below the threshold, saying what is being sent; above it ask first. Returns the
     question box when one is shown."""

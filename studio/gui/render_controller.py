@@ -35,7 +35,8 @@ from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
-from studio.render.session.units import LIVE, UNIT_STATES, PlannedUnit
+from studio.render.job_store import LIVE_STATES, JobState
+from studio.render.session.units import UNIT_STATES, PlannedUnit
 
 if TYPE_CHECKING:  # the pipeline is imported with the first render, not when the window starts
     from studio.engines.registry import EngineOptions
@@ -59,7 +60,7 @@ class _Reporter:
         self._reniced_at = 0.0
 
     def __call__(self, event: Any) -> None:
-        if event.state in ("submitted", "running") and time.monotonic() - self._reniced_at > 0.5:
+        if event.state in (JobState.SUBMITTED, JobState.RUNNING) and time.monotonic() - self._reniced_at > 0.5:
             self._reniced_at = time.monotonic()
             lower_child_priority()  # new synthesizer processes start with the first submissions
         self.report(("progress", event))
@@ -245,7 +246,7 @@ class RenderController(QObject):
         dialog = QProgressDialog(self.tr("Stopping the render: waiting for the vendor to confirm the tasks "
                                          "already sent, so that none is paid for twice…"), "", 0, 0)
         dialog.setWindowTitle(self.tr("Closing"))
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.setMinimumDuration(0)
         dialog.show()
@@ -363,7 +364,7 @@ class RenderController(QObject):
         previous, self._previous = self._previous, {}
         for row in rows:
             before = previous.get(row.cache_key)
-            if before is not None and not row.cached and before.state in LIVE and before.task_id:
+            if before is not None and not row.cached and before.state in LIVE_STATES and before.task_id:
                 # still at the vendor: the resumed render polls this task, the row keeps showing it
                 row.state, row.task_id, row.attempts = before.state, before.task_id, before.attempts
         self.jobs.set_plan(rows)
@@ -383,7 +384,7 @@ class RenderController(QObject):
                 else str(unit.chapter_index + 1)
             if stored:
                 rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
-                                   unit.characters, state=unit.state if unit.state in UNIT_STATES else "queued",
+                                   unit.characters, state=unit.state if unit.state in UNIT_STATES else JobState.QUEUED,
                                    task_id=unit.task_id, vendor_code=unit.vendor_code, message=unit.message,
                                    attempts=unit.attempts))
             else:

@@ -83,8 +83,8 @@ class SnapshotsDialog(QDialog):
         if not self.snapshots:
             self.hint.setText(self.tr("This project has no snapshots yet: one is taken before every re-import "
                                       "and every restore."))
-        else:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        elif (newest := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(newest)
         for column in range(4):
             self.tree.resizeColumnToContents(column)
 

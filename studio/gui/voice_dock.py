@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.book import VoiceSettings
 from studio.core.book_edit import EditError, VoiceTarget
-from studio.core.voices import Voice
+from studio.core.voices import Voice, VoiceCatalogue
 from studio.gui.document import BookDocument
 from studio.gui.i18n import ui_language_code
 from studio.gui.qtcompat import emit
@@ -71,27 +71,27 @@ class VoiceDock(QDockWidget):
         self.table.doubleClicked.connect(lambda _index: self.audition())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
 
-        # -- filters (each one a VoiceCatalogue.query argument) --
-        self.engine_box = self._combo([(None, self.tr("Any engine"))] + [
-            (e, self.model.engine_name(e)) for e in (catalogue.engines() if catalogue else [])])
-        self.language_box = self._combo([(None, self.tr("Any language"))] + [
-            (code, code) for code in _language_filters(catalogue.languages() if catalogue else [])])
-        self.gender_box = self._combo([(None, self.tr("Any gender"))] + [
-            (g, self.tr("unknown") if g == "unknown" else self.model.gender_name(g))
-            for g in (catalogue.genders() if catalogue else [])])
+        # -- filters (each one a VoiceCatalogue.query argument; no catalogue: only the "any" choices) --
+        known = catalogue if catalogue is not None else VoiceCatalogue([])
+        self.engine_box = self._combo([(None, self.tr("Any engine")),
+                                       *[(e, self.model.engine_name(e)) for e in known.engines()]])
+        self.language_box = self._combo([(None, self.tr("Any language")),
+                                         *[(code, code) for code in _language_filters(known.languages())]])
+        self.gender_box = self._combo([(None, self.tr("Any gender")), *[
+            (g, self.tr("unknown") if g == "unknown" else self.model.gender_name(g)) for g in known.genders()]])
         language = ui_language_code()
-        self.scenario_box = self._combo([(None, self.tr("Any scenario"))] + [
-            (s, catalogue.scenario_label(s, language)) for s in (catalogue.scenarios() if catalogue else [])])
+        self.scenario_box = self._combo([(None, self.tr("Any scenario")),
+                                         *[(s, known.scenario_label(s, language)) for s in known.scenarios()]])
         self.emotion_box = self._combo([(None, self.tr("Emotion: no filter")), (ANY_EMOTION, self.tr("Any emotion")),
-                                        (NO_EMOTION, self.tr("No emotions"))] + [
-            (e, catalogue.emotion_label(e, language)) for e in (catalogue.emotion_categories() if catalogue else [])])
-        rates = sorted({r for v in (catalogue.all() if catalogue else []) for r in v.sample_rates})
-        self.rate_box = self._combo([(None, self.tr("Any sample rate"))] + [
-            (r, self.tr("{khz} kHz").format(khz=f"{r / 1000:g}")) for r in rates])
+                                        (NO_EMOTION, self.tr("No emotions")),
+                                        *[(e, known.emotion_label(e, language)) for e in known.emotion_categories()]])
+        rates = sorted({r for v in known.all() for r in v.sample_rates})
+        self.rate_box = self._combo([(None, self.tr("Any sample rate")),
+                                     *[(r, self.tr("{khz} kHz").format(khz=f"{r / 1000:g}")) for r in rates]])
         self.timestamps_box = self._combo([(None, self.tr("Timestamps: any")),
                                            (True, self.tr("With timestamps")), (False, self.tr("No timestamps"))])
-        self.tier_box = self._combo([(None, self.tr("Any tier"))] + [
-            (t, catalogue.tier_label(t, language)) for t in (catalogue.tiers() if catalogue else [])])
+        self.tier_box = self._combo([(None, self.tr("Any tier")),
+                                     *[(t, known.tier_label(t, language)) for t in known.tiers()]])
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, id, type…"))
         self.search.setClearButtonEnabled(True)
@@ -133,7 +133,7 @@ class VoiceDock(QDockWidget):
         document.book_replaced.connect(self.update_actions)
         self._filters_changed()
 
-    def _combo(self, items: list[tuple[Any, str]]) -> QComboBox:
+    def _combo(self, items: Sequence[tuple[object, str]]) -> QComboBox:
         box = QComboBox()
         for value, text in items:
             box.addItem(text, value)

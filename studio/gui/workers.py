@@ -55,12 +55,21 @@ class _Worker(QObject):
         try:
             result = self._fn(self._report, self._cancel)
         except BaseException as exc:
-            log.warning("%s task failed: %s", self._name, exc, exc_info=not _is_user_error(exc))
+            if _is_cancellation(exc):  # the user (or closing the window) asked for it: not a problem to log
+                log.info("%s task cancelled: %s", self._name, exc)
+            else:
+                log.warning("%s task failed: %s", self._name, exc, exc_info=not _is_user_error(exc))
             emit(self.failed, exc)
         else:
             emit(self.succeeded, result)
         finally:
             emit(self.done)
+
+
+def _is_cancellation(exc: BaseException) -> bool:
+    from studio.core.errors import CancelledError
+
+    return isinstance(exc, CancelledError)
 
 
 def _is_user_error(exc: BaseException) -> bool:
@@ -184,20 +193,19 @@ _renice_lock = threading.Lock()
 BACKGROUND_NICE = 19
 
 
-def lower_child_priority() -> int:
+def lower_child_priority() -> None:
     """Give this process's worker processes (the offline engine's synthesizers) background CPU priority.
 
     Synthesis saturates every core; at normal priority the UI thread then waits for CPU time and the window
     stutters. Niced children still use all idle CPU, but the UI thread goes first. Safe from any thread; only
     raises niceness (which needs no privileges); a no-op where ``os.setpriority`` does not exist (Windows).
-    Returns how many processes were changed.
+    Returns nothing, so that it serves as a render's progress callback as it is.
     """
     import multiprocessing
     import os
 
     if not hasattr(os, "setpriority"):
-        return 0
-    changed = 0
+        return
     with _renice_lock:
         for child in multiprocessing.active_children():
             pid = child.pid
@@ -208,8 +216,6 @@ def lower_child_priority() -> int:
             except OSError:
                 continue
             _reniced.add(pid)
-            changed += 1
-    return changed
 
 
 class QtWorkerPool:

@@ -20,6 +20,7 @@ def _error_boxes() -> list[QMessageBox]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
 
 
+@pytest.mark.expect_log(r"^uncaught exception$", logger="studio.gui.crash")
 def test_an_exception_in_a_slot_shows_one_dialog_without_an_active_window(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Qt calls ``sys.excepthook`` after a slot raised; with no parent window the dialog must stay alive."""
     assert QApplication.activeWindow() is None, "a window of an earlier test is still active"

@@ -22,6 +22,8 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.expect_log(r"^project task failed: .*cannot open project database: the file is damaged",
+                        logger="studio.gui")
 @pytest.mark.parametrize("harm", ["damaged", "emptied"])
 def test_opening_a_damaged_project_says_what_to_do_and_changes_nothing(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                                        project: Path, harm: str) -> None:
@@ -40,6 +42,7 @@ def test_opening_a_damaged_project_says_what_to_do_and_changes_nothing(qtbot, wi
     assert db.read_bytes() == before and window.document.book is None
 
 
+@pytest.mark.expect_log(r"^project task failed: .*bomb\.epub: the archive unpacks to", logger="studio.gui")
 def test_importing_a_zip_bomb_in_the_window_fails_fast_with_a_message(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                                       tmp_path: Path) -> None:
     bomb = epub_bomb(tmp_path / "bomb.epub", "OEBPS/images/cover.jpg", 3790)

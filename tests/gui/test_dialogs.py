@@ -35,6 +35,8 @@ def plaintext_backend():  # type: ignore[no-untyped-def]
     keyring.set_keyring(previous)
 
 
+@pytest.mark.expect_log(r"^accounts task failed: \w+ credentials not saved: .* stores credentials as plaintext",
+                        logger="studio.gui")
 def test_a_plaintext_keyring_is_flagged_and_refused(qtbot, plaintext_backend) -> None:  # type: ignore[no-untyped-def]
     dialog = AccountsDialog()
     qtbot.addWidget(dialog)
@@ -76,6 +78,7 @@ def test_accounts_save_to_keyring(qtbot) -> None:  # type: ignore[no-untyped-def
     assert accounts.load_credentials("baidu") is None and again.status["baidu"].text() == "Removed."
 
 
+@pytest.mark.expect_log(r"^accounts task failed: aliyun: missing AccessKey Secret, AppKey$", logger="studio.gui")
 def test_incomplete_credentials_are_not_saved(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = AccountsDialog()
     qtbot.addWidget(dialog)

@@ -81,7 +81,7 @@ def test_a_render_opens_the_job_drawer_and_reset_layout_restores_the_default(qtb
                                                                              ) -> None:
     window = book_window
     assert not window.job_dock.is_expanded()
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.start_render()
         assert window.job_dock.is_expanded() and window.job_dock.table.isVisible()
         qtbot.waitUntil(lambda: window.job_dock.height() >= 150, timeout=5_000)  # room for the unit table

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from studio.core.project import Project
@@ -29,6 +30,7 @@ def test_import_shows_chapters_and_text(qtbot, book_window: MainWindow, tmp_path
     assert window.windowTitle().startswith("book")
 
 
+@pytest.mark.expect_log(r"^project task failed: .*empty\.txt: the file is empty$", logger="studio.gui.workers")
 def test_bad_manuscript_shows_message_not_crash(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")

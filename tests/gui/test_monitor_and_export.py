@@ -67,7 +67,7 @@ def test_pause_stops_new_submissions_and_resume_finishes_the_render(  # type: ig
     assert window.jobs.counts().get("queued", 0) > 0
 
     started = time.monotonic()
-    with qtbot.waitSignal(window.render.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=120_000) as finished:
         dock.pause_button.click()
         assert dock.pause_button.text() == "Pause" and not dock.pause_button.isChecked()
     assert finished.args[0] is True, finished.args[1]
@@ -164,7 +164,7 @@ def test_an_emotion_chosen_in_the_menu_reaches_the_vendor_as_ssml(  # type: igno
     assert not menu.isVisible()
     assert window.document.book.chapters[0].paragraphs[1].emotions == [EmotionSpan(2, 6, "happy", 1.0)]
 
-    with qtbot.waitSignal(window.render.finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000) as finished:
         window.render_action.trigger()
     assert finished.args[0] is True, finished.args[1]
     wait_idle(qtbot)

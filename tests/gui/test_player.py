@@ -96,7 +96,7 @@ def test_preview_book_plays_every_chapter_in_order(qtbot, book_window: MainWindo
 
     window = book_window
     book = window.document.book
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.start_render([1])
     wait_idle(qtbot)
     with qtbot.waitSignal(window.preview.ready, timeout=60_000) as ready:
@@ -106,7 +106,7 @@ def test_preview_book_plays_every_chapter_in_order(qtbot, book_window: MainWindo
     window.player.stop()
     wait_idle(qtbot)
 
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.start_render()
     wait_idle(qtbot)
     with qtbot.waitSignal(window.preview.ready, timeout=60_000) as ready:

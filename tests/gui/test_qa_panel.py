@@ -75,7 +75,7 @@ def test_check_jump_and_rerender_from_the_window(qtbot, window: MainWindow, tmp_
     assert dock.rerender_button.isEnabled()
     qtbot.mouseClick(dock.rerender_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
-    qtbot.waitUntil(lambda: not window.render.is_running(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.render_controller.is_running(), timeout=60_000)
     assert list((folder / "cache" / "rejected").iterdir())  # the old take is kept
     window.check_audio()
     wait_idle(qtbot)

@@ -75,7 +75,7 @@ def test_keep_rendering_keeps_the_window_and_opening_another_project_pauses_firs
     question = window.pause_question
     assert question.isVisible() and question.defaultButton().text() == "Pause and Quit"
     question.escapeButton().click()  # "Keep Rendering"
-    assert window.isVisible() and window.render.is_running()
+    assert window.isVisible() and window.render_controller.is_running()
     qtbot.wait(50)  # the answered box is deleted (deferred): asking again must not touch it
     window.quit_action.trigger()
     assert window.pause_question.isVisible() and window.isVisible()
@@ -85,7 +85,7 @@ def test_keep_rendering_keeps_the_window_and_opening_another_project_pauses_firs
     question = window.pause_question
     assert question.isVisible() and question.defaultButton().text() == "Pause and Open"
     question.defaultButton().click()
-    assert not window.render.is_running()
+    assert not window.render_controller.is_running()
     wait_idle(qtbot)
     assert window.document.folder == other
     assert window.jobs.rowCount() == 0  # the Jobs panel no longer shows the other book's render

@@ -63,7 +63,7 @@ def test_render_small_book_reaches_all_done(qtbot, book_window: MainWindow) -> N
     task = window.start_render()
     assert task is not None
     assert window.cancel_render_action.isEnabled() and not window.render_action.isEnabled()
-    with qtbot.waitSignal(window.render.finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000) as finished:
         pass
     assert finished.args[0] is True
     wait_idle(qtbot)
@@ -79,7 +79,7 @@ def test_render_small_book_reaches_all_done(qtbot, book_window: MainWindow) -> N
     assert qtmodeltester_rows.rowCount() == 3
     # a second render takes everything from the cache
     window.start_render()
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         pass
     assert all(window.jobs.row(i).cached for i in range(3))
     wait_idle(qtbot)
@@ -96,13 +96,13 @@ def test_ui_thread_stays_responsive_while_units_render(qtbot, window: MainWindow
     probe = StallProbe()
     probe.start()
     window.start_render()
-    with qtbot.waitSignal(window.render.finished, timeout=300_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=300_000) as finished:
         pass
     probe.stop()
     wait_idle(qtbot)
     assert finished.args[0] is True
     assert window.jobs.counts() == {"done": 200}
-    batches = window.render.throttle.batches
+    batches = window.render_controller.throttle.batches
     load = os.getloadavg()[0]
     for name in ("worst_ms", "worst_own_ms", "worst_busy_ms"):
         record_property(name, round(getattr(probe, name), 1))
@@ -123,7 +123,7 @@ def test_cancel_all_stops_the_render(qtbot, window: MainWindow, tmp_path: Path) 
     window.start_render()
     qtbot.waitUntil(lambda: window.jobs.counts().get("done", 0) >= 2, timeout=60_000)
     window.job_dock.cancel_button.click()
-    with qtbot.waitSignal(window.render.finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000) as finished:
         pass
     assert finished.args[0] is False
     counts = window.jobs.counts()
@@ -194,8 +194,8 @@ def test_cancelling_one_unit_lets_the_rest_finish(qtbot, window: MainWindow, tmp
     qtbot.waitUntil(lambda: chapters.status(0) == STATUS_RENDERING and chapters.status(2) == STATUS_QUEUED,
                     timeout=10_000)
     last = window.jobs.rows()[-1]
-    window.render.cancel_unit(last.cache_key)
-    with qtbot.waitSignal(window.render.finished, timeout=120_000) as finished:
+    window.render_controller.cancel_unit(last.cache_key)
+    with qtbot.waitSignal(window.render_controller.finished, timeout=120_000) as finished:
         pass
     counts = window.jobs.counts()
     assert counts == {"done": 35, "cancelled": 1}

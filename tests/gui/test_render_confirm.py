@@ -39,14 +39,14 @@ def test_render_book_over_the_threshold_asks_and_cancel_sends_nothing(  # type: 
     assert question.defaultButton().text() == "Cancel"
     question.defaultButton().click()
     wait_idle(qtbot)
-    assert not window.render.is_running() and emu.submitted_texts() == []
+    assert not window.render_controller.is_running() and emu.submitted_texts() == []
     assert "Nothing was sent" in window.status_label.text()
 
     window.render_action.trigger()
     qtbot.waitUntil(lambda: window.render_question is not question, timeout=30_000)  # the old box is deleted
     assert window.render_question.isVisible()
     render_button = next(b for b in window.render_question.buttons() if b.text() == "Render")
-    with qtbot.waitSignal(window.render.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(window.render_controller.finished, timeout=120_000) as finished:
         render_button.click()
     assert finished.args[0] is True, finished.args[1]
     assert len(emu.submitted_texts()) == 6
@@ -55,10 +55,10 @@ def test_render_book_over_the_threshold_asks_and_cancel_sends_nothing(  # type: 
 def test_a_render_under_the_threshold_starts_at_once_and_says_what_it_sends(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, emu: VendorEmulator, tmp_path: Path) -> None:
     open_book(qtbot, window, tmp_path / "book.studio", three_chapter_book())
-    with qtbot.waitSignal(window.render.started, timeout=30_000):
+    with qtbot.waitSignal(window.render_controller.started, timeout=30_000):
         window.render_action.trigger()
     assert window.render_question is None
-    assert window.render.is_running() and "characters in 4 tasks" in window.status_label.text()
-    with qtbot.waitSignal(window.render.finished, timeout=120_000):
+    assert window.render_controller.is_running() and "characters in 4 tasks" in window.status_label.text()
+    with qtbot.waitSignal(window.render_controller.finished, timeout=120_000):
         pass
     wait_idle(qtbot)

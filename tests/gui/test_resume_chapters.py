@@ -26,7 +26,7 @@ def test_resuming_a_chapter_render_renders_only_that_chapter(qtbot, window: Main
     assert window.resume_bar.isVisible()
     assert f"{len(second)} of {len(second)}" in window.resume_bar.label.text()
     assert window.jobs.rowCount() == len(second)
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.resume_bar.resume_button.click()
     wait_idle(qtbot)
     assert {row.chapter_index for row in window.jobs.rows()} == {1}
@@ -56,7 +56,7 @@ def test_a_paragraph_preview_does_not_replace_the_render_status_lists(qtbot, win
     folder = tmp_path / "book.studio"
     window.import_manuscript(manuscript, folder)
     wait_idle(qtbot)
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.start_render([0])
     wait_idle(qtbot)
     with Project.open(folder) as project:

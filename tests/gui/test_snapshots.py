@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from studio.core.project import Project
@@ -76,6 +77,8 @@ def test_an_english_manuscript_gets_an_english_voice_in_the_window(qtbot, window
     assert window.document.effective_voice(0, 0).voice == "local-en-us"
 
 
+@pytest.mark.expect_log(r"^project task failed: .*another Audiobook Studio process is rendering this project",
+                        logger="studio.gui")
 def test_a_save_is_refused_while_another_process_renders_the_project(qtbot, book_window: MainWindow,  # type: ignore[no-untyped-def]
                                                                      tmp_path: Path) -> None:
     folder = tmp_path / "book.studio"

@@ -22,7 +22,7 @@ def test_the_resume_banner_goes_when_any_button_starts_the_render(qtbot, book_wi
     window = book_window
     window.resume_bar.show_info(ResumeInfo(remaining=2, total=3))
     assert window.resume_bar.isVisible()
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.job_dock.render_button.click()  # not the banner's own Resume button
         assert not window.resume_bar.isVisible()
     wait_idle(qtbot)
@@ -31,7 +31,7 @@ def test_the_resume_banner_goes_when_any_button_starts_the_render(qtbot, book_wi
 def test_opening_another_project_clears_the_job_drawer(qtbot, book_window: MainWindow, manuscript: Path,  # type: ignore[no-untyped-def]
                                                        tmp_path: Path) -> None:
     window = book_window
-    with qtbot.waitSignal(window.render.finished, timeout=60_000):
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000):
         window.start_render()
     wait_idle(qtbot)
     assert window.jobs.rowCount() > 0 and window.job_dock.progress_bar.value() > 0

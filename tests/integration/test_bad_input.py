@@ -40,6 +40,10 @@ def _damage(db: Path) -> None:
     db.write_bytes(bytes(data))
 
 
+# Every case is a user's error: the CLI keeps what it told the user in its log, at WARNING.
+pytestmark = pytest.mark.expect_log(r"^bad input: ", logger="studio.cli")
+
+
 @pytest.fixture(scope="module")
 def scenery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("bad-input")

@@ -23,6 +23,9 @@ from tests.integration.test_export_support import cli_export, seeded_project
 
 EARLIER = b"the earlier export, which must survive"
 
+# A full disk is an environment failure: the CLI logs it with its traceback (the message names the log file).
+pytestmark = pytest.mark.expect_log(r"^export failed$", logger="studio.cli.export")
+
 
 @pytest.fixture(scope="module")
 def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -158,6 +158,7 @@ def emulator() -> VendorEmulator:
     return VendorEmulator(seed=7, faults=Faults(time_scale=0.02))
 
 
+@pytest.mark.expect_log(r"No space left on device|^failed$", logger="studio")  # the full disk, and the CLI's exit
 def test_a_full_disk_stops_with_the_reason_and_the_next_render_pays_nothing_twice(
         small_disk: SmallDisk, book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,6 +60,7 @@ def test_alibabas_documented_deadline_is_three_hours() -> None:
     assert SchedulerConfig().task_deadline("aliyun") == 3 * 3600
 
 
+@pytest.mark.expect_log(r"^aliyun task \w+ of .* still running after .* h: submitting it again", logger="studio.render")
 def test_a_stuck_task_is_reported_and_submitted_again_once(emu: VendorEmulator, tmp_path: Path) -> None:
     events: list[RenderProgress] = []
 
@@ -76,6 +77,7 @@ def test_a_stuck_task_is_reported_and_submitted_again_once(emu: VendorEmulator, 
     assert any(e.state == "retrying" and "still running after" in e.message for e in events)
 
 
+@pytest.mark.expect_log(r"^aliyun task \w+ of .* still running after .* h: submitting it again", logger="studio.render")
 def test_a_task_stuck_twice_fails_its_unit(emu: VendorEmulator, tmp_path: Path) -> None:
     emu.faults.stuck_rate = 1.0  # every task sticks
     outcome = render(emu, tmp_path / "p", 1)

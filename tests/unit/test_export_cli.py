@@ -52,6 +52,7 @@ def test_loudness_values() -> None:
             parse_loudness(text, disabled=False, true_peak=None)
 
 
+@pytest.mark.expect_log(r"^bad input: ", logger="studio.cli.export")  # the log keeps what the user was told
 @pytest.mark.parametrize(("extra", "needle"), [
     (["--format", "ogg"], "unknown format 'ogg'"),
     (["--gaps", "sentence=fast"], "bad duration 'fast'"),
@@ -78,6 +79,7 @@ def test_bad_input_is_one_line_and_exit_2(project: Path, tmp_path: Path, extra: 
     assert not any(p.name.startswith(("out", ".out")) for p in tmp_path.iterdir())
 
 
+@pytest.mark.expect_log(r"^bad input: .*not a project folder", logger="studio.cli.export")
 def test_not_a_project_is_bad_input(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     args = _parser().parse_args(["export", str(tmp_path), "-o", str(tmp_path / "b.m4b")])

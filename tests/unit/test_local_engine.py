@@ -310,6 +310,7 @@ def test_cancel_stops_a_queued_task(tmp_path):
         assert engine.fetch(ids[0], tmp_path / "a.wav").duration_ms > 100_000
 
 
+@pytest.mark.expect_log(r"offline engine worker died|offline engine pool was broken", logger="studio.engines.local")
 def test_a_dead_worker_is_a_retryable_failure_and_the_pool_comes_back(tmp_path):
     with LocalEngine(workers=1) as engine:
         task_id = engine.submit(SynthesisRequest("local-cmn", (ZH_100 * 200,)))

@@ -77,6 +77,7 @@ def test_dropped_connections_spend_no_attempt(project: Project) -> None:
     assert len(engine.submitted) == 6 and engine.violations == []
 
 
+@pytest.mark.expect_log(r"backed off \d+ times in a row; stopping", logger="studio.render")
 def test_endless_throttling_stops_the_render_instead_of_waiting_forever(project: Project) -> None:
     engine = FakeEngine(submit_errors=[ThrottledError("slow down", vendor_code=40000005)] * 1000)
     policy = RetryPolicy(max_attempts=4, base_delay_s=0.001, max_delay_s=0.005, max_backoffs=5)
@@ -85,6 +86,7 @@ def test_endless_throttling_stops_the_render_instead_of_waiting_forever(project:
     assert {r["state"] for r in jobs(project.folder).values()} == {"queued"}  # nothing failed, nothing paid
 
 
+@pytest.mark.expect_log(r"^cannot save the audio of .*No space left on device", logger="studio.render")
 def test_a_full_disk_stops_the_render_and_the_next_one_downloads_before_submitting(project: Project) -> None:
     engine = FakeEngine(folder=project.folder,
                         fetch_errors=[OSError(errno.ENOSPC, "No space left on device")])
@@ -107,6 +109,7 @@ def test_a_full_disk_stops_the_render_and_the_next_one_downloads_before_submitti
     assert {r["state"] for r in jobs(project.folder).values()} == {"done"} and engine.violations == []
 
 
+@pytest.mark.expect_log(r"^cannot save the audio of .*Permission denied", logger="studio.render")
 def test_a_refused_cache_rename_is_a_local_error_too(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
@@ -128,6 +131,7 @@ def test_a_refused_cache_rename_is_a_local_error_too(project: Project, monkeypat
     assert len(engine.submitted) == 6
 
 
+@pytest.mark.expect_log(r"^aliyun task \w+ of .* still running after .* h: submitting it again", logger="studio.render")
 def test_a_task_running_past_its_deadline_is_submitted_again_once(tmp_path: Path) -> None:
     with Project.create(tmp_path / "p", make_book(1, 1)) as project:
         engine = FakeEngine(polls_to_finish=10**9)
@@ -151,6 +155,7 @@ def test_a_task_running_past_its_deadline_is_submitted_again_once(tmp_path: Path
         assert isinstance(pieces, list) and len(pieces) == 1 and len(engine.submitted) == 2
 
 
+@pytest.mark.expect_log(r"^duplicate task id dup: ", logger="studio.render")
 def test_two_units_given_one_task_id_fail_one_and_the_render_moves_on(project: Project) -> None:
     engine = FakeEngine(polls_to_finish=3, reuse_ids=["dup", "dup"])
     outcome = render_or_fail(project, engine, config=SchedulerConfig(max_running={"aliyun": 2}))
@@ -163,6 +168,7 @@ def test_two_units_given_one_task_id_fail_one_and_the_render_moves_on(project: P
     assert isinstance(pieces, list) and len(pieces) == 6
 
 
+@pytest.mark.expect_log(r"^duplicate task id \w+: ", logger="studio.render")
 def test_two_stored_jobs_with_one_task_id_do_not_hang_the_resume(project: Project) -> None:
     engine = FakeEngine(polls_to_finish=10**9)
     cancel = threading.Event()

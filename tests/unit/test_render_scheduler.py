@@ -90,6 +90,7 @@ def test_bad_input_fails_at_once_with_its_location_and_the_rest_finishes(project
     assert sum(r["state"] == "done" for r in rows) == 5
 
 
+@pytest.mark.expect_log(r"^giving up on chapter \d+, paragraph \d+, voice \w+ after 4 attempts", logger="studio.render")
 def test_attempts_are_bounded(project: Project) -> None:
     engine = FakeEngine(submit_errors=[RetryableEngineError("down")] * 100)
     with pytest.raises(RetryableEngineError, match="chapter"):
@@ -113,6 +114,7 @@ def test_a_short_download_is_fetched_again_and_never_counts(project: Project) ->
     assert engine.violations == []
 
 
+@pytest.mark.expect_log(r"^giving up on .* after \d+ attempts: reset$", logger="studio.render")
 def test_downloads_failing_again_and_again_keep_the_finished_task(project: Project) -> None:
     """The vendor finished the task: failed downloads are retried, never paid again; when they run out, the
     unit fails but keeps its task id, and the next render downloads it and submits nothing."""
@@ -325,6 +327,7 @@ def test_a_lost_cache_file_is_downloaded_again_from_the_live_task(project: Proje
     assert len(engine.submitted) == 6 and len(engine.fetched) == 7  # fetched again, not paid again
 
 
+@pytest.mark.expect_log(r"^aliyun status query failed \d+ times in a row; stopping", logger="studio.render")
 def test_status_queries_failing_again_and_again_stop_the_render_and_keep_the_tasks(project: Project) -> None:
     engine = FakeEngine(polls_to_finish=2, poll_errors=[RetryableEngineError("HTTP 503") for _ in range(50)])
     with pytest.raises(RetryableEngineError, match="503"):

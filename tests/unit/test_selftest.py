@@ -49,6 +49,7 @@ def test_every_check_passes_in_process(capsys: pytest.CaptureFixture[str]) -> No
     assert "aac" in lines["ffmpeg"]
 
 
+@pytest.mark.expect_log(r"^self-test check (ffmpeg|render-m4b) failed$", logger="studio.selftest")
 def test_missing_ffmpeg_fails_with_a_clear_line(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("STUDIO_FFMPEG", "/nonexistent/ffmpeg")
@@ -64,6 +65,7 @@ def test_missing_ffmpeg_fails_with_a_clear_line(monkeypatch: pytest.MonkeyPatch,
     assert "details in" in out
 
 
+@pytest.mark.expect_log(r"^self-test check ffmpeg failed$", logger="studio.selftest")
 def test_a_frozen_app_rejects_an_ffmpeg_from_outside_its_bundle(monkeypatch: pytest.MonkeyPatch,
                                                                tmp_path: Path) -> None:
     """A system ffmpeg found by accident would hide a packaging bug, so the frozen app must fail."""

@@ -33,6 +33,7 @@ from lxml import etree
 
 from studio.core.book import Chapter, Paragraph
 from studio.core.errors import InputError
+from studio.core.importers.headings import normalise_title
 from studio.core.importers.html_text import HtmlDocument, parse_html
 from studio.core.importers.report import ImportResult, WarningLog, make_report
 from studio.core.importers.structure import (
@@ -40,7 +41,6 @@ from studio.core.importers.structure import (
     finish_book,
     guess_language,
     merge_empty_chapters,
-    normalise_title,
     plain_chapters,
 )
 from studio.core.importers.toc import ChapterInfo, get_info, named_chapter, set_info

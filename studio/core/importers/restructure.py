@@ -18,9 +18,10 @@ Text before the first accepted heading becomes an opening chapter named after th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from studio.core.book import Book, Chapter, Paragraph
+from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.importers.toc import TocEntry
 
 #: Characters of context shown after a heading (the start of the text it opens).
@@ -168,13 +169,11 @@ class _Built:
         return self.chapter.paragraphs
 
 
-def _voice():  # type: ignore[no-untyped-def]
-    from studio.core.book import VoiceSettings
-
+def _voice() -> VoiceSettings:
     return VoiceSettings()
 
 
-def _context(paragraphs: list[Paragraph | None]) -> str:
+def _context(paragraphs: Sequence[Paragraph | None]) -> str:
     text = " ".join(p.text for p in paragraphs if p is not None)
     return text[:CONTEXT_CHARS] + ("…" if len(text) > CONTEXT_CHARS else "")
 

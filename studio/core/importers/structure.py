@@ -345,18 +345,18 @@ def plain_chapters(
         front = take_front_matter(pre, meta, warnings, language=language)
         return [front, *chapters] if front is not None else chapters
     warnings.add("no chapter headings found; using one chapter")
-    title = None
+    detected: str | None = None
     if "title" not in meta:
-        title = single_chapter_title(blocks)
-        if title is not None:
-            meta["title"] = title
-            warnings.moved.append(title)
+        detected = single_chapter_title(blocks)
+        if detected is not None:
+            meta["title"] = detected
+            warnings.moved.append(detected)
             blocks = blocks[1:]
             author = is_author_line(blocks[0].text) if blocks else None
             if author is not None and len(blocks) > 1:
                 meta.setdefault("author", author)
                 warnings.moved.append(blocks[0].text)
                 blocks = blocks[1:]
-    chapter_title = title or str(meta.get("title") or fallback_title)
+    chapter_title = detected or str(meta.get("title") or fallback_title)
     return [named_chapter(Chapter(chapter_title, [Paragraph(b.text, list(b.emotions)) for b in blocks]),
                           "no headings found")]
