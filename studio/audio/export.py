@@ -43,6 +43,7 @@ from studio.audio.encode import (
     measure_loudness,
 )
 from studio.audio.errors import AudioError, DiskFullError, disk_full_cause
+from studio.audio.export_stamp import write_stamp
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
 from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
@@ -223,6 +224,7 @@ def export_audiobook(
     temp_dir: Path | None = None,
     chapter_cache: Path | None = None,
     chunked: bool = True,
+    stamp: str | None = None,
 ) -> ExportResult:
     """Export ``chapters`` to ``output`` (a file, or a folder for ``format="chapters"``); see the module doc.
 
@@ -230,6 +232,7 @@ def export_audiobook(
     final 1.0. M4B/M4A books are encoded chapter by chapter on every core and joined (``chunked_book``),
     normalized per chapter; ``chapter_cache`` keeps the encoded chapters for the next export (a project's
     cache), ``chunked=False`` encodes the book in one pass with one gain (the other formats always do).
+    ``stamp`` (a content hash) is written into a single book file's tags (``export_stamp``).
     Raises ``InputError`` for options or a cover the user must fix, ``AudioError`` for audio
     that cannot be read or written (naming the piece or file), ``CancelledError`` when cancelled.
     """
@@ -287,6 +290,11 @@ def export_audiobook(
                 plan = _gain_plan(layouts, fmt, options, bar, start, measure_end, stop)
                 outcomes = _encode_all(outputs, plan, work, bar, measure_end, 0.995, options, stop)
             files, chapter_reports = _finish(outputs, outcomes, options, info, notes)
+            if stamp is not None and len(outputs) == 1 and options.format != "chapters":
+                try:
+                    write_stamp(outputs[0].job.dest, spec.name, stamp)
+                except Exception as exc:  # mutagen raises its own types; OSError is among them
+                    raise AudioError(f"cannot tag the export: {exc}", path=outputs[0].final) from exc
             if stop.is_set():
                 raise CancelledError("export cancelled")
             _commit(outputs, output if options.format == "chapters" else None)

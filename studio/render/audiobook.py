@@ -87,6 +87,8 @@ class AudiobookResult:
     stitch: StitchResult
     warnings: list[str] = field(default_factory=list)
     export: ExportResult | None = None
+    #: the output already held exactly this export: nothing was rendered or encoded
+    up_to_date: bool = False
 
 
 def format_for(output: Path) -> str:
@@ -126,4 +128,4 @@ def produce_audiobook(
     output_path = Path(output) if settings.format == "chapters" else first.path
     return AudiobookResult(output=output_path, chapters=done.chapters, duration_ms=done.duration_ms,
                            units_rendered=done.units_rendered, units_cached=done.units_cached, stitch=stitch,
-                           warnings=list(done.warnings), export=done.export)
+                           warnings=list(done.warnings), export=done.export, up_to_date=done.up_to_date)
