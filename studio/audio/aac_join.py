@@ -22,6 +22,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from studio.audio.errors import AudioError
 
@@ -102,6 +103,26 @@ def _child(data: bytearray, box: tuple[str, int, int, int], kind: str) -> tuple[
     return next((b for b in _boxes(data, offset + header, offset + size) if b[0] == kind), None)
 
 
+def _front_through_moov(fh: BinaryIO, path: Path) -> bytes:
+    """The file's bytes from the start through the end of its ``moov`` box, which faststart put in front of
+    the audio; read box header by box header so the audio itself is never loaded."""
+    offset = 0
+    while True:
+        fh.seek(offset)
+        header = fh.read(16)
+        if len(header) < 8:
+            raise AudioError("no movie header in the MP4", path=path)
+        size, kind = struct.unpack(">I4s", header[:8])
+        if size == 1:
+            size = struct.unpack(">Q", header[8:16])[0]
+        if kind == b"moov":
+            fh.seek(0)
+            return fh.read(offset + size)
+        if kind == b"mdat" or size < 8:
+            raise AudioError("no movie header at the front of the MP4 (faststart)", path=path)
+        offset += size
+
+
 def set_mp4_play_length(path: Path, samples: int, rate: int, *, priming: int = AAC_FRAME) -> None:
     """Make the MP4's sound track play exactly ``samples`` samples after ``priming`` (in place).
 
@@ -110,9 +131,8 @@ def set_mp4_play_length(path: Path, samples: int, rate: int, *, priming: int = A
     fields change, so nothing moves. Raises ``AudioError`` when the file does not look as expected.
     """
     with open(path, "r+b") as fh:
-        head = bytearray(fh.read(min(path.stat().st_size, 64 << 20)))
-        top = _boxes(head, 0, len(head))
-        moov = next((b for b in top if b[0] == "moov"), None)
+        head = bytearray(_front_through_moov(fh, path))  # a few hundred kB: the sample tables, not the audio
+        moov = next((b for b in _boxes(head, 0, len(head)) if b[0] == "moov"), None)
         if moov is None or moov[1] + moov[3] > len(head):
             raise AudioError("no movie header at the front of the MP4 (faststart)", path=path)
         mvhd = _child(head, moov, "mvhd")

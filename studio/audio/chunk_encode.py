@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,6 +52,8 @@ log = logging.getLogger("studio.audio.chunk_encode")
 CACHE_VERSION = 1
 #: How much of a chapter the limiter calibration listens to (its opening), in seconds.
 CALIBRATION_S = 60.0
+#: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
+ENCODES = Counter[str]()
 
 
 @dataclass(frozen=True)
@@ -284,7 +287,29 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
     finally:
         partial.unlink(missing_ok=True)
         partial.with_suffix(".json").unlink(missing_ok=True)
+    ENCODES[key] += 1
     return ChunkResult(audio, chunk.samples, plan, meter, normalization, cached=False)
+
+
+def sweep_partials(folder: Path) -> None:
+    """Remove half-written chunks that killed processes left in ``folder`` (``.KEY.PID.THREAD.aac`` and its
+    ``.json``); a live process's are kept."""
+    if not folder.is_dir():
+        return
+    for path in folder.glob(".*.*.*.*"):
+        parts = path.name.split(".")
+        if len(parts) != 5 or not parts[2].isdigit():
+            continue
+        pid = int(parts[2])
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # alive (or not ours to signal): leave it
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (PermissionError, OSError):
+            continue
 
 
 def _load(audio: Path, sidecar: Path, chunk: Chunk, settings: ChunkSettings) -> ChunkResult | None:

@@ -14,7 +14,15 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, join_adts, set_mp4_play_length
-from studio.audio.chunk_encode import Chunk, ChunkResult, ChunkSettings, JoinedMeter, chunk_key, encode_chunk
+from studio.audio.chunk_encode import (
+    Chunk,
+    ChunkResult,
+    ChunkSettings,
+    JoinedMeter,
+    chunk_key,
+    encode_chunk,
+    sweep_partials,
+)
 from studio.audio.encode import EncodeJob, EncodeOutcome, metadata_file
 from studio.audio.ffmpeg import run_ffmpeg_ex
 from studio.audio.loudness import GainPlan, LoudnessTarget
@@ -47,6 +55,7 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     output. The first failure stops the other encodes; a cancel kills every running ffmpeg."""
     folder = cache_dir if cache_dir is not None else work / "chunks"
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_partials(folder)
     jobs = [(o, chunk) for o, (_, chunks) in enumerate(outputs) for chunk in chunks]
     mux_share = 0.03
     callbacks = bar.parallel(start, start + (end - start) * (1 - mux_share), [c.samples + 1 for _, c in jobs])
@@ -97,8 +106,10 @@ def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult]
         maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
     brand = ["-brand", "M4B "] if job.spec.name == "m4b" else []
     try:
-        run_ffmpeg_ex([*args, *maps, "-c:a", "copy", "-movflags", "+faststart", *brand, "-f", "ipod",
-                       str(job.dest)], cancel_event=stop, output=job.dest)
+        # the movie's timescale is the sample rate: with the microsecond one the shifted input would bring, a
+        # long book's chapter track overflows and ffmpeg silently leaves it out (Apple players need it)
+        run_ffmpeg_ex([*args, *maps, "-c:a", "copy", "-movie_timescale", str(rate), "-movflags", "+faststart",
+                       *brand, "-f", "ipod", str(job.dest)], cancel_event=stop, output=job.dest)
         set_mp4_play_length(job.dest, job.timeline.total_frames, rate)
     finally:
         joined.unlink(missing_ok=True)

@@ -280,7 +280,7 @@ def export_audiobook(
                 settings = ChunkSettings(fmt, options.bitrate or spec.default_bitrate or "64k", options.loudness,
                                          options.allow_dynamic, outputs[0].job.stats)
                 outcomes = encode_chunked([(o.job, c) for o, c in zip(outputs, chunks, strict=True) if c],
-                                          settings, _identity(inspection), chapter_cache, work,
+                                          settings, piece_identity(inspection), chapter_cache, work,
                                           workers_for(options.jobs), stop, bar, start, 0.995)
                 plan = outcomes[0][1]
             else:
@@ -313,7 +313,7 @@ def export_audiobook(
     return ExportResult(tuple(files), tuple(chapter_reports), plan, tuple([*plan.notes, *retried, *notes]))
 
 
-def _identity(inspection: Inspection) -> Callable[[Path], str]:
+def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
     """How an encoded-chapter cache key names a piece: the file it came from (a converted piece by its
     original), with size and modification time, so a changed file is never mistaken for the old one."""
     originals = {converted: original for original, converted in inspection.converted.items()}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from studio.audio.chapter_ahead import aac_book
 from studio.audio.export import (
     ExportOptions,
     ExportResult,
@@ -40,6 +41,8 @@ from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
 from studio.engines.registry import EngineOptions, EngineSet, traits
 from studio.engines.timing import Timestamp
+from studio.render.chapter_pipeline import ChapterPipeline
+from studio.render.events import RenderProgress
 from studio.render.job_store import plan_project
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
@@ -65,6 +68,10 @@ class BookExportResult:
     warnings: list[str] = field(default_factory=list)  # from the render plan (e.g. emotions a voice ignores)
     #: the output already held exactly this export (its stamp matched): nothing was rendered or encoded
     up_to_date: bool = False
+    #: chapters encoded while the render was still running, and when the first one was ready (seconds
+    #: after the render started): the pipeline's figures
+    encoded_ahead: int = 0
+    first_chapter_s: float | None = None
 
     @property
     def output(self) -> Path:
@@ -218,6 +225,7 @@ def export_project(
     prices: Mapping[str, float] | None = None,
     on_warnings: Callable[[list[str]], None] | None = None,
     max_in_flight: Mapping[str, int] | None = None,
+    pipelined: bool = True,
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
@@ -226,6 +234,7 @@ def export_project(
     ``EngineSet`` altogether (tests, or a GUI that owns its engines). Export options are checked before
     anything is synthesized, so a typo costs no render. ``on_warnings`` hears the plan's warnings (emotions a
     voice cannot speak) before anything is sent; ``prices`` feed the render events' cost estimate.
+    ``pipelined`` (M4B/M4A): chapters are encoded while the rest renders (``chapter_pipeline``).
     """
     options = options or ExportOptions()
     check_options(options)
@@ -249,16 +258,48 @@ def export_project(
         kept = _kept_export(project, output, options, digest)
         if kept is not None:
             return BookExportResult(kept, len(kept.files[0].chapters), 0, cached, warnings, up_to_date=True)
-    if engines is not None:
-        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry,
-                             prices=prices, max_in_flight=max_in_flight)
-    else:
-        with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
-            pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry,
+    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined else None
+    progress = render_progress
+    if pipeline is not None:
+        pipeline.start()
+        progress = _both(render_progress, pipeline.on_event)
+    try:
+        if engines is not None:
+            pieces = render_plan(plan, project, engines, progress=progress, cancel=cancel, retry=retry,
                                  prices=prices, max_in_flight=max_in_flight)
+        else:
+            with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
+                pieces = render_plan(plan, project, owned, progress=progress, cancel=cancel, retry=retry,
+                                     prices=prices, max_in_flight=max_in_flight)
+    except BaseException:
+        if pipeline is not None:
+            pipeline.close(cancel=True)
+        raise
+    if pipeline is not None:
+        pipeline.close()
     chapters = chapters_of(book, pieces)
     digest = export_digest(project, book, plan, tags, options)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir, chapter_cache=project.cache_dir / ENCODED_DIR, stamp=digest)
     _keep_report(project, digest, result)
-    return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings)
+    return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings,
+                            encoded_ahead=pipeline.encoded_ahead if pipeline is not None else 0,
+                            first_chapter_s=pipeline.first_encoded_s if pipeline is not None else None)
+
+
+def _pipeline(project: Project, book: Book, plan: RenderPlan, options: ExportOptions,
+              temp_dir: Path | None) -> ChapterPipeline | None:
+    """Encoding ahead for the chapters of an M4B/M4A book (``chapter_pipeline``), else None."""
+    if not aac_book(options):
+        return None
+    text = sorted({u.chapter_index for u in plan.units if u.paragraph_index != TITLE_PARAGRAPH})
+    return ChapterPipeline(project, plan, options, project.cache_dir / ENCODED_DIR, piece_of=piece_of,
+                           text_chapters=text, titles=[c.title for c in book.chapters], temp_dir=temp_dir)
+
+
+def _both(first: ProgressCallback | None, second: ProgressCallback) -> ProgressCallback:
+    def relay(event: RenderProgress) -> None:
+        second(event)
+        if first is not None:
+            first(event)
+    return relay

@@ -16,6 +16,7 @@ import pytest
 from studio.audio import decode_to_pcm
 from studio.audio.chunked_book import ENCODED_CHUNKS
 from studio.audio.export import ExportOptions, export_audiobook
+from studio.audio.ffmpeg import run_ffmpeg
 from studio.audio.probe import read_chapters
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
@@ -48,6 +49,8 @@ def test_parallel_chapters_match_a_one_pass_export(book: list[ChapterAudio], tmp
     ours, theirs = chunked.files[0], single.files[0]
     # the decoded file is exactly as long as the plan: the join dropped no frame and added none
     assert len(decode_to_pcm(ours.path, sample_rate=RATE)) == round(ours.duration_ms * RATE / 1000)
+    tail = run_ffmpeg(["-i", str(ours.path), "-f", "null", "-"], loglevel="warning")
+    assert "chapter track not found" not in tail  # the QuickTime chapter track (Apple's players) is there
     read = read_chapters(ours.path)
     assert [c.title for c in read] == [c.title for c in theirs.chapters] == [c.title for c in book]
     assert all(abs(r.start_ms - m.start_ms) < 0.05 for r, m in zip(read, ours.chapters, strict=True))
@@ -94,3 +97,15 @@ def test_re_export_encodes_only_the_changed_chapter(book: list[ChapterAudio], tm
     assert sum(ENCODED_CHUNKS.values()) - before == 1
     errors = _onset_errors(third.files[0].path, [m.start_ms for m in third.files[0].chapters])
     assert all(abs(e) <= 1.0 for e in errors), errors
+
+
+def test_a_book_of_minutes_keeps_its_quicktime_chapter_track(tmp_path: Path) -> None:
+    """Past about 150 s the shifted timestamps would overflow the chapter track's durations and ffmpeg would
+    drop the track that Apple's players read chapters from."""
+    chapters = [ChapterAudio(f"第{n + 1}章", [tone_piece(tmp_path / f"long{n}.wav", [100_000]).piece])
+                for n in range(2)]
+    result = export_audiobook(chapters, tmp_path / "long.m4b", BookInfo("长"),
+                              ExportOptions(gaps=GAPS, loudness=None))
+    tail = run_ffmpeg(["-i", str(result.files[0].path), "-f", "null", "-"], loglevel="warning")
+    assert "chapter track not found" not in tail
+    assert [c.title for c in read_chapters(result.files[0].path)] == ["第1章", "第2章"]
