@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
     p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
     p_import.add_argument("--json", action="store_true", help="print the report as JSON")
+    p_import.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                          help="how chapters are found (default auto; pattern:REGEX = lines matching REGEX)")
     p_import.add_argument("--reimport", action="store_true",
                           help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
                                "emotions and chapter names carry over to unchanged paragraphs)")
@@ -68,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                           help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p_render.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                          help="how chapters are found when importing a manuscript (default auto)")
     p_render.add_argument("--reimport", action="store_true",
                           help="the manuscript changed since its project was made: snapshot the project's book, "
                                "then re-import it (voices, emotions and chapter names carry over)")
@@ -249,7 +253,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from studio.cli_project import check_project_location, print_reimport, sync_project
 
     check_project_location(args.project)
-    outcome = sync_project(args.file, args.project, reimport=args.reimport, doing="imported")
+    outcome = sync_project(args.file, args.project, reimport=args.reimport, doing="imported",
+                           structure=args.structure)
     outcome.project.close()
     stored = outcome.source.report if outcome.source is not None else {}
     report = outcome.report.to_dict() if outcome.report is not None else stored
@@ -308,7 +313,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     created = False  # this run created the project folder (only then may a failed start remove it)
     try:
         if manuscript:
-            outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered")
+            outcome = sync_project(args.input, folder, reimport=args.reimport, doing="imported or rendered",
+                                   structure=args.structure)
             created = outcome.action == "created" and not existed
             project = outcome.project
             if outcome.action == "unchanged":

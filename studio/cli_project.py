@@ -217,12 +217,13 @@ def run_restore(args: argparse.Namespace, out: TextIO) -> int:
 # -- the project behind `studio import` / `studio render` ---------------------------------------------------
 
 
-def sync_project(file: Path, folder: Path, *, reimport: bool, doing: str) -> SyncOutcome:
+def sync_project(file: Path, folder: Path, *, reimport: bool, doing: str, structure: str = "auto") -> SyncOutcome:
     """The project for ``file`` at ``folder``: created, used as it is, or re-imported on request (never replaced
-    silently); every write under the project lock."""
+    silently); every write under the project lock. ``structure`` is ``--structure`` (how chapters are found)."""
     from studio.core.reimport import sync_manuscript
 
-    return sync_manuscript(file, folder, reimport=reimport, guard=lambda f: project_lock(f, doing))
+    return sync_manuscript(file, folder, reimport=reimport, guard=lambda f: project_lock(f, doing),
+                           structure=structure)
 
 
 def print_reimport(outcome: SyncOutcome, folder: Path, err: TextIO) -> None:
@@ -260,12 +261,14 @@ def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None,
     with contextlib.ExitStack() as stack:
         if manuscript and not is_project_dir(folder):
             temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="studio-dry-run-")))
-            outcome = sync_project(args.input, temp / "project", reimport=False, doing="planned")
+            outcome = sync_project(args.input, temp / "project", reimport=False, doing="planned",
+                                   structure=getattr(args, "structure", "auto"))
         elif manuscript:
             if args.reimport:
                 raise ProjectError(f"{folder}: a dry run changes nothing, so it cannot re-import; dry-run the "
                                    "project as it is, or re-import without --dry-run")
-            outcome = sync_project(args.input, folder, reimport=False, doing="planned")
+            outcome = sync_project(args.input, folder, reimport=False, doing="planned",
+                                   structure=getattr(args, "structure", "auto"))
         else:
             outcome = None
         project = outcome.project if outcome is not None else Project.open(folder)

@@ -170,7 +170,7 @@ def changed_message(path: Path, folder: Path, source: ManuscriptSource | None) -
 
 
 def sync_manuscript(path: Path, folder: Path, *, reimport: bool = False,
-                    guard: Guard | None = None) -> SyncOutcome:
+                    guard: Guard | None = None, structure: str = "auto") -> SyncOutcome:
     """Bring ``folder``'s project in line with the manuscript at ``path`` (see the module docstring).
 
     Returns an outcome holding the open project (the caller closes it). A new project folder that this call
@@ -180,7 +180,7 @@ def sync_manuscript(path: Path, folder: Path, *, reimport: bool = False,
 
     lock: Guard = guard or (lambda _folder: contextlib.nullcontext())
     if not is_project_dir(folder):
-        result = import_file(path)  # before anything is created: a bad manuscript leaves no folder
+        result = import_file(path, structure=structure)  # before anything is created: a bad file leaves nothing
         created = not folder.exists()
         project = Project.create(folder)
         try:
@@ -196,13 +196,14 @@ def sync_manuscript(path: Path, folder: Path, *, reimport: bool = False,
         return SyncOutcome("created", project, result.report, source)
     project = Project.open(folder)
     try:
-        return _sync_existing(project, path, folder, reimport=reimport, lock=lock)
+        return _sync_existing(project, path, folder, reimport=reimport, lock=lock, structure=structure)
     except BaseException:
         project.close()
         raise
 
 
-def _sync_existing(project: Project, path: Path, folder: Path, *, reimport: bool, lock: Guard) -> SyncOutcome:
+def _sync_existing(project: Project, path: Path, folder: Path, *, reimport: bool, lock: Guard,
+                   structure: str = "auto") -> SyncOutcome:
     from studio.core.importers import import_file
 
     try:
@@ -216,7 +217,7 @@ def _sync_existing(project: Project, path: Path, folder: Path, *, reimport: bool
             with lock(folder):
                 record_source(project, ManuscriptSource(here, digest, source.chapter_titles, source.report))
         return SyncOutcome("unchanged", project, None, read_source(project))
-    result = import_file(path)
+    result = import_file(path, structure=structure)
     if not project.has_book():  # an empty project folder (created, never filled): nothing to lose
         with lock(folder):
             project.save_book(result.book)

@@ -176,3 +176,25 @@ def test_a_heading_that_differs_from_the_toc_title_is_kept_as_text(tmp_path: Pat
     path = write_zip(tmp_path / "dated.epub", files, mimetype="application/epub+zip")
     assert structure(import_file(path).book) == [
         ("狗·猫·鼠", ["一九二六年二月二十一日", "从去年起，仿佛听得有人说我是仇猫的。"])]
+
+
+def test_footnote_markers_and_back_links_are_not_spoken(tmp_path: Path) -> None:
+    book = epub.EpubBook()
+    book.set_identifier("notes")
+    book.set_title("Notes")
+    book.set_language("en")
+    body = (
+        '<h1>Chapter 1</h1><p>They paid in the local currency.<a href="#fn1" epub:type="noteref">1</a> '
+        'It was dear.<sup><a href="#fn2">[2]</a></sup> See <a href="#ch2">the next chapter</a>.</p>'
+        '<aside epub:type="footnote" id="fn1"><p><a href="#r1" role="doc-backlink">↩</a> A copper coin.</p></aside>'
+    )
+    ch = _html("ch1.xhtml", "Chapter 1", body)
+    book.add_item(ch)
+    book.toc = [epub.Link("ch1.xhtml", "Chapter 1", "c1")]
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", ch]
+    path = tmp_path / "notes.epub"
+    epub.write_epub(str(path), book)
+    texts = [p.text for p in import_file(path).book.chapters[0].paragraphs]
+    assert texts[0] == "They paid in the local currency. It was dear. See the next chapter."
+    assert texts[1] == "A copper coin."

@@ -113,10 +113,12 @@ def test_headings_without_separator_need_a_consistent_sequence() -> None:
     assert structure(lonely.book) == [("第五章 开始", [BODY, "第一回合", BODY])]
 
 
-def test_volume_heading_directly_followed_by_a_chapter_is_folded_into_its_title() -> None:
+def test_volume_headings_make_two_levels_named_volume_dash_chapter() -> None:
     text = "第一卷 少年\n第一章 出门\n甲。\n第二章 远行\n乙。\n第二卷 江湖\n第一章 入城\n丙。\n"
-    assert [c.title for c in import_text(text).book.chapters] == [
-        "第一卷 少年 · 第一章 出门", "第二章 远行", "第二卷 江湖 · 第一章 入城"]
+    result = import_text(text)
+    assert [c.title for c in result.book.chapters] == [
+        "第一卷 少年 – 第一章 出门", "第一卷 少年 – 第二章 远行", "第二卷 江湖 – 第一章 入城"]
+    assert [e.level for e in result.report.toc] == [2, 2, 2]
 
 
 def test_a_heading_at_the_very_end_is_kept_as_text() -> None:
@@ -140,3 +142,35 @@ def test_many_chapters_in_order() -> None:
 ])
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert cn_numeral_to_int(numeral) == value
+
+
+def test_licence_headings_in_capitals_are_not_chapters_without_a_contents_list() -> None:
+    text = ("The Project Gutenberg Etext\n\nDISCLAIMER\n\nBut for the Right of Replacement or Refund described\n"
+            "below, the Project disclaims all liability.\n\nINDEMNITY\n\nYou will indemnify and hold the Project"
+            " harmless.\n")
+    assert len(import_text(text).book.chapters) == 1
+
+
+def test_indented_short_paragraphs_of_a_web_txt_are_not_centred_titles() -> None:
+    body = "\n\n".join(f"\u3000\u3000{line}" for line in ["他走了", "她在门口等着，一直等到天黑。", "远处有狗叫",
+                                                         "夜深了", "第二天早上，雨停了。"])
+    assert len(import_text(body).book.chapters) == 1
+
+
+def test_a_title_list_at_the_top_does_not_become_empty_chapters() -> None:
+    text = ("第一章 出门\n第二章 远行\n第三章 入城\n\n"
+            "第一章 出门\n甲走了。\n第二章 远行\n乙走了。\n第三章 入城\n丙走了。\n")
+    result = import_text(text)
+    assert [c.title for c in result.book.chapters] == ["第一章 出门", "第二章 远行", "第三章 入城"]
+    assert [c.paragraphs[0].text for c in result.book.chapters] == ["甲走了。", "乙走了。", "丙走了。"]
+    # The list itself is front matter (moved to metadata, as short title lines before the text are).
+    assert result.report.front_matter == ["第一章 出门", "第二章 远行", "第三章 入城"]
+
+
+def test_a_heading_after_the_last_sentence_of_a_line_starts_the_next_chapter() -> None:
+    text = ("第一章 出门\n他走了很远的路。第二章 归来她在门口等着，一直等到天黑。\n第三章 结局\n完了。\n")
+    result = import_text(text)
+    assert [c.title[:3] for c in result.book.chapters] == ["第一章", "第二章", "第三章"]
+    assert result.book.chapters[0].paragraphs[-1].text == "他走了很远的路。"
+    second = result.book.chapters[1]
+    assert (second.title + second.paragraphs[0].text).replace(" ", "") == "第二章归来她在门口等着，一直等到天黑。"

@@ -207,7 +207,8 @@ def test_report_counts_summary_and_dict() -> None:
 
 def test_summary_lists_warnings() -> None:
     report = import_text("只有一段话，没有章节标题。\n第二段。", source="x.txt").report
-    assert report.summary().splitlines()[1:] == ["  - no chapter headings found; using one chapter"]
+    assert report.summary().splitlines()[1:] == [
+        "  - no chapter headings found; using one chapter", "chapters:", "  1. 未命名 - 17 characters"]
 
 
 def test_title_hint_names_a_book_that_has_no_title_of_its_own() -> None:

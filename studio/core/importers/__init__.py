@@ -24,6 +24,7 @@ from typing import BinaryIO
 from studio.core.errors import InputError
 from studio.core.importers.limits import HEAD_BYTES, check_archive, open_manuscript, read_rest
 from studio.core.importers.report import ImportReport, ImportResult, WarningLog
+from studio.core.importers.structure import check_structure
 
 __all__ = ["ImportReport", "ImportResult", "import_file", "import_text"]
 
@@ -35,12 +36,15 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def import_file(path: str | Path) -> ImportResult:
+def import_file(path: str | Path, *, structure: str = "auto") -> ImportResult:
     """Import a manuscript file; raise :class:`InputError` if it cannot be read or makes no sense.
 
     Reads at most :mod:`~studio.core.importers.limits` allows, and decides from the first bytes whether the
     file is an archive, binary or text before reading the rest, so a wrong file fails in milliseconds.
+    ``structure`` chooses how chapters are found: ``auto``, ``toc``, ``none`` or ``pattern:REGEX``
+    (see :func:`.structure.detect_plain_headings`).
     """
+    check_structure(structure)
     source = str(path)
     file_path = Path(path)
     warnings = WarningLog()
@@ -67,10 +71,10 @@ def import_file(path: str | Path) -> ImportResult:
         if kind == "epub":
             from studio.core.importers.epub import import_epub
 
-            return import_epub(source, source=source, default_title=stem, warnings=warnings)
+            return import_epub(source, source=source, default_title=stem, warnings=warnings, structure=structure)
         from studio.core.importers.docx import import_docx
 
-        return import_docx(source, source=source, default_title=stem, warnings=warnings)
+        return import_docx(source, source=source, default_title=stem, warnings=warnings, structure=structure)
     if ext == ".docx":
         raise InputError("corrupt DOCX: the file is not a ZIP archive", path=source)
     if ext == ".epub":
@@ -88,20 +92,23 @@ def import_file(path: str | Path) -> ImportResult:
     else:
         markdown = _looks_like_markdown(text)
     return _import_decoded(text, source=source, default_title=stem, markdown=markdown, encoding=encoding,
-                           warnings=warnings)
+                           warnings=warnings, structure=structure)
 
 
 def import_text(
-    text: str, *, source: str = "<text>", title_hint: str | None = None, markdown: bool = False
+    text: str, *, source: str = "<text>", title_hint: str | None = None, markdown: bool = False,
+    structure: str = "auto",
 ) -> ImportResult:
     """Import text already in memory; ``title_hint`` names the book when the text itself does not."""
+    check_structure(structure)
     default_title = title_hint or ("未命名" if _CJK_RE.search(text[:2000]) else "Untitled")
     return _import_decoded(text, source=source, default_title=default_title, markdown=markdown, encoding=None,
-                           warnings=WarningLog())
+                           warnings=WarningLog(), structure=structure)
 
 
 def _import_decoded(
-    text: str, *, source: str, default_title: str, markdown: bool, encoding: str | None, warnings: WarningLog
+    text: str, *, source: str, default_title: str, markdown: bool, encoding: str | None, warnings: WarningLog,
+    structure: str = "auto",
 ) -> ImportResult:
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -115,10 +122,11 @@ def _import_decoded(
         from studio.core.importers.markdown import import_markdown
 
         return import_markdown(text, source=source, default_title=default_title, encoding=encoding,
-                               warnings=warnings)
+                               warnings=warnings, structure=structure)
     from studio.core.importers.txt import import_txt
 
-    return import_txt(text, source=source, default_title=default_title, encoding=encoding, warnings=warnings)
+    return import_txt(text, source=source, default_title=default_title, encoding=encoding, warnings=warnings,
+                      structure=structure)
 
 
 def _read_head(handle: BinaryIO, source: str) -> bytes:

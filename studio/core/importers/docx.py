@@ -36,7 +36,9 @@ _TITLE_NAMES = frozenset(("title", "标题", "標題", "titel", "titre", "títul
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def import_docx(path: str, *, source: str, default_title: str, warnings: WarningLog) -> ImportResult:
+def import_docx(
+    path: str, *, source: str, default_title: str, warnings: WarningLog, structure: str = "auto"
+) -> ImportResult:
     """Build a book from a DOCX file."""
     _check_zip(path, source)
     try:
@@ -57,6 +59,10 @@ def import_docx(path: str, *, source: str, default_title: str, warnings: Warning
     language = guess_language([b.text for b in blocks[:50]])
     meta.setdefault("language", language)
     levels = [b.level for b in blocks if b.level]
+    if structure != "auto":  # the author chose: heading styles are text like any other paragraph
+        for b in blocks:
+            b.level = 0
+        levels = []
     if levels:
         level, first_is_title = choose_chapter_level(levels)
         if first_is_title:
@@ -71,7 +77,8 @@ def import_docx(path: str, *, source: str, default_title: str, warnings: Warning
         if front is not None:
             chapters.insert(0, front)
     else:
-        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title)
+        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
+                                  structure=structure)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="docx", encoding=None, warnings=warnings))
 

@@ -35,7 +35,15 @@ from studio.core.book import Chapter, Paragraph
 from studio.core.errors import InputError
 from studio.core.importers.html_text import HtmlDocument, parse_html
 from studio.core.importers.report import ImportResult, WarningLog, make_report
-from studio.core.importers.structure import Block, finish_book, merge_empty_chapters, normalise_title
+from studio.core.importers.structure import (
+    Block,
+    finish_book,
+    guess_language,
+    merge_empty_chapters,
+    normalise_title,
+    plain_chapters,
+)
+from studio.core.importers.toc import ChapterInfo, get_info, named_chapter, set_info
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
@@ -54,7 +62,9 @@ class _Package:
     guide_types: dict[str, str]  # href (relative to OPF dir) -> type
 
 
-def import_epub(path: str, *, source: str, default_title: str, warnings: WarningLog) -> ImportResult:
+def import_epub(
+    path: str, *, source: str, default_title: str, warnings: WarningLog, structure: str = "auto"
+) -> ImportResult:
     """Build a book from an EPUB file."""
     try:
         zf = zipfile.ZipFile(path)
@@ -80,7 +90,7 @@ def import_epub(path: str, *, source: str, default_title: str, warnings: Warning
                      + ", ".join(sorted(missing)[:5]))
     try:
         return _build(ebook, package, toc_from_nav=toc_from_nav, source=source, default_title=default_title,
-                      warnings=warnings)
+                      warnings=warnings, structure=structure)
     except InputError:
         raise
     except Exception as exc:  # a malformed document the HTML parser or ebooklib chokes on
@@ -251,7 +261,8 @@ def _metadata(ebook: Any) -> dict[str, Any]:
 
 
 def _build(
-    ebook: Any, package: _Package, *, toc_from_nav: bool, source: str, default_title: str, warnings: WarningLog
+    ebook: Any, package: _Package, *, toc_from_nav: bool, source: str, default_title: str, warnings: WarningLog,
+    structure: str = "auto",
 ) -> ImportResult:
     meta = _metadata(ebook)
     nav_name = next((href for href, mt, props in package.manifest.values() if "nav" in props.split()), None)
@@ -301,10 +312,29 @@ def _build(
     if skipped:
         warnings.add(f"skipped {len(skipped)} EPUB document(s) that are not story text: {', '.join(skipped)}")
     chapters = merge_empty_chapters(chapters)
+    if structure != "auto" and chapters:
+        chapters = _restructure(chapters, meta, warnings, structure, default_title)
     if not any(c.paragraphs for c in chapters):
         raise InputError("the EPUB contains no text to narrate", path=source)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="epub", encoding=None, warnings=warnings))
+
+
+def _restructure(
+    chapters: list[Chapter], meta: dict[str, Any], warnings: WarningLog, structure: str, default_title: str
+) -> list[Chapter]:
+    """``--structure`` other than ``auto``: ``toc`` is what the nav/NCX gave; otherwise the text decides."""
+    if structure == "toc":
+        return chapters
+    blocks: list[Block] = []
+    for c in chapters:
+        heading = get_info(c).heading
+        if heading:
+            blocks.append(Block(heading))
+        blocks.extend(Block(p.text, emotions=list(p.emotions)) for p in c.paragraphs)
+    language = guess_language([b.text for b in blocks[:50]])
+    return plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
+                          structure=structure)
 
 
 def _auxiliary(idref: str, href: str, doc: HtmlDocument, text_len: int, book_words: set[str]) -> bool:
@@ -320,23 +350,27 @@ def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
     return [Paragraph(b.text, list(b.emotions)) for b in blocks]
 
 
-def _take_title(blocks: list[Block], toc_title: str) -> tuple[str, list[Block]]:
-    """Use the document's leading headings as (part of) the title when they repeat the TOC title."""
+def _take_title(blocks: list[Block], toc_title: str) -> tuple[str, list[Block], str]:
+    """Use the document's leading headings as (part of) the title when they repeat the TOC title.
+
+    Returns the title, the body blocks, and the text of the heading blocks that became the title.
+    """
     lead = 0
     while lead < len(blocks) and blocks[lead].level:
         lead += 1
-    headings = normalise_title(" ".join(b.text for b in blocks[:lead]))
+    raw = " ".join(b.text for b in blocks[:lead])
+    headings = normalise_title(raw)
     rest = blocks[lead:]
     if not headings:
-        return toc_title, blocks
+        return toc_title, blocks, ""
     if not toc_title:
-        return headings, rest
+        return headings, rest, raw
     squeeze_h, squeeze_t = headings.replace(" ", ""), toc_title.replace(" ", "")
     if squeeze_t in squeeze_h:
-        return headings, rest
+        return headings, rest, raw
     if squeeze_h in squeeze_t:
-        return toc_title, rest
-    return toc_title, blocks  # different words: keep the headings as text
+        return toc_title, rest, raw
+    return toc_title, blocks, ""  # different words: keep the headings as text
 
 
 def _split_by_toc(doc: HtmlDocument, entries: list[tuple[str, str]], chapters: list[Chapter]) -> list[Chapter]:
@@ -355,14 +389,19 @@ def _split_by_toc(doc: HtmlDocument, entries: list[tuple[str, str]], chapters: l
             starts[0] = (0, starts[0][1])
     for i, (pos, title) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(doc.blocks)
-        chapter_title, body = _take_title(doc.blocks[pos:end], title)
-        out.append(Chapter(chapter_title or doc.title or "—", _paragraphs(body)))
+        chapter_title, body, heading = _take_title(doc.blocks[pos:end], title)
+        chapter = Chapter(chapter_title or doc.title or "—", _paragraphs(body))
+        set_info(chapter, ChapterInfo(1, 1.0, "EPUB table of contents", heading))
+        out.append(chapter)
     return out
 
 
 def _untitled_chapter(doc: HtmlDocument, href: str, meta: dict[str, Any]) -> Chapter:
     blocks = doc.blocks
     if blocks and blocks[0].level and blocks[0].level <= 3:
-        return Chapter(blocks[0].text, _paragraphs(blocks[1:]))
+        chapter = Chapter(blocks[0].text, _paragraphs(blocks[1:]))
+        set_info(chapter, ChapterInfo(1, 0.8, "document heading", blocks[0].text))
+        return chapter
     title = doc.title if doc.title and doc.title != meta.get("title") else ""
-    return Chapter(title or posixpath.splitext(posixpath.basename(href))[0], _paragraphs(blocks))
+    return named_chapter(Chapter(title or posixpath.splitext(posixpath.basename(href))[0], _paragraphs(blocks)),
+                         "EPUB document without a heading")

@@ -30,11 +30,11 @@ character novel costs a few milliseconds here.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _CN_NUMERALS = "零〇一二三四五六七八九十百千万萬两兩壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
-_CN_HEAD_RE = re.compile(
+CN_HEAD_RE = _CN_HEAD_RE = re.compile(
     rf"第[ \t\u3000]*(?P<num>[0-9０-９]+|[{_CN_NUMERALS}]+)[ \t\u3000]*(?P<unit>[章回节節卷部篇集话話幕])"
 )
 _CN_KEYWORDS = (
@@ -48,7 +48,7 @@ _EN_NUMWORD = (
     r"eighth|ninth|tenth|last|final)"
 )
 _EN_HEAD_RE = re.compile(
-    rf"(?P<unit>chapter|chap\.|part|book|volume|vol\.)[ \t]+(?P<num>\d+|[ivxlcdm]+|{_EN_NUMWORD})\b", re.I
+    rf"(?P<unit>chapter|chap\.|part|book|volume|vol\.|letter)[ \t]+(?P<num>\d+|[ivxlcdm]+|{_EN_NUMWORD})\b", re.I
 )
 _EN_KEYWORD_RE = re.compile(
     r"(?:prologue|epilogue|preface|foreword|introduction|afterword|interlude|coda)\b", re.I
@@ -56,7 +56,7 @@ _EN_KEYWORD_RE = re.compile(
 _ROMAN_RE = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 #: Characters a heading line can start with; everything else is rejected without running a regex.
-_FIRST_CHARS = frozenset("第序前楔引尾后後番终終完跋CcPpBbVvEeIiFfAa")
+_FIRST_CHARS = frozenset("第序前楔引尾后後番终終完跋CcPpBbVvEeIiFfAaLl")
 _SPACE = " \t\u3000"
 _SEPARATORS = _SPACE + "：:、.．·・—－-_｜|"
 _OPEN_BRACKETS = "（(【[「《〔〈『"
@@ -133,7 +133,8 @@ def cn_numeral_to_int(text: str) -> int | None:
     return total + current + num
 
 
-def _en_number(text: str) -> int | None:
+def en_number(text: str) -> int | None:
+    """``"12"`` / ``"XII"`` / ``"twelve"`` / ``"first"`` -> 12 ...; ``None`` if it is not a number."""
     low = text.lower().replace("-", " ")
     if low.isdigit():
         return int(low)
@@ -253,7 +254,7 @@ def _match_keyword(line: str, end: int, *, max_title: int, english: bool = False
 
 def _match_english(line: str, m: re.Match[str]) -> HeadingMatch | None:
     num_text = m.group("num")
-    number = _en_number(num_text)
+    number = en_number(num_text)
     if number is None:  # e.g. lower-case "chapter mix"
         return None
     unit = m.group("unit").lower()
@@ -275,26 +276,38 @@ def _match_english(line: str, m: re.Match[str]) -> HeadingMatch | None:
     return HeadingMatch(len(line), unit, number)
 
 
-def confirm_weak(matches: list[HeadingMatch]) -> list[bool]:
-    """Which matches to accept: strong ones always; weak ones only inside a numbered sequence.
+_LETTER_RE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
-    A weak heading (no separator after the token) is kept when the previous or the next heading of the
-    same kind has the neighbouring number: "第三章风起" between 第二章 and 第四章 is a heading; a lone
-    "第一回合" in the middle of a fight scene is not.
+
+def split_glued_title(
+    rest: str, counts: Mapping[str, int], openers: Mapping[str, int], *, max_title: int = 10
+) -> int:
+    """Where a title glued to its first sentence ends: ``" 生计问题阿Q礼毕之后，"`` -> 5 (after "问题").
+
+    A boundary after character k is a candidate when the pair of characters *across* it occurs only here
+    in the book (``counts``: "题阿" once) while the pair that would *start* the prose occurs at least three
+    times ("阿Q"). Among candidates the one whose opening pair most often starts a sentence or clause wins
+    (``openers``: "赵家" opens clauses, "之后" never does). Without a candidate, a title that ends in a word
+    the book uses often ("革命") is cut there. Returns the offset in ``rest`` (leading separators
+    included) or 0: then only the numbered token is the title and the whole line stays body text.
     """
-    by_unit: dict[str | None, list[int]] = defaultdict(list)
-    for i, m in enumerate(matches):
-        by_unit[m.unit].append(i)
-    keep = [True] * len(matches)
-    for indices in by_unit.values():
-        for pos, i in enumerate(indices):
-            m = matches[i]
-            if not m.weak:
-                continue
-            prev_n = matches[indices[pos - 1]].number if pos > 0 else None
-            next_n = matches[indices[pos + 1]].number if pos + 1 < len(indices) else None
-            n = m.number
-            keep[i] = n is not None and (
-                (prev_n is not None and prev_n + 1 == n) or (next_n is not None and next_n == n + 1)
-            )
-    return keep
+    body = rest.lstrip(_SEPARATORS)
+    lead = len(rest) - len(body)
+    limit = min(max_title, len(body) - 2)
+    best: tuple[int, int] | None = None
+    fallback = 0
+    for k in range(2, limit + 1):
+        if any(ch in _ANY_PUNCT for ch in body[k - 1 : k + 1]):
+            break
+        if not (_LETTER_RE.match(body[k - 1]) and _LETTER_RE.match(body[k])):
+            continue
+        if counts.get(body[k - 1 : k + 1], 0) > 1:
+            continue
+        if counts.get(body[k : k + 2], 0) >= 3:
+            score = openers.get(body[k : k + 2], 0)
+            if best is None or score > best[0]:
+                best = (score, k)
+        elif not fallback and counts.get(body[k - 2 : k], 0) >= 3:
+            fallback = k
+    k = best[1] if best is not None else fallback
+    return lead + k if k else 0

@@ -36,6 +36,28 @@ _CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\r\f]*\n[ \t\n\r\f]*(?={_CJK})")
 _EDGE = " \t\n\r\f\v\u3000\u00a0\ufeff\u200b"
 
 
+_NOTE_ROLES = ("noteref", "backlink", "doc-noteref", "doc-backlink", "footnote-ref", "rearnote")
+_MARKER_TEXT = re.compile(r"\s*[\[(]?(?:\d{1,3}|[ivxIVX]{1,5}|[*†‡§¶↩↑^]+)[\])]?\.?\s*")
+
+
+def _note_marker(tag: Tag) -> bool:
+    """A footnote reference or a back-link ("currency.¹", "↩"): a reading aid, not text to speak.
+
+    Recognised by ``epub:type``/``role`` (noteref, backlink), or as a link to a place inside the book whose
+    whole text is a number or a note sign; a ``<sup>`` holding only such a link goes with it. The note
+    itself (``<aside epub:type="footnote">``) is the author's text and is kept.
+    """
+    kinds = " ".join(str(tag.get(attr) or "") for attr in ("epub:type", "role", "type", "class")).lower()
+    if any(k in kinds.split() for k in _NOTE_ROLES):
+        return True
+    if tag.name == "sup":
+        links = tag.find_all("a")
+        return len(links) == 1 and links[0].get_text() == tag.get_text() and _note_marker(links[0])
+    href = str(tag.get("href") or "")
+    return "#" in href and not href.startswith(("http:", "https:", "mailto:")) and bool(
+        _MARKER_TEXT.fullmatch(tag.get_text()))
+
+
 @dataclass
 class HtmlDocument:
     blocks: list[Block]
@@ -113,7 +135,7 @@ class _Walker:
             if isinstance(ident, str) and ident in self.wanted and ident not in self.anchors:
                 self.flush(0)
                 self.anchors[ident] = len(self.blocks)
-        if name in _SKIP:
+        if name in _SKIP or (name in ("a", "sup") and _note_marker(tag)):
             return
         if name == "br":
             self.flush(0)

@@ -236,7 +236,8 @@ class _Parser:
 
 
 def import_markdown(
-    text: str, *, source: str, default_title: str, encoding: str | None, warnings: WarningLog
+    text: str, *, source: str, default_title: str, encoding: str | None, warnings: WarningLog,
+    structure: str = "auto",
 ) -> ImportResult:
     """Build a book from decoded Markdown."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -245,6 +246,10 @@ def import_markdown(
     language = str(meta.get("language") or guess_language([b.text for b in blocks[:50]]))
     meta["language"] = language
     levels = [b.level for b in blocks if b.level]
+    if structure != "auto":  # the author chose: heading markup is text like any other line
+        for b in blocks:
+            b.level = 0
+        levels = []
     if levels:
         level, first_is_title = choose_chapter_level(levels)
         if first_is_title:
@@ -261,7 +266,8 @@ def import_markdown(
         if front is not None:
             chapters.insert(0, front)
     else:
-        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title)
+        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
+                                  structure=structure)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="markdown", encoding=encoding,
                                           warnings=warnings))

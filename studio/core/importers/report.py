@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from studio.core.book import Book
+from studio.core.importers.toc import TocEntry, toc_entries
 
 #: More warnings than this are summarised as "... and N more": a badly broken file must not bury the one
 #: useful line under thousands of identical ones.
@@ -28,6 +29,8 @@ class ImportReport:
     paragraphs: int
     characters: int
     warnings: list[str] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    front_matter: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A short human-readable account for the CLI: one line, then one indented line per warning."""
@@ -38,10 +41,11 @@ class ImportReport:
             f"{self.source} ({fmt}): {_plural(self.chapters, 'chapter')}, "
             f"{_plural(self.paragraphs, 'paragraph')}, {_plural(self.characters, 'character')}"
         )
-        if not self.warnings:
-            return head
-        lines = [f"{head}; {_plural(len(self.warnings), 'warning')}:"]
+        lines = [f"{head}; {_plural(len(self.warnings), 'warning')}:" if self.warnings else head]
         lines.extend(f"  - {w}" for w in self.warnings)
+        if self.toc:
+            lines.append("chapters:")
+            lines.extend(_toc_line(i, e) for i, e in enumerate(self.toc, 1))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +59,12 @@ class ImportResult:
     report: ImportReport
 
 
+def _toc_line(number: int, entry: TocEntry) -> str:
+    indent = "    " if entry.level > 1 else "  "
+    sure = "" if entry.confidence >= 0.8 else f" (confidence {entry.confidence:.2f}: {entry.reason})"
+    return f"{indent}{number}. {entry.title} - {_plural(entry.characters, 'character')}{sure}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -63,6 +73,8 @@ class WarningLog:
     """Collects warnings in order, capped at :data:`MAX_WARNINGS` so a broken file stays readable."""
 
     def __init__(self, limit: int = MAX_WARNINGS) -> None:
+        #: Lines of the manuscript moved into the book's metadata (title, author lines), in order.
+        self.moved: list[str] = []
         self._items: list[str] = []
         self._limit = limit
         self._dropped = 0
@@ -96,4 +108,6 @@ def make_report(book: Book, *, source: str, fmt: str, encoding: str | None, warn
         paragraphs=book.paragraph_count,
         characters=book.characters,
         warnings=warnings.as_list(),
+        toc=toc_entries(book),
+        front_matter=list(warnings.moved),
     )

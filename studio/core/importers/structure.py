@@ -21,10 +21,12 @@ from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph
 from studio.core.errors import InputError
-from studio.core.importers.headings import HeadingMatch, confirm_weak, match_heading, normalise_title
+from studio.core.importers.headings import normalise_title
+from studio.core.importers.plain_headings import Heading, detect_headings, pattern_headings
 from studio.core.importers.report import WarningLog
+from studio.core.importers.toc import ChapterInfo, get_info, named_chapter, set_info
 
-TITLE_JOINER = " · "
+TITLE_JOINER = " – "
 
 _AUTHOR_RE = re.compile(
     r"^(?:作者|作\s+者|著者|原著|author|written by)\s*[:：]?\s*(?P<name>\S.{0,39})$"
@@ -35,50 +37,105 @@ _BY_RE = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.\-' ]{1,39})$")
 _SENTENCE_END = "。！？!?.…"
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
+STRUCTURE_MODES = ("auto", "toc", "none")
 
 
 @dataclass(slots=True)
 class Block:
-    """One heading (``level`` >= 1) or body paragraph (``level`` == 0) with its source line."""
+    """One heading (``level`` >= 1) or body paragraph (``level`` == 0) with its source line.
+
+    Plain text also records the layout a heading is recognised by: ``indent`` (columns, a full-width space
+    counts two) and the blank lines around the line (``gap_before`` / ``gap_after``; formats that have
+    paragraphs rather than lines leave the default of one). A heading block keeps in ``source`` the exact
+    characters it was made from, with the ``confidence`` and ``reason`` of the detection.
+    """
 
     text: str
     level: int = 0
     emotions: list[EmotionSpan] = field(default_factory=list)
     line: int | None = None
+    indent: int = 0
+    gap_before: int = 1
+    gap_after: int = 1
+    source: str | None = None
+    confidence: float = 1.0
+    reason: str = "heading markup"
 
 
-def detect_plain_headings(pieces: list[Block]) -> list[Block]:
-    """Mark plain-text headings among paragraph blocks (level 1); split headings glued to their text."""
-    found: list[tuple[int, HeadingMatch]] = []
-    for i, block in enumerate(pieces):
-        m = match_heading(block.text)
-        if m is not None:
-            found.append((i, m))
-    if not found:
+def check_structure(structure: str) -> re.Pattern[str] | None:
+    """Validate ``--structure``: ``auto``, ``toc``, ``none`` or ``pattern:REGEX`` (returns the compiled REGEX)."""
+    if structure in STRUCTURE_MODES:
+        return None
+    if structure.startswith("pattern:") and len(structure) > len("pattern:"):
+        try:
+            return re.compile(structure[len("pattern:") :])
+        except re.error as exc:
+            raise InputError(f"--structure pattern is not a valid regular expression ({exc})") from exc
+    raise InputError(f"unknown structure {structure!r}: use auto, toc, none or pattern:REGEX")
+
+
+def _slice(block: Block, a: int, b: int) -> Block | None:
+    """``block.text[a:b]`` stripped, as a paragraph block with its emotion spans moved along."""
+    raw = block.text[a:b]
+    body = raw.strip()
+    if not body:
+        return None
+    shift = a + (len(raw) - len(raw.lstrip()))
+    n = len(body)
+    spans = [
+        EmotionSpan(max(s.start - shift, 0), min(s.end - shift, n), s.category, s.intensity)
+        for s in block.emotions
+        if s.end - shift > 0 and s.start - shift < n
+    ]
+    return Block(body, emotions=spans, line=block.line)
+
+
+def detect_plain_headings(pieces: list[Block], structure: str = "auto") -> list[Block]:
+    """Mark plain-text headings among paragraph blocks (levels 1-2); split headings glued to their text.
+
+    ``structure`` is ``auto`` (every kind of evidence, see :mod:`.plain_headings`), ``toc`` (only lines a
+    table of contents lists, plus the numbered headings it confirms), ``none`` (no chapters) or
+    ``pattern:REGEX`` (lines the expression matches at their start).
+    """
+    regex = check_structure(structure)
+    if structure == "none" or not pieces:
         return pieces
-    keep = confirm_weak([m for _, m in found])
+    if regex is not None:
+        headings = pattern_headings(pieces, regex)
+    else:
+        headings, _toc = detect_headings(pieces)
+        if structure == "toc":
+            headings = [h for h in headings if "toc" in h.reasons]
+    if not headings:
+        return pieces
+    by_block: dict[int, list[Heading]] = {}
+    for h in headings:
+        by_block.setdefault(h.index, []).append(h)
     out: list[Block] = []
-    pos = 0
-    for (i, m), ok in zip(found, keep, strict=True):
-        if not ok:
+    skip = -1
+    for i, block in enumerate(pieces):
+        if i == skip:
             continue
-        out.extend(pieces[pos:i])
-        pos = i + 1
-        block = pieces[i]
-        title = normalise_title(block.text[: m.cut])
-        out.append(Block(title, level=1, line=block.line))
-        body_raw = block.text[m.cut :]
-        body = body_raw.lstrip()
-        if body:
-            shift = len(block.text) - len(body)
-            n = len(body)
-            spans = [
-                EmotionSpan(max(s.start - shift, 0), min(s.end - shift, n), s.category, s.intensity)
-                for s in block.emotions
-                if s.end - shift > 0 and s.start - shift < n
-            ]
-            out.append(Block(body, emotions=spans, line=block.line))
-    out.extend(pieces[pos:])
+        hs = by_block.get(i)
+        if not hs:
+            out.append(block)
+            continue
+        pos = 0
+        for h in hs:
+            if h.start > pos:
+                before = _slice(block, pos, h.start)
+                if before is not None:
+                    out.append(before)
+            source = block.text[h.start : h.cut]
+            if h.joins_next and i + 1 < len(pieces):
+                source = f"{source} {pieces[i + 1].text}"
+                skip = i + 1
+            out.append(Block(h.title or normalise_title(source), level=h.level, line=block.line, source=source,
+                             confidence=round(h.confidence, 2), reason=h.reason))
+            pos = h.cut
+        after = _slice(block, pos, len(block.text))
+        if after is not None:
+            out.append(after)
     return out
 
 
@@ -102,6 +159,33 @@ def build_chapters(blocks: list[Block], chapter_level: int) -> tuple[list[Block]
     for block in blocks:
         if 0 < block.level <= chapter_level:
             current = Chapter(title=block.text)
+            set_info(current, ChapterInfo(1, block.confidence, block.reason,
+                                          block.source if block.source is not None else block.text))
+            chapters.append(current)
+        elif current is None:
+            pre.append(block)
+        else:
+            current.paragraphs.append(Paragraph(block.text, list(block.emotions)))
+    return pre, merge_empty_chapters(chapters)
+
+
+def build_leveled_chapters(blocks: list[Block]) -> tuple[list[Block], list[Chapter]]:
+    """Chapters from plain-text headings of two levels: a level-2 chapter is titled "Work – Chapter"."""
+    two_levels = any(b.level == 2 for b in blocks)
+    pre: list[Block] = []
+    chapters: list[Chapter] = []
+    current: Chapter | None = None
+    work: str | None = None
+    for block in blocks:
+        if block.level:
+            source = block.source if block.source is not None else block.text
+            title = block.text
+            if block.level == 1:
+                work = block.text if two_levels else None
+            elif work is not None:
+                title = f"{work}{TITLE_JOINER}{block.text}"
+            current = Chapter(title=title)
+            set_info(current, ChapterInfo(block.level, block.confidence, block.reason, source))
             chapters.append(current)
         elif current is None:
             pre.append(block)
@@ -113,22 +197,31 @@ def build_chapters(blocks: list[Block], chapter_level: int) -> tuple[list[Block]
 def merge_empty_chapters(chapters: list[Chapter]) -> list[Chapter]:
     """Carry the title of a chapter without text into the next chapter's title."""
     out: list[Chapter] = []
-    carry: list[str] = []
+    carry: list[Chapter] = []
     for chapter in chapters:
         if not chapter.paragraphs:
-            carry.append(chapter.title)
+            carry.append(chapter)
             continue
         if carry:
-            chapter.title = TITLE_JOINER.join([*carry, chapter.title])
+            titles = [c.title for c in carry]
+            joined = TITLE_JOINER.join(titles)
+            if not chapter.title.startswith(joined + TITLE_JOINER):
+                chapter.title = TITLE_JOINER.join([*titles, chapter.title])
+            info = get_info(chapter)
+            sources = [get_info(c).heading for c in carry]
+            set_info(chapter, ChapterInfo(info.level, info.confidence, info.reason,
+                                          " ".join([*sources, info.heading]).strip()))
             carry = []
         out.append(chapter)
     if carry:
         # Trailing headings with no text after them: keep them (the title is the author's text) on the
         # last chapter if there is one, else as a title-only chapter.
         if out:
-            out[-1].paragraphs.extend(Paragraph(t) for t in carry)
+            out[-1].paragraphs.extend(Paragraph(get_info(c).heading or c.title) for c in carry)
         else:
-            out.append(Chapter(title=TITLE_JOINER.join(carry)))
+            lone = Chapter(title=TITLE_JOINER.join(c.title for c in carry))
+            set_info(lone, ChapterInfo(1, 1.0, "heading", " ".join(get_info(c).heading for c in carry)))
+            out.append(lone)
     return out
 
 
@@ -183,13 +276,15 @@ def take_front_matter(
         moved.extend(extra)
         rest = []
     if moved:
+        warnings.moved.extend(moved)
         n = len(moved)
         warnings.add(f"{n} line{'s' if n != 1 else ''} of front matter moved to metadata: "
                      + " / ".join(moved)[:120])
     if not rest:
         return None
     title = "前言" if language == "zh" else "Front matter"
-    return Chapter(title=title, paragraphs=[Paragraph(b.text, list(b.emotions)) for b in rest])
+    return named_chapter(Chapter(title=title, paragraphs=[Paragraph(b.text, list(b.emotions)) for b in rest]),
+                         "text before the first heading")
 
 
 def guess_language(texts: list[str]) -> str:
@@ -234,14 +329,19 @@ def finish_book(
 
 
 def plain_chapters(
-    blocks: list[Block], meta: dict[str, Any], warnings: WarningLog, *, language: str, fallback_title: str
+    blocks: list[Block], meta: dict[str, Any], warnings: WarningLog, *, language: str, fallback_title: str,
+    structure: str = "auto",
 ) -> list[Chapter]:
     """Chapters for text without heading markup, using the plain-text heading rules."""
     if not blocks:
         return []
-    blocks = detect_plain_headings(blocks)
+    if structure == "none":
+        title = str(meta.get("title") or fallback_title)
+        return [named_chapter(Chapter(title, [Paragraph(b.text, list(b.emotions)) for b in blocks]),
+                              "structure none")]
+    blocks = detect_plain_headings(blocks, structure)
     if any(b.level for b in blocks):
-        pre, chapters = build_chapters(blocks, 1)
+        pre, chapters = build_leveled_chapters(blocks)
         front = take_front_matter(pre, meta, warnings, language=language)
         return [front, *chapters] if front is not None else chapters
     warnings.add("no chapter headings found; using one chapter")
@@ -250,10 +350,13 @@ def plain_chapters(
         title = single_chapter_title(blocks)
         if title is not None:
             meta["title"] = title
+            warnings.moved.append(title)
             blocks = blocks[1:]
             author = is_author_line(blocks[0].text) if blocks else None
             if author is not None and len(blocks) > 1:
                 meta.setdefault("author", author)
+                warnings.moved.append(blocks[0].text)
                 blocks = blocks[1:]
     chapter_title = title or str(meta.get("title") or fallback_title)
-    return [Chapter(chapter_title, [Paragraph(b.text, list(b.emotions)) for b in blocks])]
+    return [named_chapter(Chapter(chapter_title, [Paragraph(b.text, list(b.emotions)) for b in blocks]),
+                          "no headings found")]

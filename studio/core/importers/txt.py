@@ -23,27 +23,60 @@ def is_separator_line(text: str) -> bool:
     return text[0] in _SEPARATOR_FIRST and _SEPARATOR_LINE_RE.fullmatch(text) is not None
 
 
+def _indent(raw: str) -> int:
+    """Columns of leading whitespace; a full-width space is two columns, a tab four."""
+    n = 0
+    for ch in raw:
+        if ch == " " or ch == "\u00a0":
+            n += 1
+        elif ch == "\u3000":
+            n += 2
+        elif ch == "\t":
+            n += 4
+        else:
+            break
+    return n
+
+
 def text_blocks(text: str, cleaner: InlineCleaner) -> list[Block]:
-    """Every non-empty line as a cleaned paragraph block (a ``<br>`` inside a line splits it)."""
+    """Every non-empty line as a cleaned paragraph block (a ``<br>`` inside a line splits it).
+
+    The layout a heading is recognised by is kept on each block: indentation and the number of blank lines
+    before and after the line (a separator line counts as blank).
+    """
     blocks: list[Block] = []
     append = blocks.append
     clean = cleaner.clean
+    gap = 2  # the start of the file counts as a break
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or is_separator_line(line):
+            gap += 1
             continue
-        for piece, emotions in clean(line, lineno):
-            append(Block(piece, 0, emotions, lineno))
+        pieces = clean(line, lineno)
+        if not pieces:
+            gap += 1
+            continue
+        if blocks:
+            blocks[-1].gap_after = gap
+        indent = _indent(raw)
+        for k, (piece, emotions) in enumerate(pieces):
+            append(Block(piece, 0, emotions, lineno, indent=indent, gap_before=gap if k == 0 else 0, gap_after=0))
+        gap = 0
+    if blocks:
+        blocks[-1].gap_after = 2
     return blocks
 
 
 def import_txt(
-    text: str, *, source: str, default_title: str, encoding: str | None, warnings: WarningLog
+    text: str, *, source: str, default_title: str, encoding: str | None, warnings: WarningLog,
+    structure: str = "auto",
 ) -> ImportResult:
     """Build a book from decoded plain text."""
     blocks = text_blocks(text, InlineCleaner(warnings))
     language = guess_language([b.text for b in blocks[:50]])
     meta: dict[str, object] = {"language": language}
-    chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title)
+    chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
+                              structure=structure)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="txt", encoding=encoding, warnings=warnings))
