@@ -51,7 +51,7 @@ log = logging.getLogger("studio.audio.chunk_encode")
 #: Bump when anything about how a chunk is encoded changes: older cached chapters are then ignored.
 CACHE_VERSION = 1
 #: How much of a chapter the limiter calibration listens to (its opening), in seconds.
-CALIBRATION_S = 60.0
+CALIBRATION_S = 20.0
 #: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
 ENCODES = Counter[str]()
 
