@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, PREROLL
-from studio.audio.chunk_encode import Chunk, ChunkResult, ChunkSettings, chunk_key, encode_chunk
-from studio.audio.export import ExportOptions, piece_identity
+from studio.audio.chunk_encode import Chunk, ChunkResult, ChunkSettings, chunk_key, encode_chunk, piece_identity
+from studio.audio.export import ExportOptions
 from studio.audio.pieces import Piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.staging import scratch_folder
 from studio.audio.timeline import Span, layout_chapter, ms_to_frames

@@ -43,6 +43,7 @@ from studio.audio.loudness import (
     plan_gain,
 )
 from studio.audio.pcmfeed import feed_spans
+from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
 from studio.audio.wavinfo import PcmFormat
 
@@ -192,6 +193,19 @@ class JoinedMeter:
                 blocks += b
                 peaks += p
         return RangeLoudness(gated_loudness(blocks), max(peaks) if peaks else None)
+
+
+def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
+    """How an encoded-chapter cache key names a piece: the file it came from (a converted piece by its
+    original), with size and modification time, so a changed file is never mistaken for the old one."""
+    originals = {converted: original for original, converted in inspection.converted.items()}
+
+    def identity(path: Path) -> str:
+        source = originals.get(path, path)
+        st = source.stat()
+        return f"{source}|{st.st_size}|{st.st_mtime_ns}{'|converted' if path in originals else ''}"
+
+    return identity
 
 
 # -- one chunk ---------------------------------------------------------------------------------------------

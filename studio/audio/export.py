@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME
-from studio.audio.chunk_encode import ChunkSettings, plan_chunks
+from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
 from studio.audio.chunked_book import encode_chunked, workers_for
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
@@ -47,7 +47,7 @@ from studio.audio.export_stamp import write_stamp
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
 from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
-from studio.audio.pieces import Inspection, Piece, as_piece, convert_pieces, export_format, inspect_pieces
+from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
@@ -311,19 +311,6 @@ def export_audiobook(
     notes += acx_notes(files, options.loudness)
     bar.report(1.0)
     return ExportResult(tuple(files), tuple(chapter_reports), plan, tuple([*plan.notes, *retried, *notes]))
-
-
-def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
-    """How an encoded-chapter cache key names a piece: the file it came from (a converted piece by its
-    original), with size and modification time, so a changed file is never mistaken for the old one."""
-    originals = {converted: original for original, converted in inspection.converted.items()}
-
-    def identity(path: Path) -> str:
-        source = originals.get(path, path)
-        st = source.stat()
-        return f"{source}|{st.st_size}|{st.st_mtime_ns}{'|converted' if path in originals else ''}"
-
-    return identity
 
 
 def _own_folder(make: Callable[[], OwnedFolder], what: str, where: Path) -> OwnedFolder:
