@@ -38,7 +38,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.")
+    parser = _Parser(prog="studio", description="Audiobook Studio: manuscript in, chaptered audiobook out.",
+                     epilog="studio with no command opens the window; studio PATH opens a project folder (or "
+                            "imports a manuscript) in the window.")
     parser.add_argument("--version", action="version", version=f"studio {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (Qt, ffmpeg, offline engine, ...); see `studio --self-test -h`")
@@ -84,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli_render_status import add_render_options, add_status_parser
 
     add_render_options(p_render)
+    from studio.cli_confirm import add_confirm_options
+
+    add_confirm_options(p_render)
     add_status_parser(sub)
     add_export_parser(sub)
 
@@ -371,8 +376,10 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
                 print(f"warning: {warning}", file=err)
             err.flush()
 
+        from studio.cli_confirm import confirm_render
         from studio.cli_render_status import render_concurrency, render_prices
 
+        confirm_render(args, project, plan, render_prices(args), render_concurrency(args), err)
         try:
             result = produce_audiobook(
                 project, output, render_progress=progress.render, export_progress=progress.export,

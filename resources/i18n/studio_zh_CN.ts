@@ -175,82 +175,82 @@
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="68"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="69"/>
         <source>&amp;Add Chapter</source>
         <translation>添加章节(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="69"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="70"/>
         <source>Add an empty chapter after the selected one</source>
         <translation>在所选章节之后添加一个空章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="70"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="71"/>
         <source>Re&amp;name Chapter</source>
         <translation>重命名章节(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="71"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="72"/>
         <source>Rename the selected chapter</source>
         <translation>重命名所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="72"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="73"/>
         <source>&amp;Split at Cursor</source>
         <translation>在光标处拆分(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="73"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="74"/>
         <source>Start a new chapter at the paragraph with the cursor</source>
         <translation>从光标所在段落开始新的一章</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="74"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="75"/>
         <source>&amp;Merge with Next</source>
         <translation>与下一章合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="75"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="76"/>
         <source>Append the next chapter to the selected one</source>
         <translation>把下一章并入所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="76"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="77"/>
         <source>Move &amp;Up</source>
         <translation>上移(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="77"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="78"/>
         <source>Move the selected chapter up</source>
         <translation>把所选章节上移</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="78"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="79"/>
         <source>Move &amp;Down</source>
         <translation>下移(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="79"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="80"/>
         <source>Move the selected chapter down</source>
         <translation>把所选章节下移</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="80"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="81"/>
         <source>&amp;Delete Chapter</source>
         <translation>删除章节(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="81"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="82"/>
         <source>Delete the selected chapter (undoable)</source>
         <translation>删除所选章节（可撤销）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="160"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="161"/>
         <source>New chapter</source>
         <translation>新章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_dock.py" line="176"/>
+        <location filename="../../studio/gui/chapter_dock.py" line="177"/>
         <source>Put the cursor in the paragraph that should start the new chapter (not the first one).</source>
         <translation>请把光标放在新章节的起始段落中（不能是第一段）。</translation>
     </message>
@@ -258,127 +258,138 @@
 <context>
     <name>ChapterTreeModel</name>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="249"/>
+        <location filename="../../studio/gui/chapter_model.py" line="257"/>
         <source>Inherited from the book: {voice}</source>
+        <extracomment>The Voice column&apos;s colour for a chapter that speaks with the book&apos;s voice (inherited, not its own).</extracomment>
         <translation>继承全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="250"/>
+        <location filename="../../studio/gui/chapter_model.py" line="258"/>
         <source>This chapter&apos;s own voice: {voice}</source>
         <translation>本章自己的音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="251"/>
+        <location filename="../../studio/gui/chapter_model.py" line="259"/>
         <source>{title}: {n} paragraphs, {c} characters</source>
         <translation>{title}：{n} 段，{c} 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="280"/>
+        <location filename="../../studio/gui/chapter_model.py" line="293"/>
+        <source>The book&apos;s voice is {voice}; greyed: chapters that use it, bold: chapters with their own</source>
+        <translation>全书音色为 {voice}；灰色：沿用全书音色的章节，粗体：有自己音色的章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="295"/>
+        <source>Voice (book: {voice})</source>
+        <translation>音色（全书：{voice}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/chapter_model.py" line="298"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="280"/>
+        <location filename="../../studio/gui/chapter_model.py" line="298"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="280"/>
+        <location filename="../../studio/gui/chapter_model.py" line="298"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="280"/>
+        <location filename="../../studio/gui/chapter_model.py" line="298"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="281"/>
+        <location filename="../../studio/gui/chapter_model.py" line="299"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="345"/>
+        <location filename="../../studio/gui/chapter_model.py" line="363"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="346"/>
+        <location filename="../../studio/gui/chapter_model.py" line="364"/>
         <source>not rendered</source>
         <translation>未合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="347"/>
+        <location filename="../../studio/gui/chapter_model.py" line="365"/>
         <source>stale</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="348"/>
+        <location filename="../../studio/gui/chapter_model.py" line="366"/>
         <source>partly rendered</source>
         <translation>部分已合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="349"/>
+        <location filename="../../studio/gui/chapter_model.py" line="367"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="350"/>
+        <location filename="../../studio/gui/chapter_model.py" line="368"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="351"/>
+        <location filename="../../studio/gui/chapter_model.py" line="369"/>
         <source>rendering…</source>
         <translation>合成中…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="352"/>
+        <location filename="../../studio/gui/chapter_model.py" line="370"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="357"/>
+        <location filename="../../studio/gui/chapter_model.py" line="375"/>
         <source>Checking the audio cache…</source>
         <translation>正在检查音频缓存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="358"/>
+        <location filename="../../studio/gui/chapter_model.py" line="376"/>
         <source>This chapter has no text to render.</source>
         <translation>本章没有可合成的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="359"/>
+        <location filename="../../studio/gui/chapter_model.py" line="377"/>
         <source>No paragraph of this chapter has audio yet.</source>
         <translation>本章还没有任何段落有音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="360"/>
+        <location filename="../../studio/gui/chapter_model.py" line="378"/>
         <source>Edited since it was rendered: some paragraphs need new audio.</source>
         <translation>合成后已被修改：部分段落需要重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="361"/>
+        <location filename="../../studio/gui/chapter_model.py" line="379"/>
         <source>Some paragraphs have audio, the others were not rendered yet.</source>
         <translation>部分段落已有音频，其余段落尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="362"/>
+        <location filename="../../studio/gui/chapter_model.py" line="380"/>
         <source>Every paragraph has audio for its current text and voice.</source>
         <translation>每个段落都有与当前文字和音色一致的音频。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="363"/>
+        <location filename="../../studio/gui/chapter_model.py" line="381"/>
         <source>The last render failed on a paragraph of this chapter.</source>
         <translation>上次合成在本章的某个段落失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="364"/>
+        <location filename="../../studio/gui/chapter_model.py" line="382"/>
         <source>Being rendered now.</source>
         <translation>正在合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/chapter_model.py" line="365"/>
+        <location filename="../../studio/gui/chapter_model.py" line="383"/>
         <source>Waiting for its turn in the running render.</source>
         <translation>在当前合成中排队等候。</translation>
     </message>
@@ -386,12 +397,12 @@
 <context>
     <name>Crash</name>
     <message>
-        <location filename="../../studio/gui/crash.py" line="50"/>
+        <location filename="../../studio/gui/crash.py" line="62"/>
         <source>Audiobook Studio — unexpected error</source>
         <translation>有声书工作室 — 意外错误</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/crash.py" line="51"/>
+        <location filename="../../studio/gui/crash.py" line="63"/>
         <source>Something went wrong: {error}
 
 Your work is autosaved. The details are in the log file:
@@ -403,75 +414,113 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>DeliveryDialog</name>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="27"/>
+        <source>Paragraph Delivery</source>
+        <translation>段落语速语调</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <source>Speed</source>
+        <translation>语速</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <source>Pitch</source>
+        <translation>音调</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="41"/>
+        <source>inherited</source>
+        <translation>沿用</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="47"/>
+        <source>{n} paragraph(s); 1 = the voice&apos;s normal delivery.</source>
+        <translation>{n} 个段落；1 = 音色的正常值。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="80"/>
+        <source>Paragraph delivery</source>
+        <translation>段落语速语调</translation>
+    </message>
+</context>
+<context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="618"/>
+        <location filename="../../studio/gui/editor.py" line="634"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="622"/>
+        <location filename="../../studio/gui/editor.py" line="638"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="625"/>
+        <location filename="../../studio/gui/editor.py" line="641"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="628"/>
+        <location filename="../../studio/gui/editor.py" line="644"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="670"/>
+        <location filename="../../studio/gui/editor.py" line="686"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="673"/>
+        <location filename="../../studio/gui/editor.py" line="689"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="690"/>
+        <location filename="../../studio/gui/editor.py" line="706"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="692"/>
+        <location filename="../../studio/gui/editor.py" line="708"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="709"/>
+        <location filename="../../studio/gui/editor.py" line="725"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="714"/>
+        <location filename="../../studio/gui/editor.py" line="730"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="718"/>
+        <location filename="../../studio/gui/editor.py" line="734"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="722"/>
+        <location filename="../../studio/gui/editor.py" line="738"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="724"/>
-        <location filename="../../studio/gui/editor.py" line="767"/>
+        <location filename="../../studio/gui/editor.py" line="740"/>
+        <location filename="../../studio/gui/editor.py" line="783"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="730"/>
+        <location filename="../../studio/gui/editor.py" line="746"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -777,115 +826,140 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>ImportWarningsDock</name>
+    <message>
+        <location filename="../../studio/gui/import_warnings_dock.py" line="16"/>
+        <location filename="../../studio/gui/import_warnings_dock.py" line="32"/>
+        <source>Import Warnings</source>
+        <translation>导入警告</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/import_warnings_dock.py" line="31"/>
+        <source>Import Warnings ({n})</source>
+        <translation>导入警告（{n}）</translation>
+    </message>
+</context>
+<context>
     <name>JobDock</name>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="43"/>
+        <location filename="../../studio/gui/job_dock.py" line="46"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="66"/>
+        <location filename="../../studio/gui/job_dock.py" line="70"/>
+        <location filename="../../studio/gui/job_dock.py" line="142"/>
         <source>No render yet.</source>
         <translation>尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="67"/>
+        <location filename="../../studio/gui/job_dock.py" line="71"/>
         <source>Render Book</source>
         <translation>合成全书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="68"/>
+        <location filename="../../studio/gui/job_dock.py" line="72"/>
         <source>Cancel All</source>
         <translation>全部取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="71"/>
+        <location filename="../../studio/gui/job_dock.py" line="75"/>
         <source>Retry Failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="73"/>
+        <location filename="../../studio/gui/job_dock.py" line="77"/>
         <source>Render again: finished units come from the cache, failed and cancelled ones are tried again</source>
         <translation>重新合成：已完成的部分取自缓存，失败和已取消的部分会重试</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="76"/>
-        <location filename="../../studio/gui/job_dock.py" line="136"/>
+        <location filename="../../studio/gui/job_dock.py" line="80"/>
+        <location filename="../../studio/gui/job_dock.py" line="168"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="79"/>
+        <location filename="../../studio/gui/job_dock.py" line="83"/>
         <source>Submit nothing new; tasks already at the vendor finish</source>
         <translation>不再提交新任务；已提交给服务商的任务会继续完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="81"/>
+        <location filename="../../studio/gui/job_dock.py" line="85"/>
         <source>Retry Selected</source>
         <translation>重试所选</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="82"/>
+        <location filename="../../studio/gui/job_dock.py" line="86"/>
         <source>Render just the selected units again</source>
         <translation>只重新合成所选的任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="83"/>
+        <location filename="../../studio/gui/job_dock.py" line="87"/>
         <source>Retry Selected Units</source>
         <translation>重试所选任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="86"/>
+        <location filename="../../studio/gui/job_dock.py" line="90"/>
         <source>Cancel Selected Units</source>
         <translation>取消所选任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="116"/>
+        <location filename="../../studio/gui/job_dock.py" line="98"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="100"/>
+        <source>Show every render unit, or fold the drawer to one line</source>
+        <translation>显示每个合成单元，或把面板收起为一行</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/job_dock.py" line="148"/>
         <source>Planning…</source>
         <translation>正在规划…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="123"/>
+        <location filename="../../studio/gui/job_dock.py" line="155"/>
         <source>coming with the scheduler</source>
         <translation>将随调度器一同提供</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="128"/>
+        <location filename="../../studio/gui/job_dock.py" line="160"/>
         <source>Unfinished render: {remaining} of {total} paragraphs have no audio, {live} still at the vendor.</source>
         <translation>未完成的合成：{total} 段中有 {remaining} 段还没有音频，{live} 个任务仍在服务商处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="136"/>
+        <location filename="../../studio/gui/job_dock.py" line="168"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="158"/>
+        <location filename="../../studio/gui/job_dock.py" line="190"/>
         <source>Retrying {n} units…</source>
         <translation>正在重试 {n} 个任务…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="167"/>
+        <location filename="../../studio/gui/job_dock.py" line="199"/>
         <source>{done} / {total} characters · {units_done}/{units} paragraphs</source>
         <translation>{done} / {total} 字 · {units_done}/{units} 段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="171"/>
+        <location filename="../../studio/gui/job_dock.py" line="203"/>
         <source>ETA {eta}</source>
         <translation>预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="173"/>
+        <location filename="../../studio/gui/job_dock.py" line="205"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="175"/>
+        <location filename="../../studio/gui/job_dock.py" line="207"/>
         <source>est. cost {cost}</source>
         <translation>预计费用 {cost}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="178"/>
+        <location filename="../../studio/gui/job_dock.py" line="210"/>
         <source>{n} failed</source>
         <translation>{n} 项失败</translation>
     </message>
@@ -1001,233 +1075,243 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="101"/>
-        <location filename="../../studio/gui/main_window.py" line="302"/>
+        <location filename="../../studio/gui/main_window.py" line="106"/>
+        <location filename="../../studio/gui/main_window.py" line="328"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="160"/>
+        <location filename="../../studio/gui/main_window.py" line="175"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="161"/>
+        <location filename="../../studio/gui/main_window.py" line="176"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="162"/>
+        <location filename="../../studio/gui/main_window.py" line="177"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="163"/>
+        <location filename="../../studio/gui/main_window.py" line="178"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="164"/>
+        <location filename="../../studio/gui/main_window.py" line="179"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="166"/>
+        <location filename="../../studio/gui/main_window.py" line="181"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="167"/>
+        <location filename="../../studio/gui/main_window.py" line="182"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="168"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="169"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <location filename="../../studio/gui/main_window.py" line="188"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="171"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="172"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="177"/>
+        <location filename="../../studio/gui/main_window.py" line="195"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="204"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="216"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="201"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="221"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <location filename="../../studio/gui/main_window.py" line="224"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="225"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="207"/>
+        <location filename="../../studio/gui/main_window.py" line="226"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="209"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="230"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="231"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="213"/>
+        <location filename="../../studio/gui/main_window.py" line="232"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="214"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="224"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="247"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="230"/>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="250"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="252"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="234"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="255"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="260"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="242"/>
+        <location filename="../../studio/gui/main_window.py" line="261"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253"/>
+        <location filename="../../studio/gui/main_window.py" line="272"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="268"/>
+        <location filename="../../studio/gui/main_window.py" line="274"/>
+        <source>Paragraph &amp;Delivery…</source>
+        <translation>段落语速语调(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="275"/>
+        <source>Speed, pitch and volume of the selected paragraphs</source>
+        <translation>所选段落的语速、音调和音量</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="291"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="304"/>
+        <location filename="../../studio/gui/main_window.py" line="330"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="326"/>
+        <location filename="../../studio/gui/main_window.py" line="352"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="328"/>
+        <location filename="../../studio/gui/main_window.py" line="354"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="334"/>
+        <location filename="../../studio/gui/main_window.py" line="360"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1236,120 +1320,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="339"/>
-        <location filename="../../studio/gui/main_window.py" line="343"/>
+        <location filename="../../studio/gui/main_window.py" line="380"/>
+        <location filename="../../studio/gui/main_window.py" line="386"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="392"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="366"/>
+        <location filename="../../studio/gui/main_window.py" line="411"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="367"/>
+        <location filename="../../studio/gui/main_window.py" line="412"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="370"/>
+        <location filename="../../studio/gui/main_window.py" line="415"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="376"/>
+        <location filename="../../studio/gui/main_window.py" line="421"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="385"/>
+        <location filename="../../studio/gui/main_window.py" line="430"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="392"/>
+        <location filename="../../studio/gui/main_window.py" line="437"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="404"/>
+        <location filename="../../studio/gui/main_window.py" line="450"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="409"/>
+        <location filename="../../studio/gui/main_window.py" line="464"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="412"/>
+        <location filename="../../studio/gui/main_window.py" line="467"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="428"/>
+        <location filename="../../studio/gui/main_window.py" line="491"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="442"/>
+        <location filename="../../studio/gui/main_window.py" line="507"/>
+        <source>Counting what this render would send…</source>
+        <translation>正在统计这次合成要发送的内容…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="531"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="445"/>
+        <location filename="../../studio/gui/main_window.py" line="534"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="450"/>
+        <location filename="../../studio/gui/main_window.py" line="539"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="494"/>
+        <location filename="../../studio/gui/main_window.py" line="567"/>
+        <source>Playing {label}</source>
+        <translation>正在播放 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="600"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="524"/>
+        <location filename="../../studio/gui/main_window.py" line="624"/>
+        <source>Put the cursor in a paragraph first.</source>
+        <translation>请先把光标放在一个段落中。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="656"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="563"/>
+        <location filename="../../studio/gui/main_window.py" line="704"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="574"/>
+        <location filename="../../studio/gui/main_window.py" line="715"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="170"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="171"/>
+        <location filename="../../studio/gui/main_window.py" line="186"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../work/wt-trust/studio/gui/main_window.py" line="417"/>
+        <location filename="../../studio/gui/main_window.py" line="459"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="413"/>
+        <location filename="../../studio/gui/main_window.py" line="455"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1357,43 +1456,43 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="148"/>
+        <location filename="../../studio/gui/editor.py" line="152"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="269"/>
+        <location filename="../../studio/gui/editor.py" line="273"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="275"/>
+        <location filename="../../studio/gui/editor.py" line="279"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="281"/>
-        <location filename="../../studio/gui/editor.py" line="297"/>
+        <location filename="../../studio/gui/editor.py" line="285"/>
+        <location filename="../../studio/gui/editor.py" line="301"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="445"/>
+        <location filename="../../studio/gui/editor.py" line="450"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="538"/>
+        <location filename="../../studio/gui/editor.py" line="554"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="541"/>
+        <location filename="../../studio/gui/editor.py" line="557"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="544"/>
+        <location filename="../../studio/gui/editor.py" line="560"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1401,42 +1500,47 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PlayerDock</name>
     <message>
-        <location filename="../../studio/gui/player.py" line="46"/>
+        <location filename="../../studio/gui/player.py" line="48"/>
         <source>Player</source>
         <translation>播放器</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="58"/>
+        <location filename="../../studio/gui/player.py" line="60"/>
         <source>Play/Pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="62"/>
+        <location filename="../../studio/gui/player.py" line="64"/>
         <source>Play or pause the preview (Space)</source>
         <translation>播放或暂停试听（空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="64"/>
+        <location filename="../../studio/gui/player.py" line="66"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="76"/>
+        <location filename="../../studio/gui/player.py" line="78"/>
         <source>Nothing to play. Preview a paragraph (F5) or audition a voice.</source>
         <translation>没有可播放的内容。请试听一个段落（F5）或试听一个音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="79"/>
+        <location filename="../../studio/gui/player.py" line="81"/>
         <source>Playback needs PySide6-Addons (QtMultimedia).</source>
         <translation>播放需要 PySide6-Addons（QtMultimedia）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="135"/>
+        <location filename="../../studio/gui/player.py" line="83"/>
+        <source>No audio device: playback is silent (the highlight still follows).</source>
+        <translation>没有音频设备：播放无声（高亮仍会跟随）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/player.py" line="147"/>
         <source>{label} ({n} of {total})</source>
         <translation>{label}（第 {n} / {total} 段）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/player.py" line="223"/>
+        <location filename="../../studio/gui/player.py" line="235"/>
         <source>Cannot play: {error}</source>
         <translation>无法播放：{error}</translation>
     </message>
@@ -1554,50 +1658,65 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>{engine}：每万字价格</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="95"/>
-        <source>Enter your contract&apos;s prices; the job monitor then estimates what a render costs.</source>
-        <translation>请填写您合同中的价格；任务监视器会据此估算合成费用。</translation>
+        <location filename="../../studio/gui/preferences_dialog.py" line="100"/>
+        <source> characters</source>
+        <translation> 字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="101"/>
+        <source>always ask</source>
+        <translation>总是询问</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="102"/>
+        <source>Ask before a cloud render over</source>
+        <translation>云端合成超过此字数时先询问</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="103"/>
+        <source>Enter your contract&apos;s prices (blank: unknown; the vendor documents we ship list no prices); Render Book then shows what a render costs before it sends anything.</source>
+        <translation>请填写您合同中的价格（留空表示未知；随附的服务商文档未列出价格）；合成全书时会在发送前显示费用。</translation>
     </message>
 </context>
 <context>
     <name>PreviewService</name>
     <message>
-        <location filename="../../studio/gui/preview.py" line="166"/>
+        <location filename="../../studio/gui/preview.py" line="156"/>
         <source>Synthesizing paragraph {n}…</source>
         <translation>正在合成第 {n} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="173"/>
+        <location filename="../../studio/gui/preview.py" line="163"/>
         <source>Synthesizing “{title}”…</source>
         <translation>正在合成“{title}”…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="183"/>
+        <location filename="../../studio/gui/preview.py" line="173"/>
         <source>Skipped {n} paragraph(s) that have no audio yet: render the book to hear them.</source>
         <translation>已跳过 {n} 个还没有音频的段落：合成全书后即可收听。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="184"/>
+        <location filename="../../studio/gui/preview.py" line="174"/>
         <source>Nothing to play yet: render the book first.</source>
         <translation>还没有可播放的内容：请先合成全书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="211"/>
+        <location filename="../../studio/gui/preview.py" line="201"/>
         <source>Collecting the book&apos;s audio…</source>
         <translation>正在收集全书的音频…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="223"/>
+        <location filename="../../studio/gui/preview.py" line="213"/>
         <source>Nothing to preview: the paragraph is empty.</source>
         <translation>没有可试听的内容：该段落为空。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="252"/>
+        <location filename="../../studio/gui/preview.py" line="244"/>
         <source>Audition: {voice}</source>
         <translation>试听：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preview.py" line="267"/>
+        <location filename="../../studio/gui/preview.py" line="259"/>
         <source>Synthesizing a sample of {voice}…</source>
         <translation>正在合成 {voice} 的试听样本…</translation>
     </message>
@@ -1605,88 +1724,185 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="555"/>
+        <location filename="../../studio/gui/editor.py" line="571"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="557"/>
+        <location filename="../../studio/gui/editor.py" line="573"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="559"/>
+        <location filename="../../studio/gui/editor.py" line="575"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="561"/>
+        <location filename="../../studio/gui/editor.py" line="577"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="562"/>
+        <location filename="../../studio/gui/editor.py" line="578"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="563"/>
+        <location filename="../../studio/gui/editor.py" line="579"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
 </context>
 <context>
+    <name>RenderConfirm</name>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="26"/>
+        <source>free</source>
+        <translation>免费</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="28"/>
+        <source>cost unknown (no price in Preferences)</source>
+        <translation>费用未知（首选项中未填价格）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="30"/>
+        <source>about {cost}</source>
+        <translation>约 {cost}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="32"/>
+        <source>time unknown</source>
+        <translation>时间未知</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="34"/>
+        <source>at least {minutes} min</source>
+        <translation>至少 {minutes} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="35"/>
+        <source>{engine}: {characters} characters in {tasks} tasks, {cost}, {time}</source>
+        <translation>{engine}：{characters} 字，{tasks} 个任务，{cost}，{time}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="56"/>
+        <source>Rendering: {estimate}</source>
+        <translation>正在合成：{estimate}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="61"/>
+        <source>Send this render to the vendors?</source>
+        <translation>把这次合成发送给服务商吗？</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="62"/>
+        <source>This render sends {characters} characters to paid vendors (more than your limit of {limit}).</source>
+        <translation>这次合成会向付费服务商发送 {characters} 字（超过您设定的 {limit} 字）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="66"/>
+        <source>Render</source>
+        <translation>合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_confirm.py" line="76"/>
+        <source>Nothing was sent.</source>
+        <translation>没有发送任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="318"/>
+        <location filename="../../studio/gui/render_controller.py" line="314"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="320"/>
+        <location filename="../../studio/gui/render_controller.py" line="316"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="488"/>
+        <location filename="../../studio/gui/render_controller.py" line="484"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="499"/>
+        <location filename="../../studio/gui/render_controller.py" line="495"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="502"/>
+        <location filename="../../studio/gui/render_controller.py" line="498"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="504"/>
+        <location filename="../../studio/gui/render_controller.py" line="500"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
 </context>
 <context>
+    <name>RenderGuard</name>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="29"/>
+        <source>A render is running</source>
+        <translation>正在合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="31"/>
+        <source>A render is running. Pause it and quit?</source>
+        <translation>正在合成。暂停合成并退出吗？</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="32"/>
+        <source>Pause and Quit</source>
+        <translation>暂停并退出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="34"/>
+        <source>A render is running. Pause it and open the other project?</source>
+        <translation>正在合成。暂停合成并打开另一个项目吗？</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="35"/>
+        <source>Pause and Open</source>
+        <translation>暂停并打开</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="36"/>
+        <source>Tasks already sent to the vendor are waited for and kept, so none is paid for twice. The project offers to resume the render when it is opened again.</source>
+        <translation>已提交给服务商的任务会等到确认并保留，不会重复计费。再次打开项目时可以继续合成。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_guard.py" line="39"/>
+        <source>Keep Rendering</source>
+        <translation>继续合成</translation>
+    </message>
+</context>
+<context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="62"/>
+        <location filename="../../studio/gui/main_window.py" line="67"/>
         <source>Resume Rendering</source>
+        <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="63"/>
+        <location filename="../../studio/gui/main_window.py" line="68"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="76"/>
+        <location filename="../../studio/gui/main_window.py" line="81"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="78"/>
+        <location filename="../../studio/gui/main_window.py" line="83"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>
@@ -1848,16 +2064,37 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
     <message>
         <location filename="../../studio/gui/voice_dock.py" line="115"/>
+        <location filename="../../studio/gui/voice_dock.py" line="124"/>
         <source>Use for Selected Paragraphs</source>
         <translation>用于所选段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/voice_dock.py" line="173"/>
+        <location filename="../../studio/gui/voice_dock.py" line="123"/>
+        <source>Use for Paragraphs</source>
+        <translation>用于段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="182"/>
         <source>{shown} of {total} voices</source>
         <translation>{shown} / {total} 个音色</translation>
     </message>
     <message>
+        <location filename="../../studio/gui/voice_dock.py" line="188"/>
+        <source>({voice} is hidden by the filters: no voice selected.)</source>
+        <translation>（{voice} 被筛选条件隐藏：未选中音色。）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="209"/>
+        <source>0 voices: {first} has no voice with {second}.</source>
+        <translation>0 个音色：{first} 中没有支持{second}的音色。</translation>
+    </message>
+    <message>
         <location filename="../../studio/gui/voice_dock.py" line="211"/>
+        <source>0 voices match {filters}.</source>
+        <translation>没有音色符合 {filters}。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/voice_dock.py" line="247"/>
         <source>Select a voice first.</source>
         <translation>请先选择一个音色。</translation>
     </message>

@@ -84,6 +84,11 @@ class ThrottledError(RetryableEngineError):
     """The vendor asked us to slow down (rate or concurrency limit)."""
 
 
+class ConnectionLostError(RetryableEngineError):
+    """No whole answer came back (connection refused or dropped, timeout): the vendor refused nothing, so this
+    backs off and asks again without spending one of the unit's attempts."""
+
+
 class TaskExpiredError(RetryableEngineError):
     """The vendor no longer knows the task (unknown id, result past its retention): submit the unit again."""
 
@@ -98,6 +103,25 @@ class QuotaError(EngineError):
 
 class BadInputError(EngineError):
     """The vendor (or our pre-check) rejected the text or parameters: retrying will not help."""
+
+
+class LocalStorageError(StudioError):
+    """Writing on this machine failed (disk full, no permission, read-only folder): not the vendor's fault.
+
+    Why its own type: a vendor's finished task must not be failed (and paid again next time) because our disk
+    is full; the render stops with the real reason and the task id stays in the project for the next run.
+    """
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(message)
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: str | Path | None = None) -> LocalStorageError:
+        """``No space left on device: /the/file`` from an ``OSError`` and the file we were writing."""
+        where = path if path is not None else exc.filename
+        reason = exc.strerror or type(exc).__name__
+        return cls(f"{reason}: {where}" if where is not None else reason, path=where)
 
 
 class CancelledError(StudioError):

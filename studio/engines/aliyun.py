@@ -136,6 +136,8 @@ TRAITS = EngineTraits(
     default_concurrency=20, max_concurrency=100,
     requests_per_s=40.0, downloads=4, poll_range=PollRange(0.2, 10.0),  # the vendor's samples poll every 10 s
     emotions=True, ssml=True, price_key="aliyun",
+    task_deadline_s=3 * 3600.0,  # "合成结果在3小时内完成": results within 3 hours (vendor page)
+    chars_per_second=50_000 / 600,  # the vendor's page: "每合成5万字符最快仅需10分钟" (at best)
 )
 
 VoiceEmotions = Callable[[str], Collection[str] | None]

@@ -21,7 +21,7 @@ import requests
 
 from studio.audio.errors import AudioError
 from studio.audio.wavinfo import WavInfo
-from studio.core.errors import EngineError, RetryableEngineError
+from studio.core.errors import EngineError, LocalStorageError, RetryableEngineError
 from studio.engines.audio_convert import to_wav
 
 __all__ = ["AudioSource", "DownloadErrors", "download_wav"]
@@ -59,31 +59,33 @@ def download_wav(session: requests.Session, url: str, dest: Path, *, what: str, 
 
     ``source(path)`` says what the downloaded file is (it may look at the bytes). A body shorter than its
     Content-Length, an empty body and audio that cannot be decoded are ``RetryableEngineError`` (download
-    again); a local file system error is an ``EngineError`` naming the path. Nothing is left behind on failure.
+    again); a local file system error (disk full, no permission) is a ``LocalStorageError`` naming the path: it
+    is our disk, not the vendor, so the task stays valid and the render stops with the real reason. Nothing is
+    left behind on failure.
     """
     dest = Path(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".download")
     except OSError as exc:
-        raise EngineError(f"cannot write audio next to {dest}: {exc.strerror or exc}") from None
+        raise LocalStorageError.from_os_error(exc, dest.parent) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            _stream(session, url, out, what=what, timeout=timeout, errors=errors)
+            _stream(session, url, out, tmp, what=what, timeout=timeout, errors=errors)
         kind = source(tmp)
         try:
             return to_wav(tmp, dest, source_format=kind.container, sample_rate=kind.sample_rate)
         except AudioError as exc:
             raise RetryableEngineError(f"{what}: the downloaded audio is not usable ({exc.message})") from None
         except OSError as exc:
-            raise EngineError(f"cannot write {dest}: {exc.strerror or exc}") from None
+            raise LocalStorageError.from_os_error(exc, dest) from None
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _stream(session: requests.Session, url: str, out: BinaryIO, *, what: str, timeout: float | tuple[float, float],
-            errors: DownloadErrors) -> None:
+def _stream(session: requests.Session, url: str, out: BinaryIO, path: Path, *, what: str,
+            timeout: float | tuple[float, float], errors: DownloadErrors) -> None:
     failure: requests.RequestException | None = None
     expected: str | None = None
     wire = received = 0
@@ -100,8 +102,8 @@ def _stream(session: requests.Session, url: str, out: BinaryIO, *, what: str, ti
             wire = _wire_bytes(response, received)
     except requests.RequestException as exc:
         failure = exc
-    except OSError as exc:
-        raise EngineError(f"{what}: cannot write the download: {exc.strerror or exc}") from None
+    except OSError as exc:  # requests' own errors are OSErrors too, but were caught above
+        raise LocalStorageError.from_os_error(exc, path) from None
     if failure is not None:
         # Raised outside the handler, so the requests exception (whose text holds the URL, which may hold a
         # token) is not even the suppressed context of what we raise.

@@ -19,7 +19,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from studio.core.errors import RetryableEngineError
+from studio.core.errors import ConnectionLostError
 from studio.logsetup import redact
 
 # urllib3 logs whole request URLs (tokens in the query string) at DEBUG on its own loggers, which our
@@ -83,8 +83,9 @@ def _host_only(url: str) -> str:
     return f"{scheme}://{host}/…"
 
 
-def transport_error(exc: BaseException, what: str, secrets: Iterable[str | None] = ()) -> RetryableEngineError:
-    """A network failure (no connection, timeout, dropped or short response) as a retryable engine error.
+def transport_error(exc: BaseException, what: str, secrets: Iterable[str | None] = ()) -> ConnectionLostError:
+    """A network failure (no connection, timeout, dropped or short response) as a ``ConnectionLostError``: the
+    scheduler backs off and asks again without counting it against the unit's attempts.
 
     The message names what we were doing and the kind of failure, never the URL: requests puts the full
     URL, query string included, into its exception texts. Raise the result *outside* the ``except`` block
@@ -103,7 +104,7 @@ def transport_error(exc: BaseException, what: str, secrets: Iterable[str | None]
     message = f"{what}: {kind}"
     if detail:
         message += f" ({scrub(detail, secrets)})"
-    return RetryableEngineError(message)
+    return ConnectionLostError(message)
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -55,7 +55,8 @@ class EngineTraits:
     ``requests_per_s``: submits and status queries per second (None: unlimited). ``audio_options``: the
     engine honours a requested format and sample rate. ``groups_by_default``: paragraphs are grouped into
     bigger units when a unit size is asked for. ``price_key``: the name of the price setting and of
-    ``STUDIO_PRICE_<KEY>`` (None: free).
+    ``STUDIO_PRICE_<KEY>`` (None: free). ``task_deadline_s``: how long the vendor documents a task may take
+    (None: undocumented); a task still running past it is reported and submitted again once.
     """
 
     name: str
@@ -79,6 +80,9 @@ class EngineTraits:
     groups_by_default: bool = True
     audio_options: bool = True
     strips_emotions: bool = False
+    task_deadline_s: float | None = None
+    #: One task's synthesis speed in characters a second, for time estimates before a render (None: unknown).
+    chars_per_second: float | None = None
 
     @property
     def free(self) -> bool:

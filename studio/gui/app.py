@@ -47,7 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = [a for a in args if not a.startswith("-")]
     if paths:
         window.open_path(Path(paths[0]))
-    return app.exec()
+    code = app.exec()
+    if not window.isVisible():
+        # Whatever a late signal started after the window closed is waited for here, before the window (and the
+        # tasks it parents) is destroyed: a QThread destroyed while it runs aborts the process.
+        from studio.gui.workers import BackgroundTask
+
+        BackgroundTask.cancel_all()
+    return code
 
 
 if __name__ == "__main__":

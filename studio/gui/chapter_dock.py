@@ -59,7 +59,8 @@ class ChapterDock(QDockWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 30)
         header.hideSection(ChapterTreeModel.PARAGRAPHS)  # in the tooltip; the dock stays narrow
         header.setMinimumSectionSize(40)
-        self.tree.setMinimumWidth(metrics.horizontalAdvance("从百草园到三味书屋") + 300)
+        # A narrow sidebar: titles are elided, the columns scroll; the editor gets the width.
+        self.tree.setMinimumWidth(metrics.horizontalAdvance("从百草园到三味") + 60)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsMoved.connect(lambda *_args: self._emit_current())

@@ -47,6 +47,8 @@ STATUS_DONE = "done"
 STATUS_FAILED = "failed"
 STATUS_RENDERING = "rendering"
 STATUS_QUEUED = "queued"
+#: The Voice column's colour for a chapter that speaks with the book's voice (inherited, not its own).
+INHERITED_COLOR = "#8a8f98"
 STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_PARTIAL: "#8fb8e8", STATUS_DONE: "#2e9d48",
                  STATUS_FAILED: "#d03030", STATUS_EMPTY: "#d0d0d0", STATUS_UNKNOWN: "#e0e0e0",
                  STATUS_RENDERING: "#3b7dd8", STATUS_QUEUED: "#b8c4d6"}
@@ -81,6 +83,12 @@ class ChapterTreeModel(QAbstractItemModel):
         self._book: Book | None = None
         self._statuses: dict[int, str] = {}
         self._icons: dict[str, QIcon] = {}
+        # The header names the book's voice: when voices change (dataChanged on the Voice column), so may it.
+        self.dataChanged.connect(self._voices_may_have_changed)
+
+    def _voices_may_have_changed(self, top_left: _Index, bottom_right: _Index, _roles: Any = None) -> None:
+        if top_left.column() <= self.VOICE <= bottom_right.column():
+            emit(self.headerDataChanged, Qt.Orientation.Horizontal, self.VOICE, self.VOICE)
 
     # -- the book ------------------------------------------------------------------------------------------
     def set_book(self, book: Book | None) -> None:
@@ -235,8 +243,8 @@ class ChapterTreeModel(QAbstractItemModel):
                 return chapter.title
             if column == self.STATUS:
                 return self._status_text(self.status(index.row()))
-            if column == self.VOICE:  # a badge: only chapters with their own voice show one
-                return "" if chapter.voice.is_empty() else self._voice_label(chapter)
+            if column == self.VOICE:  # every chapter's voice: its own in bold, the book's (inherited) greyed
+                return self._voice_label(chapter)
             if column == self.PARAGRAPHS:
                 return len(chapter.paragraphs)
             if column == self.CHARACTERS:
@@ -255,6 +263,8 @@ class ChapterTreeModel(QAbstractItemModel):
             if status not in self._icons:
                 self._icons[status] = _dot(STATUS_COLORS.get(status, "#e0e0e0"))
             return self._icons[status]
+        elif role == Qt.ItemDataRole.ForegroundRole and column == self.VOICE and chapter.voice.is_empty():
+            return QColor(INHERITED_COLOR)
         elif role == Qt.ItemDataRole.FontRole and column == self.VOICE and not chapter.voice.is_empty():
             font = QFont()
             font.setBold(True)
@@ -275,6 +285,14 @@ class ChapterTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section == self.VOICE and self._book is not None \
+                and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            voice = self._book.voice.merged_over(self._book.default_voice)
+            book_voice = self._document.voice_label(voice) if self._document is not None else str(voice.voice)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("The book's voice is {voice}; greyed: chapters that use it, bold: chapters with "
+                               "their own").format(voice=book_voice)
+            return self.tr("Voice (book: {voice})").format(voice=book_voice)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < self.COLUMNS:
             return (self.tr("Chapter"), self.tr("Status"), self.tr("Voice"), self.tr("Paragraphs"),

@@ -33,11 +33,23 @@ _LEVELS = {
 # The open error dialogs. A dialog without a parent is owned by its Python wrapper alone, so without this
 # reference it would be collected the moment ``excepthook`` returns and never be seen.
 _open_dialogs: list[QMessageBox] = []
+# The last platform-plugin messages ("could not connect to display"): printed with a fatal error.
+_platform_messages: list[str] = []
 
 
 def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
     category = context.category or "default"
     qt_log.log(_LEVELS.get(mode, logging.WARNING), "%s: %s", category, message)
+    if category.startswith("qt.qpa"):
+        _platform_messages.append(message.strip())
+        del _platform_messages[:-5]
+    if mode == QtMsgType.QtFatalMsg:
+        # Qt aborts right after this (no display, a broken platform plugin): the user would see only "Aborted",
+        # the reason being in the log. Say it on stderr, with what to do.
+        for line in [*_platform_messages, message.strip()]:
+            print(f"studio: {line}", file=sys.stderr)
+        print(f"studio: hint: without a display, run with QT_QPA_PLATFORM=offscreen; the log is {setup_logging()}",
+              file=sys.stderr, flush=True)
 
 
 def error_dialog(exc: BaseException, log_path: Path) -> QMessageBox:

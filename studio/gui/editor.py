@@ -56,7 +56,11 @@ log = logging.getLogger("studio.gui.editor")
 
 _BREAKS = str.maketrans({"\n": "\u2028", "\r": "\u2028", "\u2029": "\u2028"})
 BAND_COLOR = QColor("#f7f8fa")
-SPOKEN_COLOR = QColor("#ffe08a")
+# The sentence being played: a saturated blue with white text, unlike every (pastel) emotion colour.
+SPOKEN_COLOR = QColor("#2f6fdf")
+SPOKEN_TEXT_COLOR = QColor("#ffffff")
+# A readable measure: at most this many wide (CJK) characters a line; wider editors get margins instead.
+MEASURE_CHARS = 44
 
 
 def display_text(text: str) -> str:
@@ -401,6 +405,7 @@ class ParagraphEditor(QPlainTextEdit):
         selection.cursor = cursor  # type: ignore[attr-defined]
         fmt = QTextCharFormat()
         fmt.setBackground(SPOKEN_COLOR)
+        fmt.setForeground(SPOKEN_TEXT_COLOR)
         fmt.setProperty(QTextFormat.Property.FontWeight, int(QFont.Weight.DemiBold))
         selection.format = fmt  # type: ignore[attr-defined]
         self.setExtraSelections([selection])
@@ -454,8 +459,18 @@ class ParagraphEditor(QPlainTextEdit):
         digits = max(2, len(str(max(1, self.blockCount()))))
         return 34 + self.fontMetrics().horizontalAdvance("9") * digits
 
+    def measure_width(self) -> int:
+        """The widest text column that still reads comfortably (``MEASURE_CHARS`` wide characters)."""
+        return self.fontMetrics().horizontalAdvance("国") * MEASURE_CHARS + 2 * int(self.document().documentMargin())
+
     def _update_gutter_width(self, _count: int = 0) -> None:
-        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        # Lines longer than the measure are hard to follow: a wide editor centres its text column instead.
+        spare = self.contentsRect().width() - self.gutter_width() - self.verticalScrollBar().sizeHint().width() \
+            - self.measure_width()
+        right = max(0, spare)
+        margins = (self.gutter_width(), 0, right, 0)
+        if self.viewportMargins().right() != right or self.viewportMargins().left() != margins[0]:
+            self.setViewportMargins(*margins)
 
     def _update_gutter(self, rect: QRect, dy: int) -> None:
         if dy:
@@ -465,6 +480,7 @@ class ParagraphEditor(QPlainTextEdit):
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
+        self._update_gutter_width()
         area = self.contentsRect()
         self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
 

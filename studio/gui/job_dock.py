@@ -39,6 +39,9 @@ def format_duration(seconds: float) -> str:
 
 
 class JobDock(QDockWidget):
+    """A bottom drawer: one line (progress bar, summary, buttons) when collapsed, the unit table when open. It
+    opens itself when a render starts; the Details button (or View ▸ Jobs) folds it back to the one line."""
+
     def __init__(self, controller: RenderController, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Jobs"), parent)
         self.setObjectName("jobs_dock")
@@ -63,7 +66,8 @@ class JobDock(QDockWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p%")
-        self.summary = StatusLabel(self.tr("No render yet."), min_chars=30)
+        self.progress_bar.setMinimumWidth(60)
+        self.summary = StatusLabel(self.tr("No render yet."), min_chars=12)  # elided; whole text in the tooltip
         self.render_button = QPushButton(self.tr("Render Book"))
         self.cancel_button = QPushButton(self.tr("Cancel All"))
         self.cancel_button.setEnabled(False)
@@ -91,7 +95,12 @@ class JobDock(QDockWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_unit_actions)
         self.model.dataChanged.connect(self._update_unit_actions)
         self.model.modelReset.connect(self._update_unit_actions)
+        self.details_button = QPushButton(self.tr("Details"))
+        self.details_button.setCheckable(True)
+        self.details_button.setToolTip(self.tr("Show every render unit, or fold the drawer to one line"))
+        self.details_button.toggled.connect(self.set_expanded)
         top = QHBoxLayout()
+        top.addWidget(self.details_button)
         top.addWidget(self.progress_bar, 2)
         top.addWidget(self.summary, 3)
         for button in (self.render_button, self.pause_button, self.retry_selected_button, self.retry_button,
@@ -103,6 +112,7 @@ class JobDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.setWidget(body)
+        self.table.hide()  # folded until a render starts (or the user opens it)
 
         controller.started.connect(self._started)
         controller.progress.connect(self.show_progress)
@@ -111,7 +121,31 @@ class JobDock(QDockWidget):
         controller.restored.connect(self._restored)
         self._update_unit_actions()
 
+    def is_expanded(self) -> bool:
+        return not self.table.isHidden()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Open the drawer (the unit table) or fold it to its one line."""
+        self.table.setVisible(expanded)
+        if self.details_button.isChecked() != expanded:
+            self.details_button.setChecked(expanded)
+        window = self.parentWidget()
+        if window is not None and hasattr(window, "resizeDocks"):
+            # Open: a third of the window (the editor keeps the rest); folded: the one line.
+            height = max(180, window.height() // 3) if expanded else self.widget().sizeHint().height()
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)
+
+    def forget_render(self) -> None:
+        """Another book was opened: the progress and summary of the last one's render go (its rows go with
+        ``RenderController.clear``)."""
+        if self.controller.is_running():
+            return
+        self.progress_bar.setValue(0)
+        self.summary.setText(self.tr("No render yet."))
+        self.retry_button.setEnabled(False)
+
     def _started(self) -> None:
+        self.set_expanded(True)
         self.progress_bar.setValue(0)
         self.summary.setText(self.tr("Planning…"))
         self.cancel_button.setEnabled(True)

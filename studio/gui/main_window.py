@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +34,7 @@ from studio.gui.chapter_dock import ChapterDock
 from studio.gui.dialogs import ask_directory, ask_open_file, show_message
 from studio.gui.document import BookDocument
 from studio.gui.editor import EditorPanel, problem_text
+from studio.gui.import_warnings_dock import ImportWarningsDock
 from studio.gui.job_dock import JobDock
 from studio.gui.job_model import JobTableModel
 from studio.gui.player import PlayerDock
@@ -39,6 +42,7 @@ from studio.gui.preview import PreviewService
 from studio.gui.project_controller import Loaded, ProjectController, ResumeInfo
 from studio.gui.qtcompat import emit
 from studio.gui.render_controller import RenderController
+from studio.gui.render_guard import ask_pause_render
 from studio.gui.settings import Settings
 from studio.gui.status import StatusController
 from studio.gui.voice_dock import VoiceDock
@@ -47,6 +51,8 @@ from studio.gui.workers import BackgroundTask
 from studio.paths import resources_dir
 
 log = logging.getLogger("studio.gui.window")
+#: Bumped when the docks' arrangement changes, so a remembered layout from before is not restored over it.
+LAYOUT_VERSION = 2
 
 
 
@@ -131,11 +137,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.player)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.voice_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.job_dock)
-        self.resizeDocks([self.chapter_dock, self.voice_dock], [360, 440], Qt.Orientation.Horizontal)
+        self.import_warnings = ImportWarningsDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_warnings)
+        self.tabifyDockWidget(self.job_dock, self.import_warnings)
+        self.import_warnings.hide()
+        # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
+        self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
-        self.resizeDocks([self.job_dock], [240], Qt.Orientation.Vertical)
-        self._default_state = self.saveState()
+        self.resizeDocks([self.job_dock], [self.job_dock.widget().sizeHint().height()], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
 
+        self._closing = False
+        self._estimate_task: BackgroundTask | None = None
+        self._preview_message = ""
+        self.render_question: QMessageBox | None = None
+        self.pause_question: QMessageBox | None = None
         self.status_label = StatusLabel(min_chars=40)
         self.statusBar().addWidget(self.status_label, 1)
         self._build_actions()
@@ -226,7 +242,7 @@ class MainWindow(QMainWindow):
             _add(render_menu, item)
 
         view_menu = menu.addMenu(self.tr("&View"))
-        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
+        for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player, self.import_warnings):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("Reset &Layout"), None, self.reset_layout))
@@ -256,6 +272,10 @@ class MainWindow(QMainWindow):
             _add(toolbar, item)
         panel.extra_context_actions.append(self._action(self.tr("Use Selected Voice for Paragraph"), None,
                                                         lambda: self.voice_dock.assign("paragraphs")))
+        self.delivery_action = self._action(self.tr("Paragraph &Delivery…"), None, self.show_delivery,
+                                            self.tr("Speed, pitch and volume of the selected paragraphs"))
+        panel.extra_context_actions.append(self.delivery_action)
+        edit_menu.addAction(self.delivery_action)
 
     def _wire(self) -> None:
         doc = self.document
@@ -281,8 +301,11 @@ class MainWindow(QMainWindow):
         self.editor_panel.preview_paragraph.connect(self.preview_paragraph)
         self.voice_dock.audition_requested.connect(self.preview.audition)
         self.preview.ready.connect(self.player.play_items)
-        self.preview.busy.connect(lambda message: message and self.show_status(message))
+        self.preview.busy.connect(self._preview_busy)
         self.preview.failed.connect(self.show_error)
+        self.preview.ready.connect(self._preview_ready)
+        self.render.started.connect(self.resume_bar.hide)  # resumed from any button: the banner is stale
+        doc.book_replaced.connect(self.job_dock.forget_render)
         self.player.spoken.connect(self.editor.show_spoken)
         self.player.stopped.connect(self.editor.clear_spoken)
 
@@ -292,10 +315,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = self.settings.window_state
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)  # a layout saved by an older window is not forced on this one
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
             dock.show()
 
@@ -339,15 +362,34 @@ class MainWindow(QMainWindow):
                 error=exc, log=setup_logging()))
 
     # -- projects -----------------------------------------------------------------------------------------------
+    def _after_render_pause(self, then: Callable[[], Any]) -> bool:
+        """Opening another project while a render runs: ask first ("Pause and Open" or "Keep Rendering").
+        Returns True when ``then`` was deferred to the answer."""
+        if not self.render.is_running():
+            return False
+
+        def pause_and_open() -> None:
+            self.render.shutdown()
+            then()
+
+        self.pause_question = ask_pause_render(self, quitting=False, on_pause=pause_and_open)
+        return True
+
     def open_path(self, path: Path) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.open_path(path)):
+            return None
         self.show_status(self.tr("Opening {path}…").format(path=path))
         return self.projects.open_path(path)
 
     def open_project(self, folder: Path) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.open_project(folder)):
+            return None
         self.show_status(self.tr("Opening {path}…").format(path=folder))
         return self.projects.open_project(folder)
 
     def import_manuscript(self, path: Path, folder: Path | None = None) -> BackgroundTask | None:
+        if self._after_render_pause(lambda: self.import_manuscript(path, folder)):
+            return None
         self.show_status(self.tr("Importing {path}…").format(path=path))
         return self.projects.new_project(path, folder)
 
@@ -404,6 +446,7 @@ class MainWindow(QMainWindow):
     def _opened(self, loaded: Loaded) -> None:
         self.resume_bar.hide()
         report = loaded.report
+        self.import_warnings.show_warnings(list(report.warnings) if report is not None else [])
         if report is not None:
             self.show_status(self.tr("Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} "
                                      "characters; {warnings} warnings").format(
@@ -433,13 +476,47 @@ class MainWindow(QMainWindow):
         return self.editor.chapter_row(), self.editor.selected_paragraphs()
 
     # -- rendering and previews ---------------------------------------------------------------------------------
-    def start_render(self, chapters: list[int] | None = None) -> BackgroundTask | None:
+    def start_render(self, chapters: list[int] | None = None, *, confirmed: bool = False) -> BackgroundTask | None:
+        """Render the book (or ``chapters``). With a paid voice the render is estimated first and, above the
+        user's threshold, asked for (``render_confirm``); ``confirmed`` skips that."""
+        from studio.render.confirm import uses_paid_engine
+
+        book, folder = self.document.book, self.document.folder
+        if not confirmed and book is not None and folder is not None and not self.render.is_running() \
+                and uses_paid_engine(book):
+            return self._estimate_then_render(chapters)
         task = self.render.start(chapters)
         if task is not None:
             self.job_dock.show()
             self.job_dock.raise_()
             self.show_status(self.tr("Rendering…"))
         self._update_actions()
+        return task
+
+    def _estimate_then_render(self, chapters: list[int] | None) -> BackgroundTask | None:
+        from studio.gui import render_confirm
+        from studio.gui.settings import ENGINES
+
+        if self._estimate_task is not None:
+            return None
+        book, _revision = self.document.snapshot()
+        prices = {e: self.settings.price_per_10k(e) for e in ENGINES}
+        work = render_confirm.estimate_work(self.document.folder, book, chapters,  # type: ignore[arg-type]
+                                            {e: p for e, p in prices.items() if p > 0},
+                                            {e: self.settings.concurrency(e) for e in ENGINES})
+        task = BackgroundTask(work, self, pool="estimate")
+        self.show_status(self.tr("Counting what this render would send…"))
+
+        def estimated(render: Any) -> None:
+            self.render_question = render_confirm.ask_or_go(
+                self, render, self.settings.confirm_above_chars,
+                lambda: self.start_render(chapters, confirmed=True), self.show_status)
+
+        task.succeeded.connect(estimated)
+        task.failed.connect(self.show_error)
+        task.finished.connect(lambda: setattr(self, "_estimate_task", None))
+        self._estimate_task = task
+        task.start()
         return task
 
     def render_current_chapter(self) -> BackgroundTask | None:
@@ -470,8 +547,25 @@ class MainWindow(QMainWindow):
 
     def _render_finished(self, ok: bool, message: str) -> None:
         self.show_status(message)
-        self.statuses.refresh_now()
+        if not self._closing:  # a late result while closing must not start work nobody waits for
+            self.statuses.refresh_now()
         self._update_actions()
+
+    def _preview_busy(self, message: str) -> None:
+        """A preview's first message is its progress ("Synthesizing…"); later ones are notes ("Skipped …").
+        The progress message must not outlive the work; notes stay."""
+        if message:
+            if not self._preview_message:
+                self._preview_message = message
+            self.show_status(message)
+            return
+        if self.status_label.text() == self._preview_message:
+            self.show_status("")
+        self._preview_message = ""
+
+    def _preview_ready(self, items: list[Any]) -> None:
+        if items and self.status_label.text() == self._preview_message:
+            self.show_status(self.tr("Playing {label}").format(label=items[0].label))
 
     def preview_paragraph(self, row: int, paragraph: int) -> BackgroundTask | None:
         problems = [p for p in self.document.emotion_problems([row]) if p.paragraph == paragraph]
@@ -521,6 +615,19 @@ class MainWindow(QMainWindow):
         dialog.restore_requested.connect(self.projects.restore_snapshot)
         dialog.open()
         self.snapshots_dialog = dialog
+        return dialog
+
+    def show_delivery(self) -> Any:
+        from studio.gui.delivery_dialog import DeliveryDialog
+
+        row, numbers = self.editor.chapter_row(), self.editor.selected_paragraphs()
+        if self.document.book is None or row < 0 or not numbers:
+            self.show_status(self.tr("Put the cursor in a paragraph first."))
+            return None
+        dialog = DeliveryDialog(self.document, row, numbers, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.delivery_dialog = dialog
         return dialog
 
     def show_accounts(self) -> Any:
@@ -611,8 +718,19 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Quitting during a render asks first ("Pause and Quit", the default, or "Keep Rendering"); closing
+        then waits for the submissions in flight and for every background task, so no thread outlives the
+        window (a QThread destroyed while running aborts the app)."""
+        if self.render.is_running() and not self._closing:
+            event.ignore()
+            question = self.pause_question  # deleted once answered (WA_DeleteOnClose): never touch a dead box
+            if question is None or not shiboken6.isValid(question) or not question.isVisible():
+                self.pause_question = ask_pause_render(self, quitting=True, on_pause=self.pause_and_close)
+            return
+        self._closing = True
+        self.statuses.stop()
         self.settings.window_geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
+        self.settings.window_state = self.saveState(LAYOUT_VERSION)
         self.settings.sync()
         self.render.shutdown()  # may wait (events keep flowing): the player and previews stop after it
         self.preview.close()
@@ -621,6 +739,11 @@ class MainWindow(QMainWindow):
         self.projects.flush_on_exit()
         BackgroundTask.cancel_all()
         super().closeEvent(event)
+
+    def pause_and_close(self) -> None:
+        """Close as "Pause and Quit" does, without asking."""
+        self._closing = True
+        self.close()
 
 
 def _add(container: Any, item: QAction | QMenu | None) -> None:

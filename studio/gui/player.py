@@ -3,7 +3,8 @@ which sentence is being spoken, from the timestamps stored with each rendered un
 
 QtMultimedia comes with PySide6-Addons; without it (or without an audio device) the dock still loads files
 and reports positions, so previews and the sentence highlight work everywhere. The media player is created on
-first use, because creating it probes the audio system.
+first use, because creating it probes the audio system. Calls that wait for Qt's audio thread go through
+``media_calls``, which releases the Python lock meanwhile (else a Qt warning from that thread deadlocks).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from studio.core.book import Chapter
+from studio.gui import media_calls
 from studio.gui.job_dock import format_duration
 from studio.gui.preview import PlayItem
 from studio.gui.qtcompat import emit
@@ -77,6 +79,12 @@ class PlayerDock(QDockWidget):
         self.title_label.setWordWrap(True)
         if not MULTIMEDIA:
             self.title_label.setText(self.tr("Playback needs PySide6-Addons (QtMultimedia)."))
+        # No audio device: playback still runs (and the highlight follows), silently -- say so, visibly.
+        self.device_notice = QLabel(self.tr("No audio device: playback is silent (the highlight still follows)."))
+        self.device_notice.setObjectName("no_audio_device")
+        self.device_notice.setWordWrap(True)
+        self.device_notice.setStyleSheet("#no_audio_device { color: #8a5a00; }")
+        self.device_notice.hide()
         row = QHBoxLayout()
         row.addWidget(play_button)
         row.addWidget(stop_button)
@@ -86,6 +94,7 @@ class PlayerDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.device_notice)
         layout.addLayout(row)
         layout.addStretch(1)
         self.setWidget(body)
@@ -105,6 +114,9 @@ class PlayerDock(QDockWidget):
             self._player.mediaStatusChanged.connect(self._on_status, queued)
             self._player.playbackStateChanged.connect(self._on_playback_state, queued)
             self._player.errorOccurred.connect(self._on_error, queued)
+            from PySide6.QtMultimedia import QMediaDevices
+
+            self.device_notice.setVisible(not QMediaDevices.audioOutputs())
         return self._player
 
     def items(self) -> list[PlayItem]:
@@ -138,35 +150,35 @@ class PlayerDock(QDockWidget):
         player = self.media_player()
         if player is None:
             return
-        player.setSource(QUrl.fromLocalFile(str(item.audio_path)))
+        media_calls.set_source(player, QUrl.fromLocalFile(str(item.audio_path)))
         if position:
-            player.setPosition(position)
+            media_calls.set_position(player, position)
         if play:
-            player.play()
+            media_calls.play(player)
 
     def toggle(self) -> None:
         player = self.media_player()
         if player is None or not self._items:
             return
         if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            player.pause()
+            media_calls.pause(player)
         else:
             if self._current < 0:
                 self._load(0, play=True)
             else:
-                player.play()
+                media_calls.play(player)
 
     def stop(self) -> None:
         if self._player is not None:
-            self._player.stop()
+            media_calls.stop(self._player)
         emit(self.stopped)
         self._update_buttons()
 
     def shutdown(self) -> None:
         """Closing: stop and let go of the file (the media backend keeps decoder threads otherwise)."""
         if self._player is not None:
-            self._player.stop()
-            self._player.setSource(QUrl())
+            media_calls.stop(self._player)
+            media_calls.set_source(self._player, QUrl())
         self._items = []
         self._current = -1
 
@@ -183,7 +195,7 @@ class PlayerDock(QDockWidget):
             playing = self.is_playing()
             self._load(index, play=playing, position=local)
         elif self._player is not None:
-            self._player.setPosition(local)
+            media_calls.set_position(self._player, local)
         self._on_position(local)
 
     # -- player events ------------------------------------------------------------------------------------------

@@ -92,7 +92,16 @@ class PreferencesDialog(QDialog):
             spin.setSpecialValueText(self.tr("not set"))
             self.prices[engine] = spin
             cost_form.addRow(self.tr("{engine}: price per 10,000 characters").format(engine=names[engine]), spin)
-        note = QLabel(self.tr("Enter your contract's prices; the job monitor then estimates what a render costs."))
+        self.confirm_above = QSpinBox()
+        self.confirm_above.setRange(0, 100_000_000)
+        self.confirm_above.setSingleStep(10_000)
+        self.confirm_above.setGroupSeparatorShown(True)
+        self.confirm_above.setValue(settings.confirm_above_chars)
+        self.confirm_above.setSuffix(self.tr(" characters"))
+        self.confirm_above.setSpecialValueText(self.tr("always ask"))
+        cost_form.addRow(self.tr("Ask before a cloud render over"), self.confirm_above)
+        note = QLabel(self.tr("Enter your contract's prices (blank: unknown; the vendor documents we ship list no "
+                              "prices); Render Book then shows what a render costs before it sends anything."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #606060;")
         cost_form.addRow(note)
@@ -117,6 +126,7 @@ class PreferencesDialog(QDialog):
             s.set_concurrency(engine, spin.value())
         for engine, price in self.prices.items():
             s.set_price_per_10k(engine, price.value())
+        s.confirm_above_chars = self.confirm_above.value()
         text = self.cache_dir.text().strip()
         s.cache_dir = Path(text) if text else None
         s.sync()

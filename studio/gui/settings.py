@@ -140,6 +140,17 @@ class Settings:
     def autosave_seconds(self, value: int) -> None:
         self._qs.setValue("files/autosave_seconds", int(value))
 
+    @property
+    def confirm_above_chars(self) -> int:
+        """Render Book asks first when a cloud render sends more characters than this (0: always asks)."""
+        from studio.render.confirm import DEFAULT_CONFIRM_CHARS
+
+        return self._get_int("engines/confirm_above_chars", DEFAULT_CONFIRM_CHARS, 0, 100_000_000)
+
+    @confirm_above_chars.setter
+    def confirm_above_chars(self, value: int) -> None:
+        self._qs.setValue("engines/confirm_above_chars", max(0, int(value)))
+
     # -- interface ---------------------------------------------------------------------------------------------
     @property
     def ui_language(self) -> str:

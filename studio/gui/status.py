@@ -92,15 +92,22 @@ class StatusController(QObject):
         self._timer.timeout.connect(self.refresh_now)
         self._task: BackgroundTask | None = None
         self._again = False
+        self._stopped = False
         document.book_replaced.connect(self.refresh_now)
         document.changed.connect(self.schedule)
 
     def schedule(self) -> None:
-        self._timer.start()
+        if not self._stopped:
+            self._timer.start()
+
+    def stop(self) -> None:
+        """The window is closing: start no more checks (one started now would outlive the window)."""
+        self._stopped = True
+        self._timer.stop()
 
     def refresh_now(self) -> None:
         self._timer.stop()
-        if self.document.book is None or self.document.folder is None:
+        if self._stopped or self.document.book is None or self.document.folder is None:
             return
         if self._task is not None:
             self._again = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -100,9 +100,9 @@ class VoiceDock(QDockWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         boxes = [self.engine_box, self.language_box, self.gender_box, self.scenario_box, self.emotion_box,
                  self.rate_box, self.timestamps_box, self.tier_box]
-        for i, box in enumerate(boxes):
-            grid.addWidget(box, i // 4, i % 4)
-        grid.addWidget(self.search, 2, 0, 1, 4)
+        for i, box in enumerate(boxes):  # two columns: a compact sidebar next to the editor
+            grid.addWidget(box, i // 2, i % 2)
+        grid.addWidget(self.search, 4, 0, 1, 2)
 
         self.count_label = QLabel()
         self.audition_button = QPushButton(self.tr("Audition"))
@@ -114,10 +114,14 @@ class VoiceDock(QDockWidget):
         self.chapter_button.clicked.connect(lambda: self.assign("chapter"))
         self.paragraph_button = QPushButton(self.tr("Use for Selected Paragraphs"))
         self.paragraph_button.clicked.connect(lambda: self.assign("paragraphs"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label, 1)
-        for button in (self.audition_button, self.book_button, self.chapter_button, self.paragraph_button):
-            buttons.addWidget(button)
+        self.count_label.setWordWrap(True)
+        buttons = QGridLayout()
+        buttons.addWidget(self.count_label, 0, 0, 1, 2)
+        for i, button in enumerate((self.audition_button, self.book_button, self.chapter_button,
+                                    self.paragraph_button)):
+            buttons.addWidget(button, 1 + i // 2, i % 2)
+        self.paragraph_button.setText(self.tr("Use for Paragraphs"))
+        self.paragraph_button.setToolTip(self.tr("Use for Selected Paragraphs"))
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -135,7 +139,7 @@ class VoiceDock(QDockWidget):
             box.addItem(text, value)
         box.currentIndexChanged.connect(self._filters_changed)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(8)
+        box.setMinimumContentsLength(6)
         return box
 
     # -- filters ------------------------------------------------------------------------------------------------
@@ -169,10 +173,42 @@ class VoiceDock(QDockWidget):
             box.setCurrentIndex(index)
 
     def _filters_changed(self, *_args: Any) -> None:
+        """Apply the filters. The selected voice stays selected while it is shown; when a filter hides it, the
+        selection is cleared and the label says so -- a filter never silently swaps the voice "Use for Book"
+        would assign. An empty result names the filters that exclude each other."""
+        kept = self.selected_voice()
         self.proxy.set_filters(self.filters_from_widgets())
-        self.count_label.setText(self.tr("{shown} of {total} voices").format(
-            shown=self.proxy.rowCount(), total=self.model.rowCount()))
+        shown = self.proxy.rowCount()
+        text = self.tr("{shown} of {total} voices").format(shown=shown, total=self.model.rowCount())
+        if shown == 0:
+            text = self._explain_empty()
+        if kept is not None and not self.select_voice(kept.engine, kept.id):
+            self.table.clearSelection()
+            self.table.setCurrentIndex(self.proxy.index(-1, -1))
+            text += " " + self.tr("({voice} is hidden by the filters: no voice selected.)").format(voice=kept.name)
+        self.count_label.setText(text)
         self.update_actions()
+
+    def _explain_empty(self) -> str:
+        """Why no voice matches: the first two active filters that exclude each other ("0 voices: 48 kHz has no
+        voice with Happy"), else every active filter."""
+        catalogue = self.book_document.catalogue
+        filters = self.filters_from_widgets()
+        boxes = {"engine": self.engine_box, "language": self.language_box, "gender": self.gender_box,
+                 "scenario": self.scenario_box, "sample_rate": self.rate_box, "timestamps": self.timestamps_box,
+                 "tier": self.tier_box, "emotion": self.emotion_box}
+        active = [(name, box.currentText()) for name, box in boxes.items() if box.currentData() is not None]
+        if filters.text:
+            active.append(("text", f"“{filters.text}”"))
+        if catalogue is not None:
+            base = VoiceFilters()
+            for i, (first, first_label) in enumerate(active):
+                for second, second_label in active[i + 1:]:
+                    pair = replace(base, **{first: getattr(filters, first), second: getattr(filters, second)})
+                    if not catalogue.query(**pair.as_query()):
+                        return self.tr("0 voices: {first} has no voice with {second}.").format(
+                            first=first_label, second=second_label)
+        return self.tr("0 voices match {filters}.").format(filters=" + ".join(label for _n, label in active))
 
     # -- selection and actions ----------------------------------------------------------------------------------
     def selected_voice(self) -> Voice | None:

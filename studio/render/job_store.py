@@ -192,8 +192,8 @@ class ProjectKnownUnits:
             job = JobRecord.from_row(row)
             if not job.paragraph_keys or not job.params_key:
                 continue
-            alive = task_alive(job, now) and job.state is not JobState.FAILED  # a failed task is paid again
-            usable = (job.cache_key in self._rendered or alive
+            # A failed job keeps its task id only when the vendor finished it (the download failed): still alive.
+            usable = (job.cache_key in self._rendered or task_alive(job, now)
                       or (target_chars is not None and job.target_chars == target_chars))
             if usable:
                 self._runs.setdefault((job.params_key, job.paragraph_keys[0]), []).append(job.paragraph_keys)

@@ -22,6 +22,10 @@ from studio.render.plan import RenderUnit
 from studio.render.polling import DurationModel, PollClock, PollRange
 from studio.render.rate_limit import TokenBucket
 
+#: How long a task may stay queued/running at the vendor before it is reported and submitted again (once), for
+#: engines whose traits document no deadline: a bound no real task reaches, so a task that never finishes is not
+#: polled forever.
+FALLBACK_TASK_DEADLINE_S = 6 * 3600.0
 
 @dataclass(frozen=True)
 class SchedulerConfig:
@@ -41,6 +45,7 @@ class SchedulerConfig:
     submit_width: int = 1
     order: str = "largest_first"
     drain_timeout_s: float = 30.0
+    task_deadlines: Mapping[str, float] = field(default_factory=dict)
     # Whether this render becomes "the last render" that ``studio status`` lists and chapter statuses compare
     # with; a preview of a few paragraphs says no, so it does not hide the book's real render.
     remember_plan: bool = True
@@ -59,6 +64,10 @@ class SchedulerConfig:
 
     def poll_range(self, engine: str) -> PollRange:
         return self.poll_ranges.get(engine, traits(engine).poll_range)
+
+    def task_deadline(self, engine: str) -> float:
+        documented = traits(engine).task_deadline_s
+        return self.task_deadlines.get(engine, FALLBACK_TASK_DEADLINE_S if documented is None else documented)
 
 
 class Phase(enum.Enum):
@@ -83,6 +92,9 @@ class UnitJob:
     in_poll: bool = False
     resumed: bool = False  # the task was submitted by an earlier session: its timing teaches nothing
     fetch_failures: int = 0
+    backoffs: int = 0  # throttles / lost connections in a row (they spend no attempt, see RetryPolicy)
+    answered: bool = False  # the vendor said something about the task in this session
+    overdue: bool = False  # already submitted again once because the vendor ran past its deadline
     cancel_requested: bool = False
     staging: Path | None = None
 
@@ -122,6 +134,8 @@ class Lane:
         self.submitting = 0
         self.polls_in_flight = 0
         self.poll_failures = 0
+        self.poll_backoffs = 0
+        self.task_deadline_s = config.task_deadline(name)
         self.fetching = 0
         self.poll_blocked_until = 0.0
         self.submit_blocked_until = 0.0

@@ -13,22 +13,29 @@ What it guarantees (docs/decisions/0004-render-engine.md):
 * **Limits are kept.** Per engine: tasks at the vendor (``max_running``), requests per second (a token bucket;
   an Alibaba poll costs one request per task, a Baidu query one per 200 ids), download slots.
 * **Polling adapts** (``studio.render.polling``); Baidu tasks are asked about together, all of them in each query.
-* **Failures are bounded.** Retryable and throttled errors are retried with jittered exponential backoff
-  (``RetryPolicy``); throttling also pauses that engine's submissions. Bad input fails the unit at once with its
-  chapter, paragraph and voice; other units go on, and the first failure is raised at the end. Credential and
-  quota errors stop the render (every unit would fail).
+* **Failures are bounded.** Retryable errors are retried with jittered exponential backoff (``RetryPolicy``);
+  throttling and lost connections back off without spending an attempt (a throttled burst must not abandon
+  paid units) and also pause that engine's submissions. Bad input fails the unit at once with its chapter,
+  paragraph and voice; other units go on, and the first failure is raised at the end. Credential and quota
+  errors stop the render (every unit would fail). A task still running past its vendor's deadline (Alibaba
+  documents 3 h) is reported and submitted again once; two tasks answering to one id fail the later unit; and
+  a unit the loop lost track of is failed, so no wait is unbounded.
+* **A finished task is never thrown away.** Its download is retried (never resubmitted while the vendor keeps
+  the audio); a unit that runs out of download attempts fails but keeps its task id, and the next render
+  downloads it before it submits anything. A local error while saving (disk full, permission) is not the
+  vendor's: the render stops with the real reason (``LocalStorageError``) and the task stays for the next run.
 * **Control.** ``RenderControl``: pause (no new submissions), resume, cancel one unit or all. A cancelled or
   interrupted render leaves its vendor tasks in the project for the next one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import queue
 import random
+import sqlite3
 import threading
 import time
 import uuid
@@ -43,32 +50,31 @@ from studio.core.errors import (
     AuthError,
     CancelledError,
     EngineError,
-    InputError,
+    LocalStorageError,
     QuotaError,
     RetryableEngineError,
-    TaskExpiredError,
-    ThrottledError,
 )
-from studio.core.project import Project
+from studio.core.project import DB_NAME, Project
 from studio.engines.base import Engine, SynthesisResult, TaskState, TaskStatus
 from studio.render.control import RenderControl
 from studio.render.cost import billable_characters
 from studio.render.events import ProgressCallback, ProgressTracker
-from studio.render.job_store import DURABLE_ENGINES, LIVE_STATES, JobState, JobStore, error_fields, task_alive
+from studio.render.job_store import DURABLE_ENGINES, LIVE_STATES, JobState, JobStore, task_alive
 from studio.render.lanes import Lane, LaneStats, Phase, SchedulerConfig, UnitJob
 from studio.render.plan import RenderPlan, RenderUnit
 from studio.render.polling import SCOUTS, PollClock, expected_poll, first_poll, next_poll, observe_finish
 from studio.render.pool import WorkerPool
 from studio.render.render_lock import RenderLock
-from studio.render.retry import RetryPolicy
+from studio.render.retry import RetryPolicy, is_backoff
+from studio.render.unit_failures import UnitFailures, storage_error
 from studio.render.verify import unit_timestamps, verify_audio
 
 log = logging.getLogger("studio.render")
 
-#: A download that fails this many times in a row (verified bad, or refused) is given up: submit again.
-FETCH_FAILURES_BEFORE_RESUBMIT = 3
 #: Longest sleep of the loop: how quickly a plain ``threading.Event`` cancel is noticed.
 MAX_SLEEP_S = 0.25
+#: How often the loop checks that every unfinished unit is somewhere it will be moved on from.
+ORPHAN_CHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,10 @@ class _Downloaded:
     timestamps: dict[str, Any]
 
 
-class Scheduler:
-    """Runs one plan; ``run`` returns the audio of every distinct unit or raises (see the module docstring)."""
+class Scheduler(UnitFailures):
+    """Runs one plan; ``run`` returns the audio of every distinct unit or raises (see the module docstring).
+
+    What it does after a failure (retry, back off, give up, keep the task) is in ``UnitFailures``."""
 
     def __init__(self, plan: RenderPlan, project: Project, engines: Callable[[str], Engine], *, pool: WorkerPool,
                  config: SchedulerConfig | None = None, retry: RetryPolicy | None = None,
@@ -124,6 +132,11 @@ class Scheduler:
         self._stop_deadline = math.inf
         self._paused_reported = False
         self._next_wake = math.inf
+        self._next_orphan_check = 0.0
+        # Units resumed from an earlier render whose tasks may have finished: until the vendor answered about
+        # each and the finished ones are downloaded, nothing new is submitted (a disk that is still full
+        # stops the render before it pays for anything new).
+        self._resume_pending: set[str] = set()
         distinct: dict[str, RenderUnit] = {}
         for unit in plan.units:
             distinct.setdefault(unit.cache_key, unit)
@@ -180,15 +193,22 @@ class Scheduler:
             job = self.jobs[key] = UnitJob(unit, order)
             lane = self._lane(unit.engine)
             record = self.store.get(key)
-            if record.task_id and task_alive(record, wall) and record.state is not JobState.FAILED:
+            if record.task_id and task_alive(record, wall) and record.task_id in lane.live:
+                self._duplicate_task(job, record.task_id, lane.live[record.task_id], record.attempts)
+                continue
+            if record.task_id and task_alive(record, wall):
+                # A failed unit keeps its task id only when the vendor finished it (its download failed): the
+                # audio is still there, so ask and download instead of paying again.
                 job.task_id, job.resumed = record.task_id, True
                 job.poll = PollClock(now - (wall - (record.submitted_at or wall)), unit.characters)
                 job.poll.next_at = now  # ask at once: it may have finished while the app was closed
                 job.phase = Phase.LIVE
                 lane.live[record.task_id] = job
                 if record.state not in LIVE_STATES:
-                    self.store.update(key, state=JobState.SUBMITTED)
+                    reset = {"attempts": 0} if record.state is JobState.FAILED else {}  # a new render, a new chance
+                    self.store.update(key, state=JobState.SUBMITTED, **reset)
                 resumed.append(job)
+                self._resume_pending.add(key)
                 continue
             fields: dict[str, Any] = {}
             if record.task_id:
@@ -228,6 +248,12 @@ class Scheduler:
             elif not in_flight and all(job.phase is Phase.FINAL for job in self.jobs.values()):
                 return
             self._next_wake = math.inf
+            if self._stop is None and now >= self._next_orphan_check:
+                self._next_orphan_check = now + ORPHAN_CHECK_S
+                self._fail_orphans()
+            if self._resume_pending:
+                self._resume_pending = {key for key in self._resume_pending
+                                        if _awaiting_resume(self.jobs[key])}
             if self._stop is None:
                 self._report_pause()
                 for lane in self.lanes.values():
@@ -238,10 +264,22 @@ class Scheduler:
                 while True:
                     if item is not None:  # None only wakes the loop (a control change)
                         handler, arg, future = item
-                        handler(arg, future)
+                        self._handle(handler, arg, future)
                     item = self._inbox.get_nowait()
             except queue.Empty:
                 continue
+
+    def _handle(self, handler: Callable[[Any, Future[Any]], None], arg: Any, future: Future[Any]) -> None:
+        """Run one result handler; a full disk or a refused write while committing stops the render with the
+        real reason (the database rolled the write back, so every task id committed before is still there)."""
+        try:
+            handler(arg, future)
+        except (OSError, sqlite3.OperationalError) as exc:
+            storage = storage_error(exc, self.project.folder / DB_NAME)
+            if storage is None:
+                raise
+            log.error("saving the render's state failed: %s", storage)
+            self._halt(storage)
 
     def _halt(self, reason: BaseException) -> None:
         """Start nothing new; let what is in flight finish (its results are committed) for a while."""
@@ -281,8 +319,8 @@ class Scheduler:
         self._dispatch_fetches(lane, now)
 
     def _dispatch_submits(self, lane: Lane, now: float) -> None:
-        if self.control.paused:
-            return
+        if self.control.paused or self._resume_pending:
+            return  # woken by the answers and downloads of the resumed tasks
         while lane.running < lane.cap:
             if now < lane.submit_blocked_until:
                 self._wait_until(lane.submit_blocked_until)
@@ -353,7 +391,7 @@ class Scheduler:
         # could start, downloads wait: they only compete with the submissions that start vendor work (for the
         # CPU and the connection), and a finished task keeps its audio at the vendor for days.
         slots = lane.download_slots
-        if not self.control.paused and any(
+        if not self.control.paused and not self._resume_pending and any(
                 other.running < other.cap and now >= other.submit_blocked_until
                 and other.next_waiting(now) is not None for other in self.lanes.values()):
             slots = 0
@@ -384,11 +422,19 @@ class Scheduler:
         try:
             task_id = str(future.result())
         except EngineError as exc:
-            self._attempt_failed(job, exc, attempts, stage="submit")
+            if is_backoff(exc):
+                self._backed_off(job, exc, stage="submit")
+            else:
+                self._attempt_failed(job, exc, attempts, stage="submit")
             return
         except Exception as exc:
             self._crashed(job, exc, "submit")
             return
+        owner = self._task_owner(lane, task_id)
+        if owner is not None:
+            self._duplicate_task(job, task_id, owner, attempts)
+            return
+        job.backoffs = 0
         record = self.store.submitted(job.key, task_id, attempts)  # committed before anything else
         self.tracker.mark_billed(job.key)
         self.tracker.running.add(job.key)
@@ -421,6 +467,17 @@ class Scheduler:
             if isinstance(exc, (AuthError, QuotaError)) or not exc.retryable:
                 self._halt(exc)
                 return
+            if is_backoff(exc):  # throttled or no answer: wait, without counting it as a failed query
+                lane.poll_backoffs += 1
+                if lane.poll_backoffs > self.retry.max_backoffs:
+                    log.warning("%s status queries backed off %d times in a row; stopping", lane.name,
+                                lane.poll_backoffs)
+                    self._halt(exc)
+                    return
+                delay = self.retry.delay(exc, lane.poll_backoffs, self.rng)
+                lane.poll_blocked_until = max(lane.poll_blocked_until, now + delay)
+                log.info("%s status query backed off, asking again in %.1fs: %s", lane.name, delay, exc)
+                return
             if now >= lane.poll_blocked_until:
                 # One failure per round: queries sent together (a resume asks about many tasks at once) and
                 # failing in the same outage count once, so a short blip does not look like a dead vendor.
@@ -439,13 +496,17 @@ class Scheduler:
             log.exception("%s status query crashed", lane.name)
             self._halt(exc)
             return
-        lane.poll_failures = 0
+        lane.poll_failures = lane.poll_backoffs = 0
         for task_id in ids:
             job = lane.live.get(task_id)
             status = statuses.get(task_id)
             if job is None or job.poll is None:
                 continue
+            job.answered = True  # a resumed unit no longer holds up submissions once its vendor was asked
             if status is None or status.state in (TaskState.QUEUED, TaskState.RUNNING):
+                if now - job.poll.submitted_at > lane.task_deadline_s:
+                    self._overdue(job, lane)
+                    continue
                 next_poll(job.poll, lane.model, lane.poll_range, now)
                 record = self.store.get(job.key)
                 if status is not None and status.state is TaskState.RUNNING and record.state is JobState.SUBMITTED:
@@ -488,13 +549,22 @@ class Scheduler:
         except Exception as exc:
             if staging is not None:
                 staging.unlink(missing_ok=True)
-            self._crashed(job, exc, "download")
+            storage = storage_error(exc, staging)
+            if storage is not None:
+                self._save_failed(job, storage)
+            else:
+                self._crashed(job, exc, "download")
             return
         assert staging is not None
         name = f"{job.key}.wav"
         final = self.project.cache_dir / name
-        _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
-        os.replace(staging, final)  # and the file is whole before the database says so
+        try:
+            _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
+            os.replace(staging, final)  # and the file is whole before the database says so
+        except OSError as exc:
+            staging.unlink(missing_ok=True)
+            self._save_failed(job, storage_error(exc, final) or LocalStorageError.from_os_error(exc, final))
+            return
         record = self.store.finish(job.unit, audio_file=name, sample_rate=downloaded.sample_rate,
                                    duration_ms=downloaded.duration_ms, timestamps=downloaded.timestamps)
         job.phase = Phase.FINAL
@@ -502,80 +572,6 @@ class Scheduler:
                                           downloaded.timestamps)
         self.tracker.mark_done(job.key)
         self._emit(job.unit, record.state.value, task_id=job.task_id or "", attempts=record.attempts)
-
-    # -- failures ------------------------------------------------------------------------------------
-    def _attempt_failed(self, job: UnitJob, error: EngineError, attempts: int, *, stage: str) -> None:
-        """A submit failed, or the vendor's task did: submit again later, or give the unit up."""
-        lane = self.lanes[job.unit.engine]
-        self.tracker.running.discard(job.key)
-        job.task_id, job.poll = None, None
-        if isinstance(error, (AuthError, QuotaError)):
-            self.store.update(job.key, state=JobState.QUEUED, task_id=None, submitted_at=None, attempts=attempts,
-                              **error_fields(error))
-            job.phase = Phase.WAITING
-            self._emit(job.unit, JobState.QUEUED.value, str(error), **_error_details(error), attempts=attempts)
-            self._halt(_located(error, job.unit))
-            return
-        if not error.retryable or attempts >= self.retry.max_attempts:
-            self._give_up(job, error, attempts)
-            return
-        now = self.clock()
-        delay = self.retry.delay(error, attempts, self.rng)
-        if isinstance(error, ThrottledError) and stage == "submit":
-            lane.submit_blocked_until = max(lane.submit_blocked_until, now + delay)
-        log.info("retrying %s of %s (%s) in %.1fs after %s (attempt %d)", stage, job.key[:12], job.unit.location,
-                 delay, error, attempts)
-        self.store.update(job.key, state=JobState.QUEUED, task_id=None, submitted_at=None, attempts=attempts,
-                          **error_fields(error))
-        job.not_before = now + delay
-        lane.enqueue(job, now)
-        self._emit(job.unit, "retrying", str(error), **_error_details(error), attempts=attempts)
-        if job.cancel_requested:
-            self._cancel_job(job)
-
-    def _fetch_failed(self, job: UnitJob, error: EngineError) -> None:
-        """A download failed or did not verify: download again later, or submit again, or give up."""
-        record = self.store.get(job.key)
-        attempts = record.attempts + 1
-        job.fetch_failures += 1
-        if isinstance(error, TaskExpiredError) or (error.retryable
-                                                    and job.fetch_failures >= FETCH_FAILURES_BEFORE_RESUBMIT):
-            self._attempt_failed(job, error, attempts, stage="download")
-            return
-        if isinstance(error, (AuthError, QuotaError)) or not error.retryable or attempts >= self.retry.max_attempts:
-            self._attempt_failed(job, error, max(attempts, self.retry.max_attempts), stage="download")
-            return
-        now = self.clock()
-        delay = self.retry.delay(error, job.fetch_failures, self.rng)
-        log.info("retrying download of %s (%s) in %.1fs after %s (attempt %d)", job.key[:12], job.unit.location,
-                 delay, error, attempts)
-        record = self.store.update(job.key, attempts=attempts, **error_fields(error))
-        job.not_before = now + delay
-        self.lanes[job.unit.engine].ready_for_download(job)
-        self._emit(job.unit, record.state.value, f"download failed, trying again: {error}", task_id=job.task_id or "",
-                   **_error_details(error), attempts=attempts)
-
-    def _give_up(self, job: UnitJob, error: EngineError, attempts: int) -> None:
-        located = _located(error, job.unit)
-        if error.retryable:
-            log.warning("giving up on %s after %d attempts: %s", job.unit.location, attempts, error)
-        record = self.store.update(job.key, state=JobState.FAILED, task_id=None, submitted_at=None,
-                                   attempts=attempts, **error_fields(located))
-        job.phase = Phase.FINAL
-        self.failures[job.key] = located
-        self.tracker.failed.add(job.key)
-        self._emit(job.unit, record.state.value, str(located), **_error_details(error), attempts=attempts)
-
-    def _crashed(self, job: UnitJob, exc: BaseException, stage: str) -> None:
-        """A bug or an unexpected error in a worker: reported on the unit and in the log, and the render stops."""
-        log.error("%s of %s (%s) crashed", stage, job.key[:12], job.unit.location, exc_info=exc)
-        record = self.store.update(job.key, state=JobState.FAILED, attempts=self.store.get(job.key).attempts + 1,
-                                   **error_fields(exc))
-        job.phase = Phase.FINAL
-        self.tracker.failed.add(job.key)
-        self._emit(job.unit, record.state.value, f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__,
-                   attempts=record.attempts)
-        self._halt(exc)
 
     # -- cancellation --------------------------------------------------------------------------------
     def _apply_cancellations(self) -> None:
@@ -641,22 +637,9 @@ def _audio_ok(path: Path) -> bool:
         return False
 
 
-def _error_details(error: BaseException) -> dict[str, Any]:
-    code = getattr(error, "vendor_code", None)
-    return {"vendor_code": "" if code is None else str(code), "error_type": type(error).__name__}
-
-
-def _located(exc: EngineError, unit: RenderUnit) -> EngineError:
-    """The same error, saying which chapter, paragraph and voice it happened in (1-based for people)."""
-    if isinstance(exc, InputError) or str(exc).startswith("chapter "):
-        return exc
-    located = type(exc).__new__(type(exc))
-    EngineError.__init__(located, f"{unit.location}: {exc.args[0] if exc.args else exc}")
-    located.vendor_code = exc.vendor_code
-    located.vendor_message = exc.vendor_message
-    with contextlib.suppress(AttributeError):
-        located.__dict__.update({k: v for k, v in exc.__dict__.items() if k not in located.__dict__})
-    return located
+def _awaiting_resume(job: UnitJob) -> bool:
+    """A resumed unit the vendor has not answered about yet, or whose finished audio is not downloaded yet."""
+    return job.phase in (Phase.READY, Phase.FETCHING) or (job.phase is Phase.LIVE and not job.answered)
 
 
 def _flush_to_disk(path: Path) -> None:

@@ -20,6 +20,7 @@ as noted below ([G] in NOTES terms); clients are expected to be tolerant there:
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import time
 from calendar import timegm
@@ -229,8 +230,9 @@ class AliyunService:
             now = self.emu.clock.monotonic()
             if self.emu.tasks.unfinished("aliyun", now) >= faults.aliyun_concurrency:
                 raise AliyunError(40000005, "Gateway:TOO_MANY_REQUESTS:Too many requests!")
+            finish = math.inf if decision.stuck else now + latency
             task = Task("aliyun", new_hex(32), text, body, layout, fmt, now, now + latency * QUEUE_SHARE,
-                        now + latency, decision.task_failure, int(subtitle), KEEP_S, voice.timestamps)
+                        finish, decision.task_failure, int(subtitle), KEEP_S, voice.timestamps)
             self.emu.tasks.add(task)
         return task
 

@@ -19,6 +19,7 @@ Shapes follow the vendor page and NOTES.md. Emulator decisions where they leave 
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import time
@@ -173,7 +174,8 @@ class BaiduService:
         latency = (faults.latency_base_s + chars * faults.latency_per_char_s) * faults.time_scale
         with self.emu.lock:
             now = self.emu.clock.monotonic()
-            task = Task("baidu", new_hex(24), "\n".join(text), body, layout, ext, now, now, now + latency,
+            finish = math.inf if decision.stuck else now + latency
+            task = Task("baidu", new_hex(24), "\n".join(text), body, layout, ext, now, now, finish,
                         decision.task_failure, subtitle, KEEP_S)
             self.emu.tasks.add(task)
         return task

@@ -32,6 +32,7 @@ class Faults:
     latency_per_char_s: float = 0.0005
     time_scale: float = 1.0
     aliyun_forbidden_rate: float = 0.0  # addition: share of Aliyun token rejections answered as HTTP 403 "Forbidden"
+    stuck_rate: float = 0.0  # addition: a submitted task never finishes (RUNNING forever), as a vendor bug would
     # Accounts that cannot use long-text synthesis, and the sample-rate gap in Alibaba's doc (1 = on, 0 = off):
     aliyun_trial_account: int = 0  # every Aliyun submit: 40000010 FREE_TRIAL_EXPIRED (long text is commercial-only)
     aliyun_max_sample_rate: int = 0  # > 0: Aliyun refuses higher rates with 40000003 (the parameter table's 8k/16k)
@@ -55,12 +56,13 @@ class Decision:
     task_failure: bool
     forbidden: bool
     pick: float  # a free uniform number for choices inside a fault (which error code, how much to truncate)
+    stuck: bool = False
 
 
 def decide(seed: int, vendor: str, endpoint: str, counter: int, faults: Faults) -> Decision:
     """The fault decision of the ``counter``-th request to ``vendor``/``endpoint``."""
     rng = random.Random(f"{seed}/{vendor}/{endpoint}/{counter}")
-    draws = [rng.random() for _ in range(8)]
+    draws = [rng.random() for _ in range(9)]  # the 9th (stuck) came last, so the first eight never moved
     return Decision(
         drop=draws[0] < faults.drop_rate,
         slow=draws[1] < faults.slow_rate,
@@ -70,4 +72,5 @@ def decide(seed: int, vendor: str, endpoint: str, counter: int, faults: Faults) 
         task_failure=draws[5] < faults.task_failure_rate,
         forbidden=draws[6] < faults.aliyun_forbidden_rate,
         pick=draws[7],
+        stuck=draws[8] < faults.stuck_rate,
     )

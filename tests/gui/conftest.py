@@ -35,7 +35,7 @@ def window(qtbot, settings: Settings) -> Iterator[MainWindow]:  # type: ignore[n
     qtbot.addWidget(win)
     win.show()
     yield win
-    win.close()
+    win.pause_and_close()  # a render still running is paused as "Pause and Quit" would, without asking
     wait_idle(qtbot)
 
 

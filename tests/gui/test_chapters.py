@@ -199,7 +199,9 @@ def test_voice_badge(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type
 
     _open(qtbot, window, tmp_path)
     model = window.document.chapters
-    assert model.index(0, ChapterTreeModel.VOICE).data() == ""  # no badge: inherited
+    inherited = model.index(0, ChapterTreeModel.VOICE)
+    assert inherited.data() == "Mandarin, male (offline)"  # the inherited voice, greyed (issue 16)
+    assert inherited.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert "Inherited from the book: Mandarin, male (offline)" in model.index(0, ChapterTreeModel.VOICE).data(
         Qt.ItemDataRole.ToolTipRole)
     window.document.assign_voice([VoiceTarget(1)], VoiceSettings(engine="aliyun", voice="zhifeng_emo"))
@@ -207,4 +209,4 @@ def test_voice_badge(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type
     assert model.data(model.index(1, ChapterTreeModel.VOICE), Qt.ItemDataRole.FontRole).bold()
     assert "own voice" in model.index(1, ChapterTreeModel.VOICE).data(Qt.ItemDataRole.ToolTipRole)
     window.undo_action.trigger()
-    assert model.index(1, ChapterTreeModel.VOICE).data() == ""
+    assert model.index(1, ChapterTreeModel.VOICE).data() == "Mandarin, male (offline)"

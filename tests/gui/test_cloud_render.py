@@ -91,6 +91,16 @@ def test_render_a_three_chapter_cloud_book_from_the_window(qtbot, window: MainWi
     assert export_m4b(qtbot, window, tmp_path / "book.m4b") == TITLES
 
 
+def close_answering_pause(window: MainWindow) -> None:
+    """Close the window during a render as a user does: it asks, and the default answer is "Pause and Quit"."""
+    window.close()
+    assert window.isVisible(), "closing during a render did not ask first"
+    question = window.pause_question
+    assert question is not None and question.isVisible()
+    question.defaultButton().click()
+    assert not window.isVisible()
+
+
 def live_task_ids(folder: Path) -> dict[str, str]:
     with Project.open(folder) as project:
         return {row["cache_key"]: row["task_id"] for row in project.render_jobs()
@@ -109,7 +119,7 @@ def test_closing_mid_render_and_reopening_resumes_without_paying_twice(  # type:
     shown = {r.cache_key: r.task_id for r in window.jobs.rows() if r.task_id}
     assert window.jobs.counts().get("done", 0) == 0
     started = time.monotonic()
-    window.close()
+    close_answering_pause(window)
     closing_s = time.monotonic() - started
     assert not window.render.is_running()
     live = live_task_ids(folder)
@@ -167,7 +177,7 @@ def test_closing_while_a_vendor_call_hangs_waits_for_its_task_id(  # type: ignor
     QTimer.singleShot(2000, lambda: seen.extend(w.labelText() for w in QApplication.topLevelWidgets()
                                                 if isinstance(w, QProgressDialog) and w.isVisible()))
     started = time.monotonic()
-    window.close()
+    close_answering_pause(window)
     closing_s = time.monotonic() - started
     emu.faults.slow_rate = 0.0
     assert not window.render.is_running()

@@ -21,6 +21,11 @@ from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, Ta
 
 RATE = 8000
 
+#: Task ids are unique across every fake engine of a test session, as a vendor's are across processes: a fresh
+#: engine that takes over another's tasks (a resumed render) must never hand out an id that is still live.
+#: (A per-instance counter restarted at t1 and made the scheduler's live map drop a task: issue 14's hang.)
+_TASK_IDS = itertools.count(1)
+
 
 def make_book(chapters: int = 2, paragraphs: int = 3, *, engine: str = "aliyun", voice: str = "xiaoyun",
               text: Callable[[int, int], str] | None = None) -> Book:
@@ -58,7 +63,7 @@ class FakeEngine:
     submit_errors: list[EngineError] = field(default_factory=list)
     poll_errors: list[EngineError] = field(default_factory=list)
     task_failures: list[EngineError] = field(default_factory=list)
-    fetch_errors: list[EngineError] = field(default_factory=list)
+    fetch_errors: list[BaseException] = field(default_factory=list)  # EngineErrors, or OSError for our disk
     bad_audio: int = 0  # this many fetches write audio shorter than their timestamps
     folder: Path | None = None
     known: set[str] | None = None  # ids this engine instance answers for (None: all it created)
@@ -69,7 +74,8 @@ class FakeEngine:
     violations: list[str] = field(default_factory=list)
     max_running: int = 0
     on_submit: Callable[[SynthesisRequest], None] | None = None
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    #: Give out these ids first (in order), even if taken: how a test makes a vendor repeat a task id.
+    reuse_ids: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def submit(self, request: SynthesisRequest) -> str:
@@ -78,7 +84,7 @@ class FakeEngine:
         with self._lock:
             if self.submit_errors:
                 raise self.submit_errors.pop(0)
-            task_id = f"t{next(self._ids)}"
+            task_id = self.reuse_ids.pop(0) if self.reuse_ids else f"t{next(_TASK_IDS)}"
             fail = self.task_failures.pop(0) if self.task_failures else None
             self.tasks[task_id] = FakeTask(request, fail=fail)
             self.submitted.append(request)

@@ -8,6 +8,7 @@ import requests
 from studio.core.errors import (
     AuthError,
     BadInputError,
+    ConnectionLostError,
     EngineError,
     QuotaError,
     RetryableEngineError,
@@ -122,14 +123,14 @@ SECRET_URL = ("https://aip.baidubce.com/rpc/2.0/tts/v1/create?access_token=24.SE
 @pytest.mark.parametrize(("exc", "kind"), [
     (requests.ConnectionError("HTTPSConnectionPool(host='aip.baidubce.com', port=443): Max retries exceeded "
                               "with url: /rpc/2.0/tts/v1/create?access_token=24.SECRETTOKEN123 (Caused by x)"),
-     RetryableEngineError),
-    (requests.ReadTimeout(f"Read timed out. {SECRET_URL}"), RetryableEngineError),
-    (requests.exceptions.ChunkedEncodingError(f"IncompleteRead {SECRET_URL}"), RetryableEngineError),
+     ConnectionLostError),
+    (requests.ReadTimeout(f"Read timed out. {SECRET_URL}"), ConnectionLostError),
+    (requests.exceptions.ChunkedEncodingError(f"IncompleteRead {SECRET_URL}"), ConnectionLostError),
     (requests.exceptions.SSLError(f"certificate verify failed {SECRET_URL}"), EngineError),
 ])
 def test_transport_errors_never_quote_urls(exc: requests.RequestException, kind: type[EngineError]) -> None:
     err = error_for_transport(exc, action="create", secrets=("24.SECRETTOKEN123", "SECRETKEY456"))
-    assert type(err) is kind
+    assert type(err) is kind  # a lost connection backs off without spending an attempt (issue 13)
     text = str(err) + repr(err)
     assert "SECRETTOKEN123" not in text
     assert "SECRETKEY456" not in text

@@ -45,8 +45,9 @@ def test_single_paragraph_units_at_the_vendor_stay_units_of_their_own(tmp_path: 
 
 
 def test_a_failed_task_does_not_keep_its_unit_alive(tmp_path: Path) -> None:
-    """A task that failed at the vendor has no audio to fetch: its grouping is not worth keeping when no size is
-    asked for (paragraphs that have audio of their own stay one-paragraph units)."""
+    """A task that failed at the vendor has no audio to fetch (the scheduler clears its id): its grouping is not
+    worth keeping when no size is asked for (paragraphs that have audio of their own stay one-paragraph units).
+    A failed unit whose vendor task finished keeps its id, and its grouping: the next render downloads it."""
     audio = AudioRequestOptions(unit_chars=TARGET)
     with Project.create(tmp_path / "p", night_book()) as project:
         first = plan_project(project, audio=audio)
@@ -55,5 +56,7 @@ def test_a_failed_task_does_not_keep_its_unit_alive(tmp_path: Path) -> None:
         store.ensure(first.units, cached=set(), target_chars=TARGET)
         store.submitted(grouped.cache_key, "task-x", attempts=1)
         assert grouped.cache_key in {u.cache_key for u in plan_project(project).units}  # alive: kept
-        store.update(grouped.cache_key, state="failed")
+        store.update(grouped.cache_key, state="failed")  # the download ran out of attempts: the task is kept
+        assert grouped.cache_key in {u.cache_key for u in plan_project(project).units}
+        store.update(grouped.cache_key, state="failed", task_id=None, submitted_at=None)  # the vendor failed it
         assert grouped.cache_key not in {u.cache_key for u in plan_project(project).units}
