@@ -44,6 +44,7 @@ from studio.engines.timing import Timestamp
 from studio.render.chapter_pipeline import ChapterPipeline
 from studio.render.events import RenderProgress
 from studio.render.job_store import plan_project
+from studio.render.lanes import SchedulerConfig
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
 from studio.render.runner import ProgressCallback, RenderedPiece, render_plan
@@ -263,14 +264,18 @@ def export_project(
     if pipeline is not None:
         pipeline.start()
         progress = _both(render_progress, pipeline.on_event)
+    # pipelined, units start in book order so chapters complete (and get encoded) one after another from the
+    # start, instead of all near the end as with largest-first; for a book of many similar units that costs
+    # the render little, and it lets the encodes hide behind it
+    config = SchedulerConfig(order="plan") if pipeline is not None else None
     try:
         if engines is not None:
             pieces = render_plan(plan, project, engines, progress=progress, cancel=cancel, retry=retry,
-                                 prices=prices, max_in_flight=max_in_flight)
+                                 prices=prices, max_in_flight=max_in_flight, config=config)
         else:
             with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
                 pieces = render_plan(plan, project, owned, progress=progress, cancel=cancel, retry=retry,
-                                     prices=prices, max_in_flight=max_in_flight)
+                                     prices=prices, max_in_flight=max_in_flight, config=config)
     except BaseException:
         if pipeline is not None:
             pipeline.close(cancel=True)
