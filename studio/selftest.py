@@ -403,8 +403,9 @@ def check_render(ctx: Context) -> str:
     from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
     from studio.core.importers import import_file
     from studio.core.project import Project
+    from studio.engines.registry import EngineOptions
     from studio.paths import sample_book
-    from studio.render.audiobook import produce_audiobook
+    from studio.render.export_book import export_project
 
     sample = import_file(sample_book()).book
     first = next(c for c in sample.chapters if c.paragraphs)
@@ -414,8 +415,8 @@ def check_render(ctx: Context) -> str:
     output = ctx.scratch / "sample.m4b"
     try:
         project.save_book(book)
-        produce_audiobook(project, output, voice=VoiceSettings(engine="local", voice="local-cmn"),
-                          local_workers=1, cancel=ctx.cancel)
+        export_project(project, output, voice=VoiceSettings(engine="local", voice="local-cmn"),
+                       engine_options=EngineOptions(local_workers=1), cancel=ctx.cancel)
     finally:
         project.close()
     if not output.is_file():

@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.emulator import VendorEmulator
 
 _SANDBOX = Path(tempfile.mkdtemp(prefix="studio-tests-"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,3 +37,31 @@ import keyring  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 
 keyring.set_keyring(MemoryKeyring())
+
+
+# -- the vendor emulator, one fixture for every test that talks to "the cloud" --------------------------------
+
+
+@pytest.fixture
+def start_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., VendorEmulator]]:
+    """Start a vendor emulator (tests/emulator/) for this test: ``start_emulator(seed=7, time_scale=0.02, **faults)``.
+
+    With ``env=True`` (the default) the ``STUDIO_*`` variables (base URLs and credentials) point this process,
+    and the subprocesses it starts, at it. Stopped when the test ends. A test module keeps its own seed and
+    time scale in a one-line ``emu`` fixture.
+    """
+    from tests.emulator import Faults, VendorEmulator
+
+    started: list[VendorEmulator] = []
+
+    def start(*, seed: int = 0, time_scale: float = 1.0, env: bool = True, **faults: float) -> VendorEmulator:
+        emulator = VendorEmulator(seed=seed, faults=Faults(time_scale=time_scale, **faults)).start()
+        started.append(emulator)
+        if env:
+            for key, value in emulator.env().items():
+                monkeypatch.setenv(key, value)
+        return emulator
+
+    yield start
+    for emulator in reversed(started):
+        emulator.stop()

@@ -848,7 +848,7 @@ Your work is autosaved. The details are in the log file:
     </message>
     <message>
         <location filename="../../studio/gui/job_dock.py" line="70"/>
-        <location filename="../../studio/gui/job_dock.py" line="142"/>
+        <location filename="../../studio/gui/job_dock.py" line="144"/>
         <source>No render yet.</source>
         <translation>尚未合成。</translation>
     </message>
@@ -874,7 +874,7 @@ Your work is autosaved. The details are in the log file:
     </message>
     <message>
         <location filename="../../studio/gui/job_dock.py" line="80"/>
-        <location filename="../../studio/gui/job_dock.py" line="168"/>
+        <location filename="../../studio/gui/job_dock.py" line="170"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -914,52 +914,52 @@ Your work is autosaved. The details are in the log file:
         <translation>显示每个合成单元，或把面板收起为一行</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="148"/>
+        <location filename="../../studio/gui/job_dock.py" line="150"/>
         <source>Planning…</source>
         <translation>正在规划…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="155"/>
+        <location filename="../../studio/gui/job_dock.py" line="157"/>
         <source>coming with the scheduler</source>
         <translation>将随调度器一同提供</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="160"/>
+        <location filename="../../studio/gui/job_dock.py" line="162"/>
         <source>Unfinished render: {remaining} of {total} paragraphs have no audio, {live} still at the vendor.</source>
         <translation>未完成的合成：{total} 段中有 {remaining} 段还没有音频，{live} 个任务仍在服务商处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="168"/>
+        <location filename="../../studio/gui/job_dock.py" line="170"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="190"/>
+        <location filename="../../studio/gui/job_dock.py" line="192"/>
         <source>Retrying {n} units…</source>
         <translation>正在重试 {n} 个任务…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="199"/>
+        <location filename="../../studio/gui/job_dock.py" line="201"/>
         <source>{done} / {total} characters · {units_done}/{units} paragraphs</source>
         <translation>{done} / {total} 字 · {units_done}/{units} 段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="203"/>
+        <location filename="../../studio/gui/job_dock.py" line="205"/>
         <source>ETA {eta}</source>
         <translation>预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="205"/>
+        <location filename="../../studio/gui/job_dock.py" line="207"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="207"/>
+        <location filename="../../studio/gui/job_dock.py" line="209"/>
         <source>est. cost {cost}</source>
         <translation>预计费用 {cost}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="210"/>
+        <location filename="../../studio/gui/job_dock.py" line="212"/>
         <source>{n} failed</source>
         <translation>{n} 项失败</translation>
     </message>
@@ -1075,243 +1075,253 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="106"/>
-        <location filename="../../studio/gui/main_window.py" line="328"/>
+        <location filename="../../studio/gui/main_window.py" line="107"/>
+        <location filename="../../studio/gui/main_window.py" line="334"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="175"/>
+        <location filename="../../studio/gui/main_window.py" line="176"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="176"/>
+        <location filename="../../studio/gui/main_window.py" line="177"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="177"/>
+        <location filename="../../studio/gui/main_window.py" line="178"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="178"/>
+        <location filename="../../studio/gui/main_window.py" line="179"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="179"/>
+        <location filename="../../studio/gui/main_window.py" line="180"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="181"/>
+        <location filename="../../studio/gui/main_window.py" line="182"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="195"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="203"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="204"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="207"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="216"/>
+        <location filename="../../studio/gui/main_window.py" line="217"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="220"/>
+        <location filename="../../studio/gui/main_window.py" line="221"/>
+        <source>Review &amp;Structure…</source>
+        <translation>审阅章节结构(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
+        <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/main_window.py" line="226"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="221"/>
+        <location filename="../../studio/gui/main_window.py" line="227"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="224"/>
+        <location filename="../../studio/gui/main_window.py" line="230"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="225"/>
+        <location filename="../../studio/gui/main_window.py" line="231"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="226"/>
+        <location filename="../../studio/gui/main_window.py" line="232"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="234"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="230"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="232"/>
+        <location filename="../../studio/gui/main_window.py" line="238"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="239"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="243"/>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="247"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="255"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="250"/>
+        <location filename="../../studio/gui/main_window.py" line="256"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="252"/>
+        <location filename="../../studio/gui/main_window.py" line="258"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253"/>
+        <location filename="../../studio/gui/main_window.py" line="259"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="255"/>
+        <location filename="../../studio/gui/main_window.py" line="261"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="260"/>
+        <location filename="../../studio/gui/main_window.py" line="266"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="261"/>
+        <location filename="../../studio/gui/main_window.py" line="267"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="272"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="274"/>
+        <location filename="../../studio/gui/main_window.py" line="280"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="275"/>
+        <location filename="../../studio/gui/main_window.py" line="281"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="291"/>
+        <location filename="../../studio/gui/main_window.py" line="297"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="330"/>
+        <location filename="../../studio/gui/main_window.py" line="336"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="352"/>
+        <location filename="../../studio/gui/main_window.py" line="358"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="354"/>
+        <location filename="../../studio/gui/main_window.py" line="360"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="360"/>
+        <location filename="../../studio/gui/main_window.py" line="366"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1320,135 +1330,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="380"/>
         <location filename="../../studio/gui/main_window.py" line="386"/>
+        <location filename="../../studio/gui/main_window.py" line="392"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="392"/>
+        <location filename="../../studio/gui/main_window.py" line="398"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="411"/>
+        <location filename="../../studio/gui/main_window.py" line="417"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="412"/>
+        <location filename="../../studio/gui/main_window.py" line="418"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="415"/>
+        <location filename="../../studio/gui/main_window.py" line="421"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="421"/>
+        <location filename="../../studio/gui/main_window.py" line="427"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="430"/>
+        <location filename="../../studio/gui/main_window.py" line="436"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="437"/>
+        <location filename="../../studio/gui/main_window.py" line="443"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="450"/>
+        <location filename="../../studio/gui/main_window.py" line="456"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="464"/>
+        <location filename="../../studio/gui/main_window.py" line="472"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="467"/>
+        <location filename="../../studio/gui/main_window.py" line="475"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="491"/>
+        <location filename="../../studio/gui/main_window.py" line="499"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="507"/>
+        <location filename="../../studio/gui/main_window.py" line="515"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="531"/>
+        <location filename="../../studio/gui/main_window.py" line="539"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="534"/>
+        <location filename="../../studio/gui/main_window.py" line="542"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="539"/>
+        <location filename="../../studio/gui/main_window.py" line="547"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="567"/>
+        <location filename="../../studio/gui/main_window.py" line="575"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="600"/>
+        <location filename="../../studio/gui/main_window.py" line="608"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="624"/>
+        <location filename="../../studio/gui/main_window.py" line="639"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="656"/>
+        <location filename="../../studio/gui/main_window.py" line="671"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="704"/>
+        <location filename="../../studio/gui/main_window.py" line="719"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="715"/>
+        <location filename="../../studio/gui/main_window.py" line="730"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="186"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="459"/>
+        <location filename="../../studio/gui/main_window.py" line="467"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="455"/>
+        <location filename="../../studio/gui/main_window.py" line="463"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1886,23 +1896,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="67"/>
+        <location filename="../../studio/gui/main_window.py" line="68"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="68"/>
+        <location filename="../../studio/gui/main_window.py" line="69"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="81"/>
+        <location filename="../../studio/gui/main_window.py" line="82"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="83"/>
+        <location filename="../../studio/gui/main_window.py" line="84"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>
@@ -1958,6 +1968,110 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/snapshots_dialog.py" line="94"/>
         <source>Not while a render of this project runs</source>
         <translation>此项目正在合成时不可恢复</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReview</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="310"/>
+        <source>Review structure</source>
+        <translation>审阅章节结构</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="312"/>
+        <source>Chapters changed by the review; the book before it is snapshot {id} (File ▸ Snapshots… brings it back).</source>
+        <translation>章节已按审阅结果修改；修改前的书保存为快照 {id}（文件 ▸ 快照… 可恢复）。</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReviewDialog</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="122"/>
+        <source>Review Chapters</source>
+        <translation>审阅章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="128"/>
+        <source>Tick the lines that start a chapter. Unticked headings stay in the text as ordinary paragraphs: nothing is lost.</source>
+        <translation>勾选作为章节开头的行。未勾选的标题会作为普通段落留在正文中，不会丢失任何文字。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="136"/>
+        <source>Treat Lines Like This as Headings</source>
+        <translation>把类似的行都当作标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="137"/>
+        <source>Every line shaped like the selected heading (same words, any number) starts a chapter</source>
+        <translation>与所选标题形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="142"/>
+        <source>Custom expression, e.g. ^第.+回</source>
+        <translation>自定义正则表达式，例如 ^第.+回</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="144"/>
+        <source>Use Expression</source>
+        <translation>使用表达式</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="154"/>
+        <source>Left out (added by a website): {line}</source>
+        <translation>已略去（网站添加的内容）：{line}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="160"/>
+        <source>Import warnings ({count})</source>
+        <translation>导入警告（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="175"/>
+        <source>Chapters after this review:</source>
+        <translation>审阅后的章节：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="191"/>
+        <source>like a heading you chose</source>
+        <translation>与您选定的标题形式相同</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="217"/>
+        <source>Not a valid expression: {error}</source>
+        <translation>不是有效的表达式：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="230"/>
+        <source>The expression gives {count} chapters (Use Expression to keep them).</source>
+        <translation>该表达式得到 {count} 个章节（点“使用表达式”保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="239"/>
+        <source>Characters before: {before} · after: {after}{mark}</source>
+        <translation>修改前字数：{before} · 修改后：{after}{mark}</translation>
+    </message>
+</context>
+<context>
+    <name>StructureReviewModel</name>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Heading</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Text after it</source>
+        <translation>其后的正文</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="84"/>
+        <source>Why</source>
+        <translation>依据</translation>
     </message>
 </context>
 <context>

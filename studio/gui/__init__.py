@@ -10,7 +10,9 @@ How it is put together (one concept per module; the window only wires them up):
   ``job_model`` (render units). Views: ``chapter_dock``, ``editor`` (+ ``emotion_menu``), ``voice_dock``,
   ``job_dock``, ``player``; dialogs: ``export_dialog``, ``accounts_dialog``, ``preferences_dialog``, ``dialogs``.
 * Controllers: ``project_controller`` (open/import/save/autosave/recent), ``status`` (chapter render status),
-  ``render_controller`` (render_plan + job monitor feed), ``preview`` (paragraph/chapter previews, auditions).
+  ``render_controller`` (render + job monitor feed), ``preview`` (paragraph/chapter previews, auditions). What
+  a render covers, resume, statuses and failure memory are decided by the Qt-free ``studio.render.session``;
+  these controllers run it in background tasks (docs/decisions/0008-render-session.md).
 * Infrastructure: ``workers`` (``BackgroundTask``, the one way to run work off the UI thread, and the QThread
   pool handed to the render scheduler), ``throttle`` (progress batching), ``settings`` (typed QSettings),
   ``i18n`` (catalogues), ``crash`` (excepthook, Qt messages into logging), ``qtcompat`` (binding work-arounds),

@@ -29,6 +29,17 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from studio.core import book_edit
 from studio.core.book import Book, Chapter, VoiceSettings
 from studio.gui.qtcompat import emit
+from studio.render.session.statuses import (
+    STATUS_DONE,
+    STATUS_EMPTY,
+    STATUS_FAILED,
+    STATUS_NONE,
+    STATUS_PARTIAL,
+    STATUS_QUEUED,
+    STATUS_RENDERING,
+    STATUS_STALE,
+    STATUS_UNKNOWN,
+)
 
 if TYPE_CHECKING:
     from studio.gui.document import BookDocument
@@ -37,16 +48,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 MIME_TYPE = "application/x-audiobook-studio-chapters"
 
-# Render status of a chapter, derived from the project's audio cache (see status.py).
-STATUS_UNKNOWN = "unknown"
-STATUS_EMPTY = "empty"
-STATUS_NONE = "none"
-STATUS_STALE = "stale"
-STATUS_PARTIAL = "partial"
-STATUS_DONE = "done"
-STATUS_FAILED = "failed"
-STATUS_RENDERING = "rendering"
-STATUS_QUEUED = "queued"
+# Render status of a chapter: derived from the project (studio.render.session.statuses), re-exported here.
 #: The Voice column's colour for a chapter that speaks with the book's voice (inherited, not its own).
 INHERITED_COLOR = "#8a8f98"
 STATUS_COLORS = {STATUS_NONE: "#9e9e9e", STATUS_STALE: "#f0a020", STATUS_PARTIAL: "#8fb8e8", STATUS_DONE: "#2e9d48",

@@ -1,24 +1,24 @@
 """The Export dialog: format, gaps, loudness, parts, subtitles, metadata and cover, with progress and cancel.
 
-The dialog offers the whole export design, but passes to ``studio.render.audiobook.produce_audiobook`` only
-what the installed exporter supports: it reads the fields of ``ExportSettings`` (and the formats it knows) and
-disables the other controls with a tooltip, so new exporter features light up here without a GUI change.
-Title and author edits are an undoable change to the book; the project is saved before the export reads it.
+The dialog builds the same ``ExportOptions`` as ``studio export`` (``ExportChoice.options``) and runs the same
+pipeline function, ``studio.render.export_book.export_project``, on a background task: the window and the
+command line write the same files. Title and author edits are an undoable change to the book; the project is
+saved before the export reads it.
 
-Importing the exporter takes a noticeable moment (~150 ms), so the first dialog of a session imports it on a
-worker thread and keeps its options disabled until then ("Loading the exporter…"); pressing Export meanwhile
-starts the export as soon as it is loaded.
+Importing the exporter takes a noticeable moment (ffmpeg helpers, pydub, mutagen: 150 ms on a quiet machine,
+several times that on a busy one). The dialog needs none of it to show its options, so it never imports it on
+the UI thread: what the user chose is a plain ``ExportChoice``, and it becomes ``ExportOptions`` on the export's
+worker thread, where the exporter is imported anyway.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -50,80 +50,73 @@ from studio.gui.settings import Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask
 
+if TYPE_CHECKING:
+    from studio.audio.export import ExportOptions
+    from studio.engines.registry import EngineOptions
+    from studio.render.export_book import BookExportResult
+
 log = logging.getLogger("studio.gui.export")
 
 FORMATS = ("m4b", "mp3", "wav", "flac", "chapters")
-# ExportSettings field names the dialog knows how to fill, by option (the exporter may use any of them).
-FIELD_CANDIDATES = {
-    "format": ("format", "audio_format"),
-    "paragraph_gap": ("paragraph_gap_ms",),
-    "chapter_gap": ("chapter_gap_ms",),
-    "bitrate": ("bitrate",),
-    "loudness": ("loudness_lufs", "target_lufs", "loudness_target", "normalize_lufs"),
-    "parts": ("max_part_minutes", "part_minutes", "split_minutes", "max_part_hours", "part_hours"),
-    "subtitles": ("subtitles", "subtitle_format"),
-    "cover": ("cover", "cover_path", "cover_image"),
-    "acx": ("acx",),
-    "spoken_titles": ("spoken_titles",),
-}
+DEFAULT_LUFS = -18.0  # studio.audio.loudness.DEFAULT_TARGET, what `studio export` normalizes to
 
 
-def export_fields() -> dict[str, str]:
-    """Option -> the ``ExportSettings`` field that carries it, for the options this exporter supports."""
-    from studio.render.audiobook import ExportSettings
+@dataclass(frozen=True)
+class ExportChoice:
+    """What the user chose in the dialog, Qt-free and cheap to build (no exporter import on the UI thread)."""
 
-    names = {f.name for f in dataclasses.fields(ExportSettings)}
-    return {option: next(c for c in candidates if c in names)
-            for option, candidates in FIELD_CANDIDATES.items() if any(c in names for c in candidates)}
+    format: str = "m4b"
+    bitrate: str | None = None
+    paragraph_gap_ms: int = 600
+    chapter_gap_ms: int = 1500
+    loudness_lufs: float | None = DEFAULT_LUFS  # None: keep the rendered levels
+    acx: bool = False  # the ACX preset (-20 LUFS, -3 dB peaks, RMS and noise floor checked)
+    part_minutes: int | None = None
+    subtitles: tuple[str, ...] = ()
+    spoken_titles: bool = False
+    cover: Path | None = None  # title and author are the book's (the dialog edits them as an undoable change)
+
+    def options(self) -> ExportOptions:
+        """The exporter's options, as ``studio export`` builds them from its arguments (imports the exporter)."""
+        from studio.audio.export import ExportOptions
+        from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
+        from studio.audio.timeline import Gaps
+
+        loudness: LoudnessTarget | None = None
+        if self.acx:
+            loudness = ACX_TARGET
+        elif self.loudness_lufs is not None:
+            loudness = LoudnessTarget(self.loudness_lufs, DEFAULT_TARGET.true_peak_dbtp, "custom")
+        return ExportOptions(format=self.format, gaps=Gaps(paragraph_ms=self.paragraph_gap_ms,
+                                                           chapter_ms=self.chapter_gap_ms),
+                             loudness=loudness, split_hours=self.part_minutes / 60 if self.part_minutes else None,
+                             subtitles=self.subtitles, bitrate=self.bitrate)
+
+    def info(self) -> dict[str, Any]:
+        """Tag overrides for ``export_project`` (None keeps the book's own)."""
+        return {"cover": self.cover}
 
 
-def supported_formats(fields: dict[str, str]) -> set[str]:
-    if "format" not in fields:
-        return {"m4b"}
-    from studio.render import audiobook
-
-    known = getattr(audiobook, "EXPORT_FORMATS", None) or getattr(audiobook, "FORMATS", None)
-    return {str(f).lower() for f in known} if known else {"m4b"}
-
-
-def _default_loudness() -> float | None:
-    """The exporter's default loudness target (None: it keeps the rendered levels)."""
-    from studio.render import audiobook
-
-    default = getattr(audiobook, "DEFAULT_SETTINGS", None)
-    return getattr(default, "loudness_lufs", None)
-
-
-def exporter_loaded() -> bool:
-    return "studio.render.audiobook" in sys.modules
-
-
-def exporter_capabilities() -> tuple[dict[str, str], set[str], float | None]:
-    """What the installed exporter supports: option fields, formats, default loudness (imports the exporter)."""
-    fields = export_fields()
-    return fields, supported_formats(fields), _default_loudness()
-
-
-def run_export(folder: Path, output: Path, settings_kwargs: dict[str, Any], engine_options: Any,
-               report: Any, cancel: threading.Event) -> Any:
+def run_export(folder: Path, output: Path, choice: ExportChoice, engine_options: EngineOptions, report: Any,
+               cancel: threading.Event) -> BookExportResult:
+    """The export on a worker thread: the same ``export_project`` as ``studio export``."""
     from studio.core.project import Project
-    from studio.render.audiobook import ExportSettings, produce_audiobook
+    from studio.render.export_book import export_project
 
-    settings = ExportSettings(**settings_kwargs)
+    options = choice.options()
     with Project.open(folder) as project:
-        return produce_audiobook(project, output, settings=settings, cancel=cancel, engine_options=engine_options,
-                                 render_progress=lambda p: report(("render", p.fraction)),
-                                 export_progress=lambda f: report(("export", f)))
+        return export_project(project, output, options, info=choice.info(), spoken_titles=choice.spoken_titles,
+                              cancel=cancel, engine_options=engine_options,
+                              render_progress=lambda p: report(("render", p.fraction)),
+                              export_progress=lambda f: report(("export", f)))
 
 
 class ExportDialog(QDialog):
     """Signals:
-        ready(): the exporter is loaded and the options show what it supports.
-        exported(object): the ``AudiobookResult`` of a finished export.
+        exported(object): the ``BookExportResult`` of a finished export.
         folder_opened(str): the folder shown in the file manager after an export ("Open the folder when done").
     """
 
-    ready = Signal()
     exported = Signal(object)
     folder_opened = Signal(str)
 
@@ -139,10 +132,6 @@ class ExportDialog(QDialog):
         self._launched = False
         self.result: Any = None
         projects.failed.connect(self._save_failed)
-        self.fields: dict[str, str] = {}  # filled once the exporter is loaded (see _apply_capabilities)
-        self._ready = False
-        self._start_when_ready = False
-        self._gated: list[tuple[str, list[QWidget]]] = []
         book = document.require_book()
 
         self.output = QLineEdit(str(self._suggested_output()))
@@ -169,7 +158,8 @@ class ExportDialog(QDialog):
         self.loudness_check = QCheckBox(self.tr("Normalize loudness to"))
         self.loudness = QDoubleSpinBox()
         self.loudness.setRange(-30.0, -10.0)
-        self.loudness.setValue(-18.0)
+        self.loudness.setValue(DEFAULT_LUFS)
+        self.loudness_check.setChecked(True)  # as `studio export`: normalized unless the user unticks it
         self.loudness.setSuffix(" LUFS")
         self.acx = QCheckBox(self.tr("ACX preset"))
         self.acx.setToolTip(self.tr("Audible's rules: -20 LUFS, peaks below -3 dB, noise floor checked"))
@@ -213,20 +203,10 @@ class ExportDialog(QDialog):
         meta_form.addRow(self.tr("Author"), self.author_edit)
         meta_form.addRow(self.tr("Cover image"), cover_row)
 
-        self._gate("bitrate", [self.bitrate_box])
-        self._gate("paragraph_gap", [self.paragraph_gap])
-        self._gate("chapter_gap", [self.chapter_gap])
-        self._gate("loudness", [self.loudness_check, self.loudness])
-        self._gate("acx", [self.acx])
-        self._gate("spoken_titles", [self.spoken_titles])
-        self._gate("parts", [self.parts])
-        self._gate("subtitles", [self.subtitles])
-        self._gate("cover", [self.cover, cover_button])
-
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self.status = QLabel(self.tr("Loading the exporter…"))
+        self.status = QLabel(self.tr("Ready."))
         self.status.setWordWrap(True)
         self.open_folder = QCheckBox(self.tr("Open the folder when done"))
         self.open_folder.setChecked(True)
@@ -244,22 +224,11 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(audio)
         layout.addWidget(meta)
-        self._option_boxes = (audio, meta)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.open_folder)
         layout.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
-        if exporter_loaded():
-            self._apply_capabilities(exporter_capabilities())
-        else:
-            for box in self._option_boxes:
-                box.setEnabled(False)
-            # Parented to the window: the import finishes (and is harmless) even if this dialog closes first.
-            loader = BackgroundTask(lambda _report, _cancel: exporter_capabilities(), self.parent(), pool="export")
-            loader.succeeded.connect(self._apply_capabilities)
-            loader.failed.connect(self._capabilities_failed)
-            loader.start()
 
     def _spin(self, low: int, high: int, value: int, suffix: str) -> QSpinBox:
         spin = QSpinBox()
@@ -268,47 +237,6 @@ class ExportDialog(QDialog):
         spin.setSuffix(suffix)
         spin.setSingleStep(100 if high > 1000 else 1)
         return spin
-
-    def _gate(self, option: str, widgets: list[QWidget]) -> None:
-        """Disable ``widgets`` (once the exporter is loaded) if the exporter does not support ``option``."""
-        if not self._ready:
-            self._gated.append((option, widgets))
-            return
-        if option in self.fields:
-            return
-        for widget in widgets:
-            widget.setEnabled(False)
-            widget.setToolTip(self.tr("Not supported by this version of the exporter yet."))
-
-    def is_ready(self) -> bool:
-        return self._ready
-
-    def _apply_capabilities(self, capabilities: tuple[dict[str, str], set[str], float | None]) -> None:
-        fields, formats, default_lufs = capabilities
-        self.fields = fields
-        self._ready = True
-        for row, key in enumerate(FORMATS):
-            if key not in formats:
-                item = self.format_box.model().item(row)  # type: ignore[attr-defined]
-                item.setEnabled(False)
-                item.setToolTip(self.tr("Arrives with a later version of the exporter."))
-        self.loudness_check.setChecked(default_lufs is not None)
-        if default_lufs is not None:
-            self.loudness.setValue(default_lufs)
-        for option, widgets in self._gated:
-            self._gate(option, widgets)
-        for box in self._option_boxes:
-            box.setEnabled(True)
-        self.status.setText(self.tr("Ready."))
-        emit(self.ready)
-        if self._start_when_ready:
-            self._start_when_ready = False
-            self.start()
-
-    def _capabilities_failed(self, exc: BaseException) -> None:
-        self._start_when_ready = False
-        self.export_button.setEnabled(False)
-        self.status.setText(self.tr("The exporter could not be loaded: {error}").format(error=exc))
 
     def _suggested_output(self) -> Path:
         book = self.book_document.require_book()
@@ -331,37 +259,19 @@ class ExportDialog(QDialog):
             self.output.setText(str(Path(text).with_suffix(f".{key}")))
 
     # -- running ------------------------------------------------------------------------------------------------
-    def settings_kwargs(self) -> dict[str, Any]:
-        """The ExportSettings arguments for what the user chose, limited to what the exporter supports."""
-        values: dict[str, Any] = {
-            "format": self.format_box.currentData(),
-            "bitrate": self.bitrate_box.currentData(),
-            "paragraph_gap": self.paragraph_gap.value(),
-            "chapter_gap": self.chapter_gap.value(),
-            "loudness": self.loudness.value() if self.loudness_check.isChecked() and not self.acx.isChecked()
-            else None,
-            "parts": self.parts.value() or None,
-            "subtitles": self.subtitles.currentData(),
-            "cover": Path(self.cover.text()) if self.cover.text().strip() else None,
-            "acx": True if self.acx.isChecked() else None,
-            "spoken_titles": True if self.spoken_titles.isChecked() else None,
-        }
-        kwargs: dict[str, Any] = {}
-        for option, field in self.fields.items():
-            value = values.get(option)
-            if value is None:
-                continue
-            if option == "parts" and field.endswith("_hours"):
-                value = value / 60
-            kwargs[field] = value
-        return kwargs
+    def choice(self) -> ExportChoice:
+        """What the user chose, as the export will use it."""
+        acx = self.acx.isChecked()
+        return ExportChoice(
+            format=self.format_box.currentData(), bitrate=self.bitrate_box.currentData(),
+            paragraph_gap_ms=self.paragraph_gap.value(), chapter_gap_ms=self.chapter_gap.value(),
+            loudness_lufs=self.loudness.value() if self.loudness_check.isChecked() and not acx else None, acx=acx,
+            part_minutes=self.parts.value() or None, subtitles=_subtitles(self.subtitles.currentData()),
+            spoken_titles=self.spoken_titles.isChecked(),
+            cover=Path(self.cover.text()) if self.cover.text().strip() else None)
 
     def start(self) -> BackgroundTask | None:
         if self._task is not None:
-            return None
-        if not self._ready:  # pressed while the exporter loads: export once it has
-            self._start_when_ready = True
-            self.status.setText(self.tr("Loading the exporter…"))
             return None
         text = self.output.text().strip()
         if not text:
@@ -380,9 +290,9 @@ class ExportDialog(QDialog):
             return None
         folder = self.book_document.folder
         assert folder is not None
-        kwargs = self.settings_kwargs()
+        choice = self.choice()
         options = self.settings.engine_options()
-        task = BackgroundTask(lambda report, cancel: run_export(folder, output, kwargs, options, report, cancel),
+        task = BackgroundTask(lambda report, cancel: run_export(folder, output, choice, options, report, cancel),
                               self, pool="export")
         task.progress.connect(self.throttle.push)
         task.succeeded.connect(self._succeeded)
@@ -462,6 +372,13 @@ class ExportDialog(QDialog):
             self.cancel()
             return
         super().keyPressEvent(event)
+
+
+def _subtitles(data: Any) -> tuple[str, ...]:
+    """The subtitle box's data ("srt", ("srt", "lrc") or None) as the exporter's tuple."""
+    if data is None:
+        return ()
+    return (data,) if isinstance(data, str) else tuple(data)
 
 
 def open_folder(folder: Path) -> None:

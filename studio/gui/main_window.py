@@ -217,6 +217,11 @@ class MainWindow(QMainWindow):
         chapter_menu = menu.addMenu(self.tr("&Chapter"))
         for action in self.chapter_dock.actions_list:
             chapter_menu.addAction(action)
+        self.review_structure_action = self._action(
+            self.tr("Review &Structure…"), None, lambda: self.show_structure_review(),
+            self.tr("Confirm which lines start chapters (a snapshot is taken before any change)"))
+        chapter_menu.addSeparator()
+        chapter_menu.addAction(self.review_structure_action)
 
         self.render_action = self._action(self.tr("&Render Book"), "Ctrl+R", lambda: self.start_render(),
                                           self.tr("Synthesize every paragraph that has no audio yet"))
@@ -452,6 +457,8 @@ class MainWindow(QMainWindow):
                                      "characters; {warnings} warnings").format(
                 chapters=report.chapters, paragraphs=report.paragraphs, characters=report.characters,
                 warnings=len(report.warnings)))
+            if self.settings.review_structure_on_import:
+                self.show_structure_review(report)
         elif loaded.restored is not None:
             self.show_status(self.tr("Restored snapshot {restored}; the book it replaced is snapshot {before} "
                                      "(File ▸ Snapshots… brings it back).").format(
@@ -616,6 +623,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.snapshots_dialog = dialog
         return dialog
+
+    def show_structure_review(self, report: Any = None) -> Any:
+        """Chapter ▸ Review Structure… (and after an import): see :mod:`studio.gui.structure_review`."""
+        from studio.gui.structure_review import open_structure_review
+
+        self.structure_review = open_structure_review(self, report)
+        return self.structure_review
 
     def show_delivery(self) -> Any:
         from studio.gui.delivery_dialog import DeliveryDialog

@@ -22,9 +22,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.book import Book, Chapter
-from studio.core.errors import CancelledError, EngineError, InputError
-from studio.engines.base import SynthesisRequest, TaskState
+from studio.core.book import Chapter
+from studio.core.errors import CancelledError, InputError
+from studio.engines.base import SynthesisRequest
 from studio.engines.timing import UnitTiming, locate_sentences
 from studio.gui.document import BookDocument
 from studio.gui.qtcompat import emit
@@ -81,32 +81,6 @@ def sample_line(voice: Any) -> str:
         if prefix in SAMPLE_LINES:
             return SAMPLE_LINES[prefix]
     return SAMPLE_LINES["en"] if language.startswith("en") else SAMPLE_LINES["zh"]
-
-
-def synthesize_once(engine: Any, request: SynthesisRequest, dest: Path, cancel: threading.Event) -> Any:
-    """Submit, poll and fetch one request with any engine (for auditions, which have no project)."""
-    task_id = engine.submit(request)
-    delay = 0.02
-    while True:
-        if cancel.is_set():
-            getattr(engine, "cancel", lambda _t: None)(task_id)
-            raise CancelledError("audition cancelled")
-        status = engine.poll([task_id]).get(task_id)
-        if status is not None and status.state is TaskState.DONE:
-            return engine.fetch(task_id, dest)
-        if status is not None and status.state is TaskState.FAILED:
-            raise status.error or EngineError("synthesis failed")
-        cancel.wait(delay)
-        delay = min(1.0, delay * 1.5)
-
-
-def _mini_book(book: Book, chapter: Chapter, paragraphs: list[int]) -> Book:
-    """The book reduced to some paragraphs of one chapter, with the same voices (so the same cache keys)."""
-    from studio.core.book import Paragraph
-
-    kept = [Paragraph(chapter.paragraphs[i].text, list(chapter.paragraphs[i].emotions), chapter.paragraphs[i].voice)
-            for i in paragraphs]
-    return Book(book.title, voice=book.voice, chapters=[Chapter(chapter.title, kept, voice=chapter.voice)])
 
 
 class PreviewService(QObject):
@@ -175,23 +149,18 @@ class PreviewService(QObject):
 
         def work(report: Any, _cancel: threading.Event) -> list[PlayItem]:
             from studio.core.project import Project
-            from studio.render.job_store import plan_project
+            from studio.render.session.playback import rendered_items
 
-            items, missing = [], 0
             with Project.open(folder) as project:
-                plan = plan_project(project, snapshot)  # grouped units rendered from the CLI play too
-                for unit in plan.units:
-                    stored = project.rendered_unit(unit.cache_key)
-                    paragraphs = tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,))
-                    if stored is None:
-                        missing += len(paragraphs)
-                        continue
-                    chapter = chapters[unit.chapter_index]
-                    first = paragraphs[0]
-                    sentences = sentence_ranges(chapter.paragraphs[first].text, stored["timestamps"]) \
-                        if len(paragraphs) == 1 else ()
-                    items.append(PlayItem(Path(stored["audio_path"]), int(stored["duration_ms"]),
-                                          f"{chapter.title} ¶{first + 1}", chapter, first, sentences))
+                rendered, missing = rendered_items(project, snapshot)  # grouped CLI units play too
+            items = []
+            for item in rendered:
+                chapter = chapters[item.chapter_index]
+                first = item.paragraphs[0]
+                sentences = sentence_ranges(chapter.paragraphs[first].text, item.timestamps) \
+                    if len(item.paragraphs) == 1 else ()
+                items.append(PlayItem(item.audio_path, item.duration_ms, f"{chapter.title} ¶{first + 1}", chapter,
+                                      first, sentences))
             if not items:
                 raise InputError(nothing_text)
             if missing:
@@ -212,22 +181,20 @@ class PreviewService(QObject):
         if not numbers:
             emit(self.busy, self.tr("Nothing to preview: the paragraph is empty."))
             return None
-        mini = _mini_book(book, chapter, numbers)
+        from studio.render.session.playback import book_of_paragraphs
+
+        preview = book_of_paragraphs(book, chapter, numbers)  # now, on the UI thread: edits may follow
         texts = [chapter.paragraphs[n].text for n in numbers]
         title = chapter.title
         engines = self.engines()
 
         def work(_report: Any, cancel: threading.Event) -> list[PlayItem]:
             from studio.core.project import Project
-            from studio.render.lanes import SchedulerConfig
-            from studio.render.plan import plan_book
-            from studio.render.runner import render_plan
+            from studio.render.session.playback import render_preview
 
-            plan = plan_book(mini)
             with Project.open(folder) as project:
-                pieces = render_plan(plan, project, engines, cancel=cancel,
-                                     progress=lambda _event: lower_child_priority(),
-                                     config=SchedulerConfig(remember_plan=False))  # not "the last render"
+                pieces = render_preview(project, preview, engines, cancel=cancel,
+                                        progress=lambda _event: lower_child_priority())
             items = []
             for piece, number, text in zip(pieces, numbers, texts, strict=True):
                 items.append(PlayItem(Path(piece.audio_path), int(piece.duration_ms),
@@ -251,6 +218,8 @@ class PreviewService(QObject):
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 request = SynthesisRequest(voice=voice.id, paragraphs=(text,))
                 engine = engines(voice.engine)
+                from studio.render.session.playback import synthesize_once
+
                 result = synthesize_once(engine, request, dest, cancel)
                 lower_child_priority()
                 return [PlayItem(dest, int(result.duration_ms), label)]

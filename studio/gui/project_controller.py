@@ -22,59 +22,16 @@ from studio.gui.qtcompat import emit
 from studio.gui.settings import Settings
 from studio.gui.workers import BackgroundTask
 from studio.paths import data_dir
+from studio.render.session.units import ResumeInfo, resume_info
 
 log = logging.getLogger("studio.gui.project")
 
 MANUSCRIPT_SUFFIXES = (".txt", ".md", ".markdown", ".epub", ".docx")
-RENDER_FLAG = "render_in_progress"
-RENDER_FAILURES = "render_failures"
 
 
 def default_project_dir(manuscript: Path) -> Path:
     """Where a manuscript opened directly gets its project: the user's data folder, one per file stem."""
     return data_dir() / "projects" / f"{manuscript.stem}.studio"
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """What the job monitor shows of a render unit whatever its source (a fresh plan or the project's memory)."""
-
-    cache_key: str
-    chapter_index: int
-    paragraphs: tuple[int, ...]
-    engine: str
-    voice: str
-    characters: int
-
-
-@dataclass(frozen=True)
-class StoredUnit(UnitRow):
-    """One unit of the book as the project remembers it: its audio, or its render job's last state.
-
-    What the job monitor shows for an unfinished render right after opening, before anything is rendered
-    again: units still at the vendor keep their task ids (a resume polls them instead of paying again).
-    """
-
-    state: str
-    task_id: str = ""
-    attempts: int = 0
-    vendor_code: str = ""
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class ResumeInfo:
-    """An earlier render stopped before it finished: how many units still lack audio, and every unit's state."""
-
-    remaining: int
-    total: int
-    units: tuple[StoredUnit, ...] = ()
-    chapters: tuple[int, ...] | None = None  # the render was of these chapters only (None: the whole book)
-
-    @property
-    def at_vendor(self) -> int:
-        """Units whose vendor task is still live (a resume polls them, it does not submit them again)."""
-        return sum(1 for unit in self.units if unit.task_id and unit.state not in ("done", "failed"))
 
 
 @dataclass(frozen=True)
@@ -91,50 +48,12 @@ class Loaded:
 # -- worker side ------------------------------------------------------------------------------------------------
 
 
-def _resume_info(project: Any, book: Book) -> ResumeInfo | None:
-    from studio.render.job_store import plan_project
-    from studio.render.plan import RenderPlan
-
-    flag = project.get_meta(RENDER_FLAG)
-    if not flag:
-        return None
-    plan = plan_project(project, book)
-    # A render of some chapters resumes as a render of those chapters: resuming must not start (and bill)
-    # chapters the user never asked for.
-    asked = list(flag.get("chapters") or []) if isinstance(flag, dict) else []
-    wanted = tuple(c for c in asked if 0 <= c < len(book.chapters))
-    if asked and not wanted:  # the chapters that render was for are gone: nothing of it is left to resume
-        project.set_meta(RENDER_FLAG, None)
-        return None
-    if wanted:
-        plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
-    jobs = {row["cache_key"]: row for row in project.render_jobs()}
-    units = []
-    for unit in plan.units:
-        job = jobs.get(unit.cache_key) or {}
-        if project.rendered_unit(unit.cache_key) is not None:
-            state = "done"
-        else:
-            state = job.get("state") or "queued"
-            state = "queued" if state == "done" else state  # its audio went missing: it is rendered again
-        units.append(StoredUnit(unit.cache_key, unit.chapter_index,
-                                tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,)), unit.engine,
-                                unit.request.voice, unit.characters, state, job.get("task_id") or "",
-                                int(job.get("attempts") or 0), job.get("error_code") or "",
-                                job.get("error_message") or ""))
-    remaining = sum(1 for unit in units if unit.state != "done")
-    if not remaining:
-        project.set_meta(RENDER_FLAG, None)
-        return None
-    return ResumeInfo(remaining, len(plan.units), tuple(units), wanted or None)
-
-
 def load_project(folder: Path) -> Loaded:
     from studio.core.project import Project
 
     with Project.open(folder) as project:
         book = project.load_book()
-        return Loaded(folder, book, resume=_resume_info(project, book))
+        return Loaded(folder, book, resume=resume_info(project, book))
 
 
 def import_manuscript(path: Path, folder: Path) -> Loaded:

@@ -1,4 +1,8 @@
-"""Rendering from the window: ``studio.render.runner.render_plan`` in a ``BackgroundTask``, watched unit by unit.
+"""Rendering from the window: ``studio.render.session.run.render_book`` in a ``BackgroundTask``, watched unit by unit.
+
+What a render covers (the book, some chapters, some units), the "unfinished render" flag and the memory of
+failed units are the session's (Qt-free, shared with ``studio render --chapters/--retry-failed``); this module
+only drives it and feeds the job monitor.
 
 The scheduler reports one ``RenderProgress`` per state change (unit, state, vendor task id, vendor code and
 message, attempts, plus overall counts, ETA and cost). The task hands them to the UI thread (see
@@ -11,14 +15,13 @@ Emotion markup is checked before the render starts, so nothing the vendor would 
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -28,11 +31,17 @@ from studio.core.book_edit import EmotionProblem
 from studio.core.errors import CancelledError
 from studio.gui.document import BookDocument
 from studio.gui.job_model import JobRow, JobTableModel
-from studio.gui.project_controller import RENDER_FAILURES, RENDER_FLAG, UnitRow
 from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
+from studio.render.session.units import LIVE, UNIT_STATES, PlannedUnit
+
+if TYPE_CHECKING:  # the pipeline is imported with the first render, not when the window starts
+    from studio.engines.registry import EngineOptions
+    from studio.render.control import RenderControl
+    from studio.render.events import RenderProgress
+    from studio.render.session.run import RenderSummary
 
 # A render that stops within this long closes without a progress window.
 FAST_STOP_MS = 300
@@ -40,114 +49,39 @@ FAST_STOP_MS = 300
 log = logging.getLogger("studio.gui.render")
 
 Report = Callable[[Any], None]
-UNIT_STATES = {"queued", "submitted", "running", "downloading", "done", "failed", "cancelled"}
-LIVE = ("submitted", "running", "downloading")
 
 
-@dataclass(frozen=True)
-class PlannedUnit(UnitRow):
-    """A unit of the render being started; ``cached`` when its audio is already in the project."""
-
-    cached: bool
-
-
-@dataclass(frozen=True)
-class RenderSummary:
-    units: int
-    rendered: int
-    cached: int
-    seconds: float
-
-
-def _render_plan_accepts(name: str) -> bool:
-    from studio.render.runner import render_plan
-
-    return name in inspect.signature(render_plan).parameters
-
-
-class _Listener:
-    """Forwards render events to the UI and remembers failed units (runs on the scheduler's thread)."""
+class _Reporter:
+    """Hands render events to the UI thread and lowers new synthesizer processes' priority (scheduler thread)."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.failed: set[str] = set()
         self._reniced_at = 0.0
 
     def __call__(self, event: Any) -> None:
         if event.state in ("submitted", "running") and time.monotonic() - self._reniced_at > 0.5:
             self._reniced_at = time.monotonic()
             lower_child_priority()  # new synthesizer processes start with the first submissions
-        if event.unit is not None:
-            if event.state == "failed":
-                self.failed.add(event.unit.cache_key)
-            elif event.state == "done":
-                self.failed.discard(event.unit.cache_key)
         self.report(("progress", event))
 
 
-def _paragraphs_of(unit: Any) -> tuple[int, ...]:
-    """The chapter positions a unit speaks (units of older render layers have only ``paragraph_index``)."""
-    return tuple(getattr(unit, "paragraphs", ()) or (unit.paragraph_index,))
-
-
 def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concurrency: dict[str, int],
-                options: Any, prices: dict[str, float], control: Any, report: Report,
+                options: EngineOptions, prices: dict[str, float], control: RenderControl, report: Report,
                 cancel: threading.Event, keys: frozenset[str] | None = None) -> RenderSummary:
-    """Plan and render (runs on a worker thread with its own Project connection).
-
-    ``keys`` limits the render to those units (retrying single units). Such a render leaves the project's
-    "unfinished render" flag alone (it says nothing about the rest of the book), and every render merges its
-    failures into the project's list instead of replacing it, so a partial render does not make other
-    chapters forget that they failed.
-    """
+    """``studio.render.session.run.render_book`` on a worker thread, with its own Project connection and the
+    window's QThread pool doing the vendor calls (``keys``: only those units, as Retry does)."""
     from studio.core.project import Project
-    from studio.engines.registry import EngineSet
-    from studio.render.job_store import plan_project
-    from studio.render.plan import RenderPlan
-    from studio.render.runner import render_plan
+    from studio.render.session.run import render_book as render_session
 
-    started = time.monotonic()
-    with Project.open(folder) as project:
-        plan = plan_project(project, book)  # keeps grouped units rendered from the CLI (no paying twice)
-        if chapters is not None:
-            wanted = set(chapters)
-            plan = RenderPlan([u for u in plan.units if u.chapter_index in wanted])
-        if keys is not None:
-            plan = RenderPlan([u for u in plan.units if u.cache_key in keys])
-        planned_keys = {u.cache_key for u in plan.units}
-        whole_book = chapters is None and keys is None
-        cached = {u.cache_key for u in plan.units if project.rendered_unit(u.cache_key) is not None}
-        planned = [PlannedUnit(u.cache_key, u.chapter_index, _paragraphs_of(u), u.engine, u.request.voice,
-                               u.characters, u.cache_key in cached) for u in plan.units]
-        report(("plan", planned))
-        earlier_failures = set() if whole_book else set(project.get_meta(RENDER_FAILURES) or []) - planned_keys
-        if keys is None:
-            project.set_meta(RENDER_FLAG, {"units": len(plan.units), "chapters": list(chapters or [])})
-        extra: dict[str, Any] = {}
-        pool = None
-        if _render_plan_accepts("pool"):
-            pool = QtWorkerPool(name="render")
-            extra["pool"] = pool
-        if control is not None and _render_plan_accepts("control"):
-            extra["control"] = control
-        if prices and _render_plan_accepts("prices"):
-            extra["prices"] = prices
-        listener = _Listener(report)
-        try:
-            with EngineSet(options=options) as engines:
-                render_plan(plan, project, engines, progress=listener, cancel=cancel, max_in_flight=concurrency,
-                            **extra)
-        except BaseException:
-            project.set_meta(RENDER_FAILURES, sorted(earlier_failures | listener.failed))
-            raise
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True)
-        if keys is None:
-            project.set_meta(RENDER_FLAG, None)
-        project.set_meta(RENDER_FAILURES, sorted(earlier_failures))
-    return RenderSummary(len(plan.units), len({u.cache_key for u in plan.units} - cached), len(cached),
-                         time.monotonic() - started)
+    pool = QtWorkerPool(name="render")
+    try:
+        with Project.open(folder) as project:
+            return render_session(project, book, chapters=chapters, units=keys, pool=pool, engine_options=options,
+                                  control=control, progress=_Reporter(report),
+                                  on_plan=lambda planned: report(("plan", planned)), cancel=cancel,
+                                  prices=prices, max_in_flight=concurrency)
+    finally:
+        pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -191,8 +125,8 @@ class RenderController(QObject):
         self.throttle = Throttle(100, self)
         self.throttle.flushed.connect(self._apply_batch)
         self._task: BackgroundTask | None = None
-        self._control: Any = None
-        self._last: Any = None
+        self._control: RenderControl | None = None
+        self._last: RenderProgress | None = None
         self._paused = False
         self._chapters: list[int] | None = None
         self._cancelled_all = False  # Cancel All (or closing), as opposed to cancelling single units
@@ -242,12 +176,9 @@ class RenderController(QObject):
         self._keys = only
         self._cancelled_all = False
         selected = list(chapters) if chapters is not None else None
-        try:
-            from studio.render.control import RenderControl
+        from studio.render.control import RenderControl
 
-            control: Any = RenderControl()
-        except ImportError:  # an older render layer without pause/resume
-            control = None
+        control = RenderControl()
         task = BackgroundTask(lambda report, cancel: render_book(folder, book, selected, concurrency, options,
                                                                  prices, control, report, cancel, only),
                               self, pool="render")
@@ -393,7 +324,7 @@ class RenderController(QObject):
             if kind == "plan":
                 self._set_plan(payload)
                 continue
-            event = payload
+            event: RenderProgress = payload
             self.events_seen += 1
             self._last = event
             unit = event.unit
@@ -407,15 +338,12 @@ class RenderController(QObject):
                 state = "queued"
             if state in UNIT_STATES:
                 fields["state"] = state
-            task_id = getattr(event, "task_id", "")
-            if task_id:
-                fields["task_id"] = task_id
-            code = getattr(event, "vendor_code", "")
-            if code or state in ("submitted", "done"):
-                fields["vendor_code"] = code
-            attempts = getattr(event, "attempts", 0)
-            if attempts:
-                fields["attempts"] = attempts
+            if event.task_id:
+                fields["task_id"] = event.task_id
+            if event.vendor_code or state in ("submitted", "done"):
+                fields["vendor_code"] = event.vendor_code
+            if event.attempts:
+                fields["attempts"] = event.attempts
             updates.append((unit.cache_key, fields))
             any_changed = any_changed or state in UNIT_STATES
         if updates:
@@ -467,15 +395,14 @@ class RenderController(QObject):
         last = self._last
         if last is None:
             return
-        eta = getattr(last, "eta_s", None)
+        eta = last.eta_s
         if eta is None:
             elapsed = time.monotonic() - self._started_at
             rendered = last.characters_done - self._chars_at_start
             if rendered > 0 and elapsed > 0.5:
                 eta = (last.characters_total - last.characters_done) / (rendered / elapsed)
-        cost = getattr(last, "cost_estimate", None)
         emit(self.progress, OverallProgress(last.characters_done, last.characters_total, last.units_done,
-                                           last.units_total, eta, cost if cost else None, self._paused))
+                                           last.units_total, eta, last.cost_estimate or None, self._paused))
 
     # -- the end ------------------------------------------------------------------------------------------------
     def _succeeded(self, summary: RenderSummary) -> None:

@@ -141,6 +141,15 @@ class Settings:
         self._qs.setValue("files/autosave_seconds", int(value))
 
     @property
+    def review_structure_on_import(self) -> bool:
+        """Show the structure review after every import (the author confirms the chapters)."""
+        return str(self._get("files/review_structure_on_import", "true")).lower() in ("true", "1")
+
+    @review_structure_on_import.setter
+    def review_structure_on_import(self, value: bool) -> None:
+        self._qs.setValue("files/review_structure_on_import", "true" if value else "false")
+
+    @property
     def confirm_above_chars(self) -> int:
         """Render Book asks first when a cloud render sends more characters than this (0: always asks)."""
         from studio.render.confirm import DEFAULT_CONFIRM_CHARS

@@ -1,6 +1,9 @@
 """Project -> finished export: plan the book (plus spoken chapter titles), render what the cache lacks, export.
 
-Shared by ``studio export``, ``studio render`` and the GUI, so all three produce the same files. Spoken
+The one export pipeline: ``studio export``, ``studio render -o``, the window's Export dialog and the self-test
+all call ``export_project`` with an ``ExportOptions`` (how to export: ``studio.audio.export``) they built
+themselves, so all of them produce the same files. (There used to be a second settings type and a wrapper,
+``studio.render.audiobook``; see docs/decisions/0008-render-session.md.) Spoken
 titles are ordinary render units (one per chapter, the title as its only paragraph, in the chapter's voice)
 that go through the same engines and the same content-addressed cache as the text, so turning them on
 costs one short synthesis per chapter once, and nothing on later exports.
@@ -58,6 +61,17 @@ EXPORT_DIGEST_VERSION = 1
 #: Folders in the project's cache: encoded chapters, and the reports of stamped exports.
 ENCODED_DIR = "encoded"
 EXPORTS_DIR = "exports"
+
+
+def format_for(output: Path) -> str:
+    """The export format an output file name asks for (.m4b/.m4a, .mp3, .wav, .flac); anything else is the
+    user's to fix."""
+    from studio.audio.formats import FORMAT_BY_EXTENSION
+
+    fmt = FORMAT_BY_EXTENSION.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise InputError(f"output must end in {', '.join(FORMAT_BY_EXTENSION)}", path=output)
+    return fmt
 
 
 @dataclass(frozen=True)
@@ -218,7 +232,6 @@ def export_project(
     render_progress: ProgressCallback | None = None,
     export_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
-    local_workers: int | None = None,
     engine_options: EngineOptions | None = None,
     retry: RetryPolicy | None = None,
     engines: Callable[[str], Engine] | None = None,
@@ -230,14 +243,16 @@ def export_project(
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
-    ``info`` overrides the book's tags (title, author, narrator, year, description, cover). ``audio``,
-    ``engine_options`` and ``retry`` go to the render as in ``produce_audiobook``; ``engines`` replaces the
-    ``EngineSet`` altogether (tests, or a GUI that owns its engines). Export options are checked before
-    anything is synthesized, so a typo costs no render. ``on_warnings`` hears the plan's warnings (emotions a
-    voice cannot speak) before anything is sent; ``prices`` feed the render events' cost estimate.
+    ``options`` default to the studio's defaults (normalized loudness) in the format ``output``'s extension
+    names. ``info`` overrides the book's tags (title, author, narrator, year, description, cover). ``voice``
+    overrides the book's voice; ``audio``, ``engine_options``, ``retry`` and ``max_in_flight`` shape the render;
+    ``engines`` replaces the ``EngineSet`` altogether (tests, or a GUI that owns its engines). Export options
+    are checked before anything is synthesized, so a typo costs no render. ``on_warnings`` hears the plan's
+    warnings (emotions a voice cannot speak) before anything is sent; ``prices`` feed the render events' cost
+    estimate.
     ``pipelined`` (M4B/M4A): chapters are encoded while the rest renders (``chapter_pipeline``).
     """
-    options = options or ExportOptions()
+    options = options or ExportOptions(format=format_for(output))
     check_options(options)
     check_destination(output, options)
     sweep_export_litter(output, temp_dir)  # a killed export's folders go now, even if this render fails
@@ -273,7 +288,7 @@ def export_project(
             pieces = render_plan(plan, project, engines, progress=progress, cancel=cancel, retry=retry,
                                  prices=prices, max_in_flight=max_in_flight, config=config)
         else:
-            with EngineSet(options=engine_options or EngineOptions(local_workers=local_workers)) as owned:
+            with EngineSet(options=engine_options or EngineOptions()) as owned:
                 pieces = render_plan(plan, project, owned, progress=progress, cancel=cancel, retry=retry,
                                      prices=prices, max_in_flight=max_in_flight, config=config)
     except BaseException:

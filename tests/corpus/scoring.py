@@ -26,6 +26,8 @@ from studio.core.importers.headings import normalise_title
 from studio.core.importers.structure import TITLE_JOINER
 
 CORPUS = Path(__file__).resolve().parent
+#: Books the heuristics were *not* tuned on (added after the first pass); scored separately, see README.md.
+HELDOUT = CORPUS / "heldout"
 
 
 @dataclass
@@ -41,6 +43,10 @@ class BookScore:
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
     wrong_titles: list[tuple[str, str]] = field(default_factory=list)
+    #: Proposed chapters that are a real start (``found`` less an opening moved to the metadata).
+    matched: int = 0
+    #: Website boilerplate lines the importer left out of the spoken text (reported in the import report).
+    site_lines: int = 0
 
     @property
     def recall(self) -> float:
@@ -48,15 +54,15 @@ class BookScore:
 
     @property
     def precision(self) -> float:
-        return self.found / self.proposed if self.proposed else 1.0
+        return self.matched / self.proposed if self.proposed else 1.0
 
 
-def books() -> list[Path]:
-    """The corpus files that have an expected chapter list, in name order."""
+def books(folder: Path = CORPUS) -> list[Path]:
+    """The corpus files in ``folder`` that have an expected chapter list, in name order."""
     out = []
-    for expected in sorted(CORPUS.glob("*.expected.json")):
+    for expected in sorted(folder.glob("*.expected.json")):
         data = json.loads(expected.read_text(encoding="utf-8"))
-        out.append(CORPUS / data["file"])
+        out.append(folder / data["file"])
     return out
 
 
@@ -104,10 +110,11 @@ def text_accounting(reference: str, produced: str) -> tuple[int, int]:
 
 
 def score_book(path: Path) -> BookScore:
-    expected = json.loads((CORPUS / f"{path.name.removesuffix('.gz')}.expected.json").read_text(encoding="utf-8"))
+    expected = json.loads((path.parent / f"{path.name.removesuffix('.gz')}.expected.json").read_text(encoding="utf-8"))
     result = import_book(path)
     chapters = result.book.chapters  # type: ignore[attr-defined]
     firsts = [_norm(c.paragraphs[0].text) if c.paragraphs else "" for c in chapters]
+    front = _norm(" ".join(result.report.front_matter))  # type: ignore[attr-defined]
     found = checked = exact = 0
     misses: list[str] = []
     wrong: list[tuple[str, str]] = []
@@ -116,6 +123,11 @@ def score_book(path: Path) -> BookScore:
     for entry in expected["chapters"]:
         want = _norm(entry["first"])
         hit = next((k for k in range(pos, len(chapters)) if firsts[k].startswith(want)), None)
+        if hit is None and entry.get("title") is None and pos == 0 and front.startswith(want):
+            # The untitled opening (title page, author) went to the book's metadata instead of a chapter of
+            # its own: its start is found, and no proposed chapter is used up by it.
+            found += 1
+            continue
         title = entry.get("title")
         if entry.get("work") and title is not None:
             title = f"{entry['work']}{TITLE_JOINER}{title}"
@@ -134,23 +146,25 @@ def score_book(path: Path) -> BookScore:
     extras = [c.title for k, c in enumerate(chapters) if k not in matched]
     lost, dup = text_accounting(_reference_stream(path), _text_stream(result))
     return BookScore(path.name, len(expected["chapters"]), len(chapters), found, checked, exact, lost, dup,
-                     misses, extras, wrong)
+                     misses, extras, wrong, len(matched), len(result.report.site_lines))  # type: ignore[attr-defined]
 
 
-def score_corpus() -> list[BookScore]:
-    return [score_book(p) for p in books()]
+def score_corpus(folder: Path = CORPUS) -> list[BookScore]:
+    return [score_book(p) for p in books(folder)]
 
 
 def totals(scores: list[BookScore]) -> dict[str, float]:
     expected = sum(s.expected for s in scores)
     proposed = sum(s.proposed for s in scores)
     found = sum(s.found for s in scores)
+    matched = sum(s.matched for s in scores)
     checked = sum(s.titles_checked for s in scores)
     return {
         "books": len(scores),
         "recall": found / expected if expected else 1.0,
-        "precision": found / proposed if proposed else 1.0,
+        "precision": matched / proposed if proposed else 1.0,
         "titles_exact": sum(s.titles_exact for s in scores) / checked if checked else 1.0,
         "lost": sum(s.lost for s in scores),
         "duplicated": sum(s.duplicated for s in scores),
+        "site_lines": sum(s.site_lines for s in scores),
     }

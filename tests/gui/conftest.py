@@ -26,6 +26,7 @@ def settings(tmp_path: Path) -> Settings:
     s = Settings(tmp_path / "settings.ini")
     s.autosave_seconds = 0
     s.cache_dir = tmp_path / "cache"
+    s.review_structure_on_import = False  # tests that want the review after an import turn it on
     return s
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from studio.core.project import Project
 from studio.gui.job_model import JobTableModel
 from studio.gui.main_window import MainWindow
 from studio.gui.settings import Settings
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 from tests.gui.conftest import wait_idle
 
 TITLES = ["第一章 百草园", "第二章 三味书屋", "第三章 仙台"]
@@ -43,11 +43,8 @@ def three_chapter_book(paragraphs: int = 2) -> Book:
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=11, faults=Faults(time_scale=0.05)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=11, time_scale=0.05)
 
 
 def open_book(qtbot, window: MainWindow, folder: Path, book: Book | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.project import Project
-from studio.render.audiobook import produce_audiobook
+from studio.render.export_book import export_project
 from studio.render.runner import RenderProgress
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 
 VOICES = {"aliyun": "zhimi_emo", "baidu": "5003"}
 
@@ -27,11 +27,8 @@ def make_book(paragraphs_per_chapter: int = 4) -> Book:
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=11, faults=Faults(time_scale=0.02)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=11, time_scale=0.02)
 
 
 @pytest.mark.parametrize("engine", ["aliyun", "baidu"])
@@ -44,8 +41,8 @@ def test_token_expiring_mid_render_is_refreshed_once(emu: VendorEmulator, tmp_pa
             expired.set()
 
     with Project.create(tmp_path / "p", make_book()) as project:
-        result = produce_audiobook(project, tmp_path / "out.m4b", render_progress=on_progress,
-                                   voice=VoiceSettings(engine=engine, voice=VOICES[engine]))
+        result = export_project(project, tmp_path / "out.m4b", render_progress=on_progress,
+                                voice=VoiceSettings(engine=engine, voice=VOICES[engine]))
     assert expired.is_set() and result.chapters == 3 and result.units_rendered == 12
     assert len(emu.requests_for(engine, "token")) == 2  # the first token, and exactly one refresh
 
@@ -68,9 +65,9 @@ def test_fault_storm_completes_and_leaks_no_secret(emu: VendorEmulator, tmp_path
     from studio.render.retry import RetryPolicy
 
     with Project.create(tmp_path / "p", make_book(6)) as project:
-        result = produce_audiobook(project, tmp_path / "out.m4b", render_progress=events.append,
-                                   voice=VoiceSettings(engine=engine, voice=VOICES[engine]),
-                                   retry=RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.3))
+        result = export_project(project, tmp_path / "out.m4b", render_progress=events.append,
+                                voice=VoiceSettings(engine=engine, voice=VOICES[engine]),
+                                retry=RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.3))
     assert result.chapters == 3 and result.units_rendered == 18
     retried = [e for e in events if e.state == "retrying"]
     assert retried, "the storm produced no retries: the faults did not reach the client"

@@ -12,12 +12,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,9 +34,8 @@ BOOK = """第一章 百草园
 
 
 @pytest.fixture
-def emu() -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=7, faults=Faults(time_scale=0.02)) as emulator:
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=7, time_scale=0.02, env=False)  # the subprocesses get emu.env() explicitly
 
 
 @pytest.fixture

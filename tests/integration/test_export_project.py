@@ -19,10 +19,10 @@ from studio.audio.cuesheet import read_cue
 from studio.audio.export import ExportOptions
 from studio.audio.subtitles import parse_srt
 from studio.audio.timeline import Gaps
-from studio.cli_export import add_export_parser, run_export
+from studio.cli.export import add_export_parser, run_export
 from studio.core.book import Book, Chapter, Paragraph
 from studio.core.project import Project
-from studio.render.audiobook import ExportSettings, produce_audiobook
+from studio.engines.registry import EngineOptions
 from studio.render.export_book import export_project
 from tests.integration.test_export_support import first_sound_ms
 
@@ -47,7 +47,8 @@ def test_spoken_titles_sentence_gaps_and_subtitles(project_dir: Path, tmp_path: 
     options = ExportOptions(format="mp3", gaps=Gaps(sentence_ms=300, paragraph_ms=700, heading_ms=900,
                                                     chapter_ms=1500), subtitles=("srt",))
     with Project.open(project_dir) as project:
-        done = export_project(project, tmp_path / "book.mp3", options, spoken_titles=True, local_workers=2,
+        done = export_project(project, tmp_path / "book.mp3", options, spoken_titles=True,
+                              engine_options=EngineOptions(local_workers=2),
                               info={"narrator": "espeak-ng"})
     assert done.units_rendered == 5 and done.chapters == 2  # 3 paragraphs + 2 titles
     file = done.export.files[0]
@@ -110,10 +111,10 @@ def test_cli_export_plain_output_prints_the_loudness_table(project_dir: Path, tm
 @pytest.mark.parametrize("suffix", [".mp3", ".flac"])
 def test_render_picks_the_format_from_the_extension(project_dir: Path, tmp_path: Path, suffix: str) -> None:
     with Project.open(project_dir) as project:
-        result = produce_audiobook(project, tmp_path / f"book{suffix}")
+        result = export_project(project, tmp_path / f"book{suffix}")
     assert result.output.suffix == suffix and result.chapters == 2
-    assert result.export is not None and result.export.gain.mode in ("linear", "limited")
-    assert [m.title for m in result.stitch.chapters] == list(CHAPTERS)
+    assert result.export.gain.mode in ("linear", "limited")  # normalized by default, as `studio render`
+    assert [c.title for c in result.export.chapters] == list(CHAPTERS)
     with Project.open(project_dir) as project:
-        plain = produce_audiobook(project, tmp_path / f"plain{suffix}", settings=ExportSettings())
-    assert plain.export is not None and plain.export.gain.mode == "none"  # the dialog's unticked box
+        plain = export_project(project, tmp_path / f"plain{suffix}", ExportOptions(format=suffix[1:], loudness=None))
+    assert plain.export.gain.mode == "none"  # the dialog's unticked box

@@ -152,7 +152,7 @@ def cli_export(project: Path, *args: str) -> tuple[int, str, str]:
     import argparse
     import io
 
-    from studio.cli_export import add_export_parser, run_export
+    from studio.cli.export import add_export_parser, run_export
 
     parser = argparse.ArgumentParser()
     add_export_parser(parser.add_subparsers(dest="command"))

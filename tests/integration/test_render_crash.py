@@ -82,7 +82,7 @@ def db_jobs(project: Path) -> dict[str, tuple]:
 
 
 def status_agrees(project: Path, env: dict[str, str]) -> None:
-    done = subprocess.run([sys.executable, "-m", "studio.cli_render_status", "status", str(project), "--json"],
+    done = subprocess.run([sys.executable, "-m", "studio.cli.status", "status", str(project), "--json"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     units = json.loads(done.stdout)["units"]

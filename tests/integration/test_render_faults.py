@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,19 +18,15 @@ from studio.render.lanes import SchedulerConfig
 from studio.render.plan import plan_book
 from studio.render.retry import RetryPolicy
 from studio.render.runner import render_plan
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 
 RETRY = RetryPolicy(max_attempts=8, base_delay_s=0.05, max_delay_s=0.5)
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    faults = Faults(server_error_rate=0.05, throttle_rate=0.05, truncate_rate=0.02, drop_rate=0.02,
-                    aliyun_token_ttl_s=30.0, baidu_token_ttl_s=30.0, time_scale=0.5)
-    with VendorEmulator(seed=17, faults=faults) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=17, time_scale=0.5, server_error_rate=0.05, throttle_rate=0.05, truncate_rate=0.02,
+                          drop_rate=0.02, aliyun_token_ttl_s=30.0, baidu_token_ttl_s=30.0)
 
 
 def mixed_book(paragraphs: int = 15) -> Book:

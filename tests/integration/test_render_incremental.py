@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,18 +17,15 @@ from studio.render.grouping import UnitSizing
 from studio.render.job_store import ProjectKnownUnits
 from studio.render.plan import plan_book
 from studio.render.runner import render_plan
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 from tests.unit.render_fakes import make_book
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=9, faults=Faults(time_scale=0.02)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=9, time_scale=0.02)
 
 
 def edit(folder: Path, chapter: int, paragraph: int) -> None:

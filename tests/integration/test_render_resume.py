@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from studio.render.events import RenderProgress
 from studio.render.lanes import SchedulerConfig
 from studio.render.plan import plan_book
 from studio.render.runner import render_plan
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 from tests.unit.render_fakes import make_book
 
 VOICES = {"aliyun": "zhimi_emo", "baidu": "5003"}
@@ -25,11 +25,8 @@ RETENTION_S = {"aliyun": 7 * 24 * 3600, "baidu": 72 * 3600}
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=5, faults=Faults(time_scale=2.0)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=5, time_scale=2.0)
 
 
 def interrupted(project: Project, engine: str, submits: int) -> list[str]:

@@ -10,12 +10,12 @@ import sqlite3
 import subprocess
 import sys
 from argparse import Namespace
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from studio.cli_render_status import run_dry_run, run_status
+from studio.cli.status import run_dry_run, run_status
 from studio.core.project import Project
 from studio.engines.registry import EngineSet
 from studio.render.events import RenderProgress
@@ -23,24 +23,20 @@ from studio.render.lanes import SchedulerConfig
 from studio.render.plan import AudioRequestOptions, plan_book
 from studio.render.retry import RetryPolicy
 from studio.render.runner import render_plan
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 from tests.unit.render_fakes import make_book
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    faults = Faults(time_scale=0.5, server_error_rate=0.1, task_failure_rate=0.1, truncate_rate=0.05)
-    with VendorEmulator(seed=23, faults=faults) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=23, time_scale=0.5, server_error_rate=0.1, task_failure_rate=0.1, truncate_rate=0.05)
 
 
 def studio_status(folder: Path) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "studio.cli_render_status", "status", str(folder), "--json"],
+    done = subprocess.run([sys.executable, "-m", "studio.cli.status", "status", str(folder), "--json"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["units"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,17 +21,14 @@ from studio.render.events import RenderProgress
 from studio.render.lanes import SchedulerConfig
 from studio.render.plan import plan_book
 from studio.render.runner import render_plan
-from tests.emulator import Faults, VendorEmulator
+from tests.emulator import VendorEmulator
 
 DEADLINE = SchedulerConfig(task_deadlines={"aliyun": 1.0})
 
 
 @pytest.fixture
-def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[VendorEmulator]:
-    with VendorEmulator(seed=3, faults=Faults(time_scale=0.05)) as emulator:
-        for key, value in emulator.env().items():
-            monkeypatch.setenv(key, value)
-        yield emulator
+def emu(start_emulator: Callable[..., VendorEmulator]) -> VendorEmulator:
+    return start_emulator(seed=3, time_scale=0.05)
 
 
 def book(paragraphs: int) -> Book:

@@ -19,8 +19,8 @@ from studio.core.project import Project
 from studio.engines import registry
 from studio.engines.registry import EngineOptions, engine_names, traits
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
-from studio.render.audiobook import produce_audiobook
 from studio.render.cost import price_of, prices_from_env
+from studio.render.export_book import export_project
 from studio.render.plan import AudioRequestOptions, check_plan, plan_book
 from tests.unit.render_fakes import FakeEngine
 
@@ -68,7 +68,7 @@ def test_a_fourth_engine_is_planned_and_rendered_from_its_traits_alone(echo: lis
     assert price_of("echo", 10_000, prices_from_env({"STUDIO_PRICE_ECHO": "2.5"})) == 2.5
 
     with Project.create(tmp_path / "p", echo_book()) as project:
-        result = produce_audiobook(project, tmp_path / "echo.wav", audio=AudioRequestOptions(unit_chars=60))
+        result = export_project(project, tmp_path / "echo.wav", audio=AudioRequestOptions(unit_chars=60))
     assert result.output.is_file() and result.units_rendered == len(sizes)
     with wave.open(str(result.output)) as audio:
         assert audio.getnframes() / audio.getframerate() >= 7.0  # one second per paragraph, all of them

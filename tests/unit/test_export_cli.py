@@ -10,7 +10,7 @@ import pytest
 
 from studio.audio.loudness import ACX_TARGET
 from studio.audio.timeline import Gaps
-from studio.cli_export import add_export_parser, parse_gaps, parse_loudness, run_export
+from studio.cli.export import add_export_parser, parse_gaps, parse_loudness, run_export
 from studio.core.book import Book, Chapter, Paragraph
 from studio.core.errors import InputError
 from studio.core.project import Project
@@ -86,7 +86,7 @@ def test_not_a_project_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_format_follows_the_output_name(tmp_path: Path) -> None:
-    from studio.cli_export import options_from_args
+    from studio.cli.export import options_from_args
 
     for name, fmt in (("a.mp3", "mp3"), ("a.flac", "flac"), ("a.m4b", "m4b"), ("book", "m4b")):
         args = _parser().parse_args(["export", "p", "-o", str(tmp_path / name)])

@@ -46,7 +46,8 @@ def test_only_gui_imports_qt_at_runtime() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, studio.cli, studio.render.audiobook, studio.core.importers, studio.engines.local;"
+    code = ("import sys, studio.cli, studio.render.export_book, studio.render.session.run, studio.core.importers, "
+            "studio.engines.local;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6','shiboken6'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=STUDIO.parent)

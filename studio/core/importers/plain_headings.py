@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from studio.core.importers.contents_list import find_toc, toc_key
+from studio.core.importers.contents_list import in_toc as _in_toc
 from studio.core.importers.headings import CN_HEAD_RE as _CN_HEAD_RE
 from studio.core.importers.headings import (
     HeadingMatch,
@@ -38,9 +40,6 @@ from studio.core.importers.headings import (
 if TYPE_CHECKING:
     from studio.core.importers.structure import Block
 
-_TOC_WORDS = frozenset(("contents", "tableofcontents", "目录", "目錄", "目次"))
-_KEY_DROP = re.compile(r"[^\w\u3400-\u9fff]+")
-_LEADERS = re.compile(r"(?:\s*\.){2,}\s*\d*\s*$|\s{2,}\d{1,4}\s*$")
 _FOOTNOTE_MARKS = re.compile(r"[\u2474-\u2487\u2460-\u2473]+$|\[\d{1,3}\]$")
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ROMAN_BARE_RE = re.compile(rf"(?P<num>{_ROMAN})\.?")
@@ -56,8 +55,24 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 #: Web TXT sites print "正文" (main text) in front of every chapter heading.
 _CN_PREFIX_RE = re.compile(r"(?:正文|正文卷)[ \t\u3000]+(?=第)")
 
+#: "卷一 闺房记乐" / "卷三": a volume numbered without 第 (classics as circulated).
+_CN_BARE_VOLUME_RE = re.compile(
+    r"卷(?P<num>[一二三四五六七八九十百零〇]{1,4}|[0-9０-９]{1,3})"
+    r"(?:[ \t\u3000]+(?P<title>[^\s。！？；，,;!?]{1,20}))?")
+#: "计篇第一" / "學而第一": the old convention of a title followed by its number (a scraped copy may repeat
+#: the title after it: "计篇第一计篇").
+_CN_SUFFIX_NUMBER_RE = re.compile(
+    r"(?P<title>[\u3400-\u9fff]{1,8}?)第(?P<num>[一二三四五六七八九十百]{1,4}?)(?P=title)?")
+#: A short Chinese line that is not a sentence: essay titles in a collection, tune names of ci, 論語 books.
+_CN_BARE_TITLE_RE = re.compile(r"[\u3400-\u9fff《》〈〉·・，、 \u3000]{2,16}")
+_SENTENCE_END = frozenset("。！？!?；;：:，,」』”’…）)．.")
+#: Emphasis markers around a whole line (``_1. The Horror in Clay._``): layout, not words.
+_EMPHASIS_RE = re.compile(r"(?P<mark>[_*]{1,2})(?P<inner>\S.*\S)(?P=mark)")
+
 #: Kinds whose number must continue a neighbour's before they count as headings.
-_NEEDS_SEQUENCE = frozenset(("roman", "roman-title", "arabic-title", "cn-numeral"))
+_NEEDS_SEQUENCE = frozenset(("roman", "roman-title", "arabic-title", "cn-numeral", "cn-suffix"))
+#: Unnumbered kinds that need several members in the book (one short line alone proves nothing).
+_NEEDS_FAMILY = {"centered": 2, "cn-bare": 3}
 
 
 @dataclass(slots=True)
@@ -79,45 +94,6 @@ class Heading:
     @property
     def reason(self) -> str:
         return ", ".join(dict.fromkeys(self.reasons))
-
-
-def toc_key(text: str) -> tuple[str, ...]:
-    """Words of a contents entry or heading, for matching one against the other."""
-    text = _LEADERS.sub("", text.casefold())
-    return tuple(w for w in _KEY_DROP.split(text) if w)
-
-
-def find_toc(blocks: list[Block]) -> tuple[int, int, list[tuple[str, ...]]] | None:
-    """``(first, end, keys)`` of a table of contents near the top: a ``Contents``/``目录`` line and its entries."""
-    limit = min(len(blocks), max(600, len(blocks) // 2))
-    for i in range(limit):
-        if len(blocks[i].text) > 20 or re.sub(r"[\s:：]", "", blocks[i].text).casefold() not in _TOC_WORDS:
-            continue
-        keys: list[tuple[str, ...]] = []
-        seen: set[tuple[str, ...]] = set()
-        j = i + 1
-        while j < len(blocks):
-            block = blocks[j]
-            key = toc_key(block.text)
-            if len(block.text) > 90 or not key or key in seen:
-                break
-            if keys and block.gap_before >= 3:
-                break
-            if len(block.text) > 60 and block.text[-1] in "。！？.!?":
-                break
-            seen.add(key)
-            keys.append(key)
-            j += 1
-        if len(keys) >= 2:
-            return i, j, keys
-    return None
-
-
-def _in_toc(key: tuple[str, ...], toc: list[tuple[str, ...]]) -> bool:
-    if not key:
-        return False
-    n = len(key)
-    return any(entry == key or (len(entry) > n and entry[:n] == key and n >= 2) for entry in toc)
 
 
 def _isolated(blocks: list[Block], i: int) -> bool:
@@ -219,9 +195,21 @@ class _Finder:
         """Headings recognised by shape and position rather than by a heading word."""
         if len(text) > 80:
             return None
+        emphasis = _EMPHASIS_RE.fullmatch(text)
+        if emphasis is not None:
+            text = emphasis.group("inner")
         isolated = _isolated(self.blocks, i)
-        key = toc_key(text)
-        in_toc = bool(self.toc) and _in_toc(key, self.toc)
+        in_toc = bool(self.toc) and _in_toc(toc_key(text), self.toc)
+        cjk = self._cjk_shape(i, text, in_toc)
+        if cjk is not None:
+            return cjk
+        h = self._numbered_shape(i, text, block, isolated, in_toc, emphasis is not None)
+        if h is not None and emphasis is not None:
+            h.cut = len(block.text)  # the closing marker belongs to the heading, not to the first paragraph
+        return h
+
+    def _numbered_shape(self, i: int, text: str, block: Block, isolated: bool, in_toc: bool,
+                        emphasis: bool) -> Heading | None:
         m = _ROMAN_BARE_RE.fullmatch(text)
         if m is not None and text not in ("", ".") and (isolated or self._joinable_bare(i)):
             h = Heading(i, 0, len(text), text, "roman", en_number(m.group("num")), 0.6, ["isolated line"])
@@ -233,7 +221,11 @@ class _Finder:
                     h.confidence = 0.9
             return h
         m = _NUMBERED_TITLE_RE.fullmatch(text)
-        if m is not None and isolated and text[-1] not in ".,;:" and (m.group("title")[0].isupper()):
+        # A centred or emphasised title may end with a full stop ("_1. The Horror in Clay._"); a wrapped
+        # sentence starting with a number at the left margin does not count.
+        stands_out = emphasis or block.indent >= max(8, self.body_indent + 6)
+        if (m is not None and isolated and (text[-1] not in ".,;:" or (stands_out and text[-1] == "."))
+                and m.group("title")[0].isupper()):
             num = m.group("num")
             kind = "arabic-title" if num.isdigit() else "roman-title"
             number = int(num) if num.isdigit() else en_number(num)
@@ -253,6 +245,42 @@ class _Finder:
             return Heading(i, 0, len(text), self._title(text), "centered", None, 0.6,
                            ["centred line", "blank-line isolation"])
         return None
+
+    def _cjk_shape(self, i: int, text: str, in_toc: bool) -> Heading | None:
+        """Chinese headings without a heading word: "卷一 闺房记乐", "计篇第一", and short title lines."""
+        if not _CJK_RE.match(text):
+            return None
+        m = _CN_BARE_VOLUME_RE.fullmatch(text) if text[0] == "卷" else None
+        if m is not None:
+            h = Heading(i, 0, len(text), self._title(text), "cn:卷", cn_numeral_to_int(m.group("num")), 0.6,
+                        ["volume number"], weak=True)
+            if in_toc:
+                h.reasons.append("toc")
+            return h
+        m = _CN_SUFFIX_NUMBER_RE.fullmatch(text) if "第" in text and len(text) <= 22 else None
+        if m is not None:
+            return Heading(i, 0, len(text), self._title(text), "cn-suffix", cn_numeral_to_int(m.group("num")), 0.6,
+                           ["title numbered after it"])
+        if len(text) > 16 or text[-1] in _SENTENCE_END or _CN_BARE_TITLE_RE.fullmatch(text) is None:
+            return None
+        if len(text.strip()) < 2:
+            return None
+        blocks = self.blocks
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        prev = blocks[i - 1] if i > 0 else None
+        # Prose follows (a sentence or a long line) and the line before, if any, closed a sentence.
+        if nxt is None or not (len(nxt.text) >= 20 or nxt.text[-1] in "。！？!?」』”"):
+            return None
+        if (prev is not None and prev.text[-1] not in _SENTENCE_END and self.blocks[i].gap_before < 1
+                and not in_toc):
+            return None  # the last piece of a hard-wrapped sentence, not a title
+        if self.blocks[i].indent >= max(8, self.body_indent + 6):
+            return None  # a centred line: the centred-title rule judges it
+        h = Heading(i, 0, len(text), self._title(text), "cn-bare", None, 0.55, ["short line without punctuation"])
+        if in_toc:
+            h.reasons.append("toc")
+            h.confidence = 0.85
+        return h
 
     def _joinable_bare(self, i: int) -> bool:
         if i + 1 >= len(self.blocks) or self.blocks[i].gap_before < 1 or self.blocks[i].gap_after != 0:
@@ -303,8 +331,10 @@ def _confirm(headings: list[Heading]) -> list[Heading]:
         for pos, i in enumerate(members):
             h = headings[i]
             needs = h.weak or kind in _NEEDS_SEQUENCE
-            if kind == "centered":
-                keep[i] = len(members) >= 2 or "toc" in h.reasons
+            if kind in _NEEDS_FAMILY:
+                keep[i] = len(members) >= _NEEDS_FAMILY[kind] or "toc" in h.reasons
+                if keep[i] and kind == "cn-bare":
+                    h.reasons.append(f"{len(members)} lines of this shape")
                 continue
             if not needs:
                 continue

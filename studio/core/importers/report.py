@@ -31,6 +31,9 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     front_matter: list[str] = field(default_factory=list)
+    #: Website boilerplate lines left out of the spoken text (``更新时间…``, ``本章字数…``), in order; reported,
+    #: never silently dropped (see :mod:`.boilerplate`).
+    site_lines: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A short human-readable account for the CLI: one line, then one indented line per warning."""
@@ -75,6 +78,8 @@ class WarningLog:
     def __init__(self, limit: int = MAX_WARNINGS) -> None:
         #: Lines of the manuscript moved into the book's metadata (title, author lines), in order.
         self.moved: list[str] = []
+        #: Website boilerplate lines left out of the text (see :mod:`.boilerplate`), in order.
+        self.site_lines: list[str] = []
         self._items: list[str] = []
         self._limit = limit
         self._dropped = 0
@@ -110,4 +115,5 @@ def make_report(book: Book, *, source: str, fmt: str, encoding: str | None, warn
         warnings=warnings.as_list(),
         toc=toc_entries(book),
         front_matter=list(warnings.moved),
+        site_lines=list(warnings.site_lines),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from studio.core.importers.boilerplate import is_site_line
 from studio.core.importers.cleanup import InlineCleaner
 from studio.core.importers.report import ImportResult, WarningLog, make_report
 from studio.core.importers.structure import Block, finish_book, guess_language, plain_chapters
@@ -38,11 +39,13 @@ def _indent(raw: str) -> int:
     return n
 
 
-def text_blocks(text: str, cleaner: InlineCleaner) -> list[Block]:
+def text_blocks(text: str, cleaner: InlineCleaner, site_lines: list[str] | None = None) -> list[Block]:
     """Every non-empty line as a cleaned paragraph block (a ``<br>`` inside a line splits it).
 
     The layout a heading is recognised by is kept on each block: indentation and the number of blank lines
-    before and after the line (a separator line counts as blank).
+    before and after the line (a separator line counts as blank). Website boilerplate lines
+    (:func:`.boilerplate.is_site_line`) are left out and appended to ``site_lines`` when it is given, so the
+    caller reports them; they count as blank lines for the layout.
     """
     blocks: list[Block] = []
     append = blocks.append
@@ -51,6 +54,10 @@ def text_blocks(text: str, cleaner: InlineCleaner) -> list[Block]:
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or is_separator_line(line):
+            gap += 1
+            continue
+        if site_lines is not None and is_site_line(line):
+            site_lines.append(line)
             gap += 1
             continue
         pieces = clean(line, lineno)
@@ -73,7 +80,13 @@ def import_txt(
     structure: str = "auto",
 ) -> ImportResult:
     """Build a book from decoded plain text."""
-    blocks = text_blocks(text, InlineCleaner(warnings))
+    site_lines: list[str] = []
+    blocks = text_blocks(text, InlineCleaner(warnings), site_lines)
+    if site_lines:
+        n = len(site_lines)
+        warnings.add(f"left out {n:,} line{'s' if n != 1 else ''} a website added (update times, word counts, "
+                     f"download notices), not read aloud; the first: {site_lines[0][:60]!r}")
+    warnings.site_lines.extend(site_lines)
     language = guess_language([b.text for b in blocks[:50]])
     meta: dict[str, object] = {"language": language}
     chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,

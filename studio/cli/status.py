@@ -4,12 +4,10 @@ Why read the database and nothing else: ``status`` must be safe while a render r
 after one was killed), cost nothing and tell the truth. It prints the units of the project's most recent render
 exactly as the jobs table holds them (state, engine, characters, vendor task id, attempts, last error), read in
 one statement, so it never mixes two moments. ``--dry-run`` plans the book the way ``render`` will
-(``studio.render.job_store.plan_project``), prices it, and sends nothing anywhere (no credentials needed).
+(``studio.render.job_store.plan_project``), classifies each unit as the render session does
+(``studio.render.session.units.unit_states``), prices it, and sends nothing anywhere (no credentials needed).
 
-Wiring (``studio/cli.py``): ``add_status_parser(sub)`` and ``run_status(args, out, err)`` for the subcommand;
-``add_render_options(p_render)`` adds ``--dry-run``, ``--unit-chars`` and ``--price``; in ``_cmd_render``,
-``if args.dry_run: return run_dry_run(project, out, voice=..., audio=..., prices=render_prices(args))``.
-``python -m studio.cli_render_status status PROJECT`` works without the wiring.
+``python -m studio.cli.status status PROJECT`` works without the rest of the command line.
 """
 
 from __future__ import annotations
@@ -23,13 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from studio.cli.common import EXIT_OK
 from studio.core.book import Book, VoiceSettings
 from studio.core.project import Project
-from studio.engines.registry import engine_names, traits
-from studio.render.cost import add_costs, billable_characters, price_of, prices_from_env
+from studio.engines.registry import traits
+from studio.render.cost import add_costs, billable_characters, price_of
 from studio.render.plan import AudioRequestOptions, check_plan
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 STATE_ORDER = ("done", "downloading", "running", "submitted", "queued", "failed", "cancelled")
 
 
@@ -43,78 +41,6 @@ def add_status_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--json", action="store_true", help="print the units and totals as JSON")
     p.add_argument("--all", action="store_true", help="list done units too (the text view hides them)")
     return p
-
-
-def add_render_options(p_render: argparse.ArgumentParser) -> None:
-    """``studio render`` options of the scheduler: a dry run, unit size, prices."""
-    p_render.add_argument("--dry-run", action="store_true",
-                          help="print the plan and the character/cost estimate; send nothing")
-    from studio import cli_numbers
-
-    p_render.add_argument("--unit-chars", type=cli_numbers.unit_chars, default=None, metavar="N",
-                          help="group paragraphs into cloud tasks of about N characters (default: one per paragraph)")
-    p_render.add_argument("--price", action="append", default=[], metavar="ENGINE=PRICE", type=_checked_price,
-                          help="price per 10,000 characters for the cost estimate (also STUDIO_PRICE_ALIYUN, ...)")
-    p_render.add_argument("--concurrency", action="append", default=[], metavar="ENGINE=N", type=_checked_concurrency,
-                          help="tasks at the vendor at once per engine (defaults: aliyun 20, never above the "
-                               "account cap of 100; baidu 20)")
-
-
-def _checked_concurrency(text: str) -> str:
-    """argparse ``type`` of ``--concurrency``: refused while parsing, before anything is imported or planned."""
-    from studio.core.errors import InputError
-
-    try:
-        render_concurrency(argparse.Namespace(concurrency=[text]))
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(exc.message.removeprefix("--concurrency ")) from None  # cli.py puts it back
-    return text
-
-
-def _checked_price(text: str) -> str:
-    """argparse ``type`` of ``--price`` (see ``_checked_concurrency``)."""
-    from studio.core.errors import InputError
-
-    try:
-        render_prices(argparse.Namespace(price=[text]))
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(exc.message.removeprefix("--price ")) from None
-    return text
-
-
-def render_concurrency(args: argparse.Namespace) -> dict[str, int]:
-    """``--concurrency ENGINE=N`` options, each capped at its engine's account limit (Alibaba: 100 running tasks)."""
-    from studio.core.errors import InputError
-
-    names = engine_names()
-
-    limits: dict[str, int] = {}
-    for item in getattr(args, "concurrency", None) or []:
-        engine, sep, value = str(item).partition("=")
-        engine = engine.strip()
-        if not sep or engine not in names or not value.strip().isdigit() or int(value) < 1:
-            raise InputError(f"--concurrency wants ENGINE=N with ENGINE one of {', '.join(names)} and "
-                             f"N >= 1, not {item!r}")
-        cap = traits(engine).max_concurrency
-        limits[engine] = int(value) if cap is None else min(int(value), cap)
-    return limits
-
-
-def render_prices(args: argparse.Namespace) -> dict[str, float]:
-    """Prices from ``--price`` options over the ``STUDIO_PRICE_*`` environment."""
-    prices = prices_from_env()
-    for item in getattr(args, "price", None) or []:
-        engine, sep, value = str(item).partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if not sep or number < 0:
-            from studio.core.errors import InputError
-
-            raise InputError(f"--price wants ENGINE=PRICE with a number >= 0, not {item!r}")
-        prices[engine.strip()] = number
-    return prices
 
 
 # -- studio status -----------------------------------------------------------------------------------------
@@ -207,25 +133,22 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
     ``book``: plan this version of the project's book (``studio render`` passes it with the command line's voice
     as the book's voice, as the render will store it) instead of the stored one.
     """
-    from studio.render.job_store import JobRecord, plan_project, task_alive
+    from studio.render.job_store import plan_project
+    from studio.render.session.units import unit_states
 
     plan = plan_project(project, book, override=voice, audio=audio)
     warnings = check_plan(plan)
-    jobs = {row["cache_key"]: JobRecord.from_row(row) for row in project.render_jobs()}
-    import time
-
-    now = time.time()
+    known = unit_states(project, plan.units)
     units: list[dict[str, Any]] = []
     engines: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
-    for position, unit in enumerate(plan.units, start=1):
+    for position, (unit, stored) in enumerate(zip(plan.units, known, strict=True), start=1):
         billable = billable_characters(unit)
-        job = jobs.get(unit.cache_key)
         if unit.cache_key in seen:
             status = "duplicate"
-        elif project.rendered_unit(unit.cache_key) is not None:
+        elif stored.state == "done":
             status = "cached"
-        elif job is not None and task_alive(job, now) and job.state.value != "failed":
+        elif stored.at_vendor:
             status = "vendor task running"
         else:
             status = "to render"
@@ -271,7 +194,7 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m studio.cli_render_status status PROJECT [--json]`` (until ``studio status`` is wired)."""
+    """``python -m studio.cli.status status PROJECT [--json]``: status without the rest of the command line."""
     parser = argparse.ArgumentParser(prog="studio")
     sub = parser.add_subparsers(dest="command", required=True)
     add_status_parser(sub)

@@ -1,8 +1,8 @@
 """The CLI's care for the project: the lock for every write, checks before anything is created or sent, snapshots.
 
-Why here and not in ``cli.py``: these are the rules that keep ``studio import``/``render``/``export`` from losing
-work or failing late, and the ``snapshots``/``restore`` subcommands that undo a replacement. ``cli.py`` wires
-them in; the core logic lives in ``studio.core.reimport``, ``studio.core.snapshots`` and
+Why here and not in ``main``/``render``: these are the rules that keep ``studio import``/``render``/``export``
+from losing work or failing late, and the ``snapshots``/``restore`` subcommands that undo a replacement.
+``main`` and ``render`` wire them in; the core logic lives in ``studio.core.reimport``, ``studio.core.snapshots`` and
 ``studio.core.book_settings`` so the window uses the same rules.
 
 Checks before anything is created or sent (issue 13, items 5 and 9): the output folder exists and is writable,
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from studio.cli.common import EXIT_OK
 from studio.core.errors import InputError, ProjectError
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from studio.core.reimport import SyncOutcome
     from studio.render.plan import RenderPlan
 
-EXIT_OK = 0
 #: Speech rate used to estimate audio length: seconds per character (Chinese is read ~4-5 characters a second,
 #: English ~15 letters a second); deliberately on the long side so the estimate errs towards "more room".
 _SECONDS_PER_CHAR = {"zh": 0.25, "yue": 0.25, "ja": 0.25, "ko": 0.25}
@@ -252,7 +252,8 @@ def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None,
     import io
     import tempfile
 
-    from studio.cli_render_status import render_prices, run_dry_run
+    from studio.cli.render import render_prices
+    from studio.cli.status import run_dry_run
     from studio.core.book_settings import read_audio_settings
     from studio.core.errors import ProjectError
     from studio.core.project import Project, is_project_dir

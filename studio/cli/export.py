@@ -21,17 +21,17 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio import cli_numbers
 from studio.audio.export import ExportOptions, ExportResult, check_options
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
 from studio.audio.subtitles import SUBTITLE_FORMATS
 from studio.audio.timeline import MAX_GAP_MS, Gaps
+from studio.cli import numbers as cli_numbers
+from studio.cli.common import EXIT_OK, ProgressPrinter, bad_input, cancelled, failed, hms
 from studio.core.errors import CancelledError, InputError, ProjectError, StudioError
 
 log = logging.getLogger("studio.cli.export")
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
 _GAP_KEYS = ("sentence", "paragraph", "heading", "chapter")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$", re.IGNORECASE)
 
@@ -162,11 +162,12 @@ def _format_from_name(output: Path) -> str:
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``studio export`` with parsed ``args``; returns the exit code (see the module docstring)."""
     cancel = threading.Event()
-    progress = _Progress(err)
+    progress = ProgressPrinter(err)
     started = time.monotonic()
     try:
         options = options_from_args(args)
         from studio.core.project import Project
+        from studio.engines.registry import EngineOptions
         from studio.render.cost import prices_from_env
         from studio.render.export_book import export_project
 
@@ -181,7 +182,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
                                       render_progress=progress.render, export_progress=progress.export,
-                                      cancel=cancel, local_workers=args.workers, prices=prices_from_env(),
+                                      cancel=cancel, engine_options=EngineOptions(local_workers=args.workers),
+                                      prices=prices_from_env(),
                                       on_warnings=lambda found: [print(f"warning: {w}", file=err) for w in found])
             except KeyboardInterrupt:
                 cancel.set()
@@ -189,16 +191,11 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             finally:
                 progress.finish()
     except (InputError, ProjectError) as exc:
-        log.warning("bad input: %s", exc)
-        print(f"studio: error: {_first_line(exc)}", file=err)
-        return EXIT_BAD_INPUT
+        return bad_input(exc, err, log, first_only=True)
     except (CancelledError, KeyboardInterrupt):
-        print("studio: cancelled", file=err)
-        return EXIT_CANCELLED
+        return cancelled(err)
     except StudioError as exc:
-        log.exception("export failed")
-        print(f"studio: error: {_first_line(exc)} (details in the log)", file=err)
-        return EXIT_FAILURE
+        return failed(exc, err, log, "details in the log", first_only=True)
     result = done.export
     if args.json:
         payload = {**result.to_dict(), "project": str(args.project), "units_rendered": done.units_rendered,
@@ -210,7 +207,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{result.files[0].path} is up to date (nothing changed since it was exported)", file=err)
         for f in result.files:
             count = len(f.chapters)
-            print(f"{f.path}  ({count} chapter{'' if count == 1 else 's'}, {_hms(f.duration_ms / 1000)})", file=out)
+            print(f"{f.path}  ({count} chapter{'' if count == 1 else 's'}, {hms(f.duration_ms / 1000)})", file=out)
             for extra in f.extras:
                 print(f"{extra}", file=out)
         print(loudness_report(result), file=err)
@@ -243,19 +240,11 @@ def refuse_missing_audio(project: Any, *, spoken_titles: bool = False) -> None:
     named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
     more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
     which = "chapters" if len(chapters) > 1 else "chapter"
+    listed = ",".join(str(i + 1) for i in chapters)
     raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}); nothing "
-                     f"was exported. Render them first (`studio render {project.folder} "
-                     "-o BOOK.m4b`) or add --render-missing to synthesize them now with the project's own voices",
+                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`) or "
+                     "add --render-missing to synthesize them now with the project's own voices",
                      path=project.folder)
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def _hms(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _width(text: str) -> int:
@@ -284,7 +273,7 @@ def loudness_report(result: ExportResult) -> str:
              f"{'dBTP':>6}"]
     for c in result.chapters:
         lines.append(f"{c.index + 1:>4}  {_cell(c.title, width)}  {_cell(c.file.name, 12)} "
-                     f"{_hms(c.start_ms / 1000):>9} {_hms(c.duration_ms / 1000):>9}  {num(c.integrated_lufs)}  "
+                     f"{hms(c.start_ms / 1000):>9} {hms(c.duration_ms / 1000):>9}  {num(c.integrated_lufs)}  "
                      f"{num(c.true_peak_dbtp)}")
     gain = result.gain
     if gain.target is None:
@@ -300,41 +289,6 @@ def loudness_report(result: ExportResult) -> str:
                      f"{num(f.true_peak_dbtp).strip()} dBTP{rms} ({f.normalization})")
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)
-
-
-class _Progress:
-    """Progress on stderr: a rewritten line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self._last = 0.0
-        self._dirty = False
-
-    def _emit(self, text: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last < (0.2 if self.tty else 5.0):
-            return
-        self._last = now
-        if self.tty:
-            self.stream.write("\r" + text.ljust(70))
-            self._dirty = True
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def render(self, p: Any) -> None:
-        self._emit(f"synthesizing: {p.units_done}/{p.units_total} units ({p.fraction:.0%}, {p.cached} cached)",
-                   force=p.state in ("planned", "finished"))
-
-    def export(self, fraction: float) -> None:
-        self._emit(f"exporting: {fraction:.0%}", force=fraction >= 1.0)
-
-    def finish(self) -> None:
-        if self._dirty:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._dirty = False
 
 
 __all__ = ["add_export_parser", "loudness_report", "options_from_args", "parse_gaps", "run_export"]
