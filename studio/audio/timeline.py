@@ -262,9 +262,10 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
 # -- from chapters to output files --------------------------------------------------------------------------
 
 def layout_output(chapters: Sequence[ChapterLayout], fmt: PcmFormat, *, chapter_gap_ms: int,
-                  grid: int = 1) -> Timeline:
+                  grid: int = 1, shorten: bool = False) -> Timeline:
     """Join chapters with the chapter gap; with ``grid`` > 1 each gap is lengthened (by less than one grid
-    step) so every chapter starts on a multiple of ``grid`` frames. The first chapter starts at 0."""
+    step) so every chapter starts on a multiple of ``grid`` frames, or with ``shorten`` shortened (the AAC
+    frame grid: a part never grows past its length limit). The first chapter starts at 0."""
     gap = ms_to_frames(chapter_gap_ms, fmt.sample_rate)
     spans: list[Span] = []
     marks: list[ChapterSpan] = []
@@ -273,7 +274,7 @@ def layout_output(chapters: Sequence[ChapterLayout], fmt: PcmFormat, *, chapter_
     starts: list[int] = []
     for n, chapter in enumerate(chapters):
         if n > 0:
-            pad = gap + (-(position + gap)) % grid
+            pad = gap - (position + gap) % grid if shorten and gap >= grid else gap + (-(position + gap)) % grid
             if pad > 0:
                 spans.append(Span(None, 0, pad))
                 position += pad
