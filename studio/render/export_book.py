@@ -40,6 +40,7 @@ from studio.render.job_store import plan_project
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
 from studio.render.runner import ProgressCallback, RenderedPiece, render_plan
+from studio.render.takes_plan import choose_takes, with_takes
 
 #: ``paragraph_index`` of a spoken-title unit: before every paragraph of its chapter.
 TITLE_PARAGRAPH = -1
@@ -187,6 +188,8 @@ def export_project(
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
     warnings = check_plan(plan)
+    full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
+    plan, warnings = choice.to_render, warnings + choice.warnings
     if on_warnings is not None and warnings:
         on_warnings(warnings)  # before anything is sent: the user may still stop and change the voice
     distinct = {u.cache_key for u in plan.units}
@@ -198,7 +201,7 @@ def export_project(
         with EngineSet(options=engine_options or EngineOptions()) as owned:
             pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry,
                                  prices=prices, max_in_flight=max_in_flight)
-    chapters = chapters_of(book, pieces)
+    chapters = chapters_of(book, with_takes(full_plan, choice, pieces))
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir)
     return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings)
