@@ -28,7 +28,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -44,7 +44,7 @@ from studio.gui.workers import BackgroundTask
 
 Work = Callable[[Callable[[Any], None], threading.Event], Any]
 
-#: The A/B key: toggles between the two newest takes ("B" as in A/B).
+# The A/B key: toggles between the two newest takes ("B" as in A/B).
 AB_SHORTCUT = "Ctrl+Shift+B"  # Ctrl+Shift+A is Accounts…
 
 
@@ -93,6 +93,7 @@ class TakesDock(QDockWidget):
         self.title = QLabel(self.tr("Put the cursor in a paragraph to see its takes."))
         self.title.setWordWrap(True)
         self.list = QListWidget()
+        self.list.setMinimumWidth(120)  # take labels are long; the list scrolls rather than widen the sidebar
         self.list.itemDoubleClicked.connect(lambda _item: self.play_selected())
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.play_button = QPushButton(self.tr("Play"))
@@ -115,10 +116,9 @@ class TakesDock(QDockWidget):
         self.again_button = QPushButton(self.tr("Render Again"))
         self.again_button.setToolTip(self.tr("Synthesize this paragraph again; the current audio stays a take"))
         self.again_button.clicked.connect(lambda: self.render_again())
-        buttons = QHBoxLayout()
-        for button in (self.play_button, self.ab_button, self.pin_button, self.again_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two by two: the dock shares the narrow right sidebar with the voices
+        for i, button in enumerate((self.play_button, self.ab_button, self.pin_button, self.again_button)):
+            buttons.addWidget(button, i // 2, i % 2)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
