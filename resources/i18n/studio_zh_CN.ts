@@ -417,37 +417,48 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>DeliveryDialog</name>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="27"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="40"/>
         <source>Paragraph Delivery</source>
         <translation>段落语速语调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Speed</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Pitch</source>
         <translation>音调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="41"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="64"/>
         <source>inherited</source>
         <translation>沿用</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="47"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="65"/>
+        <source>Silence after the paragraph in the export, instead of the export&apos;s paragraph gap; changing it renders nothing again</source>
+        <translation>导出时在本段之后插入的静音（代替导出的段落间隔）；修改它不会重新合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
+        <source>Pause after</source>
+        <translation>段后停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="71"/>
         <source>{n} paragraph(s); 1 = the voice&apos;s normal delivery.</source>
         <translation>{n} 个段落；1 = 音色的正常值。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="80"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="109"/>
         <source>Paragraph delivery</source>
         <translation>段落语速语调</translation>
     </message>

@@ -115,11 +115,21 @@ def piece_of(rendered: RenderedPiece) -> Piece:
                  kind, paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
 
 
+def pause_after(book: Book, rendered: RenderedPiece) -> int | None:
+    """The author's pause after the unit's last paragraph (paragraph, chapter or book setting), None: none set."""
+    unit = rendered.unit
+    if unit.paragraph_index < 0:
+        return None
+    chapter = book.chapters[unit.chapter_index]
+    return book.effective_voice(chapter, chapter.paragraphs[unit.paragraphs[-1]]).pause_after_ms
+
+
 def chapters_of(book: Book, pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
     """Group rendered pieces by chapter, in book order; a chapter with no text (only a title) is left out."""
     by_chapter: dict[int, list[Piece]] = {}
     for rendered in pieces:
-        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece_of(rendered))
+        piece = replace(piece_of(rendered), pause_after_ms=pause_after(book, rendered))
+        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece)
     return [ChapterAudio(book.chapters[ci].title, items) for ci, items in sorted(by_chapter.items())
             if any(p.kind == "paragraph" for p in items)]
 
