@@ -219,6 +219,7 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
     cues: list[TimedCue] = []
     position = 0
     previous_kind: str | None = None
+    previous_pause: int | None = None
     for piece in pieces:
         info = inspection.info(piece.path)
         if info.format != fmt:
@@ -227,7 +228,10 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
         if frames <= 0:
             continue
         if previous_kind is not None:
-            gap = ms_to_frames(gaps.heading_ms if previous_kind == "title" else gaps.paragraph_ms, rate)
+            after = gaps.heading_ms if previous_kind == "title" else gaps.paragraph_ms
+            if previous_pause is not None and previous_kind != "title":
+                after = min(max(0, previous_pause), MAX_GAP_MS)  # the author's pause after that paragraph
+            gap = ms_to_frames(after, rate)
             if gap > 0:
                 spans.append(Span(None, 0, gap))
                 position += gap
@@ -255,7 +259,7 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
                 cues.append(TimedCue(text, place(sentence.begin_ms, segment), place(sentence.end_ms, segment)))
         if not sentences and piece.text.strip():
             cues.append(TimedCue(piece.text.strip(), segment_starts[0], position))
-        previous_kind = piece.kind
+        previous_kind, previous_pause = piece.kind, piece.pause_after_ms
     return ChapterLayout(index, title, spans, position, cues)
 
 

@@ -51,6 +51,7 @@ from studio.render.lanes import SchedulerConfig
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
 from studio.render.runner import ProgressCallback, RenderedPiece, render_plan
+from studio.render.takes_plan import TakeChoice, choose_takes, with_takes
 
 log = logging.getLogger("studio.render.export_book")
 
@@ -138,11 +139,21 @@ def piece_of(rendered: RenderedPiece) -> Piece:
                  kind, paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
 
 
+def pause_after(book: Book, rendered: RenderedPiece) -> int | None:
+    """The author's pause after the unit's last paragraph (paragraph, chapter or book setting), None: none set."""
+    unit = rendered.unit
+    if unit.paragraph_index < 0:
+        return None
+    chapter = book.chapters[unit.chapter_index]
+    return book.effective_voice(chapter, chapter.paragraphs[unit.paragraphs[-1]]).pause_after_ms
+
+
 def chapters_of(book: Book, pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
     """Group rendered pieces by chapter, in book order; a chapter with no text (only a title) is left out."""
     by_chapter: dict[int, list[Piece]] = {}
     for rendered in pieces:
-        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece_of(rendered))
+        piece = replace(piece_of(rendered), pause_after_ms=pause_after(book, rendered))
+        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece)
     return [ChapterAudio(book.chapters[ci].title, items) for ci, items in sorted(by_chapter.items())
             if any(p.kind == "paragraph" for p in items)]
 
@@ -168,9 +179,11 @@ def book_info(book: Book, **overrides: Any) -> BookInfo:
     return replace(info, **given)
 
 
-def export_digest(project: Project, book: Book, plan: RenderPlan, tags: BookInfo, options: ExportOptions) -> str:
+def export_digest(project: Project, book: Book, plan: RenderPlan, tags: BookInfo, options: ExportOptions,
+                  choice: TakeChoice | None = None) -> str:
     """Content hash of an export: every unit in order (its cache key and its audio file's size and time),
-    the chapter titles, the tags (the cover by its bytes), the options and the exporter's version.
+    the pinned takes used instead of some, the authors' pauses after paragraphs, the chapter titles, the tags
+    (the cover by its bytes), the options and the exporter's version.
 
     Call only when every unit has audio. Equal digests mean the same file would be written again."""
     units = []
@@ -182,6 +195,11 @@ def export_digest(project: Project, book: Book, plan: RenderPlan, tags: BookInfo
     cover = tags.cover
     fields = {
         "version": EXPORT_DIGEST_VERSION, "units": units,
+        "takes": sorted([pos, take.id, str(take.audio_path)]
+                        for pos, take in (choice.pinned if choice else {}).items()),
+        "pauses": [[ci, pi, book.effective_voice(c, para).pause_after_ms]
+                   for ci, c in enumerate(book.chapters) for pi, para in enumerate(c.paragraphs)
+                   if book.effective_voice(c, para).pause_after_ms is not None],
         "titles": [c.title for c in book.chapters],
         "tags": {k: str(v) for k, v in dataclasses.asdict(tags).items() if k != "cover"},
         "cover": hashlib.sha256(cover.read_bytes()).hexdigest() if cover is not None and cover.is_file() else None,
@@ -265,16 +283,19 @@ def export_project(
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
     warnings = check_plan(plan)
+    full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
+    plan, warnings = choice.to_render, warnings + choice.warnings
     if on_warnings is not None and warnings:
         on_warnings(warnings)  # before anything is sent: the user may still stop and change the voice
     distinct = {u.cache_key for u in plan.units}
     cached = sum(1 for key in distinct if project.rendered_unit(key) is not None)
-    digest = export_digest(project, book, plan, tags, options) if cached == len(distinct) else None
+    digest = export_digest(project, book, plan, tags, options, choice) if cached == len(distinct) else None
     if digest is not None:
         kept = _kept_export(project, output, options, digest)
         if kept is not None:
             return BookExportResult(kept, len(kept.files[0].chapters), 0, cached, warnings, up_to_date=True)
-    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined else None
+    # pinned takes answer paragraphs outside the render plan: the chapter encoder would miss them
+    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined and not choice.pinned else None
     progress = render_progress
     if pipeline is not None:
         pipeline.start()
@@ -297,8 +318,8 @@ def export_project(
         raise
     if pipeline is not None:
         pipeline.close()
-    chapters = chapters_of(book, pieces)
-    digest = export_digest(project, book, plan, tags, options)
+    chapters = chapters_of(book, with_takes(full_plan, choice, pieces))
+    digest = export_digest(project, book, plan, tags, options, choice)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir, chapter_cache=project.cache_dir / ENCODED_DIR, stamp=digest)
     _keep_report(project, digest, result)
@@ -313,7 +334,10 @@ def _pipeline(project: Project, book: Book, plan: RenderPlan, options: ExportOpt
     if not aac_book(options):
         return None
     text = sorted({u.chapter_index for u in plan.units if u.paragraph_index != TITLE_PARAGRAPH})
-    return ChapterPipeline(project, plan, options, project.cache_dir / ENCODED_DIR, piece_of=piece_of,
+    def paused_piece(rendered: RenderedPiece) -> Piece:  # the author's pause after a paragraph is part of the gap
+        return replace(piece_of(rendered), pause_after_ms=pause_after(book, rendered))
+
+    return ChapterPipeline(project, plan, options, project.cache_dir / ENCODED_DIR, piece_of=paused_piece,
                            text_chapters=text, titles=[c.title for c in book.chapters], temp_dir=temp_dir)
 
 
