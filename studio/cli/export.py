@@ -184,7 +184,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                       render_progress=progress.render, export_progress=progress.export,
                                       cancel=cancel, engine_options=EngineOptions(local_workers=args.workers),
                                       prices=prices_from_env(),
-                                      on_warnings=lambda found: [print(f"warning: {w}", file=err) for w in found])
+                                      on_warnings=lambda found: print(*(f"warning: {w}" for w in found), sep="\n",
+                                                                      file=err) if found else None)
             except KeyboardInterrupt:
                 cancel.set()
                 raise

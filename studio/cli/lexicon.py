@@ -86,8 +86,8 @@ def run_lexicon(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             if args.project is None:
                 raise BadInputError("lexicon list: give a PROJECT folder, or --global")
-            with Project.open(args.project) as project:
-                entries = store.book_lexicon(project)
+            with Project.open(args.project) as listed:
+                entries = store.book_lexicon(listed)
         _print_entries(entries, out, as_json=args.json)
         return 0
     project_path, value = _split(args, "file" if action in ("import", "export") else "written")

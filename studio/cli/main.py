@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from studio import __version__
 from studio.cli import numbers as cli_numbers
@@ -28,7 +28,7 @@ SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "sn
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors too: keep it, one line
         # "argument --unit-chars: must be ..." (our number checks) reads better as "--unit-chars must be ..."
         checked = re.fullmatch(r"argument (-[\w-]+)(?:/-[\w-]+)*: ((?:wants|must) .*)", message, re.S)
         if checked:

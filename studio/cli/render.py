@@ -27,7 +27,7 @@ from studio.render.cost import prices_from_env
 log = logging.getLogger("studio.cli")
 
 
-def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """``studio render`` and its options."""
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
@@ -387,9 +387,8 @@ def _voice_override(engine: str | None, voice: str | None, *, speed: float | Non
 
     if engine is not None and engine not in ENGINE_NAMES:
         raise InputError(f"unknown engine {engine!r} (available: {', '.join(ENGINE_NAMES)})")
-    shaping = {"speed": speed, "pitch": pitch, "volume": volume}
     if voice is None:
-        settings = VoiceSettings(engine=engine, **shaping)
+        settings = VoiceSettings(engine=engine, speed=speed, pitch=pitch, volume=volume)
         return None if settings.is_empty() else settings
     matches = [v for v in default_catalogue().find(voice) if engine is None or v.engine == engine]
     if not matches:
@@ -398,4 +397,4 @@ def _voice_override(engine: str | None, voice: str | None, *, speed: float | Non
     if len(matches) > 1:
         engines = ", ".join(sorted({v.engine for v in matches}))
         raise InputError(f"voice {voice!r} exists for several engines ({engines}); pass --engine")
-    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, **shaping)
+    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, speed=speed, pitch=pitch, volume=volume)

@@ -505,7 +505,8 @@ class AliyunEngine:
         code, message = _status(data)
         if data is None:
             raise _Transient(self._error(None, "", response, action, True))
-        payload = data.get("data") if isinstance(data.get("data"), dict) else {}
+        raw = data.get("data")
+        payload: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if code == OK or code in STATE_CODES:
             address = payload.get("audio_address")
             if address:

@@ -149,7 +149,7 @@ def create(options: EngineOptions) -> BaiduEngine:
 # Request building (pure functions, unit-tested on their own).
 
 
-def vendor_format(audio_format: str, sample_rate: int | None, *, default: str = "wav") -> str:
+def vendor_format(audio_format: str | None, sample_rate: int | None, *, default: str = "wav") -> str:
     """The Baidu ``format`` for what the request asks; ``default`` serves plain "wav" without a rate.
 
     Raises ``BadInputError`` for a container or rate Baidu does not offer.
@@ -491,7 +491,7 @@ class BaiduEngine:
                 raise
             # The whole batch was refused for its ids (all unknown, or malformed): that is an answer about
             # these tasks, not a failed round, so each id fails on its own and the scheduler can resubmit.
-            code = int(exc.vendor_code)  # type: ignore[arg-type]
+            code = int(exc.vendor_code)
             message = exc.vendor_message
             return {task_id: TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, code, message))
                     for task_id in batch}
@@ -501,9 +501,9 @@ class BaiduEngine:
                 status = self._task_status(str(info["task_id"]), info)
                 statuses[status.task_id] = status
         for item in data.get("error_info") or ():
-            task_id, code, message = _error_info(item)
+            task_id, item_code, message = _error_info(item)
             if task_id is not None and task_id not in statuses:
-                statuses[task_id] = TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, code, message))
+                statuses[task_id] = TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, item_code, message))
         result: dict[str, TaskStatus] = {}
         for task_id in batch:
             status = statuses.get(task_id) or TaskStatus(task_id, TaskState.QUEUED)

@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from studio.core.errors import BadInputError, EngineError, RetryableEngineError
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
@@ -239,7 +239,7 @@ def _run_in_fork(fn: Callable[[_Job], _T], job: _Job, *, timeout: float) -> _T:
         raise _TaskCrashed(f"espeak-ng process died ({how})")
     ok, value = pickle.loads(b"".join(chunks))
     if ok:
-        return value
+        return cast(_T, value)  # the child pickled fn's result: a _T by construction
     raise value
 
 
