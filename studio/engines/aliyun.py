@@ -61,7 +61,6 @@ from studio.core.credentials import AliyunCredentials
 from studio.core.errors import (
     AuthError,
     BadInputError,
-    CancelledError,
     EngineError,
     RetryableEngineError,
     ThrottledError,
@@ -85,6 +84,7 @@ from studio.engines.http import (
     scrub,
     transport_error,
 )
+from studio.engines.one_shot import synthesize_once
 from studio.engines.timing import Timestamp, assign_paragraphs, clamp, parse_ms, unit_timing
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
@@ -350,21 +350,8 @@ class AliyunEngine:
     def synthesize(self, request: SynthesisRequest, dest: Path, *, poll_interval_s: float = 2.0,
                    timeout_s: float = 3 * 3600.0, cancel: threading.Event | None = None) -> SynthesisResult:
         """Submit, wait and fetch in one call (previews, "test connection", tests). No retries."""
-        task_id = self.submit(request)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            status = self.poll([task_id])[task_id]
-            if status.state is TaskState.DONE:
-                return self.fetch(task_id, dest)
-            if status.state is TaskState.FAILED:
-                raise status.error or EngineError(f"Alibaba TTS task {task_id} failed")
-            if time.monotonic() > deadline:
-                raise RetryableEngineError(f"Alibaba TTS task {task_id} did not finish within {timeout_s:.0f} s")
-            if cancel is not None:
-                if cancel.wait(poll_interval_s):
-                    raise CancelledError("synthesis cancelled")
-            else:
-                time.sleep(poll_interval_s)
+        return synthesize_once(self, request, dest, label="Alibaba TTS", cancel=cancel, timeout_s=timeout_s,
+                               first_wait_s=poll_interval_s, max_wait_s=poll_interval_s)
 
     def token(self) -> str:
         """A valid token now; raises AuthError for bad credentials."""

@@ -37,7 +37,6 @@ import logging
 import math
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from studio.core.credentials import BaiduCredentials
-from studio.core.errors import BadInputError, CancelledError, EngineError, RetryableEngineError, TaskExpiredError
+from studio.core.errors import BadInputError, EngineError, RetryableEngineError, TaskExpiredError
 from studio.engines.audio_convert import sniff_format
 from studio.engines.baidu_errors import (
     TASK_UNKNOWN,
@@ -62,6 +61,7 @@ from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
 from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import describe_response, make_session, response_json
+from studio.engines.one_shot import synthesize_once
 from studio.engines.timing import Timestamp, paragraph_offsets, parse_ms
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
@@ -413,21 +413,8 @@ class BaiduEngine:
     def synthesize(self, request: SynthesisRequest, dest: Path, *, poll_interval_s: float = 2.0,
                    timeout_s: float = 3 * 3600.0, cancel: threading.Event | None = None) -> SynthesisResult:
         """Submit, wait and fetch in one call (previews, tests); same shape as the Alibaba engine's. No retries."""
-        task_id = self.submit(request)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            status = self.poll([task_id])[task_id]
-            if status.state is TaskState.DONE:
-                return self.fetch(task_id, dest)
-            if status.state is TaskState.FAILED:
-                raise status.error or EngineError(f"Baidu task {task_id} failed")
-            if time.monotonic() > deadline:
-                raise RetryableEngineError(f"Baidu task {task_id} did not finish within {timeout_s:.0f} s")
-            if cancel is not None:
-                if cancel.wait(poll_interval_s):
-                    raise CancelledError("synthesis cancelled")
-            else:
-                time.sleep(poll_interval_s)
+        return synthesize_once(self, request, dest, label="Baidu", cancel=cancel, timeout_s=timeout_s,
+                               first_wait_s=poll_interval_s, max_wait_s=poll_interval_s)
 
     def check_credentials(self) -> None:
         """Get a fresh token ("Test connection"): ``AuthError`` with Baidu's words if the keys are wrong."""
