@@ -33,7 +33,8 @@ from studio.core.errors import CancelledError, InputError, ProjectError
 from studio.gui.chapter_dock import ChapterDock
 from studio.gui.dialogs import ask_directory, ask_open_file, show_message
 from studio.gui.document import BookDocument
-from studio.gui.editor import EditorPanel, problem_text
+from studio.gui.editor_panel import EditorPanel
+from studio.gui.emotion_marks import problem_text
 from studio.gui.import_warnings_dock import ImportWarningsDock
 from studio.gui.job_dock import JobDock
 from studio.gui.job_model import JobTableModel
