@@ -8,6 +8,10 @@ place and returns what its inverse needs (the old title, the old spans, a ``Merg
 
 Indices are 0-based positions in ``book.chapters`` / ``chapter.paragraphs``. Invalid requests raise
 ``EditError`` (an ``InputError``) with a message a user can read, and leave the book unchanged.
+
+Why one module of ~500 lines (just over the house's ~450): the verbs and their exact inverses are read
+together (every undo command pairs two of them); the emotion-problem checks at the end are the piece to move
+out first if it grows.
 """
 
 from __future__ import annotations
