@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from studio.cli import numbers as cli_numbers
-from studio.cli.common import EXIT_OK, ProgressPrinter, hms
+from studio.cli.common import EXIT_OK, ProgressPrinter, add_manuscript_options, hms
 from studio.core.errors import InputError, StudioError
 from studio.engines.registry import engine_names, traits
 from studio.render.cost import prices_from_env
@@ -46,11 +46,7 @@ def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                           help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p_render.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
-                          help="how chapters are found when importing a manuscript (default auto)")
-    p_render.add_argument("--reimport", action="store_true",
-                          help="the manuscript changed since its project was made: snapshot the project's book, "
-                               "then re-import it (voices, emotions and chapter names carry over)")
+    add_manuscript_options(p_render)
     p_render.add_argument("--chapters", default=None, metavar="LIST",
                           help="render only these chapters, e.g. 3,5-7, into the project (no -o: export the whole "
                                "book with `studio export` once every chapter has audio)")
