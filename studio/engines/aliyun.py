@@ -154,7 +154,7 @@ def create(options: EngineOptions) -> AliyunEngine:
     """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
     from studio.core.accounts import require_credentials
 
-    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)  # type: ignore[arg-type]
+    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)
 
 
 # -- the engine ---------------------------------------------------------------------------------------------

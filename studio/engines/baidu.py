@@ -129,7 +129,7 @@ def create(options: EngineOptions) -> BaiduEngine:
     """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
     from studio.core.accounts import require_credentials
 
-    return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
+    return BaiduEngine(require_credentials("baidu"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -712,14 +712,16 @@ class MainWindow(QMainWindow):
         from studio.gui.i18n import install_translators
 
         app = QApplication.instance()
+        if not isinstance(app, QApplication):  # pragma: no cover - a window exists only inside an application
+            raise RuntimeError("no QApplication to reload the window in")
         folder = self.document.folder
         # Close (and save) first, so that closing -- which stops this window's background work -- cannot touch
         # the new window's; meanwhile the app must not quit for want of a window.
-        quits = app.quitOnLastWindowClosed()  # type: ignore[union-attr]
-        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        quits = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)
         try:
             self.close()
-            install_translators(app, self.settings.ui_language)  # type: ignore[arg-type]
+            install_translators(app, self.settings.ui_language)
             try:
                 successor = MainWindow(self.settings)
             except BaseException:
@@ -729,7 +731,7 @@ class MainWindow(QMainWindow):
             successor.destroyed.connect(lambda *_: _windows.remove(successor) if successor in _windows else None)
             successor.show()
         finally:
-            app.setQuitOnLastWindowClosed(quits)  # type: ignore[union-attr]
+            app.setQuitOnLastWindowClosed(quits)
         if folder is not None:
             successor.open_project(folder)
         emit(self.replaced, successor)
