@@ -20,7 +20,7 @@ __all__ = ["add_lexicon_parser", "run_lexicon"]
 _FORMATS = ("csv", "tsv", "pls")
 
 
-def add_lexicon_parser(sub: Any) -> None:
+def add_lexicon_parser(sub: argparse._SubParsersAction) -> None:
     """Add ``lexicon`` and its actions to the ``studio`` subparsers."""
     p_lexicon = sub.add_parser("lexicon", help="the pronunciation lexicon: list, add, remove, import, export")
     actions = p_lexicon.add_subparsers(dest="lexicon_action", required=True, parser_class=type(p_lexicon),

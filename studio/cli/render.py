@@ -16,13 +16,16 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli import numbers as cli_numbers
 from studio.cli.common import EXIT_OK, ProgressPrinter, add_manuscript_options, hms
 from studio.core.errors import InputError, StudioError
 from studio.engines.registry import engine_names, traits
 from studio.render.cost import prices_from_env
+
+if TYPE_CHECKING:
+    from studio.core.book import VoiceSettings
 
 log = logging.getLogger("studio.cli")
 
@@ -374,7 +377,7 @@ def _ranges(numbers: Sequence[int]) -> str:
 
 
 def _voice_override(engine: str | None, voice: str | None, *, speed: float | None = None,
-                    pitch: float | None = None, volume: float | None = None) -> Any:
+                    pitch: float | None = None, volume: float | None = None) -> VoiceSettings | None:
     """``--engine``/``--voice``/``--speed``/``--pitch``/``--volume`` as VoiceSettings, checked against the
     catalogue; None when none was given. ``--engine`` alone leaves the voice to ``_complete_voice``."""
     from studio.core.book import VoiceSettings

@@ -117,6 +117,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from studio.core.voices import Voice
     from studio.engines.registry import EngineOptions
 
 log = logging.getLogger("studio.engines.aliyun")
@@ -500,7 +501,7 @@ def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[in
     return list(timing.sentences), list(timing.paragraph_offsets_ms)
 
 
-def _catalogue_voice(voice: str) -> Any:
+def _catalogue_voice(voice: str) -> Voice | None:
     try:
         from studio.core.voices import default_catalogue
 
