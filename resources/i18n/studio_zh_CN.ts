@@ -137,33 +137,33 @@
 <context>
     <name>BookDocument</name>
     <message>
-        <location filename="../../studio/gui/document.py" line="89"/>
+        <location filename="../../studio/gui/document.py" line="93"/>
         <source>Open or import a book first.</source>
         <extracomment>(chapter, paragraph) whose pronunciation changed in this session (studio/gui/polyphone_menu.py).</extracomment>
         <translation>请先打开或导入一本书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="215"/>
+        <location filename="../../studio/gui/document.py" line="219"/>
         <source>Nothing is selected to assign the voice to.</source>
         <translation>没有选中要指定音色的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="219"/>
+        <location filename="../../studio/gui/document.py" line="223"/>
         <source>Clear voice override</source>
         <translation>清除音色覆盖</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="221"/>
+        <location filename="../../studio/gui/document.py" line="225"/>
         <source>Book voice: {voice}</source>
         <translation>全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="223"/>
+        <location filename="../../studio/gui/document.py" line="227"/>
         <source>Chapter voice: {voice}</source>
         <translation>章节音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="225"/>
+        <location filename="../../studio/gui/document.py" line="229"/>
         <source>Paragraph voice: {voice}</source>
         <translation>段落音色：{voice}</translation>
     </message>
@@ -417,37 +417,48 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>DeliveryDialog</name>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="27"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="40"/>
         <source>Paragraph Delivery</source>
         <translation>段落语速语调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Speed</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Pitch</source>
         <translation>音调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="35"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="41"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="64"/>
         <source>inherited</source>
         <translation>沿用</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="47"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="65"/>
+        <source>Silence after the paragraph in the export, instead of the export&apos;s paragraph gap; changing it renders nothing again</source>
+        <translation>导出时在本段之后插入的静音（代替导出的段落间隔）；修改它不会重新合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
+        <source>Pause after</source>
+        <translation>段后停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="71"/>
         <source>{n} paragraph(s); 1 = the voice&apos;s normal delivery.</source>
         <translation>{n} 个段落；1 = 音色的正常值。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="80"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="109"/>
         <source>Paragraph delivery</source>
         <translation>段落语速语调</translation>
     </message>
@@ -455,73 +466,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="652"/>
+        <location filename="../../studio/gui/editor.py" line="656"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="656"/>
+        <location filename="../../studio/gui/editor.py" line="660"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="659"/>
+        <location filename="../../studio/gui/editor.py" line="663"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="662"/>
+        <location filename="../../studio/gui/editor.py" line="666"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="704"/>
+        <location filename="../../studio/gui/editor.py" line="708"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="707"/>
+        <location filename="../../studio/gui/editor.py" line="711"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="724"/>
+        <location filename="../../studio/gui/editor.py" line="728"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="726"/>
+        <location filename="../../studio/gui/editor.py" line="730"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="743"/>
+        <location filename="../../studio/gui/editor.py" line="747"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="748"/>
+        <location filename="../../studio/gui/editor.py" line="752"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="752"/>
+        <location filename="../../studio/gui/editor.py" line="756"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="756"/>
+        <location filename="../../studio/gui/editor.py" line="760"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="758"/>
-        <location filename="../../studio/gui/editor.py" line="801"/>
+        <location filename="../../studio/gui/editor.py" line="762"/>
+        <location filename="../../studio/gui/editor.py" line="805"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="764"/>
+        <location filename="../../studio/gui/editor.py" line="768"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -910,124 +921,124 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>JobDock</name>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="46"/>
+        <location filename="../../studio/gui/job_dock.py" line="47"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="70"/>
-        <location filename="../../studio/gui/job_dock.py" line="144"/>
+        <location filename="../../studio/gui/job_dock.py" line="71"/>
+        <location filename="../../studio/gui/job_dock.py" line="145"/>
         <source>No render yet.</source>
         <translation>尚未合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="71"/>
+        <location filename="../../studio/gui/job_dock.py" line="72"/>
         <source>Render Book</source>
         <translation>合成全书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="72"/>
+        <location filename="../../studio/gui/job_dock.py" line="73"/>
         <source>Cancel All</source>
         <translation>全部取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="75"/>
+        <location filename="../../studio/gui/job_dock.py" line="76"/>
         <source>Retry Failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="77"/>
+        <location filename="../../studio/gui/job_dock.py" line="78"/>
         <source>Render again: finished units come from the cache, failed and cancelled ones are tried again</source>
         <translation>重新合成：已完成的部分取自缓存，失败和已取消的部分会重试</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="80"/>
-        <location filename="../../studio/gui/job_dock.py" line="170"/>
+        <location filename="../../studio/gui/job_dock.py" line="81"/>
+        <location filename="../../studio/gui/job_dock.py" line="171"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="83"/>
+        <location filename="../../studio/gui/job_dock.py" line="84"/>
         <source>Submit nothing new; tasks already at the vendor finish</source>
         <translation>不再提交新任务；已提交给服务商的任务会继续完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="85"/>
+        <location filename="../../studio/gui/job_dock.py" line="86"/>
         <source>Retry Selected</source>
         <translation>重试所选</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="86"/>
+        <location filename="../../studio/gui/job_dock.py" line="87"/>
         <source>Render just the selected units again</source>
         <translation>只重新合成所选的任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="87"/>
+        <location filename="../../studio/gui/job_dock.py" line="88"/>
         <source>Retry Selected Units</source>
         <translation>重试所选任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="90"/>
+        <location filename="../../studio/gui/job_dock.py" line="91"/>
         <source>Cancel Selected Units</source>
         <translation>取消所选任务</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="98"/>
+        <location filename="../../studio/gui/job_dock.py" line="99"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="100"/>
+        <location filename="../../studio/gui/job_dock.py" line="101"/>
         <source>Show every render unit, or fold the drawer to one line</source>
         <translation>显示每个合成单元，或把面板收起为一行</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="150"/>
+        <location filename="../../studio/gui/job_dock.py" line="151"/>
         <source>Planning…</source>
         <translation>正在规划…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="157"/>
+        <location filename="../../studio/gui/job_dock.py" line="158"/>
         <source>coming with the scheduler</source>
         <translation>将随调度器一同提供</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="162"/>
+        <location filename="../../studio/gui/job_dock.py" line="163"/>
         <source>Unfinished render: {remaining} of {total} paragraphs have no audio, {live} still at the vendor.</source>
         <translation>未完成的合成：{total} 段中有 {remaining} 段还没有音频，{live} 个任务仍在服务商处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="170"/>
+        <location filename="../../studio/gui/job_dock.py" line="171"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="192"/>
+        <location filename="../../studio/gui/job_dock.py" line="193"/>
         <source>Retrying {n} units…</source>
         <translation>正在重试 {n} 个任务…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="201"/>
+        <location filename="../../studio/gui/job_dock.py" line="202"/>
         <source>{done} / {total} characters · {units_done}/{units} paragraphs</source>
         <translation>{done} / {total} 字 · {units_done}/{units} 段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="205"/>
+        <location filename="../../studio/gui/job_dock.py" line="206"/>
         <source>ETA {eta}</source>
         <translation>预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="207"/>
+        <location filename="../../studio/gui/job_dock.py" line="208"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="209"/>
+        <location filename="../../studio/gui/job_dock.py" line="210"/>
         <source>est. cost {cost}</source>
         <translation>预计费用 {cost}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_dock.py" line="212"/>
+        <location filename="../../studio/gui/job_dock.py" line="213"/>
         <source>{n} failed</source>
         <translation>{n} 项失败</translation>
     </message>
@@ -1045,7 +1056,7 @@ Your work is autosaved. The details are in the log file:
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="109"/>
+        <location filename="../../studio/gui/job_model.py" line="110"/>
         <source>running</source>
         <translation>合成中</translation>
     </message>
@@ -1055,87 +1066,87 @@ Your work is autosaved. The details are in the log file:
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="110"/>
+        <location filename="../../studio/gui/job_model.py" line="111"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="110"/>
+        <location filename="../../studio/gui/job_model.py" line="111"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="111"/>
+        <location filename="../../studio/gui/job_model.py" line="112"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="125"/>
+        <location filename="../../studio/gui/job_model.py" line="127"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="125"/>
+        <location filename="../../studio/gui/job_model.py" line="127"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="125"/>
+        <location filename="../../studio/gui/job_model.py" line="127"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="133"/>
+        <location filename="../../studio/gui/job_model.py" line="135"/>
         <source>{state} (cached)</source>
         <translation>{state}（缓存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="155"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="155"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>¶</source>
         <translation>段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="155"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="155"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="155"/>
+        <location filename="../../studio/gui/job_model.py" line="157"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="156"/>
+        <location filename="../../studio/gui/job_model.py" line="158"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="156"/>
+        <location filename="../../studio/gui/job_model.py" line="158"/>
         <source>Task ID</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="156"/>
+        <location filename="../../studio/gui/job_model.py" line="158"/>
         <source>Vendor code</source>
         <translation>服务商代码</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="159"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="156"/>
+        <location filename="../../studio/gui/job_model.py" line="158"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
@@ -1143,263 +1154,263 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="108"/>
-        <location filename="../../studio/gui/main_window.py" line="344"/>
+        <location filename="../../studio/gui/main_window.py" line="109"/>
+        <location filename="../../studio/gui/main_window.py" line="347"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="181"/>
+        <location filename="../../studio/gui/main_window.py" line="183"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="182"/>
+        <location filename="../../studio/gui/main_window.py" line="184"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="185"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="186"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="187"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="189"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="188"/>
+        <location filename="../../studio/gui/main_window.py" line="190"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="195"/>
+        <location filename="../../studio/gui/main_window.py" line="197"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="198"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="201"/>
+        <location filename="../../studio/gui/main_window.py" line="203"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="208"/>
+        <location filename="../../studio/gui/main_window.py" line="210"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="214"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="217"/>
+        <location filename="../../studio/gui/main_window.py" line="219"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <location filename="../../studio/gui/main_window.py" line="224"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="226"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>Review &amp;Structure…</source>
         <translation>审阅章节结构(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="227"/>
+        <location filename="../../studio/gui/main_window.py" line="229"/>
         <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
         <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="231"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="232"/>
+        <location filename="../../studio/gui/main_window.py" line="234"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="235"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="235"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="238"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="239"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="239"/>
+        <location filename="../../studio/gui/main_window.py" line="241"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="242"/>
+        <location filename="../../studio/gui/main_window.py" line="244"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="243"/>
+        <location filename="../../studio/gui/main_window.py" line="245"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="244"/>
+        <location filename="../../studio/gui/main_window.py" line="246"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="247"/>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>Check &amp;Audio</source>
         <translation>检查音频(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="248"/>
+        <location filename="../../studio/gui/main_window.py" line="250"/>
         <source>Proof-listen: find skipped sentences and odd audio</source>
         <translation>校听：查找漏读的句子和异常音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="251"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="256"/>
+        <location filename="../../studio/gui/main_window.py" line="259"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="261"/>
+        <location filename="../../studio/gui/main_window.py" line="264"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="263"/>
+        <location filename="../../studio/gui/main_window.py" line="266"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="264"/>
+        <location filename="../../studio/gui/main_window.py" line="267"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="266"/>
+        <location filename="../../studio/gui/main_window.py" line="269"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="267"/>
+        <location filename="../../studio/gui/main_window.py" line="270"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="269"/>
+        <location filename="../../studio/gui/main_window.py" line="272"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="274"/>
+        <location filename="../../studio/gui/main_window.py" line="277"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="275"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="286"/>
+        <location filename="../../studio/gui/main_window.py" line="289"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="288"/>
+        <location filename="../../studio/gui/main_window.py" line="291"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="289"/>
+        <location filename="../../studio/gui/main_window.py" line="292"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="307"/>
+        <location filename="../../studio/gui/main_window.py" line="310"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="346"/>
+        <location filename="../../studio/gui/main_window.py" line="349"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="368"/>
+        <location filename="../../studio/gui/main_window.py" line="371"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="370"/>
+        <location filename="../../studio/gui/main_window.py" line="373"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="376"/>
+        <location filename="../../studio/gui/main_window.py" line="379"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1408,135 +1419,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="396"/>
-        <location filename="../../studio/gui/main_window.py" line="402"/>
+        <location filename="../../studio/gui/main_window.py" line="399"/>
+        <location filename="../../studio/gui/main_window.py" line="405"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="408"/>
+        <location filename="../../studio/gui/main_window.py" line="411"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="427"/>
+        <location filename="../../studio/gui/main_window.py" line="430"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="428"/>
+        <location filename="../../studio/gui/main_window.py" line="431"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="431"/>
+        <location filename="../../studio/gui/main_window.py" line="434"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="437"/>
+        <location filename="../../studio/gui/main_window.py" line="440"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="446"/>
+        <location filename="../../studio/gui/main_window.py" line="449"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="453"/>
+        <location filename="../../studio/gui/main_window.py" line="456"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="467"/>
+        <location filename="../../studio/gui/main_window.py" line="470"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="483"/>
+        <location filename="../../studio/gui/main_window.py" line="486"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="486"/>
+        <location filename="../../studio/gui/main_window.py" line="489"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="523"/>
+        <location filename="../../studio/gui/main_window.py" line="526"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="539"/>
+        <location filename="../../studio/gui/main_window.py" line="542"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="563"/>
+        <location filename="../../studio/gui/main_window.py" line="566"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="566"/>
+        <location filename="../../studio/gui/main_window.py" line="569"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="571"/>
+        <location filename="../../studio/gui/main_window.py" line="574"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="599"/>
+        <location filename="../../studio/gui/main_window.py" line="602"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="632"/>
+        <location filename="../../studio/gui/main_window.py" line="635"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="663"/>
+        <location filename="../../studio/gui/main_window.py" line="666"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="695"/>
+        <location filename="../../studio/gui/main_window.py" line="698"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="743"/>
+        <location filename="../../studio/gui/main_window.py" line="746"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="754"/>
+        <location filename="../../studio/gui/main_window.py" line="757"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="478"/>
+        <location filename="../../studio/gui/main_window.py" line="481"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="474"/>
+        <location filename="../../studio/gui/main_window.py" line="477"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1544,48 +1555,48 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="161"/>
+        <location filename="../../studio/gui/editor.py" line="165"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="282"/>
+        <location filename="../../studio/gui/editor.py" line="286"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="288"/>
+        <location filename="../../studio/gui/editor.py" line="292"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="294"/>
-        <location filename="../../studio/gui/editor.py" line="310"/>
+        <location filename="../../studio/gui/editor.py" line="298"/>
+        <location filename="../../studio/gui/editor.py" line="314"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="459"/>
+        <location filename="../../studio/gui/editor.py" line="463"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="570"/>
+        <location filename="../../studio/gui/editor.py" line="574"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="573"/>
+        <location filename="../../studio/gui/editor.py" line="577"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="576"/>
+        <location filename="../../studio/gui/editor.py" line="580"/>
         <source>The pronunciation changed: this paragraph will be rendered again.</source>
         <translation>读音已更改：此段落将重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="578"/>
+        <location filename="../../studio/gui/editor.py" line="582"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1817,32 +1828,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="589"/>
+        <location filename="../../studio/gui/editor.py" line="593"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="591"/>
+        <location filename="../../studio/gui/editor.py" line="595"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="593"/>
+        <location filename="../../studio/gui/editor.py" line="597"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="595"/>
+        <location filename="../../studio/gui/editor.py" line="599"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="596"/>
+        <location filename="../../studio/gui/editor.py" line="600"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="597"/>
+        <location filename="../../studio/gui/editor.py" line="601"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -1977,32 +1988,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="245"/>
+        <location filename="../../studio/gui/render_controller.py" line="246"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="247"/>
+        <location filename="../../studio/gui/render_controller.py" line="248"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="411"/>
+        <location filename="../../studio/gui/render_controller.py" line="412"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="422"/>
+        <location filename="../../studio/gui/render_controller.py" line="423"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="425"/>
+        <location filename="../../studio/gui/render_controller.py" line="426"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="427"/>
+        <location filename="../../studio/gui/render_controller.py" line="428"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -2048,23 +2059,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="69"/>
+        <location filename="../../studio/gui/main_window.py" line="70"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="70"/>
+        <location filename="../../studio/gui/main_window.py" line="71"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="83"/>
+        <location filename="../../studio/gui/main_window.py" line="84"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="85"/>
+        <location filename="../../studio/gui/main_window.py" line="86"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>
@@ -2227,6 +2238,120 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
 </context>
 <context>
+    <name>TakesDock</name>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="84"/>
+        <source>Takes</source>
+        <translation>录音版本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="93"/>
+        <source>Put the cursor in a paragraph to see its takes.</source>
+        <translation>将光标放在段落中即可查看其录音版本。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="99"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="101"/>
+        <source>Play Takes A/B</source>
+        <translation>A/B 对比播放版本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="105"/>
+        <source>A/B</source>
+        <translation>A/B</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="106"/>
+        <source>Play the newest take, then the one before it ({key})</source>
+        <translation>先播放最新的版本，再播放上一个版本（{key}）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="109"/>
+        <source>Pin</source>
+        <translation>选定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="110"/>
+        <source>The export uses the pinned take of this paragraph</source>
+        <translation>导出时使用本段选定的版本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="112"/>
+        <source>Clean Up &amp;Takes</source>
+        <translation>清理录音版本(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="113"/>
+        <source>Delete every take that is neither pinned nor current, freeing disk</source>
+        <translation>删除既未选定也非当前的所有版本，释放磁盘空间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="116"/>
+        <location filename="../../studio/gui/takes_panel.py" line="251"/>
+        <source>Render Again</source>
+        <translation>重新合成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="117"/>
+        <source>Synthesize this paragraph again; the current audio stays a take</source>
+        <translation>重新合成本段；当前音频保留为一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="145"/>
+        <source>Chapter {c}, paragraph {p}</source>
+        <translation>第 {c} 章，第 {p} 段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="167"/>
+        <source>pinned</source>
+        <translation>已选定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="169"/>
+        <source>current</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="175"/>
+        <source>No takes yet: render or preview the paragraph.</source>
+        <translation>尚无版本：请合成或试听本段。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="185"/>
+        <source>Take {label}</source>
+        <translation>版本 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="197"/>
+        <source>A/B needs two takes of the paragraph.</source>
+        <translation>A/B 对比需要本段至少有两个版本。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="218"/>
+        <source>Pinned take #{n}: the export uses it for this paragraph.</source>
+        <translation>已选定版本 #{n}：导出时本段使用它。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="252"/>
+        <source>Nothing in this paragraph&apos;s request changed since it was rendered. Rendering it again on {engine} is paid for a second time. Render again anyway?</source>
+        <translation>本段的合成请求自上次合成后没有任何变化。在 {engine} 上再次合成将再次计费。仍要重新合成吗？</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="271"/>
+        <source>Deleted {n} takes, freed {mb} MB.</source>
+        <translation>已删除 {n} 个版本，释放 {mb} MB。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/takes_panel.py" line="283"/>
+        <source>Takes: {error}</source>
+        <translation>录音版本：{error}</translation>
+    </message>
+</context>
+<context>
     <name>VoiceDock</name>
     <message>
         <location filename="../../studio/gui/voice_dock.py" line="47"/>
@@ -2234,22 +2359,22 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/voice_dock.py" line="75"/>
+        <location filename="../../studio/gui/voice_dock.py" line="76"/>
         <source>Any engine</source>
         <translation>任意引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/voice_dock.py" line="77"/>
+        <location filename="../../studio/gui/voice_dock.py" line="78"/>
         <source>Any language</source>
         <translation>任意语言</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/voice_dock.py" line="79"/>
+        <location filename="../../studio/gui/voice_dock.py" line="80"/>
         <source>Any gender</source>
         <translation>任意性别</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/voice_dock.py" line="80"/>
+        <location filename="../../studio/gui/voice_dock.py" line="81"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>

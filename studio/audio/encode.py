@@ -144,7 +144,7 @@ class EncodeOutcome:
     normalization: str
 
 
-def _metadata_file(job: EncodeJob, path: Path) -> Path:
+def metadata_file(job: EncodeJob, path: Path) -> Path:
     spec, timeline = job.spec, job.timeline
     rate = timeline.format.sample_rate
     tags: dict[str, str] = {}
@@ -165,7 +165,7 @@ def encode(job: EncodeJob, plan: GainPlan, work_dir: Path, *, cancel_event: thre
     """Encode ``job.timeline`` through ``plan``'s gain stage into ``job.dest`` (tagged, chaptered)."""
     spec, timeline = job.spec, job.timeline
     rate = timeline.format.sample_rate
-    meta = _metadata_file(job, work_dir / f"{job.dest.name}.ffmeta")
+    meta = metadata_file(job, work_dir / f"{job.dest.name}.ffmeta")
     target = job.dest.with_name(job.dest.name + ".audio") if spec.chapters == "id3" else job.dest
     args = [*pcm_input(timeline), "-f", "ffmetadata", "-i", str(meta)]
     maps = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1" if spec.chapters == "mp4" else "-1"]

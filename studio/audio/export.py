@@ -30,6 +30,9 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from studio.audio.aac_join import AAC_FRAME
+from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
+from studio.audio.chunked_book import encode_chunked, workers_for
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
     EncodeJob,
@@ -40,6 +43,7 @@ from studio.audio.encode import (
     measure_loudness,
 )
 from studio.audio.errors import AudioError, DiskFullError, disk_full_cause
+from studio.audio.export_stamp import write_stamp
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
 from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
@@ -165,8 +169,10 @@ def _book_destination(output: Path, spec: FormatSpec) -> Path:
 
 
 def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: ExportOptions, info: BookInfo,
-                  output: Path, staging: Path, cover: Cover | None, notes: list[str]) -> list[_Output]:
-    """Which files to write, each with its own timeline (chapters start at 0 in every file)."""
+                  output: Path, staging: Path, cover: Cover | None, notes: list[str], *,
+                  chunked: bool = False) -> list[_Output]:
+    """Which files to write, each with its own timeline (chapters start at 0 in every file); ``chunked``
+    puts every chapter start on the AAC frame grid (by shortening the chapter gap by less than a frame)."""
     spec = options.spec
     stats = options.loudness is not None and options.loudness.rms_range_db is not None
     outputs: list[_Output] = []
@@ -183,8 +189,8 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     rate = fmt.sample_rate
     gap = ms_to_frames(options.gaps.chapter_ms, rate)
     max_frames = round(options.split_hours * 3600 * rate) if options.split_hours else None
+    grid = cue_grid(rate) if spec.has_cue_sheet else AAC_FRAME if chunked else 1
     groups = split_parts([c.frames for c in layouts], gap, max_frames, MAX_TRACKS if spec.has_cue_sheet else None)
-    grid = cue_grid(rate) if spec.has_cue_sheet else 1
     if len(groups) > 1 and options.split_hours is None:
         notes.append(f"cue sheets hold at most {MAX_TRACKS} tracks: the book is split into {len(groups)} parts")
     if max_frames is not None:
@@ -195,7 +201,7 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     width = max(2, len(str(len(groups))))
     for p, group in enumerate(groups, 1):
         timeline = layout_output([layouts[i] for i in group], fmt, chapter_gap_ms=options.gaps.chapter_ms,
-                                 grid=grid)
+                                 grid=grid, shorten=chunked)
         if len(groups) == 1:
             dest, part, title, track = final, None, None, None
         else:
@@ -216,11 +222,18 @@ def export_audiobook(
     progress_cb: ProgressCallback | None = None,
     cancel_event: threading.Event | None = None,
     temp_dir: Path | None = None,
+    chapter_cache: Path | None = None,
+    chunked: bool = True,
+    stamp: str | None = None,
 ) -> ExportResult:
     """Export ``chapters`` to ``output`` (a file, or a folder for ``format="chapters"``); see the module doc.
 
     ``progress_cb`` gets one increasing fraction over every pass (conversion, measuring, encoding) and a
-    final 1.0. Raises ``InputError`` for options or a cover the user must fix, ``AudioError`` for audio
+    final 1.0. M4B/M4A books are encoded chapter by chapter on every core and joined (``chunked_book``),
+    normalized per chapter; ``chapter_cache`` keeps the encoded chapters for the next export (a project's
+    cache), ``chunked=False`` encodes the book in one pass with one gain (the other formats always do).
+    ``stamp`` (a content hash) is written into a single book file's tags (``export_stamp``).
+    Raises ``InputError`` for options or a cover the user must fix, ``AudioError`` for audio
     that cannot be read or written (naming the piece or file), ``CancelledError`` when cancelled.
     """
     options = options or ExportOptions()
@@ -258,13 +271,30 @@ def export_audiobook(
             start = _CONVERT_SHARE if needs_conversion else 0.0
             layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps)
                        for i, (c, ps) in enumerate(zip(chapters, pieces, strict=True))]
-            outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes)
-            total_s = sum(c.frames for c in layouts) / fmt.sample_rate
-            encode_s = sum(o.job.timeline.duration_ms / 1000 for o in outputs) * spec.cost
-            measure_end = start + (1 - start) * (total_s / (total_s + encode_s)) if options.loudness else start
-            plan = _gain_plan(layouts, fmt, options, bar, start, measure_end, stop)
-            outcomes = _encode_all(outputs, plan, work, bar, measure_end, 0.995, options, stop)
+            aac_book = chunked and options.format in ("m4b", "m4a") and \
+                ms_to_frames(options.gaps.chapter_ms, fmt.sample_rate) >= 3 * AAC_FRAME
+            outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes,
+                                    chunked=aac_book)
+            chunks = [plan_chunks(o.job.timeline) for o in outputs] if aac_book else []
+            if aac_book and all(c is not None for c in chunks):
+                settings = ChunkSettings(fmt, options.bitrate or spec.default_bitrate or "64k", options.loudness,
+                                         options.allow_dynamic, outputs[0].job.stats)
+                outcomes = encode_chunked([(o.job, c) for o, c in zip(outputs, chunks, strict=True) if c],
+                                          settings, piece_identity(inspection), chapter_cache, work,
+                                          workers_for(options.jobs), stop, bar, start, 0.995)
+                plan = outcomes[0][1]
+            else:
+                total_s = sum(c.frames for c in layouts) / fmt.sample_rate
+                encode_s = sum(o.job.timeline.duration_ms / 1000 for o in outputs) * spec.cost
+                measure_end = start + (1 - start) * (total_s / (total_s + encode_s)) if options.loudness else start
+                plan = _gain_plan(layouts, fmt, options, bar, start, measure_end, stop)
+                outcomes = _encode_all(outputs, plan, work, bar, measure_end, 0.995, options, stop)
             files, chapter_reports = _finish(outputs, outcomes, options, info, notes)
+            if stamp is not None and len(outputs) == 1 and options.format != "chapters":
+                try:
+                    write_stamp(outputs[0].job.dest, spec.name, stamp)
+                except Exception as exc:  # mutagen raises its own types; OSError is among them
+                    raise AudioError(f"cannot tag the export: {exc}", path=outputs[0].final) from exc
             if stop.is_set():
                 raise CancelledError("export cancelled")
             _commit(outputs, output if options.format == "chapters" else None)

@@ -179,13 +179,45 @@ class Ebur128Log:
 
     def range_loudness(self, start_s: float, end_s: float) -> RangeLoudness:
         """Integrated loudness and true peak of [start_s, end_s) from the per-frame log."""
+        blocks, peaks = self.range_blocks(start_s, end_s)
+        return RangeLoudness(gated_loudness(blocks), max(peaks) if peaks else None)
+
+    def range_blocks(self, start_s: float, end_s: float) -> tuple[list[float], list[float]]:
+        """The 400 ms block loudnesses and the finite 100 ms frame peaks inside [start_s, end_s): what
+        ``range_loudness`` gates, and what a meter joined from several of these combines."""
         first_block = math.ceil(start_s / FRAME_S - 1e-6) + BLOCK_FRAMES - 1
         last_block = math.floor(end_s / FRAME_S + 1e-6) - 1
         blocks = [self.momentary[k] for k in range(max(first_block, 0), min(last_block + 1, len(self.momentary)))]
         first_frame = max(int(start_s / FRAME_S + 1e-6), 0)
         last_frame = min(math.ceil(end_s / FRAME_S - 1e-6), len(self.frame_peaks))
         peaks = [p for p in self.frame_peaks[first_frame:last_frame] if math.isfinite(p)]
-        return RangeLoudness(gated_loudness(blocks), max(peaks) if peaks else None)
+        return blocks, peaks
+
+    def to_json(self) -> dict[str, object]:
+        """What a later export needs to report this meter's audio again without decoding it (the chapter
+        encode cache); -inf (silence) is stored as None."""
+        def finite(values: Sequence[float]) -> list[float | None]:
+            return [round(v, 2) if math.isfinite(v) else None for v in values]
+        return {"momentary": finite(self.momentary), "frame_peaks": finite(self.frame_peaks),
+                "values": {k: (v if math.isfinite(v) else None) for k, v in self._values.items()},
+                "stats": {k: (v if math.isfinite(v) else None) for k, v in self.stats.items()},
+                "loudnorm": self.loudnorm_json}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object], instance: str = "meter") -> Ebur128Log:
+        log = cls(instance)
+
+        def floats(values: object) -> list[float]:
+            return [-math.inf if v is None else float(v) for v in values]  # type: ignore[attr-defined]
+        log.momentary.extend(floats(data.get("momentary", [])))
+        log.frame_peaks.extend(floats(data.get("frame_peaks", [])))
+        log._values = {k: (-math.inf if v is None else float(v))
+                       for k, v in dict(data.get("values", {})).items()}  # type: ignore[call-overload]
+        log.stats = {k: (-math.inf if v is None else float(v))
+                     for k, v in dict(data.get("stats", {})).items()}  # type: ignore[call-overload]
+        loudnorm = data.get("loudnorm")
+        log.loudnorm_json = dict(loudnorm) if isinstance(loudnorm, dict) else None
+        return log
 
 
 def gated_loudness(block_lufs: Sequence[float]) -> float | None:

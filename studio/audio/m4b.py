@@ -62,6 +62,6 @@ def write_m4b(
                             sample_rate=sample_rate, bitrate=bitrate, jobs=1)
     info = BookInfo(title=title, author=author, genre="Audiobook", extra=dict(extra_tags or {}))
     result = export_audiobook(chapters, Path(output), info, options, progress_cb=progress_cb,
-                              cancel_event=cancel_event, temp_dir=temp_dir)
+                              cancel_event=cancel_event, temp_dir=temp_dir, chunked=False)
     exported = result.files[0]
     return StitchResult(exported.path, exported.duration_ms, list(exported.chapters))

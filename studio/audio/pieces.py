@@ -60,6 +60,8 @@ class Piece:
     kind: str = "paragraph"
     paragraph_offsets_ms: tuple[float, ...] = ()
     paragraph_gap_in_audio_ms: int = 0
+    #: Silence after this piece instead of the paragraph gap (the author's pause after the paragraph); None: the gap.
+    pause_after_ms: int | None = None
 
     def timed_sentences(self, duration_ms: float | None = None) -> tuple[TimedText, ...]:
         """Sentence spans: the engine's own, else rebuilt from word timestamps (Baidu's per character),

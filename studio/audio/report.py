@@ -90,6 +90,20 @@ class ExportResult:
         }
 
 
+def result_from_dict(data: dict[str, Any], target: LoudnessTarget | None) -> ExportResult:
+    """An ``ExportResult`` back from its ``to_dict()`` (a no-op re-export reports the export it kept)."""
+    files = tuple(ExportedFile(
+        Path(f["path"]), f["format"], f["part"], f["duration_s"] * 1000, f["sample_rate"], f["channels"],
+        tuple(ChapterMark(c["title"], c["start_ms"], c["end_ms"]) for c in f["chapters"]), f["integrated_lufs"],
+        f["true_peak_dbtp"], f["rms_db"], f["noise_floor_db"], f["normalization"],
+        tuple(Path(p) for p in f["extras"])) for f in data["files"])
+    chapters = tuple(ChapterReport(c["index"], c["title"], Path(c["file"]), c["start_ms"], c["duration_s"] * 1000,
+                                   c["integrated_lufs"], c["true_peak_dbtp"]) for c in data["chapters"])
+    mastering = data["mastering"]
+    gain = GainPlan(mastering["mode"], target, None, float(mastering["gain_db"]))
+    return ExportResult(files, chapters, gain, tuple(data["notes"]))
+
+
 def acx_notes(files: Sequence[ExportedFile], target: LoudnessTarget | None) -> list[str]:
     """ACX's three numbers per file, said plainly when a file misses one."""
     if target is None or target.rms_range_db is None:

@@ -150,7 +150,7 @@ def write_mp3_with_id3(audio: Path, dest: Path, info: BookInfo, *, chapters: Seq
     """Write ``dest`` = an ID3v2.3 tag (tags, chapters, cover) followed by the MPEG audio of ``audio``."""
     from mutagen import id3
 
-    tag = _chapter_ordered_id3()
+    tag = chapter_ordered_id3()
     tag.add(id3.TIT2(encoding=3, text=title or info.title))
     tag.add(id3.TALB(encoding=3, text=info.title))
     if info.author:
@@ -189,7 +189,7 @@ def write_mp3_with_id3(audio: Path, dest: Path, info: BookInfo, *, chapters: Seq
         raise AudioError(f"cannot write the MP3 file: {exc.strerror or exc}", path=dest) from exc
 
 
-def _chapter_ordered_id3() -> ID3:
+def chapter_ordered_id3() -> ID3:
     """An ID3 tag that writes its CHAP frames in time order.
 
     mutagen sorts frames by size when saving, which scrambles chapters; the CTOC keeps the true order, but

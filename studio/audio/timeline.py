@@ -219,6 +219,7 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
     cues: list[TimedCue] = []
     position = 0
     previous_kind: str | None = None
+    previous_pause: int | None = None
     for piece in pieces:
         info = inspection.info(piece.path)
         if info.format != fmt:
@@ -227,7 +228,10 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
         if frames <= 0:
             continue
         if previous_kind is not None:
-            gap = ms_to_frames(gaps.heading_ms if previous_kind == "title" else gaps.paragraph_ms, rate)
+            after = gaps.heading_ms if previous_kind == "title" else gaps.paragraph_ms
+            if previous_pause is not None and previous_kind != "title":
+                after = min(max(0, previous_pause), MAX_GAP_MS)  # the author's pause after that paragraph
+            gap = ms_to_frames(after, rate)
             if gap > 0:
                 spans.append(Span(None, 0, gap))
                 position += gap
@@ -255,16 +259,17 @@ def layout_chapter(index: int, title: str, pieces: Sequence[Piece], inspection: 
                 cues.append(TimedCue(text, place(sentence.begin_ms, segment), place(sentence.end_ms, segment)))
         if not sentences and piece.text.strip():
             cues.append(TimedCue(piece.text.strip(), segment_starts[0], position))
-        previous_kind = piece.kind
+        previous_kind, previous_pause = piece.kind, piece.pause_after_ms
     return ChapterLayout(index, title, spans, position, cues)
 
 
 # -- from chapters to output files --------------------------------------------------------------------------
 
 def layout_output(chapters: Sequence[ChapterLayout], fmt: PcmFormat, *, chapter_gap_ms: int,
-                  grid: int = 1) -> Timeline:
+                  grid: int = 1, shorten: bool = False) -> Timeline:
     """Join chapters with the chapter gap; with ``grid`` > 1 each gap is lengthened (by less than one grid
-    step) so every chapter starts on a multiple of ``grid`` frames. The first chapter starts at 0."""
+    step) so every chapter starts on a multiple of ``grid`` frames, or with ``shorten`` shortened (the AAC
+    frame grid: a part never grows past its length limit). The first chapter starts at 0."""
     gap = ms_to_frames(chapter_gap_ms, fmt.sample_rate)
     spans: list[Span] = []
     marks: list[ChapterSpan] = []
@@ -273,7 +278,7 @@ def layout_output(chapters: Sequence[ChapterLayout], fmt: PcmFormat, *, chapter_
     starts: list[int] = []
     for n, chapter in enumerate(chapters):
         if n > 0:
-            pad = gap + (-(position + gap)) % grid
+            pad = gap - (position + gap) % grid if shorten and gap >= grid else gap + (-(position + gap)) % grid
             if pad > 0:
                 spans.append(Span(None, 0, pad))
                 position += pad

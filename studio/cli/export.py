@@ -203,9 +203,12 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = done.export
     if args.json:
         payload = {**result.to_dict(), "project": str(args.project), "units_rendered": done.units_rendered,
-                   "units_cached": done.units_cached, "elapsed_s": round(time.monotonic() - started, 2)}
+                   "units_cached": done.units_cached, "up_to_date": done.up_to_date,
+                   "elapsed_s": round(time.monotonic() - started, 2)}
         print(json.dumps(payload, ensure_ascii=False), file=out)
     else:
+        if done.up_to_date:
+            print(f"{result.files[0].path} is up to date (nothing changed since it was exported)", file=err)
         for f in result.files:
             count = len(f.chapters)
             print(f"{f.path}  ({count} chapter{'' if count == 1 else 's'}, {hms(f.duration_ms / 1000)})", file=out)

@@ -33,7 +33,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 log = logging.getLogger("studio.cli")
 
 SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon",
-               "check")
+               "check", "takes")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli.project import add_snapshot_parsers
     from studio.cli.render import add_render_parser
     from studio.cli.status import add_status_parser
+    from studio.cli.takes import add_takes_parser
 
     add_render_parser(sub)
     add_status_parser(sub)
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_snapshot_parsers(sub)
     add_lexicon_parser(sub)
     add_check_parser(sub)
+    add_takes_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -154,6 +156,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli.lexicon import run_lexicon
 
             return run_lexicon(args, sys.stdout, sys.stderr)
+        if args.command == "takes":
+            from studio.cli.takes import run_takes
+
+            return run_takes(args, sys.stdout, sys.stderr)
         if args.command == "check":
             from studio.cli.check import run_check_command
 

@@ -302,12 +302,15 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
         "duration_s": round(result.duration_ms / 1000, 3),
         "units_rendered": result.units_rendered,
         "units_cached": result.units_cached,
+        "up_to_date": result.up_to_date,
         "project": str(project.folder),
         "elapsed_s": round(time.monotonic() - started, 2),
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False), file=out)
     else:
+        if result.up_to_date:
+            print(f"{result.output} is up to date (nothing changed since it was exported)", file=err)
         print(f"{result.chapters} chapters, {hms(result.duration_ms / 1000)} -> {result.output}", file=out)
     return EXIT_OK
 

@@ -19,7 +19,9 @@ class VoiceSettings:
     """Who speaks and how. ``None`` means "inherit from the level above" (paragraph < chapter < book).
 
     Speed, pitch and volume are engine-neutral multipliers (1.0 = the voice's default); each engine maps
-    them onto its own scale (espeak words/minute, Alibaba -500..500, Baidu 0..15).
+    them onto its own scale (espeak words/minute, Alibaba -500..500, Baidu 0..15). ``pause_after_ms`` is the
+    silence the export puts after the paragraph instead of the export's paragraph gap: it is not sent to any
+    engine (so it is in no cache key, and changing it re-renders nothing).
     """
 
     engine: str | None = None
@@ -27,6 +29,7 @@ class VoiceSettings:
     speed: float | None = None
     pitch: float | None = None
     volume: float | None = None
+    pause_after_ms: int | None = None
 
     def merged_over(self, base: VoiceSettings) -> VoiceSettings:
         """Return these settings with unset fields taken from ``base``."""
@@ -36,10 +39,12 @@ class VoiceSettings:
             speed=self.speed if self.speed is not None else base.speed,
             pitch=self.pitch if self.pitch is not None else base.pitch,
             volume=self.volume if self.volume is not None else base.volume,
+            pause_after_ms=self.pause_after_ms if self.pause_after_ms is not None else base.pause_after_ms,
         )
 
     def is_empty(self) -> bool:
-        return all(v is None for v in (self.engine, self.voice, self.speed, self.pitch, self.volume))
+        return all(v is None for v in (self.engine, self.voice, self.speed, self.pitch, self.volume,
+                                       self.pause_after_ms))
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -48,7 +53,7 @@ class VoiceSettings:
     def from_dict(cls, data: dict[str, Any] | None) -> VoiceSettings:
         if not data:
             return cls()
-        known = {k: data[k] for k in ("engine", "voice", "speed", "pitch", "volume") if k in data}
+        known = {k: data[k] for k in ("engine", "voice", "speed", "pitch", "volume", "pause_after_ms") if k in data}
         return cls(**known)
 
 

@@ -195,6 +195,11 @@ class Project:
         names = ", ".join(c for c in columns if c.isidentifier())
         return self._conn.execute(f"SELECT {names} FROM lexicon_entry ORDER BY written, context").fetchall()
 
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read-only statement on the project's connection (modules that own a table of their own,
+        such as ``studio.core.takes``, read through this instead of reaching for the connection)."""
+        return self._conn.execute(sql, tuple(params)).fetchall()
+
     def set_book_voice(self, voice: VoiceSettings) -> None:
         """Change only the book-level voice (the CLI's stored choices), leaving chapters and paragraphs alone."""
         with self.transaction() as db:
@@ -273,9 +278,19 @@ class Project:
                        (*fields.values(), now, cache_key))
 
     def finish_render_job(self, cache_key: str, *, now: float, engine: str, voice: str, audio_file: str,
-                          sample_rate: int, duration_ms: int, timestamps: dict[str, Any]) -> None:
-        """Commit a verified download and mark its job done, in one transaction (never done without audio)."""
+                          sample_rate: int, duration_ms: int, timestamps: dict[str, Any],
+                          take: tuple[int, int, str] | None = None) -> None:
+        """Commit a verified download and mark its job done, in one transaction (never done without audio).
+
+        ``take`` (chapter, paragraph, written text) records the audio as a take of that paragraph in the same
+        transaction (``studio.core.takes``), so a committed render is never missing from the takes."""
         with self.transaction() as db:
+            if take is not None:
+                from studio.core.takes import insert_take
+
+                insert_take(db, chapter_index=take[0], paragraph_index=take[1], text=take[2], cache_key=cache_key,
+                            audio_file=audio_file, engine=engine, voice=voice, sample_rate=sample_rate,
+                            duration_ms=duration_ms, timestamps=timestamps, now=now)
             db.execute(_INSERT_RENDERED_UNIT, (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
                                                json.dumps(timestamps, ensure_ascii=False)))
             db.execute(_MARK_JOB_DONE, (now, cache_key))

@@ -118,6 +118,32 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX reading_span_paragraph ON reading_span(paragraph_id)",
     ],
+    # 5: takes (studio/core/takes.py): every audio a paragraph was rendered to, kept when it is rendered again,
+    #    and the take pinned per paragraph position (what the export uses). Times are Unix seconds.
+    [
+        """CREATE TABLE take (
+            id              INTEGER PRIMARY KEY,
+            chapter_index   INTEGER NOT NULL,
+            paragraph_index INTEGER NOT NULL,
+            text            TEXT NOT NULL,
+            cache_key       TEXT NOT NULL,
+            audio_file      TEXT NOT NULL,
+            engine          TEXT NOT NULL,
+            voice           TEXT NOT NULL,
+            sample_rate     INTEGER NOT NULL,
+            duration_ms     INTEGER NOT NULL,
+            timestamps      TEXT NOT NULL DEFAULT '{}',
+            created_at      REAL NOT NULL
+        )""",
+        "CREATE INDEX take_text ON take(text)",
+        "CREATE INDEX take_audio ON take(audio_file)",
+        """CREATE TABLE take_pin (
+            chapter_index   INTEGER NOT NULL,
+            paragraph_index INTEGER NOT NULL,
+            take_id         INTEGER NOT NULL REFERENCES take(id) ON DELETE CASCADE,
+            PRIMARY KEY (chapter_index, paragraph_index)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,5 +1,6 @@
-"""Paragraph delivery: speed, pitch and volume for the selected paragraphs (the project stores them per paragraph
-in ``Paragraph.voice``; until now only the CLI's book-wide flags could set them).
+"""Paragraph delivery: speed, pitch, volume and the pause after the selected paragraphs (the project stores them
+per paragraph in ``Paragraph.voice``; until now only the CLI's book-wide flags could set them). The pause is the
+export's silence after the paragraph, so it changes no cache key and renders nothing again.
 
 Each control starts at the paragraph's own value, or at "inherited" when the paragraph follows its chapter and
 book. The paragraphs keep their engine and voice; one undo step reverts the whole change.
@@ -9,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.book_edit import VoiceTarget
 from studio.gui.document import BookDocument
@@ -17,10 +27,13 @@ from studio.gui.document import BookDocument
 # (setting, lowest valid value, highest) -- the CLI's ranges (``studio render --speed/--pitch/--volume``).
 RANGES = {"speed": (0.5, 2.0), "pitch": (0.5, 2.0), "volume": (0.0, 2.0)}
 STEP = 0.05
+# The pause after a paragraph (ms): the export's gap limit is a minute; ten seconds is plenty for a scene break.
+PAUSE_STEP_MS = 100
+MAX_PAUSE_MS = 10_000
 
 
 class DeliveryDialog(QDialog):
-    """Set speed, pitch and volume of paragraphs ``numbers`` of chapter ``row`` (one undo step)."""
+    """Set speed, pitch, volume and pause after of paragraphs ``numbers`` of chapter ``row`` (one undo step)."""
 
     def __init__(self, document: BookDocument, row: int, numbers: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +57,17 @@ class DeliveryDialog(QDialog):
             spin.setValue(only if only is not None else low - STEP)
             self.spins[name] = spin
             form.addRow(labels[name], spin)
+        self.pause = QSpinBox()  # the silence after the paragraph in the export (not sent to the engine)
+        self.pause.setRange(-PAUSE_STEP_MS, MAX_PAUSE_MS)  # the step below 0 means "inherited"
+        self.pause.setSingleStep(PAUSE_STEP_MS)
+        self.pause.setSuffix(" ms")
+        self.pause.setSpecialValueText(self.tr("inherited"))
+        self.pause.setToolTip(self.tr("Silence after the paragraph in the export, instead of the export's "
+                                      "paragraph gap; changing it renders nothing again"))
+        pauses = {v.pause_after_ms for v in voices}
+        only_pause = next(iter(pauses)) if len(pauses) == 1 else None
+        self.pause.setValue(only_pause if only_pause is not None else -PAUSE_STEP_MS)
+        form.addRow(self.tr("Pause after"), self.pause)
         note = QLabel(self.tr("{n} paragraph(s); 1 = the voice's normal delivery.").format(n=len(self.numbers)))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -59,6 +83,10 @@ class DeliveryDialog(QDialog):
         return {name: (None if spin.value() < RANGES[name][0] else round(spin.value(), 2))
                 for name, spin in self.spins.items()}
 
+    def chosen_pause(self) -> int | None:
+        """The pause after the paragraphs in ms (None: inherited from the chapter, the book, the export gap)."""
+        return None if self.pause.value() < 0 else self.pause.value()
+
     def accept(self) -> None:
         self.apply()
         super().accept()
@@ -71,7 +99,8 @@ class DeliveryDialog(QDialog):
         changes = []
         for n in self.numbers:
             old = chapter.paragraphs[n].voice
-            new = replace(old, speed=values["speed"], pitch=values["pitch"], volume=values["volume"])
+            new = replace(old, speed=values["speed"], pitch=values["pitch"], volume=values["volume"],
+                          pause_after_ms=self.chosen_pause())
             if new != old:
                 changes.append((n, new))
         if not changes:

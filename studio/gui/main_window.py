@@ -52,6 +52,7 @@ from studio.gui.render_controller import RenderController
 from studio.gui.render_guard import ask_pause_render
 from studio.gui.settings import Settings
 from studio.gui.status import StatusController
+from studio.gui.takes_panel import install_takes_dock
 from studio.gui.voice_dock import VoiceDock
 from studio.gui.widgets import StatusLabel
 from studio.gui.workers import BackgroundTask
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.qa_dock)
         self.tabifyDockWidget(self.job_dock, self.qa_dock)
         self.qa_dock.hide()
+        self.takes_dock = install_takes_dock(self)
         # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
         self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
@@ -256,12 +258,13 @@ class MainWindow(QMainWindow):
         for item in (self.render_action, self.render_chapter_action, self.pause_render_action,
                      self.cancel_render_action, None,
                      panel.preview_action, self.preview_chapter_action, self.preview_book_action, self.play_action,
-                     self.player.stop_action, None, self.check_audio_action):
+                     self.player.stop_action, None, self.check_audio_action, None, self.takes_dock.ab_action,
+                     self.takes_dock.clean_action):
             _add(render_menu, item)
 
         view_menu = menu.addMenu(self.tr("&View"))
         for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player, self.import_warnings,
-                     self.qa_dock):
+                     self.qa_dock, self.takes_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("Reset &Layout"), None, self.reset_layout))

@@ -11,6 +11,11 @@ costs one short synthesis per chapter once, and nothing on later exports.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from studio.audio.chapter_ahead import aac_book
 from studio.audio.export import (
     ExportOptions,
     ExportResult,
@@ -26,7 +32,9 @@ from studio.audio.export import (
     checked_cover,
     export_audiobook,
 )
+from studio.audio.export_stamp import STAMPED_FORMATS, read_stamp
 from studio.audio.pieces import Piece, TimedText
+from studio.audio.report import result_from_dict
 from studio.audio.staging import sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
@@ -36,13 +44,24 @@ from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
 from studio.engines.registry import EngineOptions, EngineSet, traits
 from studio.engines.timing import Timestamp
+from studio.render.chapter_pipeline import ChapterPipeline
+from studio.render.events import RenderProgress
 from studio.render.job_store import plan_project
+from studio.render.lanes import SchedulerConfig
 from studio.render.plan import AudioRequestOptions, RenderPlan, RenderUnit, cache_key, check_plan
 from studio.render.retry import RetryPolicy
 from studio.render.runner import ProgressCallback, RenderedPiece, render_plan
+from studio.render.takes_plan import TakeChoice, choose_takes, with_takes
+
+log = logging.getLogger("studio.render.export_book")
 
 #: ``paragraph_index`` of a spoken-title unit: before every paragraph of its chapter.
 TITLE_PARAGRAPH = -1
+#: Part of every export digest: bump when the exporter changes what it writes for the same inputs.
+EXPORT_DIGEST_VERSION = 1
+#: Folders in the project's cache: encoded chapters, and the reports of stamped exports.
+ENCODED_DIR = "encoded"
+EXPORTS_DIR = "exports"
 
 
 def format_for(output: Path) -> str:
@@ -63,6 +82,12 @@ class BookExportResult:
     units_rendered: int
     units_cached: int
     warnings: list[str] = field(default_factory=list)  # from the render plan (e.g. emotions a voice ignores)
+    #: the output already held exactly this export (its stamp matched): nothing was rendered or encoded
+    up_to_date: bool = False
+    #: chapters encoded while the render was still running, and when the first one was ready (seconds
+    #: after the render started): the pipeline's figures
+    encoded_ahead: int = 0
+    first_chapter_s: float | None = None
 
     @property
     def output(self) -> Path:
@@ -114,11 +139,21 @@ def piece_of(rendered: RenderedPiece) -> Piece:
                  kind, paragraph_offsets_ms=offsets, paragraph_gap_in_audio_ms=request.paragraph_gap_ms)
 
 
+def pause_after(book: Book, rendered: RenderedPiece) -> int | None:
+    """The author's pause after the unit's last paragraph (paragraph, chapter or book setting), None: none set."""
+    unit = rendered.unit
+    if unit.paragraph_index < 0:
+        return None
+    chapter = book.chapters[unit.chapter_index]
+    return book.effective_voice(chapter, chapter.paragraphs[unit.paragraphs[-1]]).pause_after_ms
+
+
 def chapters_of(book: Book, pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
     """Group rendered pieces by chapter, in book order; a chapter with no text (only a title) is left out."""
     by_chapter: dict[int, list[Piece]] = {}
     for rendered in pieces:
-        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece_of(rendered))
+        piece = replace(piece_of(rendered), pause_after_ms=pause_after(book, rendered))
+        by_chapter.setdefault(rendered.unit.chapter_index, []).append(piece)
     return [ChapterAudio(book.chapters[ci].title, items) for ci, items in sorted(by_chapter.items())
             if any(p.kind == "paragraph" for p in items)]
 
@@ -144,6 +179,65 @@ def book_info(book: Book, **overrides: Any) -> BookInfo:
     return replace(info, **given)
 
 
+def export_digest(project: Project, book: Book, plan: RenderPlan, tags: BookInfo, options: ExportOptions,
+                  choice: TakeChoice | None = None) -> str:
+    """Content hash of an export: every unit in order (its cache key and its audio file's size and time),
+    the pinned takes used instead of some, the authors' pauses after paragraphs, the chapter titles, the tags
+    (the cover by its bytes), the options and the exporter's version.
+
+    Call only when every unit has audio. Equal digests mean the same file would be written again."""
+    units = []
+    for unit in plan.units:
+        stored = project.rendered_unit(unit.cache_key)
+        assert stored is not None
+        st = os.stat(stored["audio_path"])
+        units.append([unit.chapter_index, unit.paragraph_index, unit.cache_key, st.st_size, st.st_mtime_ns])
+    cover = tags.cover
+    fields = {
+        "version": EXPORT_DIGEST_VERSION, "units": units,
+        "takes": sorted([pos, take.id, str(take.audio_path)]
+                        for pos, take in (choice.pinned if choice else {}).items()),
+        "pauses": [[ci, pi, book.effective_voice(c, para).pause_after_ms]
+                   for ci, c in enumerate(book.chapters) for pi, para in enumerate(c.paragraphs)
+                   if book.effective_voice(c, para).pause_after_ms is not None],
+        "titles": [c.title for c in book.chapters],
+        "tags": {k: str(v) for k, v in dataclasses.asdict(tags).items() if k != "cover"},
+        "cover": hashlib.sha256(cover.read_bytes()).hexdigest() if cover is not None and cover.is_file() else None,
+        "options": repr(options),
+    }
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _kept_export(project: Project, output: Path, options: ExportOptions, digest: str) -> ExportResult | None:
+    """The report of the export already at ``output`` when it carries ``digest``, else None."""
+    fmt = options.spec.name
+    if options.format == "chapters" or options.split_hours is not None or fmt not in STAMPED_FORMATS:
+        return None
+    dest = check_destination(output, options)
+    if read_stamp(dest, fmt) != digest:
+        return None
+    try:
+        data = json.loads((project.cache_dir / EXPORTS_DIR / f"{digest}.json").read_text(encoding="utf-8"))
+        result = result_from_dict(data, options.loudness)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.info("the export at %s is stamped but its report is gone (%s): exporting again", dest, exc)
+        return None
+    if [f.path for f in result.files] != [dest] or any(not p.is_file() for p in result.paths):
+        return None
+    return result
+
+
+def _keep_report(project: Project, digest: str, result: ExportResult) -> None:
+    folder = project.cache_dir / EXPORTS_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{digest}.json"
+        partial.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, folder / f"{digest}.json")
+    except OSError as exc:  # the export itself is done; the next run just exports again
+        log.warning("could not keep the export's report in %s: %s", folder, exc)
+
+
 def export_project(
     project: Project,
     output: Path,
@@ -163,6 +257,7 @@ def export_project(
     prices: Mapping[str, float] | None = None,
     on_warnings: Callable[[list[str]], None] | None = None,
     max_in_flight: Mapping[str, int] | None = None,
+    pipelined: bool = True,
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
@@ -173,6 +268,7 @@ def export_project(
     are checked before anything is synthesized, so a typo costs no render. ``on_warnings`` hears the plan's
     warnings (emotions a voice cannot speak) before anything is sent; ``prices`` feed the render events' cost
     estimate.
+    ``pipelined`` (M4B/M4A): chapters are encoded while the rest renders (``chapter_pipeline``).
     """
     options = options or ExportOptions(format=format_for(output))
     check_options(options)
@@ -187,18 +283,67 @@ def export_project(
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
     warnings = check_plan(plan)
+    full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
+    plan, warnings = choice.to_render, warnings + choice.warnings
     if on_warnings is not None and warnings:
         on_warnings(warnings)  # before anything is sent: the user may still stop and change the voice
     distinct = {u.cache_key for u in plan.units}
     cached = sum(1 for key in distinct if project.rendered_unit(key) is not None)
-    if engines is not None:
-        pieces = render_plan(plan, project, engines, progress=render_progress, cancel=cancel, retry=retry,
-                             prices=prices, max_in_flight=max_in_flight)
-    else:
-        with EngineSet(options=engine_options or EngineOptions()) as owned:
-            pieces = render_plan(plan, project, owned, progress=render_progress, cancel=cancel, retry=retry,
-                                 prices=prices, max_in_flight=max_in_flight)
-    chapters = chapters_of(book, pieces)
+    digest = export_digest(project, book, plan, tags, options, choice) if cached == len(distinct) else None
+    if digest is not None:
+        kept = _kept_export(project, output, options, digest)
+        if kept is not None:
+            return BookExportResult(kept, len(kept.files[0].chapters), 0, cached, warnings, up_to_date=True)
+    # pinned takes answer paragraphs outside the render plan: the chapter encoder would miss them
+    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined and not choice.pinned else None
+    progress = render_progress
+    if pipeline is not None:
+        pipeline.start()
+        progress = _both(render_progress, pipeline.on_event)
+    # pipelined, units start in book order so chapters complete (and get encoded) one after another from the
+    # start, instead of all near the end as with largest-first; for a book of many similar units that costs
+    # the render little, and it lets the encodes hide behind it
+    config = SchedulerConfig(order="plan") if pipeline is not None else None
+    try:
+        if engines is not None:
+            pieces = render_plan(plan, project, engines, progress=progress, cancel=cancel, retry=retry,
+                                 prices=prices, max_in_flight=max_in_flight, config=config)
+        else:
+            with EngineSet(options=engine_options or EngineOptions()) as owned:
+                pieces = render_plan(plan, project, owned, progress=progress, cancel=cancel, retry=retry,
+                                     prices=prices, max_in_flight=max_in_flight, config=config)
+    except BaseException:
+        if pipeline is not None:
+            pipeline.close(cancel=True)
+        raise
+    if pipeline is not None:
+        pipeline.close()
+    chapters = chapters_of(book, with_takes(full_plan, choice, pieces))
+    digest = export_digest(project, book, plan, tags, options, choice)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
-                              temp_dir=temp_dir)
-    return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings)
+                              temp_dir=temp_dir, chapter_cache=project.cache_dir / ENCODED_DIR, stamp=digest)
+    _keep_report(project, digest, result)
+    return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings,
+                            encoded_ahead=pipeline.encoded_ahead if pipeline is not None else 0,
+                            first_chapter_s=pipeline.first_encoded_s if pipeline is not None else None)
+
+
+def _pipeline(project: Project, book: Book, plan: RenderPlan, options: ExportOptions,
+              temp_dir: Path | None) -> ChapterPipeline | None:
+    """Encoding ahead for the chapters of an M4B/M4A book (``chapter_pipeline``), else None."""
+    if not aac_book(options):
+        return None
+    text = sorted({u.chapter_index for u in plan.units if u.paragraph_index != TITLE_PARAGRAPH})
+    def paused_piece(rendered: RenderedPiece) -> Piece:  # the author's pause after a paragraph is part of the gap
+        return replace(piece_of(rendered), pause_after_ms=pause_after(book, rendered))
+
+    return ChapterPipeline(project, plan, options, project.cache_dir / ENCODED_DIR, piece_of=paused_piece,
+                           text_chapters=text, titles=[c.title for c in book.chapters], temp_dir=temp_dir)
+
+
+def _both(first: ProgressCallback | None, second: ProgressCallback) -> ProgressCallback:
+    def relay(event: RenderProgress) -> None:
+        second(event)
+        if first is not None:
+            first(event)
+    return relay

@@ -66,6 +66,7 @@ class Item:
     characters: int  # counted the vendor's way (without the separator between grouped paragraphs)
     muted: bool = False  # had emotion marks the engine cannot speak
     readings: tuple[ReadingSpan, ...] = ()  # pronunciation readings sent as SSML (studio.core.pronounce)
+    written: str = ""  # the paragraph as the author wrote it (takes are matched on it); "" = ``text``
 
 
 class KnownUnits(Protocol):

@@ -152,9 +152,12 @@ class JobStore:
                timestamps: dict[str, Any]) -> JobRecord:
         """The verified audio is in place: commit it and the job's ``done`` together."""
         now = self._wall()
+        take = None  # one-paragraph units are takes of their paragraph (titles and grouped units are not)
+        if unit.paragraph_index >= 0 and len(unit.paragraphs) == 1 and unit.written:
+            take = (unit.chapter_index, unit.paragraph_index, unit.written[0])
         self.project.finish_render_job(unit.cache_key, now=now, engine=unit.engine, voice=unit.request.voice,
                                        audio_file=audio_file, sample_rate=sample_rate, duration_ms=duration_ms,
-                                       timestamps=timestamps)
+                                       timestamps=timestamps, take=take)
         updated = replace(self._jobs[unit.cache_key], state=JobState.DONE, updated_at=now, **error_fields(None))
         self._jobs[unit.cache_key] = updated
         return updated

@@ -62,6 +62,8 @@ class RenderUnit:
     paragraph_indices: tuple[int, ...] = ()
     #: Paragraphs (chapter positions) whose emotion marks were dropped because the engine has no emotions.
     muted_emotions: tuple[int, ...] = ()
+    #: The paragraphs as the author wrote them (before the lexicon): what a take of the unit is matched on.
+    written: tuple[str, ...] = ()
 
     @property
     def characters(self) -> int:
@@ -223,7 +225,7 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
                 warnings.extend(f"chapter {ci + 1}, paragraph {pi + 1}, voice {voice.voice}: {w}"
                                 for w in spoken.warnings)
             run.items.append(Item(pi, text, spans, paragraph_key(text, spans, readings),
-                                  vendor_characters(voice.engine, text, spans), muted, readings))
+                                  vendor_characters(voice.engine, text, spans), muted, readings, paragraph.text))
         if run is not None:
             units.extend(_units_of(run, sizing, known))
     return RenderPlan(units, sizing, tuple(warnings))
@@ -250,7 +252,8 @@ def _unit(run: _Run, items: Sequence[Item], *, gap_ms: int) -> RenderUnit:
                       paragraph_gap_ms=gap_ms if len(items) > 1 else 0, readings=readings)
     indices = tuple(i.index for i in items)
     return RenderUnit(run.chapter_index, indices[0], run.engine, request, cache_key(run.engine, request),
-                      indices if len(indices) > 1 else (), tuple(i.index for i in items if i.muted))
+                      indices if len(indices) > 1 else (), tuple(i.index for i in items if i.muted),
+                      tuple(i.written or i.text for i in items))
 
 
 def check_plan(plan: RenderPlan) -> list[str]:

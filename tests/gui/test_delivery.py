@@ -38,3 +38,20 @@ def test_paragraph_delivery_is_stored_kept_with_the_voice_and_undoable(qtbot, bo
     window.undo_action.trigger()  # one step
     assert [p.voice.speed for p in doc.book.chapters[1].paragraphs] == [None, None]
     assert doc.book.chapters[1].paragraphs[1].voice.voice == "local-yue"
+
+
+def test_pause_after_is_set_from_the_delivery_dialog(qtbot, book_window: MainWindow,  # type: ignore[no-untyped-def]
+                                                    tmp_path: Path) -> None:
+    window = book_window
+    window.chapter_dock.select_row(1)
+    window.show_paragraph(1, 0)
+    dialog = window.show_delivery()
+    assert dialog.pause.text() == "inherited"
+    dialog.pause.setValue(2500)
+    dialog.accept()
+    window.save()
+    wait_idle(qtbot)
+    with Project.open(tmp_path / "book.studio") as project:
+        stored = project.load_book().chapters[1].paragraphs
+    assert [p.voice.pause_after_ms for p in stored] == [2500, None]
+    assert stored[0].voice.speed is None  # only the pause was set

@@ -76,7 +76,7 @@ def test_check_jump_and_rerender_from_the_window(qtbot, window: MainWindow, tmp_
     qtbot.mouseClick(dock.rerender_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
     qtbot.waitUntil(lambda: not window.render_controller.is_running(), timeout=60_000)
-    assert list((folder / "cache" / "rejected").iterdir())  # the old take is kept
+    assert list((folder / "cache" / "takes").iterdir())  # the old take is kept
     window.check_audio()
     wait_idle(qtbot)
     assert dock.model.rowCount() == 0 and "No findings in 5 rendered units" in dock.summary.text()

@@ -144,7 +144,7 @@ def test_a_new_take_of_the_flagged_unit_clears_the_finding(emu: VendorEmulator, 
         kept = set_aside_unit_audio(project, key)
         with EngineSet() as engines:
             render_plan(plan_project(project), project, engines)
-    assert kept is not None and kept.is_file() and kept.parent.name == "rejected"  # the paid audio is kept
+    assert kept is not None and kept.is_file() and kept.parent.name == "takes"  # the paid audio is kept as a take
     assert len(emu.submitted_texts("baidu")) == submitted + 1  # one new task, not the old one fetched again
     done = check(tmp_path / "p")
     assert done.returncode == 0, done.stdout

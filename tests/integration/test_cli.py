@@ -65,6 +65,12 @@ def test_render_small_book_then_reuse_cache(small_book: Path, tmp_path: Path) ->
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["units_cached"] == 4
     assert json.loads(again.stdout)["units_rendered"] == 0
+    # ...and the same command once more finds its output up to date: nothing encoded, the file untouched
+    written = (tmp_path / "again.m4b").stat().st_mtime_ns
+    third = studio("render", tmp_path / "small.studio", "-o", tmp_path / "again.m4b")
+    assert third.returncode == 0, third.stderr
+    assert "again.m4b is up to date" in third.stderr and "3 chapters" in third.stdout
+    assert (tmp_path / "again.m4b").stat().st_mtime_ns == written
 
 
 def test_plain_summary_line(small_book: Path, tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.audio import AudioError
-from studio.audio import export as export_module
+from studio.audio import AudioError, chunked_book
 from studio.audio.export import ExportOptions, export_audiobook
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
@@ -75,14 +74,16 @@ def test_cancel_one_file_per_chapter_creates_no_folder(long_book: list[ChapterAu
 
 def test_a_failing_part_takes_the_others_with_it(long_book: list[ChapterAudio], tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    real_encode = export_module.encode
+    real_encode = chunked_book.encode_chunk
+    calls: list[str] = []
 
-    def flaky(job, plan, work, **kwargs):  # type: ignore[no-untyped-def]
-        if job.dest.name.endswith("Part 02.m4b"):
-            raise AudioError("disk full (simulated)", path=job.dest)
-        return real_encode(job, plan, work, **kwargs)
+    def flaky(chunk, settings, key, folder, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(key)
+        if len(calls) == 2:  # the second chapter encode fails: that failure stops every other encode
+            raise AudioError("disk full (simulated)", path=folder / key)
+        return real_encode(chunk, settings, key, folder, **kwargs)
 
-    monkeypatch.setattr(export_module, "encode", flaky)
+    monkeypatch.setattr(chunked_book, "encode_chunk", flaky)
     with pytest.raises(AudioError, match="simulated"):
         export_audiobook(long_book, tmp_path / "book.m4b", BookInfo("书"),
                          ExportOptions(split_hours=40 / 3600, loudness=None, jobs=2))

@@ -1,0 +1,72 @@
+"""Encode one chapter of an M4B/M4A book before the rest of the book exists (the render pipeline, issue 20).
+
+A chapter's chunk (``chunk_encode``) depends only on the chapter itself: its pieces laid out with the
+paragraph gaps, the chapter gap after it shortened to put the next chapter on the AAC frame grid (which
+depends on this chapter's own length, since every chapter before starts on the grid too), and a frame of
+silence in front of every chapter but the first. So it can be encoded as soon as its units are in the cache,
+into the project's chapter cache, under exactly the key the final export will look for; the final export then
+only joins and muxes. If anything turns out different at the end (another export rate because a later voice
+has a higher one, say), the keys differ and the final export encodes those chapters itself: never wrong,
+only slower.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from studio.audio.aac_join import AAC_FRAME, PREROLL
+from studio.audio.chunk_encode import Chunk, ChunkResult, ChunkSettings, chunk_key, encode_chunk, piece_identity
+from studio.audio.export import ExportOptions
+from studio.audio.pieces import Piece, convert_pieces, export_format, inspect_pieces
+from studio.audio.staging import scratch_folder
+from studio.audio.timeline import Span, layout_chapter, ms_to_frames
+from studio.audio.wavinfo import PcmFormat
+
+
+def aac_book(options: ExportOptions) -> bool:
+    """Whether the export joins encoded chapters (and so whether encoding ahead can help it)."""
+    return options.format in ("m4b", "m4a") and options.split_hours is None
+
+
+def predicted_format(pieces: Sequence[Piece], options: ExportOptions) -> PcmFormat:
+    """The export format these pieces alone would give (``pieces.export_format``)."""
+    inspection = inspect_pieces([("", [p.path for p in pieces])])
+    return export_format(inspection.formats(), sample_rate=options.sample_rate, channels=options.channels,
+                         allowed_rates=options.spec.sample_rates)
+
+
+def encode_chapter_ahead(title: str, pieces: Sequence[Piece], fmt: PcmFormat, options: ExportOptions, *,
+                         first: bool, last: bool, cache_dir: Path, temp_dir: Path | None = None,
+                         cancel_event: threading.Event | None = None) -> ChunkResult | None:
+    """Encode the chunk the final export will want for this chapter into ``cache_dir`` (or find it there).
+
+    Returns None when the book cannot be joined from chunks at all (a chapter gap too short for an exact
+    join): the final export then encodes in one pass, as before.
+    """
+    rate = fmt.sample_rate
+    gap = ms_to_frames(options.gaps.chapter_ms, rate)
+    if not aac_book(options) or gap < 3 * AAC_FRAME:
+        return None
+    stop = cancel_event or threading.Event()
+    scratch = scratch_folder(temp_dir)
+    try:
+        inspection = inspect_pieces([(title, [p.path for p in pieces])])
+        convert_pieces(inspection, fmt, scratch.path, cancel_event=stop)
+        layout = layout_chapter(0, title, list(pieces), inspection, fmt, options.gaps)
+        spans: list[Span] = [Span(None, 0, PREROLL)] if not first else []
+        spans += layout.spans
+        trailing = 0 if last else gap - (layout.frames + gap) % AAC_FRAME
+        if trailing > 0:
+            spans.append(Span(None, 0, trailing))
+        preroll = 0 if first else PREROLL
+        chunk = Chunk(0, preroll, preroll + layout.frames + trailing, preroll, tuple(spans))
+        settings = ChunkSettings(fmt, options.bitrate or options.spec.default_bitrate or "64k", options.loudness,
+                                 options.allow_dynamic,
+                                 options.loudness is not None and options.loudness.rms_range_db is not None)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        key = chunk_key(chunk, settings, piece_identity(inspection))
+        return encode_chunk(chunk, settings, key, cache_dir, stop=stop)
+    finally:
+        scratch.remove()

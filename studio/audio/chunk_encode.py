@@ -1,0 +1,343 @@
+"""AAC books encoded one chapter per ffmpeg process, every core busy, joined without re-encoding.
+
+Why chapters: a chapter ends in the chapter gap, digital silence, which is where AAC chunks can be joined
+exactly (``aac_join``); chapters are also the unit an edit touches, so an encoded chapter is worth keeping
+(``cache_dir``, keyed by the chapter's audio and every setting that shapes its encode): re-exporting a book
+with one paragraph changed encodes that paragraph's chapter only.
+
+Loudness is normalized **per chapter**: each chunk measures its own chapter (ebur128, one fast decode),
+decides its gain stage (linear, or limited and calibrated on up to a minute of it) and encodes. That is the
+audiobook norm (retailers check loudness per file, and a chapter file is a file), it needs no pass over the
+whole book before the first encode can start, and a changed chapter leaves every other chapter's gain, and so
+its encoded audio, unchanged. The book's figures are combined from the chapters' meters (``JoinedMeter``):
+BS.1770's gating over all 400 ms blocks, the highest true peak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from studio.audio.aac_join import AAC_FRAME, PREROLL, SILENT_TAIL
+from studio.audio.encode import METER, STATS, calibrate_limiter, measure_loudness, pcm_input
+from studio.audio.errors import AudioError
+from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
+from studio.audio.loudness import (
+    ABSOLUTE_GATE_LUFS,
+    LOSSY_VERIFY_MARGIN_DB,
+    RELATIVE_GATE_LU,
+    Ebur128Log,
+    GainPlan,
+    LoudnessSummary,
+    LoudnessTarget,
+    RangeLoudness,
+    gated_loudness,
+    plan_gain,
+)
+from studio.audio.pcmfeed import feed_spans
+from studio.audio.pieces import Inspection
+from studio.audio.timeline import Span, Timeline
+from studio.audio.wavinfo import PcmFormat
+
+log = logging.getLogger("studio.audio.chunk_encode")
+
+#: Bump when anything about how a chunk is encoded changes: older cached chapters are then ignored.
+CACHE_VERSION = 1
+#: How much of a chapter the limiter calibration listens to (its opening), in seconds.
+CALIBRATION_S = 20.0
+#: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
+ENCODES = Counter[str]()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chapter of an output file and the gap after it: frames [start, end) of the file's timeline,
+    encoded with ``preroll`` frames of the silence before it in front (see ``aac_join``)."""
+
+    index: int
+    start: int
+    end: int
+    preroll: int
+    spans: tuple[Span, ...]
+
+    @property
+    def samples(self) -> int:
+        return self.preroll + self.end - self.start
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Everything besides the audio that shapes a chunk's encode (part of its cache key)."""
+
+    format: PcmFormat
+    bitrate: str
+    target: LoudnessTarget | None
+    allow_dynamic: bool
+    stats: bool
+
+
+@dataclass
+class ChunkResult:
+    path: Path
+    samples: int
+    plan: GainPlan
+    meter: Ebur128Log
+    normalization: str
+    cached: bool
+
+
+def slice_spans(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The part of a span list that covers frames [start, end) of its timeline."""
+    out: list[Span] = []
+    position = 0
+    for span in spans:
+        lo, hi = max(start, position), min(end, position + span.frames)
+        if lo < hi:
+            out.append(Span(span.path, span.start + lo - position if span.path else 0, hi - lo))
+        position += span.frames
+        if position >= end:
+            break
+    return out
+
+
+def plan_chunks(timeline: Timeline) -> list[Chunk] | None:
+    """One chunk per chapter, or None when the timeline cannot be cut exactly: a chapter that does not
+    start on the AAC frame grid, or a chapter gap shorter than the silence a join needs."""
+    starts = [c.start for c in timeline.chapters]
+    if not starts or starts[0] != 0 or any(s % AAC_FRAME for s in starts):
+        return None
+    ends = [*starts[1:], timeline.total_frames]
+    chunks: list[Chunk] = []
+    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if n + 1 < len(starts) and any(s.path is not None for s in slice_spans(timeline.spans, end - SILENT_TAIL, end)):
+            return None
+        preroll = PREROLL if n > 0 else 0
+        chunks.append(Chunk(n, start, end, preroll, tuple(slice_spans(timeline.spans, start - preroll, end))))
+    return chunks
+
+
+def chunk_key(chunk: Chunk, settings: ChunkSettings, identity: Callable[[Path], str]) -> str:
+    """Content hash of a chunk's encode: its audio (each piece by ``identity``: path, size, mtime), the
+    pre-roll, the format and every setting. Equal keys give equal files, so the file can be reused."""
+    target = settings.target
+    fields = {
+        "version": CACHE_VERSION, "preroll": chunk.preroll,
+        "format": [settings.format.sample_rate, settings.format.channels, settings.format.sample_width],
+        "bitrate": settings.bitrate, "allow_dynamic": settings.allow_dynamic, "stats": settings.stats,
+        "target": None if target is None else [target.integrated_lufs, target.true_peak_dbtp],
+        "spans": [[identity(s.path) if s.path else None, s.start, s.frames] for s in chunk.spans],
+    }
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class JoinedMeter:
+    """The meters of an output's chunks as one meter of the whole file (``EncodeOutcome.meter``'s API).
+
+    Each chunk's meter began at its pre-roll, ``offset_s`` seconds into the file. Blocks that straddle a join
+    lie in the chapter gap's silence, below the absolute gate, so gating all blocks together gives the
+    file's integrated loudness as one meter would.
+    """
+
+    def __init__(self, parts: Sequence[tuple[float, float, Ebur128Log]]) -> None:
+        self._parts = list(parts)  # (offset_s, duration_s, meter)
+        self.loudnorm_json: dict[str, str] | None = None
+        self.stats = self._combined_stats()
+
+    def _combined_stats(self) -> dict[str, float]:
+        stats: dict[str, float] = {}
+        rms = [(d, m.stats["RMS level dB"]) for _, d, m in self._parts if "RMS level dB" in m.stats]
+        energy = sum(d * 10 ** (v / 10) for d, v in rms if math.isfinite(v))
+        if rms:
+            total = sum(d for d, _ in rms) or 1.0
+            stats["RMS level dB"] = 10 * math.log10(energy / total) if energy > 0 else -math.inf
+        floors = [m.stats["Noise floor dB"] for _, _, m in self._parts if "Noise floor dB" in m.stats]
+        if floors:
+            stats["Noise floor dB"] = min(floors)
+        peaks = [m.stats["Peak level dB"] for _, _, m in self._parts if "Peak level dB" in m.stats]
+        if peaks:
+            stats["Peak level dB"] = max(peaks)
+        return stats
+
+    def summary(self) -> LoudnessSummary | None:
+        summaries = [m.summary() for _, _, m in self._parts]
+        if not summaries or any(s is None for s in summaries):
+            return None
+        blocks = [b for _, _, m in self._parts for b in m.momentary if math.isfinite(b)]
+        integrated = gated_loudness(blocks)
+        above = [b for b in blocks if b > ABSOLUTE_GATE_LUFS]
+        threshold = ABSOLUTE_GATE_LUFS
+        if above:
+            energy = sum(10 ** ((b + 0.691) / 10) for b in above) / len(above)
+            threshold = -0.691 + 10 * math.log10(energy) + RELATIVE_GATE_LU
+        peak = max(s.peak_db for s in summaries if s is not None)
+        lra = max(s.lra_lu for s in summaries if s is not None)
+        kind = "true" if all(s is not None and s.peak_kind == "true" for s in summaries) else "sample"
+        return LoudnessSummary(integrated if integrated is not None else ABSOLUTE_GATE_LUFS, threshold, lra, peak,
+                               kind)
+
+    def range_loudness(self, start_s: float, end_s: float) -> RangeLoudness:
+        blocks: list[float] = []
+        peaks: list[float] = []
+        for offset, duration, meter in self._parts:
+            lo, hi = max(start_s, offset), min(end_s, offset + duration)
+            if lo < hi:
+                b, p = meter.range_blocks(lo - offset, hi - offset)
+                blocks += b
+                peaks += p
+        return RangeLoudness(gated_loudness(blocks), max(peaks) if peaks else None)
+
+
+def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
+    """How an encoded-chapter cache key names a piece: the file it came from (a converted piece by its
+    original), with size and modification time, so a changed file is never mistaken for the old one."""
+    originals = {converted: original for original, converted in inspection.converted.items()}
+
+    def identity(path: Path) -> str:
+        source = originals.get(path, path)
+        st = source.stat()
+        return f"{source}|{st.st_size}|{st.st_mtime_ns}{'|converted' if path in originals else ''}"
+
+    return identity
+
+
+# -- one chunk ---------------------------------------------------------------------------------------------
+
+def _timeline(chunk: Chunk, fmt: PcmFormat, frames: int | None = None) -> Timeline:
+    spans = list(chunk.spans) if frames is None else slice_spans(chunk.spans, 0, frames)
+    return Timeline(fmt, spans, [], [], min(chunk.samples, frames) if frames is not None else chunk.samples)
+
+
+def _plan(chunk: Chunk, settings: ChunkSettings, stop: threading.Event) -> GainPlan:
+    """The chapter's own gain stage: measured, decided, and calibrated when peaks must be limited."""
+    if settings.target is None:
+        return GainPlan("none", None)
+    summary = measure_loudness(_timeline(chunk, settings.format), cancel_event=stop)
+    plan = plan_gain(summary, settings.target, lossy=True, allow_dynamic=settings.allow_dynamic)
+    if plan.mode == "limited":
+        sample = _timeline(chunk, settings.format, round(CALIBRATION_S * settings.format.sample_rate))
+        plan = calibrate_limiter(plan, sample, cancel_event=stop)
+    return plan
+
+
+def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, dest: Path, stop: threading.Event,
+            progress_cb: ProgressCallback | None) -> Ebur128Log:
+    fmt = settings.format
+    chain = ",".join(f for f in (plan.filter(fmt.sample_rate), METER, STATS if settings.stats else None) if f)
+    meter = Ebur128Log("meter")
+    run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, "-c:a", "aac",
+                   "-b:a", settings.bitrate, "-f", "adts", str(dest)],
+                  feed=lambda fd: feed_spans(fd, chunk.spans, fmt, cancel_event=stop), stderr_cb=meter.feed,
+                  loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
+                  cancel_event=stop, output=dest)
+    return meter
+
+
+def _plan_json(plan: GainPlan) -> dict[str, object]:
+    m = plan.measured
+    return {"mode": plan.mode, "gain_db": plan.gain_db, "limit_db": plan.limit_db,
+            "peak_margin_db": plan.peak_margin_db, "notes": list(plan.notes),
+            "measured": None if m is None else [m.integrated_lufs, m.threshold_lufs, m.lra_lu,
+                                                m.peak_db if math.isfinite(m.peak_db) else None, m.peak_kind]}
+
+
+def _plan_from_json(data: dict[str, object], target: LoudnessTarget | None) -> GainPlan:
+    measured = data.get("measured")
+    summary = None
+    if isinstance(measured, list):
+        peak = -math.inf if measured[3] is None else float(measured[3])
+        summary = LoudnessSummary(float(measured[0]), float(measured[1]), float(measured[2]), peak, str(measured[4]))
+    limit = data.get("limit_db")
+    return GainPlan(str(data["mode"]), target, summary, float(data.get("gain_db", 0.0)),  # type: ignore[arg-type]
+                    None if limit is None else float(limit),  # type: ignore[arg-type]
+                    float(data.get("peak_margin_db", 0.0)),  # type: ignore[arg-type]
+                    tuple(str(n) for n in data.get("notes", [])))  # type: ignore[attr-defined]
+
+
+def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
+                 progress_cb: ProgressCallback | None = None) -> ChunkResult:
+    """The chunk's ADTS file in ``folder`` (``<key>.aac``, with its meter and gain in ``<key>.json``):
+    reused when a complete one is there, else measured, planned and encoded; written under a temporary
+    name and renamed, so a killed export never leaves a half chunk that a later one would trust."""
+    audio, sidecar = folder / f"{key}.aac", folder / f"{key}.json"
+    cached = _load(audio, sidecar, chunk, settings)
+    if cached is not None:
+        if progress_cb is not None:
+            progress_cb(1.0)
+        return cached
+    plan = _plan(chunk, settings, stop)
+    partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.aac"
+    try:
+        meter = _encode(chunk, settings, plan, partial, stop, progress_cb)
+        summary = meter.summary()
+        if plan.target is not None and plan.mode in ("linear", "limited") and summary is not None \
+                and summary.peak_kind == "true":
+            ceiling = plan.target.true_peak_dbtp - LOSSY_VERIFY_MARGIN_DB
+            if summary.peak_db > ceiling + 0.05:  # as export._encode_checked: lower the limiter, encode again
+                over = summary.peak_db - ceiling
+                limit = (plan.limit_db if plan.limit_db is not None else ceiling) - over - 0.3
+                plan = replace(plan, mode="limited", limit_db=limit,
+                               notes=(*plan.notes, f"chapter {chunk.index + 1}: true peak {summary.peak_db:.2f} dBTP "
+                                      f"over the ceiling; encoded again with true peaks limited to {limit:.1f} dBTP"))
+                meter = _encode(chunk, settings, plan, partial, stop, None)
+        normalization = plan.mode
+        if meter.loudnorm_json and "normalization_type" in meter.loudnorm_json:
+            normalization = meter.loudnorm_json["normalization_type"]
+        record = {"samples": chunk.samples, "plan": _plan_json(plan), "meter": meter.to_json(),
+                  "normalization": normalization}
+        partial_json = partial.with_suffix(".json")
+        partial_json.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, audio)
+        os.replace(partial_json, sidecar)
+    except OSError as exc:
+        raise AudioError(f"cannot write an encoded chapter: {exc.strerror or exc}", path=audio) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        partial.with_suffix(".json").unlink(missing_ok=True)
+    ENCODES[key] += 1
+    return ChunkResult(audio, chunk.samples, plan, meter, normalization, cached=False)
+
+
+def sweep_partials(folder: Path) -> None:
+    """Remove half-written chunks that killed processes left in ``folder`` (``.KEY.PID.THREAD.aac`` and its
+    ``.json``); a live process's are kept."""
+    if not folder.is_dir():
+        return
+    for path in folder.glob(".*.*.*.*"):
+        parts = path.name.split(".")
+        if len(parts) != 5 or not parts[2].isdigit():
+            continue
+        pid = int(parts[2])
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # alive (or not ours to signal): leave it
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (PermissionError, OSError):
+            continue
+
+
+def _load(audio: Path, sidecar: Path, chunk: Chunk, settings: ChunkSettings) -> ChunkResult | None:
+    """A cached chunk, if both files are there and agree with the chunk; anything odd means encode again."""
+    try:
+        if not audio.is_file():
+            return None
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        if record.get("samples") != chunk.samples:
+            return None
+        meter = Ebur128Log.from_json(record["meter"])
+        plan = _plan_from_json(record["plan"], settings.target)
+        os.utime(audio)  # recently used: what a cache trim would keep
+        return ChunkResult(audio, chunk.samples, plan, meter, str(record.get("normalization", plan.mode)), cached=True)
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        log.info("encoded chapter %s not reused: %s", audio.name, exc)
+        return None

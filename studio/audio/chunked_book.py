@@ -1,0 +1,127 @@
+"""AAC book files from chapter chunks: encode every chunk on a pool (``jobs`` at once), join, mux, trim.
+
+The final step of an M4B/M4A book no longer encodes anything: it joins encoded chapters (``aac_join``) and
+writes the container, chapters, tags and cover by stream copy (a few seconds for a long book).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from studio.audio.aac_join import AAC_FRAME, join_adts, set_mp4_play_length
+from studio.audio.chunk_encode import (
+    Chunk,
+    ChunkResult,
+    ChunkSettings,
+    JoinedMeter,
+    chunk_key,
+    encode_chunk,
+    sweep_partials,
+)
+from studio.audio.encode import EncodeJob, EncodeOutcome, metadata_file
+from studio.audio.ffmpeg import run_ffmpeg_ex
+from studio.audio.loudness import GainPlan, LoudnessTarget
+from studio.audio.progress import ProgressBar
+from studio.core.errors import CancelledError
+
+#: Encodes that ran (not taken from the cache) in this process: tests and benchmarks read it.
+ENCODED_CHUNKS = Counter[str]()
+
+
+def book_plan(results: Sequence[ChunkResult], target: LoudnessTarget | None) -> GainPlan:
+    """One line for the report: the chapters' gain stages summed up (limited if any chapter was)."""
+    if target is None:
+        return GainPlan("none", None)
+    modes = [r.plan.mode for r in results]
+    mode = "limited" if "limited" in modes else ("linear" if "linear" in modes else modes[0] if modes else "silent")
+    gains = [r.plan.gain_db for r in results if r.plan.mode in ("linear", "limited", "dynamic")]
+    notes = [f"loudness normalized per chapter ({len(results)} chapters, gains "
+             f"{min(gains):+.1f} to {max(gains):+.1f} dB)" if gains else "loudness normalized per chapter"]
+    limits = [r.plan.limit_db for r in results if r.plan.limit_db is not None]
+    return GainPlan(mode, target, None, sum(gains) / len(gains) if gains else 0.0,
+                    min(limits) if limits else None, notes=tuple(notes))
+
+
+def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: ChunkSettings,
+                   identity: Callable[[Path], str], cache_dir: Path | None, work: Path, workers: int,
+                   stop: threading.Event, bar: ProgressBar, start: float, end: float,
+                   ) -> list[tuple[EncodeOutcome, GainPlan]]:
+    """Encode (or reuse) every chunk of every output, largest first on ``workers`` threads, then mux each
+    output. The first failure stops the other encodes; a cancel kills every running ffmpeg."""
+    folder = cache_dir if cache_dir is not None else work / "chunks"
+    folder.mkdir(parents=True, exist_ok=True)
+    sweep_partials(folder)
+    jobs = [(o, chunk) for o, (_, chunks) in enumerate(outputs) for chunk in chunks]
+    mux_share = 0.03
+    callbacks = bar.parallel(start, start + (end - start) * (1 - mux_share), [c.samples + 1 for _, c in jobs])
+    keys = [chunk_key(chunk, settings, identity) for _, chunk in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].samples)  # longest first: the shortest wall time
+
+    def one(i: int) -> ChunkResult:
+        if stop.is_set():
+            raise CancelledError("export cancelled")
+        result = encode_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, progress_cb=callbacks[i])
+        if not result.cached:
+            ENCODED_CHUNKS[keys[i]] += 1
+        return result
+
+    results: dict[int, ChunkResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="encode") as pool:
+        futures = {pool.submit(one, i): i for i in order}
+        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        if any(f.exception() is not None for f in finished):
+            stop.set()
+        wait(futures)
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    if errors:
+        real = [e for e in errors if not isinstance(e, CancelledError)]
+        raise (real or errors)[0]  # type: ignore[misc]
+    for future, i in futures.items():
+        results[i] = future.result()
+    outcomes = []
+    index = 0
+    for n, (job, chunks) in enumerate(outputs):
+        mine = [results[index + k] for k in range(len(chunks))]
+        index += len(chunks)
+        outcomes.append(_mux(job, chunks, mine, settings, work / f"joined-{n}.aac", stop))
+        bar.report(start + (end - start) * (1 - mux_share * (len(outputs) - n - 1) / len(outputs)))
+    return outcomes
+
+
+def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult], settings: ChunkSettings,
+         joined: Path, stop: threading.Event) -> tuple[EncodeOutcome, GainPlan]:
+    rate = settings.format.sample_rate
+    join_adts([(r.path, r.samples) for r in results], joined)
+    meta = metadata_file(job, joined.with_suffix(".ffmeta"))
+    args = ["-itsoffset", f"-{AAC_FRAME / rate:.6f}", "-f", "aac", "-i", str(joined), "-f", "ffmetadata",
+            "-i", str(meta)]
+    maps = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+    if job.cover is not None and job.spec.cover == "ffmpeg":
+        args += ["-i", str(job.cover.path)]
+        maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
+    brand = ["-brand", "M4B "] if job.spec.name == "m4b" else []
+    try:
+        # the movie's timescale is the sample rate: with the microsecond one the shifted input would bring, a
+        # long book's chapter track overflows and ffmpeg silently leaves it out (Apple players need it)
+        run_ffmpeg_ex([*args, *maps, "-c:a", "copy", "-movie_timescale", str(rate), "-movflags", "+faststart",
+                       *brand, "-f", "ipod", str(job.dest)], cancel_event=stop, output=job.dest)
+        set_mp4_play_length(job.dest, job.timeline.total_frames, rate)
+    finally:
+        joined.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+    parts = [((c.start - c.preroll) / rate, c.samples / rate, r.meter) for c, r in zip(chunks, results, strict=True)]
+    normalizations = {r.normalization for r in results}
+    normalization = normalizations.pop() if len(normalizations) == 1 else "per chapter"
+    plan = book_plan(results, settings.target)
+    notes = tuple(n for r in results for n in r.plan.notes if "encoded again" in n)
+    return EncodeOutcome(JoinedMeter(parts), None, normalization), GainPlan(
+        plan.mode, plan.target, plan.measured, plan.gain_db, plan.limit_db, notes=(*plan.notes, *notes))
+
+
+def workers_for(jobs: int | None) -> int:
+    return max(1, jobs or os.cpu_count() or 1)

@@ -1,0 +1,45 @@
+"""Joining AAC chunks: a chunk that is not what its encoder must have written is refused by name, never joined
+into a book whose later chapters would all be shifted. Real ffmpeg, tiny inputs."""
+
+from __future__ import annotations
+
+import array
+import math
+from pathlib import Path
+
+import pytest
+
+from studio.audio.aac_join import AAC_FRAME, expected_frames, join_adts, set_mp4_play_length
+from studio.audio.errors import AudioError
+from studio.audio.ffmpeg import run_ffmpeg
+
+RATE = 22050
+
+
+def _adts(path: Path, samples: int) -> Path:
+    pcm = array.array("h", (int(6000 * math.sin(2 * math.pi * 441 * i / RATE)) for i in range(samples)))
+    raw = path.with_suffix(".pcm")
+    raw.write_bytes(pcm.tobytes())
+    run_ffmpeg(["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", str(raw), "-c:a", "aac", "-b:a", "64k",
+                "-f", "adts", str(path)])
+    return path
+
+
+def test_a_chunk_cut_short_is_refused_by_name(tmp_path: Path) -> None:
+    first = _adts(tmp_path / "first.aac", 4 * AAC_FRAME)
+    second = _adts(tmp_path / "second.aac", 3 * AAC_FRAME + 100)
+    assert join_adts([(first, 4 * AAC_FRAME), (second, 3 * AAC_FRAME + 100)], tmp_path / "ok.aac") == \
+        expected_frames(4 * AAC_FRAME) - 1 + expected_frames(3 * AAC_FRAME + 100) - 1
+    data = second.read_bytes()
+    second.write_bytes(data[: len(data) // 2])  # a killed copy, a full disk...
+    with pytest.raises(AudioError) as err:
+        join_adts([(first, 4 * AAC_FRAME), (second, 3 * AAC_FRAME + 100)], tmp_path / "bad.aac")
+    assert err.value.path == str(second)
+
+
+def test_an_mp4_without_its_movie_header_in_front_is_refused(tmp_path: Path) -> None:
+    chunk = _adts(tmp_path / "c.aac", 8 * AAC_FRAME)
+    late = tmp_path / "late.m4a"  # no +faststart: the movie header comes after the audio
+    run_ffmpeg(["-i", str(chunk), "-c:a", "copy", "-f", "ipod", str(late)])
+    with pytest.raises(AudioError, match="front of the MP4"):
+        set_mp4_play_length(late, 8 * AAC_FRAME, RATE)
