@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 a failure that is not the user's (engine, ffmpeg, bug: 
 
 from __future__ import annotations
 
+import argparse
 import logging
 import time
 from typing import TYPE_CHECKING, TextIO
@@ -18,6 +19,16 @@ if TYPE_CHECKING:  # `studio` with no subcommand opens the window: the CLI impor
     from studio.render.events import RenderProgress
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
+def add_manuscript_options(parser: argparse.ArgumentParser) -> None:
+    """``--structure`` and ``--reimport``, the same for ``studio import`` and ``studio render MANUSCRIPT``."""
+    parser.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                        help="how chapters are found when importing a manuscript (default auto; "
+                             "pattern:REGEX = lines matching REGEX)")
+    parser.add_argument("--reimport", action="store_true",
+                        help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
+                             "emotions and chapter names carry over to unchanged paragraphs)")
 
 
 def hms(seconds: float) -> str:

@@ -20,6 +20,12 @@ from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "project.sqlite"
 CACHE_DIR = "cache"
+#: One spelling of "this unit's audio is in the cache" and "its job is done", shared by the methods that commit
+#: a render (a preview's, a scheduler's download) so the two rows cannot drift apart.
+_INSERT_RENDERED_UNIT = ("INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
+                         "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_MARK_JOB_DONE = ("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, error_message = NULL, "
+                  "updated_at = ? WHERE cache_key = ?")
 
 
 def is_project_dir(path: str | Path) -> bool:
@@ -230,12 +236,8 @@ class Project:
                              sample_rate: int, duration_ms: int, timestamps: dict[str, Any]) -> None:
         """Commit a finished render; call only after the audio file is fully written (atomic rename)."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
-                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
-                 json.dumps(timestamps, ensure_ascii=False)),
-            )
+            db.execute(_INSERT_RENDERED_UNIT, (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                                               json.dumps(timestamps, ensure_ascii=False)))
 
     # -- render jobs (``studio.render.job_store`` gives these rows types and rules) ---------------------------
     def render_jobs(self) -> list[dict[str, Any]]:
@@ -263,9 +265,7 @@ class Project:
     def mark_render_jobs_done(self, cache_keys: Iterable[str], *, now: float) -> None:
         """Jobs whose audio is in the cache (rendered earlier, e.g. by a preview) are done. One transaction."""
         with self.transaction() as db:
-            db.executemany("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
-                           "error_message = NULL, updated_at = ? WHERE cache_key = ? AND state != 'done'",
-                           [(now, key) for key in cache_keys])
+            db.executemany(_MARK_JOB_DONE + " AND state != 'done'", [(now, key) for key in cache_keys])
 
     def update_render_job(self, cache_key: str, *, now: float, **fields: Any) -> None:
         """Change some columns of one job in its own transaction (committed when this returns)."""
@@ -291,13 +291,9 @@ class Project:
                 insert_take(db, chapter_index=take[0], paragraph_index=take[1], text=take[2], cache_key=cache_key,
                             audio_file=audio_file, engine=engine, voice=voice, sample_rate=sample_rate,
                             duration_ms=duration_ms, timestamps=timestamps, now=now)
-            db.execute(
-                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
-                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
-                 json.dumps(timestamps, ensure_ascii=False)))
-            db.execute("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
-                       "error_message = NULL, updated_at = ? WHERE cache_key = ?", (now, cache_key))
+            db.execute(_INSERT_RENDERED_UNIT, (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                                               json.dumps(timestamps, ensure_ascii=False)))
+            db.execute(_MARK_JOB_DONE, (now, cache_key))
 
     def replace_render_plan(self, units: Iterable[tuple[str, int, int, int]]) -> None:
         """Remember the units of the render being started, in order: (cache key, chapter, paragraph, count)."""

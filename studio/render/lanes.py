@@ -18,8 +18,9 @@ from pathlib import Path
 
 from studio.engines.base import Engine
 from studio.engines.registry import traits
+from studio.engines.traits import PollRange
 from studio.render.plan import RenderUnit
-from studio.render.polling import DurationModel, PollClock, PollRange
+from studio.render.polling import DurationModel, PollClock
 from studio.render.rate_limit import TokenBucket
 
 #: How long a task may stay queued/running at the vendor before it is reported and submitted again (once), for

@@ -217,7 +217,8 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             muted = facts.strips_emotions and bool(spans)
             if facts.strips_emotions:
                 spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
-            text, readings = paragraph.text, ()
+            text = paragraph.text
+            readings: tuple[ReadingSpan, ...] = ()
             if book.lexicon or paragraph.readings:
                 spoken = compile_paragraph(text, spans, paragraph.readings, book.lexicon, ssml=facts.ssml)
                 text, spans, readings = spoken.text, spoken.emotions, spoken.readings

@@ -26,6 +26,11 @@ What it guarantees (docs/decisions/0004-render-engine.md):
   vendor's: the render stops with the real reason (``LocalStorageError``) and the task stays for the next run.
 * **Control.** ``RenderControl``: pause (no new submissions), resume, cancel one unit or all. A cancelled or
   interrupted render leaves its vendor tasks in the project for the next one.
+
+Why one module of ~650 lines (over the house's ~450): it is one decision loop, and its guarantees (nothing
+paid for is lost, one commit before each event) are invariants over the whole loop that a reader must be able
+to check in one place. Everything that does not decide already lives beside it: ``lanes`` (per-vendor limits),
+``retry``, ``polling``, ``events``, ``pool``, ``job_store``, ``unit_failures``, ``render_lock``.
 """
 
 from __future__ import annotations
