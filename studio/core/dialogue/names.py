@@ -1,0 +1,133 @@
+"""Names of speakers: pull a name out of a speech tag, and gather the names into a character list.
+
+Chinese has no capital letters, so a name is the start of the clause that carries the speech verb, cut where
+the book's own word frequencies say the word ends ("阿Q歪着头说" → 阿Q because 阿Q is far more frequent than
+阿Q歪). English names are capitalised words after "the"/adjectives ("said the young Crab" → Crab). Honorifics
+(Mr., 先生, 太爷 …) are kept in the name and give aliases, so "Mr. Holmes" and "Holmes" are one character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Words that open a clause but are never a speaker: conjunctions, adverbs, pronouns, numerals.
+_CJK_STOP_START = set("一这那于然但便又也就却都只因所可不没有是在将把被从对向和与及此众人如若即遂乃且其忽正")
+_CJK_OPENERS = ("且说", "却说", "话说", "当下", "于是", "只见", "忽然", "随后", "其时", "这时", "当时", "次日", "那")
+CJK_PRONOUNS = {"他": "he", "她": "she", "伊": "she", "我": "I"}
+CJK_GROUPS = ("们", "众", "大家", "一人", "其人", "有人", "二人", "三人", "齐声")
+CJK_HONORIFICS = ("先生", "太爷", "老爷", "太太", "夫人", "小姐", "少爷", "奶奶", "大爷", "嫂", "爷")
+EN_HONORIFICS = ("Mr.", "Mrs.", "Miss", "Dr.", "Lady", "Lord", "Sir", "King", "Queen", "Captain", "Aunt", "Uncle")
+EN_PRONOUNS = {"he": "he", "she": "she", "i": "I", "it": "it", "they": "they"}
+_EN_NOT_NAMES = {"The", "A", "An", "And", "But", "Then", "Oh", "Yes", "No", "Well", "What", "Why", "I", "It",
+                 "He", "She", "They", "We", "You", "This", "That", "There", "Here", "So", "Now", "Ah"}
+
+
+def cjk_name(segment: str, freq: Counter[str]) -> str | None:
+    """The name at the start of a Chinese clause, or a pronoun marker; None when the clause opens with no name.
+
+    ``freq`` counts 1-4 character strings over the whole book: a name is extended one character at a time
+    while the longer string stays nearly as frequent (the added character belongs to the word).
+    """
+    seg = segment.strip(" ，,、：:；;“”\"「」")
+    for opener in _CJK_OPENERS:
+        if seg.startswith(opener) and len(seg) > len(opener):
+            seg = seg[len(opener):]
+    if not seg or not CJK.match(seg[0]) and not seg[0].isalnum():
+        return None
+    if seg[0] in CJK_PRONOUNS and (len(seg) == 1 or seg[1] not in "们"):
+        return CJK_PRONOUNS[seg[0]]
+    if any(seg.startswith(g) for g in CJK_GROUPS) or seg[0] in _CJK_STOP_START:
+        return None
+    if len(seg) <= 2:
+        return seg
+    name = seg[:2]
+    for n in range(3, min(5, len(seg) + 1)):
+        longer = seg[:n]
+        if freq[longer] >= 2 and freq[longer] >= 0.6 * freq[longer[:-1]]:
+            name = longer
+        else:
+            break
+    if freq[name] < 2:
+        return None
+    if any(g in name for g in ("们",)):
+        return None
+    return name
+
+
+_EN_NAME = r"(?:(?:Mr\.|Mrs\.|Dr\.)\s+)?[A-Z][\w’'\-]*(?:\s+(?:Von\s+|de\s+)?[A-Z][\w’'\-]*)*"
+_EN_ADJ = r"(?:(?:old|young|poor|little|wise|great|strange)\s+)*"
+
+
+def en_name(phrase: str) -> str | None:
+    """Name or pronoun marker from an English subject phrase ("the young Crab", "poor Alice", "he")."""
+    p = phrase.strip()
+    low = p.lower()
+    if low in EN_PRONOUNS:
+        return EN_PRONOUNS[low]
+    m = re.fullmatch(rf"(?:(?:the|our|a)\s+)?{_EN_ADJ}({_EN_NAME})", p)
+    if m and m.group(1).split()[0] not in _EN_NOT_NAMES:
+        return m.group(1)
+    m = re.fullmatch(rf"(?:the|our)\s+{_EN_ADJ}(?:\w+\s+)?([a-z]+)", p)
+    if m and m.group(1) not in ("voices", "party", "others", "rest", "crowd", "people"):
+        return m.group(1)
+    return None
+
+
+def base_name(name: str) -> str:
+    """The name without honorific, for grouping aliases ("Mr. Holmes" → Holmes, 赵太爷 → 赵)."""
+    for h in EN_HONORIFICS:
+        if name.startswith(h + " "):
+            return name[len(h) + 1:]
+    for h in CJK_HONORIFICS:
+        if name.endswith(h) and len(name) > len(h):
+            return name[: -len(h)]
+    return name
+
+
+@dataclass
+class Character:
+    """One speaker found in the book: the name used most, the other forms, and how often each spoke."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    quotes: int = 0
+    honorific: str | None = None
+
+
+def build_characters(speakers: list[str]) -> list[Character]:
+    """Group attributed speaker names into characters, most frequent first.
+
+    Two names are one character when one is the other plus an honorific or a first name ("Holmes",
+    "Sherlock Holmes", "Mr. Holmes"; 赵太爷 / 赵). Pronoun markers and common nouns are not characters.
+    """
+    counts = Counter(s for s in speakers if s and s not in ("he", "she", "it", "they"))
+    groups: dict[str, Character] = {}
+    for name, n in counts.most_common():
+        key = base_name(name)
+        owner = next((c for k, c in groups.items()
+                      if k == key or (" " in k and k.endswith(" " + key)) or (" " in key and key.endswith(" " + k))),
+                     None)
+        if owner is None:
+            honor = next((h for h in EN_HONORIFICS + CJK_HONORIFICS if h in name and name != key), None)
+            groups[key] = Character(name=name, quotes=n, honorific=honor)
+        else:
+            owner.aliases.append(name)
+            owner.quotes += n
+    return sorted(groups.values(), key=lambda c: -c.quotes)
+
+
+def ngram_counts(paragraphs: list[str]) -> Counter[str]:
+    """1-4 character strings of the CJK text, counted over the whole book (for :func:`cjk_name`)."""
+    freq: Counter[str] = Counter()
+    for text in paragraphs:
+        if not CJK.search(text):
+            continue
+        for i in range(len(text)):
+            for n in range(1, 5):
+                if i + n <= len(text):
+                    freq[text[i:i + n]] += 1
+    return freq
