@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.corpus.dialogue_corpus import LABELS, Score, score_file  # noqa: E402
+from tests.corpus.dialogue_corpus import LABELS, Score, score_file
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from studio.core.dialogue.names import CJK, cjk_name, en_name, ngram_counts
+from studio.core.dialogue.names import CJK, CJK_SURNAMES, cjk_name, en_name, ngram_counts
 from studio.core.dialogue.quotes import Quote
 
 _ZH_VERB = r"(?:笑道|说道|问道|叫道|喝道|嚷道|唱道|骂道|答道|应道|叹道|说|道|曰|问|答|叫|喊|嚷|骂|想|云|言|唱|应|吩咐)"
@@ -28,7 +28,13 @@ _EN_VERB = (r"(?:said|says|asked|replied|answered|cried|shouted|exclaimed|remark
             r"repeated|whispered|murmured|muttered|thought|began|went on|pleaded|sighed|called(?: out)?|observed|"
             r"interrupted|inquired|screamed|growled|retorted|rejoined|resumed|explained|declared|suggested|urged|"
             r"protested|roared|yelled|snapped|groaned|answered|panted|sobbed|laughed|demanded|asks|cries)")
-_EN_SUBJ = r"((?:the|our|poor|little|old|young)\s+(?:\w+\s+){0,2}?[\w’'.\-]+|[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*|he|she|I|it|they)"
+_EN_SUBJ = (r"((?:the|our|poor|little|old|young)\s+(?:[\w’'.\-]+\s+){0,2}?[\w’'.\-]+"
+            r"(?=\s*(?:[,.;:!?—)]|$|\s+\w+ly\b|\s+(?:to|in|with|as|and|at|for|without|on|once|quite)\b))"
+            r"|[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*|he|she|I|it|they)")
+_EN_BETWEEN = r"(?:(?:\w+ly|then|again|at\s+once|at\s+last|once\s+more|to\s+\w+self)\s+){0,2}"
+
+
+_COMPOUND_SURNAMES = {"皇甫", "诸葛", "司马", "欧阳", "夏侯", "公孙", "上官", "慕容", "东方", "令狐", "尉迟", "长孙"}
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,11 @@ class _Attributor:
         self.paragraphs = paragraphs
         self.freq: Counter[str] = ngram_counts(paragraphs)
         self.known: Counter[str] = Counter()
+        self.subjects: Counter[str] = Counter()  # raw names of speech tags, pronouns and short names included
+        self.earlier_subjects: Counter[str] = Counter()  # the same, counted by the previous pass
 
     # --- tags -------------------------------------------------------------------------------------------
-    def zh_before(self, before: str) -> str | None | bool:
+    def zh_before(self, before: str) -> str | bool | None:
         """Name from "X……曰：" right before the quote; False when there is no such tag."""
         m = re.search(rf"{_ZH_VERB}[^。！？，,：:]{{0,2}}[：:，,]?\s*$", before)
         if not m or not before.strip():
@@ -73,27 +81,42 @@ class _Attributor:
         clause = re.split(r"[。！？；;：:”」…]", before[: m.start()])[-1]
         if not clause.strip():
             return False
-        return cjk_name(clause, self.freq)
+        return self.zh_subject(clause)
 
-    def zh_after(self, after: str) -> str | None | bool:
+    def zh_subject(self, clause: str) -> str | None:
+        """The speaker of a clause like "两军相对，玄德出马，……扬鞭大骂": the name opening the verb's own part,
+        else the nearest earlier part that opens with a known character, else the sentence's first words."""
+        parts = [p for p in re.split(r"[，,]", clause) if p.strip()]
+        if not parts:
+            return None
+        own = cjk_name(parts[-1], self.freq)
+        if (own and own in self.known) or (own and len(parts) == 1):
+            return own
+        for part in reversed(parts[:-1]):
+            for name in sorted(self.known, key=len, reverse=True):
+                if _is_cjk(name) and part.strip().startswith(name):
+                    return name
+        return cjk_name(parts[0], self.freq)
+
+    def zh_after(self, after: str) -> str | bool | None:
         clause = re.split(r"[。！？“「]", after, maxsplit=1)[0]
         if not re.search(_ZH_VERB, clause) or not clause.strip():
             return False
-        return cjk_name(clause, self.freq)
+        return self.zh_subject(clause[: re.search(_ZH_VERB, clause).start()] or clause)
 
-    def en_before(self, before: str) -> str | None | bool:
+    def en_before(self, before: str) -> str | bool | None:
         sentence = re.split(r"(?<=[.!?”)])\s+", before.strip())[-1] if before.strip() else ""
         if not sentence or not re.search(r"[,:—]\s*$|\b" + _EN_VERB + r"\s*$", sentence):
             return False
         m = re.search(rf"\b{_EN_VERB}\s+{_EN_SUBJ}\s*[,:—]?\s*$", sentence)
         if m:
             return en_name(m.group(1)) or None
-        m = re.search(rf"(?:^|[\s(,;])(?:{_EN_SUBJ})\s+(?:\w+\s+){{0,4}}?{_EN_VERB}\b", sentence)
+        m = re.search(rf"(?:^|[\s(,;])(?:{_EN_SUBJ})\s+{_EN_BETWEEN}{_EN_VERB}\b", sentence)
         if m:
             return en_name(m.group(1)) or None
         return False
 
-    def en_after(self, after: str) -> str | None | bool:
+    def en_after(self, after: str) -> str | bool | None:
         clause = re.split(r"[.;!?“]", after, maxsplit=1)[0]
         m = re.match(rf"[\s,—)]*{_EN_VERB}\s+{_EN_SUBJ}", clause)
         if m:
@@ -117,22 +140,34 @@ class _Attributor:
         if name == "I":
             return "I", 0.85, "the first-person narrator speaks (“I”)"
         if _is_cjk(name) and len(name) == 1:
-            full = re.findall(rf"[\u4e00-\u9fff]{{1,2}}{name}", context)
-            full = [f for f in full if self.known[f] or self.freq[f] >= 3]
+            full = None
+            for k in (i for i, c in enumerate(context) if c == name and i > 0):
+                two, three = context[k - 1:k + 1], context[max(0, k - 2):k + 1]
+                if two[0] in CJK_SURNAMES:
+                    full = two
+                elif len(three) == 3 and three[:2] in _COMPOUND_SURNAMES:
+                    full = three
             if full:
-                return full[-1], 0.8, f"“{name}” is short for {full[-1]} named just before"
+                return full, 0.8, f"“{name}” is short for {full} named just before"
+            if max(self.subjects[name], self.earlier_subjects[name]) >= 2:
+                return name, 0.7, f"“{name}” speaks in several tags: taken as a short name"
+            return None, 0.0, f"“{name}” may be a name but no full name was seen before it"
         return name, 0.9, ""
 
     def last_named(self, context: str) -> str | None:
+        """The character named last in ``context``: a known speaker or an English "the Count" subject."""
         best, pos = None, -1
-        for name in self.known:
+        names = [n for n in self.known if n != "I"]
+        if not _is_cjk(context):
+            names += re.findall(r"\b[Tt]he\s+([A-Z][a-z]+)\b", context)
+        for name in names:
             i = context.rfind(name)
             if i > pos or (i == pos and best is not None and len(name) > len(best)):
                 best, pos = name, i
         return best if pos >= 0 else None
 
     # --- the pass ---------------------------------------------------------------------------------------
-    def tag(self, q: Quote, before: str, after: str, cjk: bool) -> tuple[str | None | bool, str]:
+    def tag(self, q: Quote, before: str, after: str, cjk: bool) -> tuple[str | bool | None, str]:
         if cjk:
             got = self.zh_before(before)
             if got is not False:
@@ -145,6 +180,7 @@ class _Attributor:
 
     def run(self, quotes: list[Quote]) -> list[Attribution]:
         for _ in range(2):  # the first pass learns the names, the second resolves pronouns with them
+            self.earlier_subjects, self.subjects = self.subjects, Counter()
             out = self.once(quotes)
             self.known = Counter(a.speaker for a in out if a.speaker and a.confidence >= 0.85)
         return out
@@ -173,12 +209,13 @@ class _Attributor:
             dialogue_paras: set[int]) -> Attribution:
         if _mention(q, before, after, cjk):
             return Attribution(q, None, 0.0, "a word in quotes inside narration, not speech")
-        context = "\n".join(self.paragraphs[max(0, q.paragraph - 1):q.paragraph]) + "\n" + \
+        context = "\n".join(self.paragraphs[max(0, q.paragraph - 3):q.paragraph]) + "\n" + \
             self.paragraphs[q.paragraph][: q.start]
         name, where = self.tag(q, before, after, cjk)
         if name is None:
             return Attribution(q, None, 0.0, f"{where} names no one (a crowd, “someone”): left to the narrator")
         if name:
+            self.subjects[name] += 1
             speaker, conf, why = self.resolve(name, context)
             return Attribution(q, speaker, conf, why or f"{where} names {speaker}")
         if prev_q is not None and out[-1].speaker and len(before) < 80:

@@ -17,12 +17,22 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Words that open a clause but are never a speaker: conjunctions, adverbs, pronouns, numerals.
 _CJK_STOP_START = set("一这那于然但便又也就却都只因所可不没有是在将把被从对向和与及此众人如若即遂乃且其忽正")
 _CJK_OPENERS = ("且说", "却说", "话说", "当下", "于是", "只见", "忽然", "随后", "其时", "这时", "当时", "次日", "那")
+_CJK_AFTER_SHORT_NAME = set("谓乃便也又却急大见遂即亦就都笑忙曰问答拜怒喜惊听视闻")
+# Common surnames: a one-character name (靖) is resolved to the surname + name seen before it (邹靖).
+CJK_SURNAMES = set("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜谢邹喻柏窦章苏潘葛范彭郎鲁韦"
+                   "马苗凤方俞任袁柳鲍史唐费薛雷贺倪汤殷罗毕郝邬安常乐于傅齐康伍余顾孟黄穆萧尹姚邵汪毛狄米戴宋庞熊"
+                   "纪舒屈项祝董梁杜阮蓝闵季贾路江童颜郭梅盛林钟徐邱骆高夏蔡田胡凌霍虞万柯卢莫房解应宗丁宣邓郁单杭洪"
+                   "包左石崔龚程邢裴陆荣翁荀甄曲封储靳焦牧山车侯全班仰秋仲伊宫宁仇栾甘厉祖武刘景詹龙叶幸司黎蓟薄白"
+                   "怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阳胥能苍双闻莘党翟谭贡劳姬申扶堵冉宰郦雍桑桂濮牛寿通边扈燕冀浦尚"
+                   "农温别庄晏柴瞿阎慕连茹习宦艾鱼容向古易慎戈廖庾终居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆"
+                   "师巩聂晁勾敖融冷辛阚那简饶空曾沙养鞠须丰巢关蒯相查后荆红游竺权盖益桓公")
 CJK_PRONOUNS = {"他": "he", "她": "she", "伊": "she", "我": "I"}
 CJK_GROUPS = ("们", "众", "大家", "一人", "其人", "有人", "二人", "三人", "齐声")
 CJK_HONORIFICS = ("先生", "太爷", "老爷", "太太", "夫人", "小姐", "少爷", "奶奶", "大爷", "嫂", "爷")
 EN_HONORIFICS = ("Mr.", "Mrs.", "Miss", "Dr.", "Lady", "Lord", "Sir", "King", "Queen", "Captain", "Aunt", "Uncle")
 EN_PRONOUNS = {"he": "he", "she": "she", "i": "I", "it": "it", "they": "they"}
-_EN_NOT_NAMES = {"The", "A", "An", "And", "But", "Then", "Oh", "Yes", "No", "Well", "What", "Why", "I", "It",
+_EN_NOT_NAMES = {"At", "In", "On", "As", "When", "Presently", "Suddenly", "The", "A", "An", "And", "But", "Then",
+                 "Oh", "Yes", "No", "Well", "What", "Why", "I", "It",
                  "He", "She", "They", "We", "You", "This", "That", "There", "Here", "So", "Now", "Ah"}
 
 
@@ -34,16 +44,22 @@ def cjk_name(segment: str, freq: Counter[str]) -> str | None:
     """
     seg = segment.strip(" ，,、：:；;“”\"「」")
     for opener in _CJK_OPENERS:
-        if seg.startswith(opener) and len(seg) > len(opener):
+        if seg.startswith(opener):
             seg = seg[len(opener):]
-    if not seg or not CJK.match(seg[0]) and not seg[0].isalnum():
+    if not seg or (not CJK.match(seg[0]) and not seg[0].isalnum()):
         return None
     if seg[0] in CJK_PRONOUNS and (len(seg) == 1 or seg[1] not in "们"):
         return CJK_PRONOUNS[seg[0]]
     if any(seg.startswith(g) for g in CJK_GROUPS) or seg[0] in _CJK_STOP_START:
         return None
+    if any(g in seg for g in ("齐声", "一齐", "同声")) or (len(seg) > 2 and seg[2:3] == "、") or seg[1:2] == "、":
+        return None  # several speakers at once
+    if re.match(r"[^与和及同]{1,3}[与和及][^，,]{1,3}$", seg):
+        return None  # "嵩与儁计曰": two speakers
     if len(seg) <= 2:
         return seg
+    if freq[seg[:2]] < 2 and seg[1] in _CJK_AFTER_SHORT_NAME:
+        return seg[0]  # "植谓玄德曰", "操故无恙": a one-character name (resolved against the full name later)
     name = seg[:2]
     for n in range(3, min(5, len(seg) + 1)):
         longer = seg[:n]
@@ -68,9 +84,9 @@ def en_name(phrase: str) -> str | None:
     low = p.lower()
     if low in EN_PRONOUNS:
         return EN_PRONOUNS[low]
-    m = re.fullmatch(rf"(?:(?:the|our|a)\s+)?{_EN_ADJ}({_EN_NAME})", p)
-    if m and m.group(1).split()[0] not in _EN_NOT_NAMES:
-        return m.group(1)
+    caps = [w for w in re.findall(_EN_NAME, p) if w.split()[0] not in _EN_NOT_NAMES]
+    if caps and re.fullmatch(rf"(?:(?:the|our|a|poor|little|old|young|wise)\s+)*{re.escape(caps[-1])}", p):
+        return caps[-1]
     m = re.fullmatch(rf"(?:the|our)\s+{_EN_ADJ}(?:\w+\s+)?([a-z]+)", p)
     if m and m.group(1) not in ("voices", "party", "others", "rest", "crowd", "people"):
         return m.group(1)

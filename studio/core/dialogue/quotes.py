@@ -45,8 +45,13 @@ def _single_opens(text: str, i: int) -> bool:
 
 
 def _single_closes(text: str, i: int) -> bool:
+    """’ closes unless it sits inside a word (don’t) or is a plural possessive (the boys’ fault) with another
+    ’ still to come in the paragraph."""
     after = text[i + 1] if i + 1 < len(text) else " "
-    return not _is_letter(after)
+    if _is_letter(after):
+        return False
+    possessive = text[i - 1:i] == "s" and text[i + 1:i + 3][:1] == " " and text[i + 2:i + 3].islower()
+    return not (possessive and "’" in text[i + 1:])
 
 
 def quotes_in_paragraph(text: str, paragraph: int = 0, singles: bool = False) -> list[Quote]:
