@@ -16,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.corpus.dialogue_corpus import LABELS, Score, score_file
 
 
-def main() -> None:
-    show = "-v" in sys.argv
+def report(paths: list[Path], title: str, show: bool) -> None:
     total = Score()
     t0 = time.perf_counter()
-    for path in sorted(LABELS.glob("*.json")):
+    print(title)
+    for path in paths:
         s = score_file(path, Score(), show=show)
         print(f"{path.stem:20} named={s.labelled_named:3} attributed={s.attributed:3} "
               f"precision={s.precision:.3f} recall={s.recall:.3f}")
@@ -28,6 +28,12 @@ def main() -> None:
             setattr(total, k, getattr(total, k) + getattr(s, k))
     print(f"{'ALL':20} named={total.labelled_named:3} attributed={total.attributed:3} "
           f"precision={total.precision:.3f} recall={total.recall:.3f}  ({time.perf_counter() - t0:.2f}s)")
+
+
+def main() -> None:
+    show = "-v" in sys.argv
+    report(sorted(LABELS.glob("*.json")), "Labelled while the rules were written:", show)
+    report(sorted((LABELS / "heldout").glob("*.json")), "Held out (labelled after, never tuned on):", show)
 
 
 if __name__ == "__main__":
