@@ -12,8 +12,8 @@ def _speakers(paragraphs: list[str]) -> list[tuple[str, str | None]]:
 
 
 def test_attribution_on_the_labelled_corpus() -> None:
-    """229 hand-labelled quotes (Alice, Sherlock Holmes, 阿Q正传, 三国演义). Measured when written:
-    precision 0.895, recall 0.810 overall; the Chinese books alone lower (about 0.8 / 0.6)."""
+    """229 hand-labelled quotes (Alice, Sherlock Holmes, 阿Q正传, 三国演义), 189 with a named speaker.
+    Measured when written: precision 0.905, recall 0.804 overall; the Chinese books 0.85 / 0.60."""
     total, chinese = Score(), Score()
     for path in sorted(LABELS.glob("*.json")):
         s = score_file(path, Score())
@@ -21,9 +21,20 @@ def test_attribution_on_the_labelled_corpus() -> None:
             for k in ("labelled_named", "attributed", "correct", "wrong"):
                 setattr(acc, k, getattr(acc, k) + getattr(s, k))
     assert total.labelled_named >= 150
-    assert total.precision >= 0.88, total
-    assert total.recall >= 0.79, total
-    assert chinese.precision >= 0.78, chinese
+    assert total.precision >= 0.90, total
+    assert total.recall >= 0.80, total
+    assert chinese.precision >= 0.83, chinese
+
+
+def test_held_out_books_rarely_get_a_wrong_character() -> None:
+    """Tom Sawyer and 藤野先生 were labelled after the rules were written. Their dialogue is mostly untagged,
+    so recall is poor (0.075 when measured); what must hold is that untagged quotes stay with the narrator:
+    4 attributions, 1 wrong."""
+    s = Score()
+    for path in sorted((LABELS / "heldout").glob("*.json")):
+        score_file(path, s)
+    assert s.labelled_named >= 35
+    assert s.wrong <= 1, s
 
 
 def test_chinese_colon_tag_and_tag_after() -> None:

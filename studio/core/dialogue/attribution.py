@@ -20,7 +20,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from studio.core.dialogue.names import CJK, CJK_SURNAMES, cjk_name, en_name, ngram_counts
+from studio.core.dialogue.names import (
+    CJK,
+    CJK_SURNAMES,
+    FEMALE_TITLES,
+    MALE_TITLES,
+    cjk_name,
+    en_name,
+    ngram_counts,
+    proper_nouns,
+)
 from studio.core.dialogue.quotes import Quote
 
 _ZH_VERB = r"(?:笑道|说道|问道|叫道|喝道|嚷道|唱道|骂道|答道|应道|叹道|说|道|曰|问|答|叫|喊|嚷|骂|想|云|言|唱|应|吩咐)"
@@ -69,6 +78,7 @@ class _Attributor:
         self.paragraphs = paragraphs
         self.freq: Counter[str] = ngram_counts(paragraphs)
         self.known: Counter[str] = Counter()
+        self.proper = proper_nouns(paragraphs)
         self.subjects: Counter[str] = Counter()  # raw names of speech tags, pronouns and short names included
         self.earlier_subjects: Counter[str] = Counter()  # the same, counted by the previous pass
 
@@ -133,7 +143,7 @@ class _Attributor:
     def resolve(self, name: str, context: str) -> tuple[str | None, float, str]:
         """Pronouns and one-character Chinese names (靖, 飞) become the full name last seen in ``context``."""
         if name in ("he", "she", "it", "they"):
-            found = self.last_named(context)
+            found = self.last_named(context, name)
             if found:
                 return found, 0.65, f"“{name}” taken as {found}, the last character named before the quote"
             return None, 0.0, f"“{name}” with no character named before it"
@@ -154,12 +164,15 @@ class _Attributor:
             return None, 0.0, f"“{name}” may be a name but no full name was seen before it"
         return name, 0.9, ""
 
-    def last_named(self, context: str) -> str | None:
-        """The character named last in ``context``: a known speaker or an English "the Count" subject."""
+    def last_named(self, context: str, pronoun: str = "") -> str | None:
+        """The character named last in ``context`` (a known speaker, a name the book uses often, an English
+        "the Count" subject), skipping names whose title says the other gender for "he"/"she"."""
         best, pos = None, -1
         names = [n for n in self.known if n != "I"]
         if not _is_cjk(context):
-            names += re.findall(r"\b[Tt]he\s+([A-Z][a-z]+)\b", context)
+            names += re.findall(r"\b[Tt]he\s+([A-Z][a-z]+)\b", context) + sorted(self.proper)
+        wrong = FEMALE_TITLES if pronoun == "he" else MALE_TITLES if pronoun == "she" else ()
+        names = [n for n in names if not n.startswith(wrong)] if wrong else names
         for name in names:
             i = context.rfind(name)
             if i > pos or (i == pos and best is not None and len(name) > len(best)):
