@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from studio.core.book import Book
 from studio.core.cast import AGE_BANDS, GENDERS, Cast, CastMember
 from studio.core.errors import ProjectError
 from studio.core.project import Project
@@ -51,3 +52,14 @@ def set_character_voice(project: Project, name: str, engine: str, voice: str) ->
     member.voices[engine] = voice
     save_cast(project, cast)
     return member
+
+
+def save_voice_spans(project: Project, book: Book) -> None:
+    """Store the voice spans of every paragraph of ``book`` (as loaded from ``project``: paragraphs carry their
+    ids), leaving the text, emotions and render state alone."""
+    rows = [(p.id, v.start, v.end, v.character, v.voice, v.emotion)
+            for c in book.chapters for p in c.paragraphs if p.id is not None for v in p.voices]
+    with project.transaction() as db:
+        db.execute("DELETE FROM voice_span")
+        db.executemany("INSERT INTO voice_span(paragraph_id, start, end, character, voice, emotion) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", rows)
