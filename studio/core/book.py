@@ -127,6 +127,9 @@ class Book:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: The pronunciation lexicon in force (project entries, then the user's global ones), see core/lexicon.py.
     lexicon: list[LexiconEntry] = field(default_factory=list)
+    #: The project's cast as the planner needs it: name → {"aliases": [...], "voices": {engine: voice}}
+    #: (studio/core/cast_store.py keeps the full records).
+    cast_voices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def characters(self) -> int:

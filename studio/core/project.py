@@ -193,6 +193,8 @@ class Project:
         from studio.core.lexicon_store import book_lexicon
 
         book.lexicon = book_lexicon(self)
+        book.cast_voices = {name: {"aliases": json.loads(aliases), "voices": json.loads(voices)}
+                            for name, aliases, voices in db.execute("SELECT name, aliases, voices FROM cast_member")}
         return book
 
     def lexicon_rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
