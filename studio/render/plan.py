@@ -67,7 +67,7 @@ class RenderUnit:
     #: The paragraphs as the author wrote them (before the lexicon): what a take of the unit is matched on.
     written: tuple[str, ...] = ()
     #: (index, count) when the unit is one voice of a paragraph cast to several (studio.render.voice_split).
-    part: tuple[int, int] = ()
+    part: tuple[int, int] | tuple[()] = ()
 
     @property
     def characters(self) -> int:
@@ -207,6 +207,7 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
+            engine = voice.engine
             parts = spoken_parts(paragraph, voice, cast or Cast()) if paragraph.voices else []
             if len(parts) > 1:  # several voices: one unit per voice, in reading order, never grouped
                 if run is not None:
@@ -214,17 +215,17 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
                     run = None
                 for k, part in enumerate(parts):
                     piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
-                    one = _Run(ci, voice.engine, _template(part.voice, audio))
+                    one = _Run(ci, engine, _template(part.voice, audio))
                     one.items.append(_item(book, piece, pi, part.voice, warnings, ci))
                     units.append(replace(_unit(one, one.items, gap_ms=0), part=(k, len(parts)), written=()))
                 continue
             if parts:
                 voice = parts[0].voice  # the whole paragraph is one character's: spoken in that voice
             template = _template(voice, audio)
-            if run is None or run.engine != voice.engine or run.template != template:
+            if run is None or run.engine != engine or run.template != template:
                 if run is not None:
                     units.extend(_units_of(run, sizing, known))
-                run = _Run(ci, voice.engine, template)
+                run = _Run(ci, engine, template)
             run.items.append(_item(book, paragraph, pi, voice, warnings, ci))
         if run is not None:
             units.extend(_units_of(run, sizing, known))
@@ -254,7 +255,8 @@ def _item(book: Book, paragraph: Paragraph, pi: int, voice: VoiceSettings, warni
     muted = facts.strips_emotions and bool(spans)
     if facts.strips_emotions:
         spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
-    text, readings = paragraph.text, ()
+    text = paragraph.text
+    readings: tuple[ReadingSpan, ...] = ()
     if book.lexicon or paragraph.readings:
         spoken = compile_paragraph(text, spans, paragraph.readings, book.lexicon, ssml=facts.ssml)
         text, spans, readings = spoken.text, spoken.emotions, spoken.readings

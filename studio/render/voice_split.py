@@ -10,6 +10,7 @@ the parts of a paragraph, a breath rather than a paragraph gap, and the chapter 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from studio.core.book import Book, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.cast import Cast, CastMember, voice_runs
@@ -36,7 +37,10 @@ def book_cast(book: Book) -> Cast:
                  for name, entry in book.cast_voices.items()])
 
 
-def _clip(spans: tuple, start: int, end: int) -> tuple:
+_Span = TypeVar("_Span", EmotionSpan, ReadingSpan)
+
+
+def _clip(spans: tuple[_Span, ...], start: int, end: int) -> tuple[_Span, ...]:
     return tuple(replace(s, start=max(s.start, start) - start, end=min(s.end, end) - start)
                  for s in spans if s.start < end and s.end > start and min(s.end, end) > max(s.start, start))
 

@@ -95,3 +95,15 @@ def test_a_snapshot_keeps_who_speaks_each_quote() -> None:
     para = Paragraph(TEXT, voices=[VoiceSpan(*Q1, character="阿Q", emotion="happy"), VoiceSpan(*Q2, voice="zhigang")])
     book = book_from_dict(book_to_dict(Book("b", chapters=[Chapter("c", [para])])))
     assert book.chapters[0].paragraphs[0].voices == para.voices
+
+
+def test_a_quote_inside_an_emotion_span_keeps_the_emotion_on_its_own_part() -> None:
+    from studio.core.book import EmotionSpan
+    from studio.render.voice_split import spoken_parts
+
+    para = Paragraph(TEXT, emotions=[EmotionSpan(0, Q1[1], "happy")], voices=[VoiceSpan(*Q1, character="阿Q")])
+    parts = spoken_parts(para, NARRATOR, _cast())
+    assert [(p.text, p.voice.voice, [(e.start, e.end, e.category) for e in p.emotions]) for p in parts] == [
+        ("阿Q说：", "zhiyan", [(0, 4, "happy")]),
+        ("“我们先前比你阔的多啦！”", "zhishuo", [(0, Q1[1] - Q1[0], "happy")]),
+        (TEXT[Q1[1]:], "zhiyan", [])]

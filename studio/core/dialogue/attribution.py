@@ -110,9 +110,10 @@ class _Attributor:
 
     def zh_after(self, after: str) -> str | bool | None:
         clause = re.split(r"[。！？“「]", after, maxsplit=1)[0]
-        if not re.search(_ZH_VERB, clause) or not clause.strip():
+        verb = re.search(_ZH_VERB, clause)
+        if verb is None or not clause.strip():
             return False
-        return self.zh_subject(clause[: re.search(_ZH_VERB, clause).start()] or clause)
+        return self.zh_subject(clause[: verb.start()] or clause)
 
     def en_before(self, before: str) -> str | bool | None:
         sentence = re.split(r"(?<=[.!?”)])\s+", before.strip())[-1] if before.strip() else ""
@@ -227,7 +228,7 @@ class _Attributor:
         name, where = self.tag(q, before, after, cjk)
         if name is None:
             return Attribution(q, None, 0.0, f"{where} names no one (a crowd, “someone”): left to the narrator")
-        if name:
+        if isinstance(name, str) and name:
             self.subjects[name] += 1
             speaker, conf, why = self.resolve(name, context)
             return Attribution(q, speaker, conf, why or f"{where} names {speaker}")
@@ -241,7 +242,7 @@ class _Attributor:
             prev_text = self.paragraphs[q.paragraph - 1]
             tail = prev_text[-40:]
             got = self.zh_before(tail) if cjk else self.en_before(tail)
-            if got and prev_text.rstrip().endswith(("：", ":")):
+            if isinstance(got, str) and got and prev_text.rstrip().endswith(("：", ":")):
                 speaker, conf, why = self.resolve(got, prev_text)
                 return Attribution(q, speaker, min(conf, 0.8), why or f"the last paragraph ends “{speaker} said:”")
         if starts_para and (q.paragraph - 1) in dialogue_paras:
