@@ -107,3 +107,12 @@ def test_a_quote_inside_an_emotion_span_keeps_the_emotion_on_its_own_part() -> N
         ("阿Q说：", "zhiyan", [(0, 4, "happy")]),
         ("“我们先前比你阔的多啦！”", "zhishuo", [(0, Q1[1] - Q1[0], "happy")]),
         (TEXT[Q1[1]:], "zhiyan", [])]
+
+
+def test_reimporting_the_manuscript_keeps_the_quotes_voices() -> None:
+    from studio.core.reimport import carry_over
+
+    old = Book("b", chapters=[Chapter("c", [Paragraph(TEXT, voices=[VoiceSpan(*Q1, character="阿Q")])])])
+    new = Book("b", chapters=[Chapter("c", [Paragraph("新的一段。"), Paragraph(TEXT)])])
+    carry_over(old, new)
+    assert new.chapters[0].paragraphs[1].voices == [VoiceSpan(*Q1, character="阿Q")]
