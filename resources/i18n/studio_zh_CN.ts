@@ -169,6 +169,74 @@
     </message>
 </context>
 <context>
+    <name>CastDock</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="110"/>
+        <source>Cast</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="116"/>
+        <source>Propose finds the quotes of the chapter and who says them.</source>
+        <translation>“建议”会找出本章的引语以及说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="124"/>
+        <source>Propose</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="126"/>
+        <source>Assign</source>
+        <translation>指定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="127"/>
+        <source>Give the selected quotes to the speaker chosen above</source>
+        <translation>把选中的引语交给上面选定的说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="129"/>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="130"/>
+        <source>Write the cast and the quotes' voices into the project</source>
+        <translation>把角色表和引语的音色写入项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="176"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="179"/>
+        <source>{name}: {n} quotes, voice {voice}</source>
+        <translation>{name}：{n} 句，音色 {voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="180"/>
+        <source>the narrator's</source>
+        <translation>旁白的</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="181"/>
+        <source>No speakers found in this chapter.</source>
+        <translation>本章没有找到说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="222"/>
+        <source>Cast accepted: {n} quotes have a voice.</source>
+        <translation>角色已接受：{n} 句引语有了音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="230"/>
+        <source>Cast: {error}</source>
+        <translation>角色：{error}</translation>
+    </message>
+</context>
+<context>
     <name>ChapterDock</name>
     <message>
         <location filename="../../studio/gui/chapter_dock.py" line="33"/>
@@ -1925,6 +1993,34 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/qa_panel.py" line="213"/>
         <source>{count} findings in {n} rendered units.</source>
         <translation>{n} 个已合成单元中发现 {count} 个问题。</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteModel</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Quote</source>
+        <translation>引语</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="77"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
     </message>
 </context>
 <context>
