@@ -169,6 +169,74 @@
     </message>
 </context>
 <context>
+    <name>CastDock</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="110"/>
+        <source>Cast</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="116"/>
+        <source>Propose finds the quotes of the chapter and who says them.</source>
+        <translation>“建议”会找出本章的引语以及说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="124"/>
+        <source>Propose</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="126"/>
+        <source>Assign</source>
+        <translation>指定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="127"/>
+        <source>Give the selected quotes to the speaker chosen above</source>
+        <translation>把选中的引语交给上面选定的说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="129"/>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="130"/>
+        <source>Write the cast and the quotes&apos; voices into the project</source>
+        <translation>把角色表和引语的音色写入项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="176"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="179"/>
+        <source>{name}: {n} quotes, voice {voice}</source>
+        <translation>{name}：{n} 句，音色 {voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="180"/>
+        <source>the narrator&apos;s</source>
+        <translation>旁白的</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="181"/>
+        <source>No speakers found in this chapter.</source>
+        <translation>本章没有找到说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="222"/>
+        <source>Cast accepted: {n} quotes have a voice.</source>
+        <translation>角色已接受：{n} 句引语有了音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="230"/>
+        <source>Cast: {error}</source>
+        <translation>角色：{error}</translation>
+    </message>
+</context>
+<context>
     <name>ChapterDock</name>
     <message>
         <location filename="../../studio/gui/chapter_dock.py" line="33"/>
@@ -466,73 +534,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="656"/>
+        <location filename="../../studio/gui/editor_panel.py" line="75"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="660"/>
+        <location filename="../../studio/gui/editor_panel.py" line="79"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="663"/>
+        <location filename="../../studio/gui/editor_panel.py" line="82"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="666"/>
+        <location filename="../../studio/gui/editor_panel.py" line="85"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="708"/>
+        <location filename="../../studio/gui/editor_panel.py" line="127"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="711"/>
+        <location filename="../../studio/gui/editor_panel.py" line="130"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="728"/>
+        <location filename="../../studio/gui/editor_panel.py" line="147"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="730"/>
+        <location filename="../../studio/gui/editor_panel.py" line="149"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="747"/>
+        <location filename="../../studio/gui/editor_panel.py" line="166"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="752"/>
+        <location filename="../../studio/gui/editor_panel.py" line="171"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="756"/>
+        <location filename="../../studio/gui/editor_panel.py" line="175"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="760"/>
+        <location filename="../../studio/gui/editor_panel.py" line="179"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="762"/>
-        <location filename="../../studio/gui/editor.py" line="805"/>
+        <location filename="../../studio/gui/editor_panel.py" line="181"/>
+        <location filename="../../studio/gui/editor_panel.py" line="224"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="768"/>
+        <location filename="../../studio/gui/editor_panel.py" line="187"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -1154,263 +1222,263 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="109"/>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="116"/>
+        <location filename="../../studio/gui/main_window.py" line="355"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="195"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="197"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="198"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="199"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="204"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="198"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <location filename="../../studio/gui/main_window.py" line="218"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="214"/>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="219"/>
+        <location filename="../../studio/gui/main_window.py" line="227"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="224"/>
+        <location filename="../../studio/gui/main_window.py" line="232"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>Review &amp;Structure…</source>
         <translation>审阅章节结构(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="229"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
         <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="241"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="234"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="235"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="245"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="238"/>
+        <location filename="../../studio/gui/main_window.py" line="246"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="239"/>
+        <location filename="../../studio/gui/main_window.py" line="247"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="243"/>
+        <location filename="../../studio/gui/main_window.py" line="251"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="244"/>
+        <location filename="../../studio/gui/main_window.py" line="252"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="245"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="246"/>
+        <location filename="../../studio/gui/main_window.py" line="254"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="257"/>
         <source>Check &amp;Audio</source>
         <translation>检查音频(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="250"/>
+        <location filename="../../studio/gui/main_window.py" line="258"/>
         <source>Proof-listen: find skipped sentences and odd audio</source>
         <translation>校听：查找漏读的句子和异常音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="251"/>
+        <location filename="../../studio/gui/main_window.py" line="259"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="259"/>
+        <location filename="../../studio/gui/main_window.py" line="267"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="264"/>
+        <location filename="../../studio/gui/main_window.py" line="272"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="266"/>
+        <location filename="../../studio/gui/main_window.py" line="274"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="267"/>
+        <location filename="../../studio/gui/main_window.py" line="275"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="269"/>
+        <location filename="../../studio/gui/main_window.py" line="277"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="270"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="272"/>
+        <location filename="../../studio/gui/main_window.py" line="280"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="277"/>
+        <location filename="../../studio/gui/main_window.py" line="285"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="278"/>
+        <location filename="../../studio/gui/main_window.py" line="286"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="289"/>
+        <location filename="../../studio/gui/main_window.py" line="297"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="291"/>
+        <location filename="../../studio/gui/main_window.py" line="299"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="292"/>
+        <location filename="../../studio/gui/main_window.py" line="300"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="310"/>
+        <location filename="../../studio/gui/main_window.py" line="318"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="349"/>
+        <location filename="../../studio/gui/main_window.py" line="357"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="371"/>
+        <location filename="../../studio/gui/main_window.py" line="379"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="373"/>
+        <location filename="../../studio/gui/main_window.py" line="381"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379"/>
+        <location filename="../../studio/gui/main_window.py" line="387"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1419,135 +1487,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="399"/>
-        <location filename="../../studio/gui/main_window.py" line="405"/>
+        <location filename="../../studio/gui/main_window.py" line="407"/>
+        <location filename="../../studio/gui/main_window.py" line="413"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="411"/>
+        <location filename="../../studio/gui/main_window.py" line="419"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="430"/>
+        <location filename="../../studio/gui/main_window.py" line="438"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="431"/>
+        <location filename="../../studio/gui/main_window.py" line="439"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="434"/>
+        <location filename="../../studio/gui/main_window.py" line="442"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="440"/>
+        <location filename="../../studio/gui/main_window.py" line="448"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="449"/>
+        <location filename="../../studio/gui/main_window.py" line="457"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="456"/>
+        <location filename="../../studio/gui/main_window.py" line="464"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="470"/>
+        <location filename="../../studio/gui/main_window.py" line="478"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="486"/>
+        <location filename="../../studio/gui/main_window.py" line="494"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="489"/>
+        <location filename="../../studio/gui/main_window.py" line="497"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="526"/>
+        <location filename="../../studio/gui/main_window.py" line="534"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="542"/>
+        <location filename="../../studio/gui/main_window.py" line="550"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="566"/>
+        <location filename="../../studio/gui/main_window.py" line="574"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="569"/>
+        <location filename="../../studio/gui/main_window.py" line="577"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="574"/>
+        <location filename="../../studio/gui/main_window.py" line="582"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="602"/>
+        <location filename="../../studio/gui/main_window.py" line="610"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="635"/>
+        <location filename="../../studio/gui/main_window.py" line="643"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="666"/>
+        <location filename="../../studio/gui/main_window.py" line="674"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="698"/>
+        <location filename="../../studio/gui/main_window.py" line="706"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="746"/>
+        <location filename="../../studio/gui/main_window.py" line="756"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="757"/>
+        <location filename="../../studio/gui/main_window.py" line="767"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="481"/>
+        <location filename="../../studio/gui/main_window.py" line="489"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="477"/>
+        <location filename="../../studio/gui/main_window.py" line="485"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1555,48 +1623,49 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="165"/>
+        <location filename="../../studio/gui/editor.py" line="98"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="286"/>
+        <location filename="../../studio/gui/editor.py" line="219"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="292"/>
+        <location filename="../../studio/gui/editor.py" line="225"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="298"/>
-        <location filename="../../studio/gui/editor.py" line="314"/>
+        <location filename="../../studio/gui/editor.py" line="231"/>
+        <location filename="../../studio/gui/editor.py" line="247"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="463"/>
+        <location filename="../../studio/gui/editor.py" line="396"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="574"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="116"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
+        <extracomment>Texts are spelled out as QCoreApplication.translate(&quot;ParagraphEditor&quot;, ...) for lupdate (literals only). The ▶ button&apos;s strip at the gutter&apos;s right edge (pixels).</extracomment>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="577"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="119"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="580"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="122"/>
         <source>The pronunciation changed: this paragraph will be rendered again.</source>
         <translation>读音已更改：此段落将重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="582"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="125"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1828,32 +1897,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="593"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="64"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="595"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="66"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="597"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="599"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="600"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="71"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="601"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -1925,6 +1994,34 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/qa_panel.py" line="213"/>
         <source>{count} findings in {n} rendered units.</source>
         <translation>{n} 个已合成单元中发现 {count} 个问题。</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteModel</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Quote</source>
+        <translation>引语</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="77"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
     </message>
 </context>
 <context>
@@ -2059,23 +2156,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="70"/>
+        <location filename="../../studio/gui/main_window.py" line="77"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="71"/>
+        <location filename="../../studio/gui/main_window.py" line="78"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="84"/>
+        <location filename="../../studio/gui/main_window.py" line="91"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="86"/>
+        <location filename="../../studio/gui/main_window.py" line="93"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>

@@ -33,7 +33,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 log = logging.getLogger("studio.cli")
 
 SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon",
-               "check", "takes")
+               "check", "takes", "cast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_lexicon_parser(sub)
     add_check_parser(sub)
     add_takes_parser(sub)
+    from studio.cli.cast import add_cast_parser
+
+    add_cast_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -160,6 +163,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli.takes import run_takes
 
             return run_takes(args, sys.stdout, sys.stderr)
+        if args.command == "cast":
+            from studio.cli.cast import run_cast
+
+            return run_cast(args, sys.stdout, sys.stderr)
         if args.command == "check":
             from studio.cli.check import run_check_command
 

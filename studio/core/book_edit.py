@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 from studio.core.book import (
     MAX_INTENSITY,
@@ -27,6 +28,9 @@ from studio.core.book import (
 )
 from studio.core.emotion_problems import EmotionProblem, SupportedFor, emotion_problems, paragraph_problems
 from studio.core.errors import InputError
+from studio.core.voice_span import VoiceSpan
+
+_Span = TypeVar("_Span", EmotionSpan, VoiceSpan)
 
 __all__ = [
     "EditError",
@@ -79,7 +83,8 @@ def snapshot(book: Book) -> Book:
         title=book.title, author=book.author, language=book.language, voice=book.voice,
         metadata=dict(book.metadata),
         chapters=[Chapter(title=c.title, voice=c.voice, id=c.id,
-                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id, list(p.readings))
+                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id, list(p.readings),
+                                                list(p.voices))
                                       for p in c.paragraphs])
                   for c in book.chapters],
         lexicon=list(book.lexicon),
@@ -266,6 +271,7 @@ class TextChange:
     removed: str
     inserted: str
     old_emotions: tuple[EmotionSpan, ...]
+    old_voices: tuple[VoiceSpan, ...] = ()
 
 
 def diff_text(old: str, new: str) -> tuple[int, int, str]:
@@ -280,7 +286,7 @@ def diff_text(old: str, new: str) -> tuple[int, int, str]:
     return prefix, len(old) - suffix, new[prefix:len(new) - suffix]
 
 
-def _shift_span(span: EmotionSpan, start: int, end: int, inserted: int) -> EmotionSpan | None:
+def _shift_span(span: _Span, start: int, end: int, inserted: int) -> _Span | None:
     """Where ``span`` ends up after ``text[start:end]`` is replaced by ``inserted`` characters (None: gone).
 
     Typing exactly at a span's start or end stays outside it; typing inside it grows it; deleting part of
@@ -307,10 +313,13 @@ def replace_text(paragraph: Paragraph, start: int, end: int, replacement: str) -
     text = paragraph.text
     if not 0 <= start <= end <= len(text):
         raise EditError(f"characters {start}..{end} are outside the paragraph (0..{len(text)})")
-    change = TextChange(start, text[start:end], replacement, tuple(paragraph.emotions))
+    change = TextChange(start, text[start:end], replacement, tuple(paragraph.emotions), tuple(paragraph.voices))
     paragraph.text = text[:start] + replacement + text[end:]
     spans = (_shift_span(s, start, end, len(replacement)) for s in paragraph.emotions)
     paragraph.emotions = [s for s in spans if s is not None]
+    if paragraph.voices:  # a quote's voice grows, shrinks and moves with its text, like an emotion
+        moved = (_shift_span(v, start, end, len(replacement)) for v in paragraph.voices)
+        paragraph.voices = [v for v in moved if v is not None]
     if paragraph.readings:  # a reading moves with its text; an edit inside the word it reads drops it
         delta = len(replacement) - (end - start)
         paragraph.readings = [r if r.end <= start else replace(r, start=r.start + delta, end=r.end + delta)
@@ -334,6 +343,8 @@ def revert_text(paragraph: Paragraph, change: TextChange) -> None:
         raise EditError("the paragraph changed since this edit; it cannot be undone")
     paragraph.text = paragraph.text[:change.start] + change.removed + paragraph.text[end:]
     paragraph.emotions = list(change.old_emotions)
+    if change.old_voices or paragraph.voices:
+        paragraph.voices = list(change.old_voices)
 
 
 # -- emotion spans ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSetting
 from studio.core.errors import ProjectDamagedError, ProjectError
 from studio.core.lexicon import ReadingSpan
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
+from studio.core.voice_span import VoiceSpan
 
 DB_NAME = "project.sqlite"
 CACHE_DIR = "cache"
@@ -126,6 +127,7 @@ class Project:
         with self.transaction() as db:
             db.execute("DELETE FROM emotion_span")
             db.execute("DELETE FROM reading_span")
+            db.execute("DELETE FROM voice_span")
             db.execute("DELETE FROM paragraph")
             db.execute("DELETE FROM chapter")
             db.execute(
@@ -156,6 +158,11 @@ class Project:
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings],
                     )
+                    db.executemany(
+                        "INSERT INTO voice_span(paragraph_id, start, end, character, voice, emotion) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [(para.id, v.start, v.end, v.character, v.voice, v.emotion) for v in para.voices],
+                    )
 
     def load_book(self) -> Book:
         db = self._conn
@@ -185,9 +192,15 @@ class Project:
             "ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias, source=written))
+        for pid, start, end, character, voice_id, emotion in db.execute(
+            "SELECT paragraph_id, start, end, character, voice, emotion FROM voice_span ORDER BY paragraph_id, start"
+        ):
+            paragraphs[pid].voices.append(VoiceSpan(start, end, character, voice_id, emotion))
         from studio.core.lexicon_store import book_lexicon
 
         book.lexicon = book_lexicon(self)
+        book.cast_voices = {name: {"aliases": json.loads(aliases), "voices": json.loads(voices)}
+                            for name, aliases, voices in db.execute("SELECT name, aliases, voices FROM cast_member")}
         return book
 
     def lexicon_rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.book import Chapter
 from studio.core.errors import CancelledError, InputError, ProjectError
+from studio.gui.cast_panel import install_cast_dock
 from studio.gui.chapter_dock import ChapterDock
 from studio.gui.dialogs import ask_directory, ask_open_file, show_message
 from studio.gui.document import BookDocument
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.job_dock, self.qa_dock)
         self.qa_dock.hide()
         self.takes_dock = install_takes_dock(self)
+        self.cast_dock = install_cast_dock(self)
         # The manuscript is the centre: narrow sidebars, the job drawer folded to one line until a render starts.
         self.resizeDocks([self.chapter_dock, self.voice_dock], [230, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.chapter_dock, self.player], [520, 110], Qt.Orientation.Vertical)
