@@ -14,124 +14,134 @@
         <translation>密钥环：正在检查…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="88"/>
         <source>Alibaba Cloud NLS</source>
         <translation>阿里云智能语音（NLS）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="88"/>
         <source>Baidu long-text synthesis</source>
         <translation>百度长文本语音合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="99"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="100"/>
         <source>Show secrets</source>
         <translation>显示密钥</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="103"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="104"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="105"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="106"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="107"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="108"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="119"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="127"/>
         <source>Credentials are stored in your system keyring, never in projects or settings. Environment variables (STUDIO_ALIYUN_*, STUDIO_BAIDU_*) override them.</source>
         <translation>凭据保存在系统密钥环中，绝不写入项目或设置。环境变量（STUDIO_ALIYUN_*、STUDIO_BAIDU_*）优先于密钥环。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="155"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="163"/>
         <source>Keyring backend: {backend}</source>
         <translation>密钥环后端：{backend}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="158"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="166"/>
         <source>no usable keyring backend: credentials cannot be saved</source>
         <translation>没有可用的密钥环后端：无法保存凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="159"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="167"/>
         <source>no usable keyring backend: credentials cannot be saved (on Linux install and unlock a Secret Service such as gnome-keyring)</source>
         <translation>没有可用的密钥环后端：无法保存凭据（在 Linux 上请安装并解锁 Secret Service，例如 gnome-keyring）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="161"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="169"/>
         <source>the keyring backend stores credentials as plaintext files</source>
         <translation>此密钥环后端以明文文件保存凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="163"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="171"/>
         <source>Not secure: {warning}</source>
         <translation>不安全：{warning}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="176"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="184"/>
         <source>No credentials stored.</source>
         <translation>尚未保存凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="177"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="185"/>
         <source>Stored in the keyring.</source>
         <translation>已保存在密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="178"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="186"/>
         <source>Taken from environment variables.</source>
         <translation>取自环境变量。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="179"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="187"/>
         <source>Environment variables override the keyring.</source>
         <translation>环境变量优先于密钥环。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="183"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="191"/>
         <source>Keyring unavailable: {error}</source>
         <translation>密钥环不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="189"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="197"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="192"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="200"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="196"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="204"/>
         <source>Saved in {backend}.</source>
         <translation>已保存到 {backend}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="213"/>
         <source>Removed.</source>
         <translation>已删除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="213"/>
         <source>Nothing was stored.</source>
         <translation>没有已保存的凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="215"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="223"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="223"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="232"/>
         <source>Credentials accepted (a token was issued).</source>
         <translation>凭据有效（已签发令牌）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="247"/>
+        <source>Note: a token proves the AccessKey and AppKey only. Long-text synthesis is for commercial accounts only: a trial account gets error 40000010 at the first task (upgrade to the commercial edition in the Intelligent Speech Interaction console).</source>
+        <translation>注意：获取到令牌只说明 AccessKey 和 AppKey 有效。长文本语音合成仅对商用版账号开放：试用账号在提交第一个任务时会收到错误 40000010（请在智能语音交互控制台升级到商用版）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="250"/>
+        <source>Note: a token proves the API Key and Secret Key only. Long-text synthesis must be enabled and paid for on the application: otherwise the first task gets error 336204 (enable 长文本在线合成 in the Baidu AI console).</source>
+        <translation>注意：获取到令牌只说明 API Key 和 Secret Key 有效。应用必须开通并付费使用长文本合成，否则第一个任务会收到错误 336204（请在百度智能云控制台开通“长文本在线合成”）。</translation>
     </message>
 </context>
 <context>
