@@ -1678,132 +1678,137 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="38"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="39"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="43"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="44"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="46"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="47"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="50"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="52"/>
         <source>A new language applies at once (during a render: on the next start).</source>
         <translation>新语言立即生效（合成进行中时：下次启动生效）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="56"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="57"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="57"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="58"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="59"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="60"/>
         <source>Autosave every</source>
         <translation>自动保存间隔</translation>
     </message>
     <message>
         <location filename="../../studio/gui/preferences_dialog.py" line="61"/>
+        <source>Reopen the last project on start</source>
+        <translation>启动时重新打开上次的项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="65"/>
         <source>Engines</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="64"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="68"/>
         <source>Public internet</source>
         <translation>公网</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="65"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="69"/>
         <source>Alibaba Cloud internal network (ECS in Shanghai)</source>
         <translation>阿里云内网（上海地域 ECS）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="67"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="71"/>
         <source>Alibaba endpoint</source>
         <translation>阿里云接入点</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="75"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="79"/>
         <source>{engine}: tasks at once</source>
         <translation>{engine}：同时进行的任务数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="77"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="81"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="78"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="82"/>
         <source>Cache Folder</source>
         <translation>缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="83"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="87"/>
         <source>Audition cache</source>
         <translation>试听缓存</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="85"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="89"/>
         <source>Cost estimate</source>
         <translation>费用估算</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="92"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="96"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="94"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="98"/>
         <source>{engine}: price per 10,000 characters</source>
         <translation>{engine}：每万字价格</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="100"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="104"/>
         <source> characters</source>
         <translation> 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="101"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="105"/>
         <source>always ask</source>
         <translation>总是询问</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="102"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="106"/>
         <source>Ask before a cloud render over</source>
         <translation>云端合成超过此字数时先询问</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="103"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="107"/>
         <source>Enter your contract&apos;s prices (blank: unknown; the vendor documents we ship list no prices); Render Book then shows what a render costs before it sends anything.</source>
         <translation>请填写您合同中的价格（留空表示未知；随附的服务商文档未列出价格）；合成全书时会在发送前显示费用。</translation>
     </message>
@@ -2157,6 +2162,14 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/snapshots_dialog.py" line="94"/>
         <source>Not while a render of this project runs</source>
         <translation>此项目正在合成时不可恢复</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../studio/gui/startup.py" line="33"/>
+        <source>The last project ({path}) is no longer there; open one from File ▸ Open Recent.</source>
+        <translation>上次的项目（{path}）已不存在；请从“文件 ▸ 最近的项目”打开一个项目。</translation>
     </message>
 </context>
 <context>
