@@ -1181,7 +1181,7 @@ Your work is autosaved. The details are in the log file:
     <name>MainWindow</name>
     <message>
         <location filename="../../studio/gui/main_window.py" line="109"/>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="348"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
@@ -1416,27 +1416,27 @@ Your work is autosaved. The details are in the log file:
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="310"/>
+        <location filename="../../studio/gui/main_window.py" line="311"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="349"/>
+        <location filename="../../studio/gui/main_window.py" line="350"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="371"/>
+        <location filename="../../studio/gui/main_window.py" line="372"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="373"/>
+        <location filename="../../studio/gui/main_window.py" line="374"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379"/>
+        <location filename="../../studio/gui/main_window.py" line="380"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1445,113 +1445,113 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="399"/>
-        <location filename="../../studio/gui/main_window.py" line="405"/>
+        <location filename="../../studio/gui/main_window.py" line="400"/>
+        <location filename="../../studio/gui/main_window.py" line="406"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="411"/>
+        <location filename="../../studio/gui/main_window.py" line="412"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="430"/>
+        <location filename="../../studio/gui/main_window.py" line="431"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="431"/>
+        <location filename="../../studio/gui/main_window.py" line="432"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="434"/>
+        <location filename="../../studio/gui/main_window.py" line="435"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="440"/>
+        <location filename="../../studio/gui/main_window.py" line="441"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="449"/>
+        <location filename="../../studio/gui/main_window.py" line="450"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="456"/>
+        <location filename="../../studio/gui/main_window.py" line="457"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="470"/>
+        <location filename="../../studio/gui/main_window.py" line="471"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="486"/>
+        <location filename="../../studio/gui/main_window.py" line="487"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="489"/>
+        <location filename="../../studio/gui/main_window.py" line="490"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="526"/>
+        <location filename="../../studio/gui/main_window.py" line="527"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="542"/>
+        <location filename="../../studio/gui/main_window.py" line="543"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="566"/>
+        <location filename="../../studio/gui/main_window.py" line="567"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="569"/>
+        <location filename="../../studio/gui/main_window.py" line="570"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="574"/>
+        <location filename="../../studio/gui/main_window.py" line="575"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="602"/>
+        <location filename="../../studio/gui/main_window.py" line="603"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="635"/>
+        <location filename="../../studio/gui/main_window.py" line="636"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="666"/>
+        <location filename="../../studio/gui/main_window.py" line="673"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="698"/>
+        <location filename="../../studio/gui/main_window.py" line="705"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="746"/>
+        <location filename="../../studio/gui/main_window.py" line="753"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="757"/>
+        <location filename="../../studio/gui/main_window.py" line="764"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1568,12 +1568,12 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="481"/>
+        <location filename="../../studio/gui/main_window.py" line="482"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="477"/>
+        <location filename="../../studio/gui/main_window.py" line="478"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -2175,12 +2175,22 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>StructureReview</name>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="310"/>
+        <location filename="../../studio/gui/structure_review.py" line="308"/>
+        <source>Review Chapters before Import</source>
+        <translation>导入前审阅章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="311"/>
+        <source>Import cancelled: no project was created for {path}.</source>
+        <translation>已取消导入：没有为 {path} 创建项目。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="331"/>
         <source>Review structure</source>
         <translation>审阅章节结构</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="312"/>
+        <location filename="../../studio/gui/structure_review.py" line="333"/>
         <source>Chapters changed by the review; the book before it is snapshot {id} (File ▸ Snapshots… brings it back).</source>
         <translation>章节已按审阅结果修改；修改前的书保存为快照 {id}（文件 ▸ 快照… 可恢复）。</translation>
     </message>

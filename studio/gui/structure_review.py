@@ -294,6 +294,27 @@ def open_structure_review(window: Any, report: Any = None) -> StructureReviewDia
     return dialog
 
 
+def review_before_import(window: Any, pending: Any) -> StructureReviewDialog:
+    """The review of a manuscript read but not yet a project (``PendingImport``): OK creates the project with
+    the chapters chosen, Cancel creates nothing (issue 15: the author confirms before the project opens)."""
+    from studio.core.importers.toc import toc_entries
+
+    result = pending.result
+    report = result.report
+    toc = getattr(report, "toc", None) or toc_entries(result.book)
+    draft = StructureDraft.from_book(result.book, list(toc))
+    dialog = StructureReviewDialog(draft, list(report.warnings), list(getattr(report, "site_lines", []) or []),
+                                   window)
+    dialog.setWindowTitle(QCoreApplication.translate("StructureReview", "Review Chapters before Import"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: window.projects.finish_import(pending, dialog.result_chapters or []))
+    dialog.rejected.connect(lambda: window.show_status(QCoreApplication.translate(
+        "StructureReview", "Import cancelled: no project was created for {path}.").format(
+        path=pending.manuscript)))
+    dialog.open()
+    return dialog
+
+
 def _apply(window: Any, chapters: list[Chapter]) -> None:
     """Snapshot first (in the background: project I/O), then one undoable swap of the chapters, then save."""
     from studio.gui.workers import BackgroundTask
