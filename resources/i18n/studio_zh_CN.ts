@@ -2175,22 +2175,22 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>StructureReview</name>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="308"/>
+        <location filename="../../studio/gui/structure_review.py" line="345"/>
         <source>Review Chapters before Import</source>
         <translation>导入前审阅章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="311"/>
+        <location filename="../../studio/gui/structure_review.py" line="348"/>
         <source>Import cancelled: no project was created for {path}.</source>
         <translation>已取消导入：没有为 {path} 创建项目。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="331"/>
+        <location filename="../../studio/gui/structure_review.py" line="368"/>
         <source>Review structure</source>
         <translation>审阅章节结构</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="333"/>
+        <location filename="../../studio/gui/structure_review.py" line="370"/>
         <source>Chapters changed by the review; the book before it is snapshot {id} (File ▸ Snapshots… brings it back).</source>
         <translation>章节已按审阅结果修改；修改前的书保存为快照 {id}（文件 ▸ 快照… 可恢复）。</translation>
     </message>
@@ -2214,51 +2214,56 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
     <message>
         <location filename="../../studio/gui/structure_review.py" line="137"/>
-        <source>Every line shaped like the selected heading (same words, any number) starts a chapter</source>
-        <translation>与所选标题形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
+        <source>Every line shaped like the selected heading or text line (same words, any number) starts a chapter</source>
+        <translation>与所选标题或正文行形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="142"/>
+        <location filename="../../studio/gui/structure_review.py" line="154"/>
         <source>Custom expression, e.g. ^第.+回</source>
         <translation>自定义正则表达式，例如 ^第.+回</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="144"/>
+        <location filename="../../studio/gui/structure_review.py" line="156"/>
         <source>Use Expression</source>
         <translation>使用表达式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="154"/>
+        <location filename="../../studio/gui/structure_review.py" line="166"/>
         <source>Left out (added by a website): {line}</source>
         <translation>已略去（网站添加的内容）：{line}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="160"/>
+        <location filename="../../studio/gui/structure_review.py" line="172"/>
         <source>Import warnings ({count})</source>
         <translation>导入警告（{count}）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="175"/>
+        <location filename="../../studio/gui/structure_review.py" line="184"/>
+        <source>The text (select any line):</source>
+        <translation>正文（可选择任意一行）：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="193"/>
         <source>Chapters after this review:</source>
         <translation>审阅后的章节：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="191"/>
+        <location filename="../../studio/gui/structure_review.py" line="222"/>
         <source>like a heading you chose</source>
         <translation>与您选定的标题形式相同</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="217"/>
+        <location filename="../../studio/gui/structure_review.py" line="248"/>
         <source>Not a valid expression: {error}</source>
         <translation>不是有效的表达式：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="230"/>
+        <location filename="../../studio/gui/structure_review.py" line="261"/>
         <source>The expression gives {count} chapters (Use Expression to keep them).</source>
         <translation>该表达式得到 {count} 个章节（点“使用表达式”保留）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="239"/>
+        <location filename="../../studio/gui/structure_review.py" line="270"/>
         <source>Characters before: {before} · after: {after}{mark}</source>
         <translation>修改前字数：{before} · 修改后：{after}{mark}</translation>
     </message>

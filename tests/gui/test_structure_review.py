@@ -108,6 +108,23 @@ def test_lines_like_the_selected_heading_become_headings(qtbot) -> None:  # type
     assert before == after
 
 
+def test_lines_like_any_text_line_become_headings(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A heading the importer did not propose is picked from the text itself, not only from the headings."""
+    text = "第一回 宴桃园\n滚滚长江东逝水。\n卷二 张翼德\n且说董卓字仲颖。\n卷三 议温明\n且说曹操。\n"
+    result = import_text(text, structure="pattern:第一回 宴桃园")
+    dialog = StructureReviewDialog(StructureDraft.from_book(result.book, result.report.toc), [], [])
+    qtbot.addWidget(dialog)
+    assert dialog.preview_model.stringList() == ["第一回 宴桃园"]
+    lines = dialog.lines_model.stringList()
+    assert "卷二 张翼德" in lines and "滚滚长江东逝水。" in lines  # every line of the text is listed
+    dialog.table.selectRow(0)
+    dialog.lines_view.setCurrentIndex(dialog.lines_model.index(lines.index("卷二 张翼德")))
+    dialog.like_button.click()
+    assert dialog.preview_model.stringList() == ["第一回 宴桃园", "卷二 张翼德", "卷三 议温明"]
+    before, after = dialog.model.draft.totals()
+    assert before == after
+
+
 def test_an_import_shows_the_review_before_the_project_exists(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                               tmp_path: Path) -> None:
     """Issue 15: the author confirms the chapters first; the project is created with the chapters chosen."""
