@@ -85,7 +85,7 @@ def create_from_import(path: Path, folder: Path, result: Any) -> Loaded:
         return Loaded(folder, project.load_book(), result.report)
 
 
-def open_manuscript(path: Path) -> Loaded:
+def open_manuscript(path: Path, review: bool = False) -> Loaded | PendingImport:
     """``studio MANUSCRIPT``: the project imported from this very file if there is one, else a new import.
 
     Projects are looked up by file name (``default_project_dir``), but two files may share a name
@@ -107,7 +107,8 @@ def open_manuscript(path: Path) -> Loaded:
             break
         folder = base.with_name(f"{path.stem} ({n}).studio")
         n += 1
-    return import_manuscript(path, folder)
+    # a new import: with ``review`` the author confirms the chapters before the project is created
+    return _read_for_review(path, folder) if review else import_manuscript(path, folder)
 
 
 def _read_for_review(manuscript: Path, folder: Path) -> PendingImport:
@@ -201,7 +202,8 @@ class ProjectController(QObject):
 
         if is_project_dir(path):
             return self.open_project(path)
-        return self._load(lambda: open_manuscript(path))
+        review = self.settings.review_structure_on_import
+        return self._load(lambda: open_manuscript(path, review))
 
     def open_project(self, folder: Path) -> BackgroundTask | None:
         return self._load(lambda: load_project(folder))

@@ -178,3 +178,28 @@ def test_the_chapter_menu_reopens_the_review_on_an_existing_project(qtbot, book_
     dialog.accept()  # nothing changed: no snapshot, no undo step
     wait_idle(qtbot)
     assert _snapshots(folder) == [] and not window.document.undo_stack.canUndo()
+
+
+def test_opening_a_new_manuscript_reviews_before_creating_its_project(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                                      tmp_path: Path) -> None:
+    """`studio MANUSCRIPT` / File ▸ Open on a manuscript never imported: the same review first; opened again,
+    its project is reused without a review."""
+    from studio.core.project import is_project_dir
+    from studio.gui.project_controller import default_project_dir
+
+    window.settings.review_structure_on_import = True
+    book = tmp_path / "web.txt"
+    book.write_text(WEB_TXT, encoding="utf-8")
+    folder = default_project_dir(book)
+    window.open_path(book)
+    wait_idle(qtbot)
+    dialog = window.structure_review
+    assert isinstance(dialog, StructureReviewDialog) and not is_project_dir(folder)
+    dialog.accept()
+    wait_idle(qtbot)
+    assert window.document.folder == folder and _saved_titles(folder) == ["第一回 宴桃园", "第二回 张翼德",
+                                                                          "第三回 议温明"]
+    window.structure_review = None
+    window.open_path(book)
+    wait_idle(qtbot)
+    assert window.structure_review is None and "imported before" in window.status_label.text()
