@@ -654,9 +654,10 @@ class MainWindow(QMainWindow):
 
     def _review_import(self, pending: Any) -> None:
         """A manuscript was read: the author reviews its chapters before the project is created."""
-        from studio.gui.structure_review import review_before_import
+        from studio.gui.structure_review import StructureReviewDialog, review_before_import
 
-        self.structure_review = review_before_import(self, pending)
+        dialog: StructureReviewDialog | None = review_before_import(self, pending)
+        self.structure_review = dialog
 
     def show_structure_review(self, report: Any = None) -> Any:
         """Chapter ▸ Review Structure… (and after an import): see :mod:`studio.gui.structure_review`."""

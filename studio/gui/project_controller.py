@@ -114,8 +114,9 @@ def open_manuscript(path: Path, review: bool = False) -> Loaded | PendingImport:
 def _read_for_review(manuscript: Path, folder: Path) -> PendingImport:
     """Read the manuscript (worker thread) without creating anything; a folder already holding a project is
     refused now, before the author spends time on the review."""
+    from studio.core.errors import ProjectError
     from studio.core.importers import import_file
-    from studio.core.project import ProjectError, is_project_dir
+    from studio.core.project import is_project_dir
 
     if is_project_dir(folder):
         raise ProjectError(f"{folder}: already holds a project")
