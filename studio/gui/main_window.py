@@ -312,6 +312,7 @@ class MainWindow(QMainWindow):
             source.message.connect(self.show_status)
         self.projects.busy_changed.connect(self._update_actions)
         self.projects.opened.connect(self._opened)
+        self.projects.review_requested.connect(self._review_import)
         self.qa_dock.jump_requested.connect(self.show_paragraph)
         self.qa_dock.rerender_requested.connect(lambda row: self.start_render([row]))
         self.projects.failed.connect(self.show_error)
@@ -477,9 +478,9 @@ class MainWindow(QMainWindow):
         if report is not None:
             self.show_status(self.tr("Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} "
                                      "characters; {warnings} warnings").format(
-                chapters=report.chapters, paragraphs=report.paragraphs, characters=report.characters,
+                chapters=len(loaded.book.chapters), paragraphs=report.paragraphs, characters=report.characters,
                 warnings=len(report.warnings)))
-            if self.settings.review_structure_on_import:
+            if self.settings.review_structure_on_import and not loaded.reviewed:
                 self.show_structure_review(report)
         elif loaded.restored is not None:
             self.show_status(self.tr("Restored snapshot {restored}; the book it replaced is snapshot {before} "
@@ -658,6 +659,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.snapshots_dialog = dialog
         return dialog
+
+    def _review_import(self, pending: Any) -> None:
+        """A manuscript was read: the author reviews its chapters before the project is created."""
+        from studio.gui.structure_review import StructureReviewDialog, review_before_import
+
+        dialog: StructureReviewDialog | None = review_before_import(self, pending)
+        self.structure_review = dialog
 
     def show_structure_review(self, report: Any = None) -> Any:
         """Chapter ▸ Review Structure… (and after an import): see :mod:`studio.gui.structure_review`."""
