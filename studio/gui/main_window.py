@@ -20,7 +20,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -38,6 +38,7 @@ from studio.core.errors import CancelledError, InputError, ProjectError
 from studio.gui.cast_panel import install_cast_dock
 from studio.gui.chapter_dock import ChapterDock
 from studio.gui.dialogs import ask_directory, ask_open_file, show_message
+from studio.gui.dock_tabs import hide_stale_tab_bars
 from studio.gui.document import BookDocument
 from studio.gui.editor_panel import EditorPanel
 from studio.gui.emotion_marks import problem_text
@@ -348,6 +349,11 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.chapter_dock, self.voice_dock, self.job_dock, self.player):
             dock.show()
+        QTimer.singleShot(0, self, lambda: hide_stale_tab_bars(self))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, lambda: hide_stale_tab_bars(self))  # once the layout has placed the bars
 
     # -- state --------------------------------------------------------------------------------------------------
     def _update_title(self) -> None:
