@@ -36,7 +36,8 @@ shown = bars()
 window.reset_layout()
 after_reset = bars()
 drawer = list(window.job_dock.geometry().getRect())
-print("STATE " + json.dumps({"shown": shown, "reset": after_reset, "drawer": drawer, "jobs": window.job_dock.windowTitle()}))
+jobs = window.job_dock.windowTitle()
+print("STATE " + json.dumps({"shown": shown, "reset": after_reset, "drawer": drawer, "jobs": jobs}))
 window.close()
 '''
 
