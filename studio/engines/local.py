@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import select
@@ -44,6 +45,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from studio.core.errors import BadInputError, EngineError, RetryableEngineError
+from studio.core.owned_folder import ENGINE_SCRATCH_PREFIX, OwnedFolder, scratch_folder, sweep_stale
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus, Timestamp
 from studio.engines.espeak_binding import (
     EspeakError,
@@ -124,10 +126,31 @@ def _init_worker() -> None:
     """Load espeak once per worker; a load failure is kept and reported per task, not as a broken pool."""
     global _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _exit_with_parent()
     try:
         get_espeak()
     except EspeakError as exc:
         _worker_error = exc
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the render that started it dies.
+
+    Why: a render killed with SIGKILL (or a crash) cannot shut its pool down, and a pool worker waits on its
+    task queue forever (it holds that queue's write end itself, so it never reads end-of-file): every killed
+    render left espeak processes running until logout. The parent's sentinel becomes ready when the parent is
+    gone, on every platform.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="studio-parent-watch", daemon=True).start()
 
 
 def _worker_main(job: _Job) -> _JobOutput:
@@ -293,6 +316,7 @@ class LocalEngine:
         self._isolate = can_fork if isolate_tasks is None else isolate_tasks
         self._scratch_parent = scratch_dir
         self._scratch: Path | None = None
+        self._scratch_owner: OwnedFolder | None = None
         self._executor: ProcessPoolExecutor | None = None
         self._tasks: dict[str, _Task] = {}
         self._fetched: dict[str, Path] = {}  # id -> where it went; a few bytes per unit, kept for poll
@@ -368,8 +392,8 @@ class LocalEngine:
             self._fetched.clear()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._scratch_owner is not None:
+            self._scratch_owner.remove()
 
     # -- conveniences --------------------------------------------------------------------------------
 
@@ -404,8 +428,13 @@ class LocalEngine:
         return task
 
     def _scratch_dir(self) -> Path:
+        """The engine's scratch folder, owned by this process (a lock file inside): a render killed before
+        ``close`` leaves it behind, and the next engine to start sweeps every such folder whose owner is gone."""
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="studio-espeak-", dir=self._scratch_parent))
+            parent = self._scratch_parent or Path(tempfile.gettempdir())
+            sweep_stale(parent, scratch=True)
+            self._scratch_owner = scratch_folder(parent, prefix=ENGINE_SCRATCH_PREFIX)
+            self._scratch = self._scratch_owner.path
         return self._scratch
 
     def _submit_locked(self, job: _Job) -> tuple[Future[_JobOutput], ProcessPoolExecutor]:
