@@ -220,12 +220,13 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
                     run = None
                 for k, part in enumerate(parts):
                     piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
-                    one = _Run(ci, engine, _template(part.voice, audio))
+                    one = _Run(ci, part.voice.engine or engine, _template(part.voice, audio))
                     one.items.append(_item(book, piece, pi, part.voice, warnings, ci))
                     units.append(replace(_unit(one, one.items, gap_ms=0), part=(k, len(parts)), written=()))
                 continue
             if parts:
                 voice = parts[0].voice  # the whole paragraph is one character's: spoken in that voice
+                engine = voice.engine or engine
             template = _template(voice, audio)
             if run is None or run.engine != engine or run.template != template:
                 if run is not None:
@@ -247,6 +248,7 @@ def _join_parts(run: _Run | None, parts: Sequence[SpokenPart], ci: int, pi: int,
     (between two other voices) are units of their own, exactly as without grouping."""
     for k, part in enumerate(parts):
         template = _template(part.voice, audio)
+        engine = part.voice.engine or engine  # a character may speak another engine (mixed engines)
         piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
         item = replace(_item(book, piece, pi, part.voice, warnings, ci), part=(k, len(parts)))
         if run is None or run.engine != engine or run.template != template:
