@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QGridLayout,
@@ -121,6 +122,9 @@ class CastDock(QDockWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
         self.speaker = QComboBox()
+        self.whole_book = QCheckBox(self.tr("Whole book"))
+        self.whole_book.setToolTip(self.tr("Propose for every chapter, not only the current one"))
+        self.whole_book.toggled.connect(lambda _on: self._clear())
         self.propose_button = QPushButton(self.tr("Propose"))
         self.propose_button.clicked.connect(lambda: self.propose())
         self.assign_button = QPushButton(self.tr("Assign"))
@@ -134,6 +138,7 @@ class CastDock(QDockWidget):
         buttons.addWidget(self.accept_button, 0, 1)
         buttons.addWidget(self.speaker, 1, 0)
         buttons.addWidget(self.assign_button, 1, 1)
+        buttons.addWidget(self.whole_book, 2, 0)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -145,12 +150,17 @@ class CastDock(QDockWidget):
 
     def show_chapter(self, chapter_index: int) -> None:
         if chapter_index != self.chapter:
-            self.chapter, self.proposal = chapter_index, None
-            self.model.set_quotes([])
-            self._update()
+            self.chapter = chapter_index
+            if not self.whole_book.isChecked():  # a whole-book proposal stays while the author reads on
+                self._clear()
+
+    def _clear(self) -> None:
+        self.proposal = None
+        self.model.set_quotes([])
+        self._update()
 
     def propose(self) -> BackgroundTask | None:
-        ci = self.chapter
+        ci = None if self.whole_book.isChecked() else self.chapter
 
         def read(project: Any) -> Any:
             from studio.core.book import Book
@@ -158,6 +168,8 @@ class CastDock(QDockWidget):
             from studio.core.voices import default_catalogue
 
             book = project.load_book()
+            if ci is None:
+                return propose_cast(book, default_catalogue())
             if not 0 <= ci < len(book.chapters):
                 return None
             one = Book(book.title, language=book.language, voice=book.voice, chapters=[book.chapters[ci]])
@@ -196,6 +208,12 @@ class CastDock(QDockWidget):
             from studio.core.cast_proposal import CharacterProposal
 
             proposal.characters.append(CharacterProposal(name, [], 0, "unknown", "adult", None, "chosen by the author"))
+        from studio.gui.cast_confirm import confirm_accept
+
+        book = self._book()
+        if not confirm_accept(self, proposal, (book.cast_voices if book is not None else {}).keys()):
+            emit(self.message, self.tr("Cast not accepted: nothing was changed."))
+            return None
 
         def write(project: Any) -> tuple[int, dict[tuple[int, int], list[Any]], dict[str, Any]]:
             from studio.core.cast_proposal import apply_proposal
@@ -207,7 +225,7 @@ class CastDock(QDockWidget):
             save_voice_spans(project, book)
             spans = {(ci, pi): list(p.voices) for ci, c in enumerate(book.chapters)
                      for pi, p in enumerate(c.paragraphs) if p.voices}
-            return written, spans, {m.name: {"aliases": m.aliases, "voices": m.voices} for m in cast.members}
+            return written, spans, {m.name: {"aliases": m.aliases, "voices": m.stored_voices()} for m in cast.members}
 
         return self._run(write, self._accepted)
 
