@@ -214,82 +214,92 @@
 <context>
     <name>CastDock</name>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="111"/>
+        <location filename="../../studio/gui/cast_panel.py" line="113"/>
         <source>Cast</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="117"/>
+        <location filename="../../studio/gui/cast_panel.py" line="119"/>
         <source>Propose finds the quotes of the chapter and who says them.</source>
         <translation>“建议”会找出本章的引语以及说话人。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="125"/>
+        <location filename="../../studio/gui/cast_panel.py" line="127"/>
         <source>Whole book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="126"/>
+        <location filename="../../studio/gui/cast_panel.py" line="128"/>
         <source>Propose for every chapter, not only the current one</source>
         <translation>为所有章节提出建议，而不只是当前章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="128"/>
+        <location filename="../../studio/gui/cast_panel.py" line="130"/>
         <source>Propose</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="130"/>
+        <location filename="../../studio/gui/cast_panel.py" line="132"/>
         <source>Assign</source>
         <translation>指定</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="131"/>
+        <location filename="../../studio/gui/cast_panel.py" line="133"/>
         <source>Give the selected quotes to the speaker chosen above</source>
         <translation>把选中的引语交给上面选定的说话人</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="133"/>
+        <location filename="../../studio/gui/cast_panel.py" line="135"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="134"/>
+        <location filename="../../studio/gui/cast_panel.py" line="136"/>
         <source>Write the cast and the quotes&apos; voices into the project</source>
         <translation>把角色表和引语的音色写入项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="188"/>
+        <location filename="../../studio/gui/cast_panel.py" line="144"/>
+        <source>Audition</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="145"/>
+        <source>Speak a sample line in the selected quote&apos;s character&apos;s voice</source>
+        <translation>用所选引语的角色声音朗读一句示例</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="196"/>
         <source>Narrator</source>
         <translation>旁白</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="191"/>
+        <location filename="../../studio/gui/cast_panel.py" line="199"/>
         <source>{name}: {n} quotes, voice {voice}</source>
         <translation>{name}：{n} 句，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="192"/>
+        <location filename="../../studio/gui/cast_panel.py" line="200"/>
         <source>the narrator&apos;s</source>
         <translation>旁白的</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="193"/>
+        <location filename="../../studio/gui/cast_panel.py" line="201"/>
         <source>No speakers found in this chapter.</source>
         <translation>本章没有找到说话人。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="215"/>
+        <location filename="../../studio/gui/cast_panel.py" line="237"/>
         <source>Cast not accepted: nothing was changed.</source>
         <translation>未接受角色分配：没有任何更改。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="240"/>
+        <location filename="../../studio/gui/cast_panel.py" line="266"/>
         <source>Cast accepted: {n} quotes have a voice.</source>
         <translation>角色已接受：{n} 句引语有了音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="248"/>
+        <location filename="../../studio/gui/cast_panel.py" line="274"/>
         <source>Cast: {error}</source>
         <translation>角色：{error}</translation>
     </message>
@@ -1976,32 +1986,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="64"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="66"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="74"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="71"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="75"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="76"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>

@@ -105,6 +105,8 @@ def _in_project(folder: Path, fn: Callable[[Any], Any]) -> Callable[[Callable[[A
 
 class CastDock(QDockWidget):
     message = Signal(str)
+    audition_requested = Signal(object)  # a catalogue Voice: the selected quote's speaker's
+    accepted_spans = Signal()  # the window's book has new voice spans: the editor repaints its colours
 
     def __init__(self, folder: Callable[[], Path | None], book: Callable[[], Any],
                  parent: QWidget | None = None) -> None:
@@ -139,10 +141,16 @@ class CastDock(QDockWidget):
         buttons.addWidget(self.speaker, 1, 0)
         buttons.addWidget(self.assign_button, 1, 1)
         buttons.addWidget(self.whole_book, 2, 0)
+        self.audition_button = QPushButton(self.tr("Audition"))
+        self.audition_button.setToolTip(self.tr("Speak a sample line in the selected quote's character's voice"))
+        self.audition_button.clicked.connect(lambda: self.audition())
+        buttons.addWidget(self.audition_button, 2, 1)
+        self.legend = QLabel()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
+        layout.addWidget(self.legend)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.setWidget(body)
@@ -191,7 +199,21 @@ class CastDock(QDockWidget):
         lines = [self.tr("{name}: {n} quotes, voice {voice}").format(
             name=c.name, n=c.quotes, voice=c.voice or self.tr("the narrator's")) for c in proposal.characters]
         self.summary.setText("\n".join(lines) or self.tr("No speakers found in this chapter."))
+        from studio.gui.cast_marks import legend_html
+
+        self.legend.setText(legend_html([c.name for c in proposal.characters]))
         self._update()
+
+    def audition(self) -> Any:
+        """Ask for a sample of the selected quote's speaker's voice (the window plays it as the Voices dock's)."""
+        from studio.gui.cast_marks import audition_voice
+
+        rows = self.view.selectionModel().selectedRows()
+        speaker = self.model.quotes()[rows[0].row()].speaker if rows else self.speaker.currentData()
+        voice = audition_voice(self.proposal, speaker)
+        if voice is not None:
+            emit(self.audition_requested, voice)
+        return voice
 
     def assign_selected(self) -> None:
         speaker = self.speaker.currentData()
@@ -237,6 +259,10 @@ class CastDock(QDockWidget):
                 if ci < len(book.chapters) and pi < len(book.chapters[ci].paragraphs):
                     book.chapters[ci].paragraphs[pi].voices = voices
             book.cast_voices = cast_voices
+            from studio.gui.cast_marks import legend_html
+
+            self.legend.setText(legend_html(list(cast_voices)))
+        emit(self.accepted_spans)
         emit(self.message, self.tr("Cast accepted: {n} quotes have a voice.").format(n=written))
 
     def _run(self, fn: Callable[[Any], Any], done: Callable[[Any], None]) -> BackgroundTask | None:
@@ -261,6 +287,7 @@ class CastDock(QDockWidget):
         self.propose_button.setEnabled(idle)
         self.accept_button.setEnabled(idle and self.proposal is not None)
         self.assign_button.setEnabled(self.proposal is not None)
+        self.audition_button.setEnabled(self.proposal is not None)
 
 
 def install_cast_dock(window: Any) -> CastDock:
@@ -271,4 +298,6 @@ def install_cast_dock(window: Any) -> CastDock:
     window.voice_dock.raise_()
     window.editor.cursorPositionChanged.connect(lambda: dock.show_chapter(window.editor.chapter_row()))
     dock.message.connect(window.show_status)
+    dock.audition_requested.connect(window.preview.audition)
+    dock.accepted_spans.connect(window.editor.highlighter.rehighlight)
     return dock
