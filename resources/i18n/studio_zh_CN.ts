@@ -179,69 +179,127 @@
     </message>
 </context>
 <context>
+    <name>CastConfirm</name>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="28"/>
+        <source>the narrator&apos;s voice</source>
+        <translation>旁白的声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="30"/>
+        <source>{name}: {n} quotes (already in the cast, keeps its voice)</source>
+        <translation>{name}：{n} 句引语（已在角色表中，保留原声音）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="33"/>
+        <source>{name}: new character, voice {voice}, {n} quotes</source>
+        <translation>{name}：新角色，声音 {voice}，{n} 句引语</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="35"/>
+        <source>{n} quotes in all get a character&apos;s voice; the rest stay with the narrator.</source>
+        <translation>共 {n} 句引语使用角色的声音；其余仍由旁白朗读。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="43"/>
+        <source>Accepting writes into the project:</source>
+        <translation>接受后将写入项目：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_confirm.py" line="44"/>
+        <source>Accept the cast?</source>
+        <translation>接受角色分配？</translation>
+    </message>
+</context>
+<context>
     <name>CastDock</name>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="110"/>
+        <location filename="../../studio/gui/cast_panel.py" line="113"/>
         <source>Cast</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="116"/>
+        <location filename="../../studio/gui/cast_panel.py" line="119"/>
         <source>Propose finds the quotes of the chapter and who says them.</source>
         <translation>“建议”会找出本章的引语以及说话人。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="124"/>
+        <location filename="../../studio/gui/cast_panel.py" line="127"/>
+        <source>Whole book</source>
+        <translation>全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="128"/>
+        <source>Propose for every chapter, not only the current one</source>
+        <translation>为所有章节提出建议，而不只是当前章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="130"/>
         <source>Propose</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="126"/>
+        <location filename="../../studio/gui/cast_panel.py" line="132"/>
         <source>Assign</source>
         <translation>指定</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="127"/>
+        <location filename="../../studio/gui/cast_panel.py" line="133"/>
         <source>Give the selected quotes to the speaker chosen above</source>
         <translation>把选中的引语交给上面选定的说话人</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="129"/>
+        <location filename="../../studio/gui/cast_panel.py" line="135"/>
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="130"/>
+        <location filename="../../studio/gui/cast_panel.py" line="136"/>
         <source>Write the cast and the quotes&apos; voices into the project</source>
         <translation>把角色表和引语的音色写入项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="176"/>
+        <location filename="../../studio/gui/cast_panel.py" line="144"/>
+        <source>Audition</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="145"/>
+        <source>Speak a sample line in the selected quote&apos;s character&apos;s voice</source>
+        <translation>用所选引语的角色声音朗读一句示例</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="196"/>
         <source>Narrator</source>
         <translation>旁白</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="179"/>
+        <location filename="../../studio/gui/cast_panel.py" line="199"/>
         <source>{name}: {n} quotes, voice {voice}</source>
         <translation>{name}：{n} 句，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="180"/>
+        <location filename="../../studio/gui/cast_panel.py" line="200"/>
         <source>the narrator&apos;s</source>
         <translation>旁白的</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="181"/>
+        <location filename="../../studio/gui/cast_panel.py" line="201"/>
         <source>No speakers found in this chapter.</source>
         <translation>本章没有找到说话人。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="222"/>
+        <location filename="../../studio/gui/cast_panel.py" line="237"/>
+        <source>Cast not accepted: nothing was changed.</source>
+        <translation>未接受角色分配：没有任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="266"/>
         <source>Cast accepted: {n} quotes have a voice.</source>
         <translation>角色已接受：{n} 句引语有了音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="230"/>
+        <location filename="../../studio/gui/cast_panel.py" line="274"/>
         <source>Cast: {error}</source>
         <translation>角色：{error}</translation>
     </message>
@@ -1248,263 +1306,263 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="116"/>
-        <location filename="../../studio/gui/main_window.py" line="356"/>
+        <location filename="../../studio/gui/main_window.py" line="117"/>
+        <location filename="../../studio/gui/main_window.py" line="362"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="195"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="195"/>
+        <location filename="../../studio/gui/main_window.py" line="196"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="198"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="198"/>
+        <location filename="../../studio/gui/main_window.py" line="199"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="199"/>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="200"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="204"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="205"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="206"/>
+        <location filename="../../studio/gui/main_window.py" line="207"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="211"/>
+        <location filename="../../studio/gui/main_window.py" line="212"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="218"/>
+        <location filename="../../studio/gui/main_window.py" line="219"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="220"/>
+        <location filename="../../studio/gui/main_window.py" line="221"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="222"/>
+        <location filename="../../studio/gui/main_window.py" line="223"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="227"/>
+        <location filename="../../studio/gui/main_window.py" line="228"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="232"/>
+        <location filename="../../studio/gui/main_window.py" line="233"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="236"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Review &amp;Structure…</source>
         <translation>审阅章节结构(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="238"/>
         <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
         <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="242"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="243"/>
+        <location filename="../../studio/gui/main_window.py" line="244"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="245"/>
+        <location filename="../../studio/gui/main_window.py" line="246"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="246"/>
+        <location filename="../../studio/gui/main_window.py" line="247"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="247"/>
+        <location filename="../../studio/gui/main_window.py" line="248"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="250"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="251"/>
+        <location filename="../../studio/gui/main_window.py" line="252"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="252"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="253"/>
+        <location filename="../../studio/gui/main_window.py" line="254"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="254"/>
+        <location filename="../../studio/gui/main_window.py" line="255"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="257"/>
+        <location filename="../../studio/gui/main_window.py" line="258"/>
         <source>Check &amp;Audio</source>
         <translation>检查音频(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="258"/>
+        <location filename="../../studio/gui/main_window.py" line="259"/>
         <source>Proof-listen: find skipped sentences and odd audio</source>
         <translation>校听：查找漏读的句子和异常音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="259"/>
+        <location filename="../../studio/gui/main_window.py" line="260"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="267"/>
+        <location filename="../../studio/gui/main_window.py" line="268"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="272"/>
+        <location filename="../../studio/gui/main_window.py" line="273"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="274"/>
+        <location filename="../../studio/gui/main_window.py" line="275"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="275"/>
+        <location filename="../../studio/gui/main_window.py" line="276"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="277"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="278"/>
+        <location filename="../../studio/gui/main_window.py" line="279"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="280"/>
+        <location filename="../../studio/gui/main_window.py" line="281"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="285"/>
+        <location filename="../../studio/gui/main_window.py" line="286"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="286"/>
+        <location filename="../../studio/gui/main_window.py" line="287"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="297"/>
+        <location filename="../../studio/gui/main_window.py" line="298"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="299"/>
+        <location filename="../../studio/gui/main_window.py" line="300"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="300"/>
+        <location filename="../../studio/gui/main_window.py" line="301"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="319"/>
+        <location filename="../../studio/gui/main_window.py" line="320"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="358"/>
+        <location filename="../../studio/gui/main_window.py" line="364"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="380"/>
+        <location filename="../../studio/gui/main_window.py" line="386"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="382"/>
+        <location filename="../../studio/gui/main_window.py" line="388"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="388"/>
+        <location filename="../../studio/gui/main_window.py" line="394"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1513,135 +1571,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="408"/>
         <location filename="../../studio/gui/main_window.py" line="414"/>
+        <location filename="../../studio/gui/main_window.py" line="420"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="420"/>
+        <location filename="../../studio/gui/main_window.py" line="426"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="439"/>
+        <location filename="../../studio/gui/main_window.py" line="445"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="440"/>
+        <location filename="../../studio/gui/main_window.py" line="446"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="443"/>
+        <location filename="../../studio/gui/main_window.py" line="449"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="449"/>
+        <location filename="../../studio/gui/main_window.py" line="455"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="458"/>
+        <location filename="../../studio/gui/main_window.py" line="464"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="465"/>
+        <location filename="../../studio/gui/main_window.py" line="471"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="479"/>
+        <location filename="../../studio/gui/main_window.py" line="485"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="495"/>
+        <location filename="../../studio/gui/main_window.py" line="501"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="498"/>
+        <location filename="../../studio/gui/main_window.py" line="504"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="535"/>
+        <location filename="../../studio/gui/main_window.py" line="541"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="551"/>
+        <location filename="../../studio/gui/main_window.py" line="557"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="575"/>
+        <location filename="../../studio/gui/main_window.py" line="581"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="578"/>
+        <location filename="../../studio/gui/main_window.py" line="584"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="583"/>
+        <location filename="../../studio/gui/main_window.py" line="589"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="611"/>
+        <location filename="../../studio/gui/main_window.py" line="617"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="644"/>
+        <location filename="../../studio/gui/main_window.py" line="650"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="682"/>
+        <location filename="../../studio/gui/main_window.py" line="688"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="714"/>
+        <location filename="../../studio/gui/main_window.py" line="720"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="764"/>
+        <location filename="../../studio/gui/main_window.py" line="770"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="775"/>
+        <location filename="../../studio/gui/main_window.py" line="781"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="201"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="202"/>
+        <location filename="../../studio/gui/main_window.py" line="203"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="490"/>
+        <location filename="../../studio/gui/main_window.py" line="496"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="486"/>
+        <location filename="../../studio/gui/main_window.py" line="492"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1928,32 +1986,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="64"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="66"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="74"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="71"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="75"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="76"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -2030,27 +2088,27 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>QuoteModel</name>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <location filename="../../studio/gui/cast_panel.py" line="69"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <location filename="../../studio/gui/cast_panel.py" line="69"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <location filename="../../studio/gui/cast_panel.py" line="69"/>
         <source>Quote</source>
         <translation>引语</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <location filename="../../studio/gui/cast_panel.py" line="69"/>
         <source>Why</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/cast_panel.py" line="77"/>
+        <location filename="../../studio/gui/cast_panel.py" line="78"/>
         <source>Narrator</source>
         <translation>旁白</translation>
     </message>
@@ -2187,23 +2245,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="77"/>
+        <location filename="../../studio/gui/main_window.py" line="78"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="78"/>
+        <location filename="../../studio/gui/main_window.py" line="79"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="91"/>
+        <location filename="../../studio/gui/main_window.py" line="92"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="93"/>
+        <location filename="../../studio/gui/main_window.py" line="94"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>

@@ -30,6 +30,9 @@ def add_cast_parser(sub: Any) -> None:
     p_propose.add_argument("--json", action="store_true")
     p_propose.add_argument("--min-confidence", type=float, default=0.5,
                            help="attributions below this stay with the narrator (default 0.5)")
+    p_propose.add_argument("--engines", metavar="E1,E2", default=None,
+                           help="mixed engines: the narrator keeps its engine (listed first or anywhere), characters "
+                                "get voices of the other one, e.g. local,aliyun; prints the cost per engine")
     p_propose.add_argument("--accept", action="store_true",
                            help="write the proposal: characters into the cast, voice spans on their quotes")
     p_list = actions.add_parser("list", help="the cast: characters, their voices and how many quotes each")
@@ -52,7 +55,8 @@ def run_cast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
             if not 0.0 <= args.min_confidence <= 1.0:
                 raise BadInputError(f"--min-confidence {args.min_confidence}: must be between 0 and 1")
-            proposal = propose_cast(book, default_catalogue(), min_confidence=args.min_confidence)
+            engines = _engines(args.engines)
+            proposal = propose_cast(book, default_catalogue(), min_confidence=args.min_confidence, engines=engines)
             if args.json:
                 json.dump({"engine": proposal.engine, "narrator_voice": proposal.narrator_voice,
                            "characters": [vars(c) for c in proposal.characters],
@@ -61,6 +65,9 @@ def run_cast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(file=out)
             else:
                 _print_proposal(proposal, args.min_confidence, out)
+            if engines:
+                for line in _costs_per_engine(book, proposal, load_cast(project), args.min_confidence):
+                    print(line, file=err if args.json else out)
             if args.accept:
                 cast = load_cast(project)
                 written = apply_proposal(book, proposal, cast, min_confidence=args.min_confidence)
@@ -83,13 +90,46 @@ def run_cast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
 
 
+def _engines(text: str | None) -> list[str] | None:
+    """``--engines local,aliyun`` as engine ids, each one the studio knows."""
+    from studio.engines.registry import known
+
+    if text is None:
+        return None
+    names = [e.strip() for e in text.split(",") if e.strip()]
+    for name in names:
+        if not known(name):
+            raise BadInputError(f"--engines {text}: unknown engine {name!r} (engines: local, aliyun, baidu)")
+    if not names:
+        raise BadInputError("--engines: name at least one engine, e.g. --engines local,aliyun")
+    return names
+
+
+def _costs_per_engine(book: Any, proposal: Any, cast: Any, min_confidence: float) -> list[str]:
+    """The plan warning of a mixed-engine proposal: what rendering the whole book with it would send to each
+    engine (characters, tasks, cost), computed on a copy, so nothing is changed."""
+    import copy
+
+    from studio.core.cast_proposal import apply_proposal
+    from studio.render.confirm import describe, estimate
+    from studio.render.cost import prices_from_env
+    from studio.render.plan import plan_book
+
+    trial, trial_cast = copy.deepcopy(book), copy.deepcopy(cast)
+    apply_proposal(trial, proposal, trial_cast, min_confidence=min_confidence)
+    trial.cast_voices = {m.name: {"aliases": list(m.aliases), "voices": m.stored_voices()} for m in trial_cast.members}
+    lines = describe(estimate(plan_book(trial).units, prices_from_env()))
+    return ["plan warning: with this cast the whole book is rendered by several engines:"] + [f"  {x}" for x in lines]
+
+
 def _print_proposal(proposal: Any, threshold: float, out: TextIO) -> None:
     print(f"narrator: {proposal.engine} voice {proposal.narrator_voice}", file=out)
     print("characters (most quotes first):", file=out)
     for c in proposal.characters:
         aliases = f" (also {', '.join(c.aliases)})" if c.aliases else ""
+        voice = f"{c.engine} {c.voice}" if c.voice and c.engine and c.engine != proposal.engine else c.voice
         print(f"  {c.name}{aliases}: {c.quotes} quotes, {c.gender}, {c.age_band}, voice "
-              f"{c.voice or 'the narrator'} - {c.why}", file=out)
+              f"{voice or 'the narrator'} - {c.why}", file=out)
     print("quotes (lowest confidence first):", file=out)
     for q in proposal.low_confidence_first():
         who = q.speaker if q.speaker and q.confidence >= threshold else "narrator"

@@ -19,6 +19,10 @@ GENDERS = ("female", "male", "unknown")
 AGE_BANDS = ("child", "young", "adult", "old", "unknown")
 
 
+#: Key of the voices JSON that pins a character to an engine other than the narrator's (not an engine id).
+ENGINE_KEY = "@engine"
+
+
 @dataclass
 class CastMember:
     """One character: the name used in voice spans, other names the text uses, and a voice per engine."""
@@ -30,10 +34,22 @@ class CastMember:
     notes: str = ""
     #: engine id → voice id ("aliyun" → "zhimiao_emo"); an engine missing here speaks the narrator's voice.
     voices: dict[str, str] = field(default_factory=dict)
+    #: Mixed engines: the engine this character speaks in whatever the narrator's (None = the narrator's).
+    #: Stored inside the voices JSON under ``ENGINE_KEY`` so the cast table needs no new column.
+    engine: str | None = None
+
+    def __post_init__(self) -> None:
+        pinned = self.voices.pop(ENGINE_KEY, None)
+        if pinned and self.engine is None:
+            self.engine = str(pinned)
+
+    def stored_voices(self) -> dict[str, str]:
+        """The voices as stored (with the pinned engine, if any)."""
+        return {**self.voices, ENGINE_KEY: self.engine} if self.engine else dict(self.voices)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "aliases": list(self.aliases), "gender": self.gender, "age_band": self.age_band,
-                "notes": self.notes, "voices": dict(self.voices)}
+                "notes": self.notes, "voices": self.stored_voices()}
 
 
 @dataclass
@@ -68,6 +84,9 @@ def span_voice(span: VoiceSpan, narrator: VoiceSettings, cast: Cast) -> VoiceSet
     if span.voice:
         return replace(narrator, voice=span.voice)
     member = cast.find(span.character)
+    if member is not None and member.engine and member.engine != narrator.engine and member.engine in member.voices:
+        # mixed engines: the character keeps its own engine (e.g. narrator offline, characters Alibaba)
+        return replace(narrator, engine=member.engine, voice=member.voices[member.engine])
     if member is not None and narrator.engine in member.voices:
         return replace(narrator, voice=member.voices[narrator.engine])
     return narrator

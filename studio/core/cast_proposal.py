@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from studio.core.book import Book
 from studio.core.cast import Cast, CastMember
 from studio.core.dialogue import attribute, build_characters, find_quotes
+from studio.core.errors import BadInputError
 from studio.core.voice_span import VoiceSpan
 from studio.core.voices import Voice, VoiceCatalogue
 
@@ -50,6 +51,7 @@ class CharacterProposal:
     age_band: str
     voice: str | None  # None: the narrator reads this character
     why: str
+    engine: str = ""  # the voice's engine ("" = the narrator's); another engine only when mixed engines were asked
 
 
 @dataclass
@@ -106,17 +108,28 @@ def _candidates(catalogue: VoiceCatalogue, engine: str, language: str, narrator:
 
 
 def propose_cast(book: Book, catalogue: VoiceCatalogue, *,
-                 min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> CastProposal:
-    """Read the book and propose speakers and voices; the book is not changed."""
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                 engines: Sequence[str] | None = None) -> CastProposal:
+    """Read the book and propose speakers and voices; the book is not changed.
+
+    ``engines`` (mixed engines, only when the user asks): the narrator keeps its engine, which must be listed;
+    characters get voices from the other listed engines (e.g. narrator offline, characters Alibaba)."""
     narrator = book.effective_voice(book.chapters[0]) if book.chapters else book.default_voice
-    engine, narrator_voice = narrator.engine or "local", narrator.voice or ""
+    narrator_engine, narrator_voice = narrator.engine or "local", narrator.voice or ""
+    engine = narrator_engine
+    if engines:
+        if narrator_engine not in engines:
+            raise BadInputError(f"--engines {','.join(engines)}: the narrator speaks {narrator_engine}; list it "
+                                f"too (e.g. --engines {narrator_engine},{engines[0]})")
+        others = [e for e in engines if e != narrator_engine]
+        engine = others[0] if others else narrator_engine
     quotes = detect_quotes(book)
     speakers = [q.speaker for q in quotes if q.speaker and q.confidence >= min_confidence]
     emotional = any(p.emotions for c in book.chapters for p in c.paragraphs)
     pool = _candidates(catalogue, engine, book.language, narrator_voice, emotional)
     used: Counter[str] = Counter()
     all_text = "\n".join(p.text for c in book.chapters for p in c.paragraphs)
-    proposal = CastProposal(engine, narrator_voice, quotes=quotes)
+    proposal = CastProposal(narrator_engine, narrator_voice, quotes=quotes)
     for ch in build_characters(speakers):
         gender, age, why = guess_gender_age(ch.name, all_text)
         wanted = "child" if age == "young" and any(v.gender == "child" for v in pool) else gender
@@ -133,7 +146,7 @@ def propose_cast(book: Book, catalogue: VoiceCatalogue, *,
         if voice:
             used[voice] += 1
         proposal.characters.append(CharacterProposal(ch.name, ch.aliases, ch.quotes, gender, age, voice,
-                                                     f"{why}; {note}"))
+                                                     f"{why}; {note}", engine if voice else ""))
     return proposal
 
 
@@ -149,8 +162,10 @@ def apply_proposal(book: Book, proposal: CastProposal, cast: Cast, *,
             continue
         member = cast.find(c.name)
         if member is None:
+            own = c.engine or proposal.engine
             cast.members.append(CastMember(c.name, list(c.aliases), c.gender, c.age_band, notes=c.why,
-                                           voices={proposal.engine: c.voice} if c.voice else {}))
+                                           voices={own: c.voice} if c.voice else {},
+                                           engine=own if c.voice and own != proposal.engine else None))
     written = 0
     for q in proposal.quotes:
         if not q.speaker or q.confidence < min_confidence or (names is not None and q.speaker not in names):

@@ -37,7 +37,7 @@ def save_cast(project: Project, cast: Cast) -> None:
         db.executemany(
             f"INSERT INTO cast_member({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             [(m.name, json.dumps(m.aliases, ensure_ascii=False), m.gender, m.age_band, m.notes,
-              json.dumps(m.voices, ensure_ascii=False)) for m in cast.members],
+              json.dumps(m.stored_voices(), ensure_ascii=False)) for m in cast.members],
         )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QGridLayout,
@@ -104,6 +105,8 @@ def _in_project(folder: Path, fn: Callable[[Any], Any]) -> Callable[[Callable[[A
 
 class CastDock(QDockWidget):
     message = Signal(str)
+    audition_requested = Signal(object)  # a catalogue Voice: the selected quote's speaker's
+    accepted_spans = Signal()  # the window's book has new voice spans: the editor repaints its colours
 
     def __init__(self, folder: Callable[[], Path | None], book: Callable[[], Any],
                  parent: QWidget | None = None) -> None:
@@ -121,6 +124,9 @@ class CastDock(QDockWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
         self.speaker = QComboBox()
+        self.whole_book = QCheckBox(self.tr("Whole book"))
+        self.whole_book.setToolTip(self.tr("Propose for every chapter, not only the current one"))
+        self.whole_book.toggled.connect(lambda _on: self._clear())
         self.propose_button = QPushButton(self.tr("Propose"))
         self.propose_button.clicked.connect(lambda: self.propose())
         self.assign_button = QPushButton(self.tr("Assign"))
@@ -134,10 +140,17 @@ class CastDock(QDockWidget):
         buttons.addWidget(self.accept_button, 0, 1)
         buttons.addWidget(self.speaker, 1, 0)
         buttons.addWidget(self.assign_button, 1, 1)
+        buttons.addWidget(self.whole_book, 2, 0)
+        self.audition_button = QPushButton(self.tr("Audition"))
+        self.audition_button.setToolTip(self.tr("Speak a sample line in the selected quote's character's voice"))
+        self.audition_button.clicked.connect(lambda: self.audition())
+        buttons.addWidget(self.audition_button, 2, 1)
+        self.legend = QLabel()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
+        layout.addWidget(self.legend)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.setWidget(body)
@@ -145,12 +158,17 @@ class CastDock(QDockWidget):
 
     def show_chapter(self, chapter_index: int) -> None:
         if chapter_index != self.chapter:
-            self.chapter, self.proposal = chapter_index, None
-            self.model.set_quotes([])
-            self._update()
+            self.chapter = chapter_index
+            if not self.whole_book.isChecked():  # a whole-book proposal stays while the author reads on
+                self._clear()
+
+    def _clear(self) -> None:
+        self.proposal = None
+        self.model.set_quotes([])
+        self._update()
 
     def propose(self) -> BackgroundTask | None:
-        ci = self.chapter
+        ci = None if self.whole_book.isChecked() else self.chapter
 
         def read(project: Any) -> Any:
             from studio.core.book import Book
@@ -158,6 +176,8 @@ class CastDock(QDockWidget):
             from studio.core.voices import default_catalogue
 
             book = project.load_book()
+            if ci is None:
+                return propose_cast(book, default_catalogue())
             if not 0 <= ci < len(book.chapters):
                 return None
             one = Book(book.title, language=book.language, voice=book.voice, chapters=[book.chapters[ci]])
@@ -179,7 +199,21 @@ class CastDock(QDockWidget):
         lines = [self.tr("{name}: {n} quotes, voice {voice}").format(
             name=c.name, n=c.quotes, voice=c.voice or self.tr("the narrator's")) for c in proposal.characters]
         self.summary.setText("\n".join(lines) or self.tr("No speakers found in this chapter."))
+        from studio.gui.cast_marks import legend_html
+
+        self.legend.setText(legend_html([c.name for c in proposal.characters]))
         self._update()
+
+    def audition(self) -> Any:
+        """Ask for a sample of the selected quote's speaker's voice (the window plays it as the Voices dock's)."""
+        from studio.gui.cast_marks import audition_voice
+
+        rows = self.view.selectionModel().selectedRows()
+        speaker = self.model.quotes()[rows[0].row()].speaker if rows else self.speaker.currentData()
+        voice = audition_voice(self.proposal, speaker)
+        if voice is not None:
+            emit(self.audition_requested, voice)
+        return voice
 
     def assign_selected(self) -> None:
         speaker = self.speaker.currentData()
@@ -196,6 +230,12 @@ class CastDock(QDockWidget):
             from studio.core.cast_proposal import CharacterProposal
 
             proposal.characters.append(CharacterProposal(name, [], 0, "unknown", "adult", None, "chosen by the author"))
+        from studio.gui.cast_confirm import confirm_accept
+
+        book = self._book()
+        if not confirm_accept(self, proposal, (book.cast_voices if book is not None else {}).keys()):
+            emit(self.message, self.tr("Cast not accepted: nothing was changed."))
+            return None
 
         def write(project: Any) -> tuple[int, dict[tuple[int, int], list[Any]], dict[str, Any]]:
             from studio.core.cast_proposal import apply_proposal
@@ -207,7 +247,7 @@ class CastDock(QDockWidget):
             save_voice_spans(project, book)
             spans = {(ci, pi): list(p.voices) for ci, c in enumerate(book.chapters)
                      for pi, p in enumerate(c.paragraphs) if p.voices}
-            return written, spans, {m.name: {"aliases": m.aliases, "voices": m.voices} for m in cast.members}
+            return written, spans, {m.name: {"aliases": m.aliases, "voices": m.stored_voices()} for m in cast.members}
 
         return self._run(write, self._accepted)
 
@@ -219,6 +259,10 @@ class CastDock(QDockWidget):
                 if ci < len(book.chapters) and pi < len(book.chapters[ci].paragraphs):
                     book.chapters[ci].paragraphs[pi].voices = voices
             book.cast_voices = cast_voices
+            from studio.gui.cast_marks import legend_html
+
+            self.legend.setText(legend_html(list(cast_voices)))
+        emit(self.accepted_spans)
         emit(self.message, self.tr("Cast accepted: {n} quotes have a voice.").format(n=written))
 
     def _run(self, fn: Callable[[Any], Any], done: Callable[[Any], None]) -> BackgroundTask | None:
@@ -243,6 +287,7 @@ class CastDock(QDockWidget):
         self.propose_button.setEnabled(idle)
         self.accept_button.setEnabled(idle and self.proposal is not None)
         self.assign_button.setEnabled(self.proposal is not None)
+        self.audition_button.setEnabled(self.proposal is not None)
 
 
 def install_cast_dock(window: Any) -> CastDock:
@@ -253,4 +298,6 @@ def install_cast_dock(window: Any) -> CastDock:
     window.voice_dock.raise_()
     window.editor.cursorPositionChanged.connect(lambda: dock.show_chapter(window.editor.chapter_row()))
     dock.message.connect(window.show_status)
+    dock.audition_requested.connect(window.preview.audition)
+    dock.accepted_spans.connect(window.editor.highlighter.rehighlight)
     return dock

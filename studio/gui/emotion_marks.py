@@ -29,6 +29,10 @@ class EmotionHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:
         number = self.currentBlock().blockNumber()
+        from studio.gui.cast_marks import voice_formats
+
+        for start, length, fmt in voice_formats(self._editor, number, text):  # who speaks: a text colour
+            self.setFormat(start, length, fmt)
         self._highlight_emotions(number, text)
         for start, length, fmt in polyphone_formats(self._editor, number, text):  # 多音字 and readings, on top
             for index in range(start, min(start + length, len(text))):

@@ -67,6 +67,7 @@ class Item:
     muted: bool = False  # had emotion marks the engine cannot speak
     readings: tuple[ReadingSpan, ...] = ()  # pronunciation readings sent as SSML (studio.core.pronounce)
     written: str = ""  # the paragraph as the author wrote it (takes are matched on it); "" = ``text``
+    part: tuple[int, int] | tuple[()] = ()  # (index, count) when this is one voice of a cast paragraph
 
 
 class KnownUnits(Protocol):

@@ -28,7 +28,7 @@ from studio.core.lexicon import ReadingSpan
 from studio.engines.base import SynthesisRequest
 from studio.engines.registry import traits
 from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
-from studio.render.voice_split import book_cast, spoken_parts
+from studio.render.voice_split import SpokenPart, book_cast, spoken_parts
 
 __all__ = [
     "AudioRequestOptions",
@@ -209,18 +209,24 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             assert voice.engine is not None and voice.voice is not None
             engine = voice.engine
             parts = spoken_parts(paragraph, voice, cast or Cast()) if paragraph.voices else []
-            if len(parts) > 1:  # several voices: one unit per voice, in reading order, never grouped
+            if len(parts) > 1 and sizing is not None and sizing.groups(engine):
+                # Grouping asked for: the paragraph's first part may end the run before it and its last part
+                # may start the next run (same voice), so narration around dialogue is not one task per part.
+                run = _join_parts(run, parts, ci, pi, engine, book, audio, sizing, known, units, warnings)
+                continue
+            if len(parts) > 1:  # several voices, no grouping: one unit per voice, in reading order
                 if run is not None:
                     units.extend(_units_of(run, sizing, known))
                     run = None
                 for k, part in enumerate(parts):
                     piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
-                    one = _Run(ci, engine, _template(part.voice, audio))
+                    one = _Run(ci, part.voice.engine or engine, _template(part.voice, audio))
                     one.items.append(_item(book, piece, pi, part.voice, warnings, ci))
                     units.append(replace(_unit(one, one.items, gap_ms=0), part=(k, len(parts)), written=()))
                 continue
             if parts:
                 voice = parts[0].voice  # the whole paragraph is one character's: spoken in that voice
+                engine = voice.engine or engine
             template = _template(voice, audio)
             if run is None or run.engine != engine or run.template != template:
                 if run is not None:
@@ -230,6 +236,30 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
         if run is not None:
             units.extend(_units_of(run, sizing, known))
     return RenderPlan(units, sizing, tuple(warnings))
+
+
+def _join_parts(run: _Run | None, parts: Sequence[SpokenPart], ci: int, pi: int, engine: str, book: Book,
+                audio: AudioRequestOptions, sizing: UnitSizing, known: KnownUnits | None,
+                units: list[RenderUnit], warnings: list[str]) -> _Run | None:
+    """Add a several-voice paragraph to a grouped plan; return the run that goes on after it.
+
+    Each part is an item marked with its (index, count), so a unit ending inside the paragraph still gets the
+    short pause between voices (``export_book.pause_after``) and parts never pose as takes. Parts in the middle
+    (between two other voices) are units of their own, exactly as without grouping."""
+    for k, part in enumerate(parts):
+        template = _template(part.voice, audio)
+        engine = part.voice.engine or engine  # a character may speak another engine (mixed engines)
+        piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
+        item = replace(_item(book, piece, pi, part.voice, warnings, ci), part=(k, len(parts)))
+        if run is None or run.engine != engine or run.template != template:
+            if run is not None:
+                units.extend(_units_of(run, sizing, known))
+            run = _Run(ci, engine, template)
+        run.items.append(item)
+        if k < len(parts) - 1:  # another voice follows in this paragraph: this run ends with this part
+            units.extend(_units_of(run, sizing, known))
+            run = None
+    return run
 
 
 def _template(voice: VoiceSettings, audio: AudioRequestOptions) -> SynthesisRequest:
@@ -285,9 +315,13 @@ def _unit(run: _Run, items: Sequence[Item], *, gap_ms: int) -> RenderUnit:
     request = replace(run.template, paragraphs=tuple(i.text for i in items), emotions=tuple(i.emotions for i in items),
                       paragraph_gap_ms=gap_ms if len(items) > 1 else 0, readings=readings)
     indices = tuple(i.index for i in items)
+    # A unit ending in a part of a cast paragraph carries that part's place (its pause is a breath); one that
+    # only starts with a part carries the part's place too, so it is never matched with a whole-paragraph take.
+    part = items[-1].part or items[0].part
+    written = () if part else tuple(i.written or i.text for i in items)
     return RenderUnit(run.chapter_index, indices[0], run.engine, request, cache_key(run.engine, request),
                       indices if len(indices) > 1 else (), tuple(i.index for i in items if i.muted),
-                      tuple(i.written or i.text for i in items))
+                      written, part=part)
 
 
 def check_plan(plan: RenderPlan) -> list[str]:

@@ -2,8 +2,9 @@
 
 Why units of their own: a vendor task speaks in one voice, so a paragraph where the narrator and two
 characters speak is three tasks. Each part's cache key is its own (its text slice, voice, emotions and
-readings), so re-casting one character re-renders only that character's parts. Parts are never grouped with
-other paragraphs and are not takes (a take is a whole paragraph). The export puts ``PART_PAUSE_MS`` between
+readings), so re-casting one character re-renders only that character's parts. With grouping on, a
+paragraph's first and last parts may join the neighbouring runs of their voice (``plan._join_parts``); parts
+are not takes (a take is a whole paragraph). The export puts ``PART_PAUSE_MS`` between
 the parts of a paragraph, a breath rather than a paragraph gap, and the chapter marks do not change.
 """
 

@@ -24,7 +24,9 @@ def test_quote_model_passes_modeltester(qtmodeltester) -> None:  # type: ignore[
     assert model.data(model.index(0, 0)) == "Narrator"  # lowest confidence first
 
 
-def test_propose_reassign_accept(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_propose_reassign_accept(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                 monkeypatch) -> None:
+    monkeypatch.setattr("studio.gui.cast_confirm.ask", lambda _parent, _lines: True)  # the author says yes
     folder = tmp_path / "q.studio"
     book = Book("阿Q正传", voice=VoiceSettings(engine="local", voice="local-cmn"),
                 chapters=[Chapter("第二章", [Paragraph(t) for t in TEXTS])])
