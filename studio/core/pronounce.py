@@ -62,8 +62,9 @@ def compile_paragraph(text: str, emotions: Sequence[EmotionSpan], fixed: Sequenc
                 continue
             kept.append(r)
         return CompiledParagraph(text, tuple(emotions), tuple(kept), tuple(warnings))
-    if any(r.kind == BREAK for r in readings):  # splitting into parts comes later; say so rather than drop it
-        warnings.append("this engine has no SSML: pauses inside the paragraph are not sent yet")
+    if any(r.kind == BREAK for r in readings):  # the planner cuts at inner pauses; the rest is said, not dropped
+        warnings.append("this engine has no SSML: a pause at the paragraph's start or end, or in a paragraph read "
+                        "by several voices, is not sent (use the paragraph's pause after)")
         readings = [r for r in readings if r.kind != BREAK]
     return _substituted(text, emotions, readings, warnings)
 

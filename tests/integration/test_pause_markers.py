@@ -2,17 +2,20 @@
 
 Against the emulator over real HTTP, through the real CLI: the pause is stored with the paragraph (saved,
 reopened, moved by an edit before it) and the exact SSML submitted carries it; a pause longer than the
-vendor's 10 s limit is sent as several legal breaks; an engine without SSML says it is not sent.
+vendor's 10 s limit is sent as several legal breaks; an engine without SSML gets the paragraph in parts and the
+export has the silence (measured with ffmpeg's silencedetect).
 """
 
 from __future__ import annotations
 
-import json
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from studio.audio.ffmpeg import ffmpeg_exe
 from studio.cli import main
 from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.book_edit import replace_text
@@ -32,7 +35,7 @@ def emu(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[VendorEmula
 
 
 def make_project(folder: Path, engine: str, voice: str) -> Path:
-    first = Paragraph("他停了一下，然后说：A&B。", readings=[ReadingSpan(6, 6, BREAK, "800")])
+    first = Paragraph("他停了一下，然后说：A&B。", readings=[ReadingSpan(6, 6, BREAK, "2500")])
     second = Paragraph("天色渐渐暗了。", readings=[ReadingSpan(2, 2, BREAK, "12000")])
     book = Book("停顿", voice=VoiceSettings(engine=engine, voice=voice),
                 chapters=[Chapter("第一章", [first, second, Paragraph("没有停顿。")])])
@@ -51,16 +54,27 @@ def test_alibaba_receives_the_break_where_the_author_put_it(emu: VendorEmulator,
     assert main(["render", str(project), "-o", str(tmp_path / "b.m4b")]) == 0
     texts = emu.submitted_texts("aliyun")
     joined = "\n".join(texts)
-    assert '<speak>突然她停了一下，<break time="800ms"/>然后说：A&amp;B。</speak>' in joined
+    assert '<speak>突然她停了一下，<break time="2500ms"/>然后说：A&amp;B。</speak>' in joined
     assert '<speak>天色<break time="10000ms"/><break time="2000ms"/>渐渐暗了。</speak>' in joined
     assert "没有停顿。" in joined
     assert (tmp_path / "b.m4b").stat().st_size > 0
 
 
-def test_an_engine_without_ssml_says_the_pause_is_not_sent(emu: VendorEmulator, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def silences(path: Path) -> list[float]:
+    """Lengths (s) of the stretches ffmpeg's silencedetect finds in ``path`` (below -50 dB, 0.3 s or more)."""
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+                           "silencedetect=noise=-50dB:d=0.3", "-f", "null", "-"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return [float(m) for m in re.findall(r"silence_duration: ([0-9.]+)", done.stderr)]
+
+
+def test_baidu_gets_the_paragraph_in_parts_and_the_export_has_the_pause(emu: VendorEmulator,
+                                                                       tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", "baidu", "5003")
-    capsys.readouterr()
-    assert main(["render", str(project), "-o", str(tmp_path / "b.m4b"), "--dry-run", "--json"]) == 0
-    warnings = json.loads(capsys.readouterr().out)["warnings"]
-    assert any("pauses inside the paragraph are not sent" in w for w in warnings), warnings
+    out = tmp_path / "b.m4b"
+    assert main(["render", str(project), "-o", str(out)]) == 0
+    assert sorted(emu.submitted_texts("baidu")) == sorted(["他停了一下，", "然后说：A&B。", "天色", "渐渐暗了。",
+                                                           "没有停顿。"])
+    lengths = silences(out)
+    assert any(11.8 <= s <= 12.6 for s in lengths), lengths  # the 12 s pause, cut at export
+    assert any(2.4 <= s <= 3.1 for s in lengths), lengths  # the 2.5 s one (paragraph gaps are under 1.2 s)
