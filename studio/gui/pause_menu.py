@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["InsertPauseCommand", "add_pause_action", "ask_pause_ms"]
 
-#: What the dialog offers: Alibaba takes 50 ms..10 s per break; longer pauses are sent as several.
+# What the dialog offers: Alibaba takes 50 ms..10 s per break; longer pauses are sent as several.
 MIN_PAUSE_MS, MAX_PAUSE_MS, DEFAULT_PAUSE_MS = 50, 60_000, 500
 
 
