@@ -1675,23 +1675,23 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="116"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="120"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <extracomment>Texts are spelled out as QCoreApplication.translate(&quot;ParagraphEditor&quot;, ...) for lupdate (literals only). The ▶ button&apos;s strip at the gutter&apos;s right edge (pixels).</extracomment>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="119"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="123"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="122"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="128"/>
         <source>The pronunciation changed: this paragraph will be rendered again.</source>
         <translation>读音已更改：此段落将重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="125"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="131"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -2795,6 +2795,39 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/commands.py" line="260"/>
         <source>Change title and author</source>
         <translation>修改书名和作者</translation>
+    </message>
+</context>
+<context>
+    <name>delivery_mark</name>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="34"/>
+        <source>speed ×{value}</source>
+        <translation>语速 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="36"/>
+        <source>pitch ×{value}</source>
+        <translation>音调 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="38"/>
+        <source>volume ×{value}</source>
+        <translation>音量 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="40"/>
+        <source>pause after {ms} ms</source>
+        <translation>段后停顿 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="43"/>
+        <source>pauses inside: {list}</source>
+        <translation>段内停顿：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="45"/>
+        <source>Delivery: {settings}</source>
+        <translation>朗读设置：{settings}</translation>
     </message>
 </context>
 <context>

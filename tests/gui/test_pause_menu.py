@@ -51,3 +51,30 @@ def test_insert_a_pause_where_the_author_clicked(qtbot, window: MainWindow, tmp_
     wait_idle(qtbot)
     with Project.open(folder) as project:
         assert project.load_book().chapters[0].paragraphs[0].readings == [ReadingSpan(6, 6, BREAK, "1200")]
+
+
+def test_the_gutter_marks_a_paragraph_with_its_own_delivery(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+
+    from studio.gui.delivery_mark import DELIVERY_COLOR
+
+    manuscript = tmp_path / "book.txt"
+    manuscript.write_text("第一章 停顿\n他停了一下，然后说话。\n\n天色暗了。\n", encoding="utf-8")
+    window.import_manuscript(manuscript, tmp_path / "book.studio")
+    wait_idle(qtbot)
+    window.chapter_dock.select_row(0)
+    paragraphs = window.document.book.chapters[0].paragraphs
+    paragraphs[0].voice = VoiceSettings(speed=1.2, pause_after_ms=800)
+    paragraphs[0].readings = [ReadingSpan(6, 6, BREAK, "1200")]
+    editor = window.editor
+    editor.viewport().update()
+    first = editor.cursorRect(QTextCursor(editor.document().findBlockByNumber(0))).center()
+    second = editor.cursorRect(QTextCursor(editor.document().findBlockByNumber(1))).center()
+    tip = editor.gutter_tooltip(first)
+    assert "Delivery: speed ×1.2, pause after 800 ms, pauses inside: 1200 ms" in tip, tip
+    assert "Delivery" not in editor.gutter_tooltip(second)
+    gutter = editor._gutter
+    image = QImage(gutter.size(), QImage.Format.Format_ARGB32)
+    gutter.render(image)
+    colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+    assert DELIVERY_COLOR.name() in colours
