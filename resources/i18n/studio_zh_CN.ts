@@ -495,48 +495,68 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>DeliveryDialog</name>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="40"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="43"/>
         <source>Paragraph Delivery</source>
         <translation>段落语速语调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="51"/>
+        <source>Selected paragraphs</source>
+        <translation>所选段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="51"/>
+        <source>This chapter</source>
+        <translation>本章</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="52"/>
+        <source>Whole book</source>
+        <translation>全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
+        <source>Applies to</source>
+        <translation>应用于</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Speed</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Pitch</source>
         <translation>音调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
-        <location filename="../../studio/gui/delivery_dialog.py" line="64"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="62"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="69"/>
         <source>inherited</source>
         <translation>沿用</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="65"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
         <source>Silence after the paragraph in the export, instead of the export&apos;s paragraph gap; changing it renders nothing again</source>
         <translation>导出时在本段之后插入的静音（代替导出的段落间隔）；修改它不会重新合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="72"/>
         <source>Pause after</source>
         <translation>段后停顿</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="71"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="75"/>
         <source>{n} paragraph(s); 1 = the voice&apos;s normal delivery.</source>
         <translation>{n} 个段落；1 = 音色的正常值。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="109"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="138"/>
         <source>Paragraph delivery</source>
         <translation>段落语速语调</translation>
     </message>
