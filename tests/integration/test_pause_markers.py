@@ -78,3 +78,16 @@ def test_baidu_gets_the_paragraph_in_parts_and_the_export_has_the_pause(emu: Ven
     lengths = silences(out)
     assert any(11.8 <= s <= 12.6 for s in lengths), lengths  # the 12 s pause, cut at export
     assert any(2.4 <= s <= 3.1 for s in lengths), lengths  # the 2.5 s one (paragraph gaps are under 1.2 s)
+
+
+def test_a_pause_survives_a_snapshot_and_its_restore(tmp_path: Path) -> None:
+    from studio.core.snapshots import restore_snapshot, take_snapshot
+
+    folder = make_project(tmp_path / "p", "aliyun", "xiaoyun")
+    with Project.open(folder) as project:
+        snap = take_snapshot(project, "before an edit")
+        book = project.load_book()
+        book.chapters[0].paragraphs[0].readings = []
+        project.save_book(book)
+        restore_snapshot(project, snap.id)
+        assert project.load_book().chapters[0].paragraphs[0].readings == [ReadingSpan(6, 6, BREAK, "2500")]
