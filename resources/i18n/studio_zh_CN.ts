@@ -553,48 +553,68 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>DeliveryDialog</name>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="40"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="43"/>
         <source>Paragraph Delivery</source>
         <translation>段落语速语调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="51"/>
+        <source>Selected paragraphs</source>
+        <translation>所选段落</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="51"/>
+        <source>This chapter</source>
+        <translation>本章</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="52"/>
+        <source>Whole book</source>
+        <translation>全书</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
+        <source>Applies to</source>
+        <translation>应用于</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Speed</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Pitch</source>
         <translation>音调</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="48"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="56"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="54"/>
-        <location filename="../../studio/gui/delivery_dialog.py" line="64"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="62"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="69"/>
         <source>inherited</source>
         <translation>沿用</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="65"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
         <source>Silence after the paragraph in the export, instead of the export&apos;s paragraph gap; changing it renders nothing again</source>
         <translation>导出时在本段之后插入的静音（代替导出的段落间隔）；修改它不会重新合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="70"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="72"/>
         <source>Pause after</source>
         <translation>段后停顿</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="71"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="75"/>
         <source>{n} paragraph(s); 1 = the voice&apos;s normal delivery.</source>
         <translation>{n} 个段落；1 = 音色的正常值。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/delivery_dialog.py" line="109"/>
+        <location filename="../../studio/gui/delivery_dialog.py" line="138"/>
         <source>Paragraph delivery</source>
         <translation>段落语速语调</translation>
     </message>
@@ -602,73 +622,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="75"/>
+        <location filename="../../studio/gui/editor_panel.py" line="76"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="79"/>
+        <location filename="../../studio/gui/editor_panel.py" line="80"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="82"/>
+        <location filename="../../studio/gui/editor_panel.py" line="83"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="85"/>
+        <location filename="../../studio/gui/editor_panel.py" line="86"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="127"/>
+        <location filename="../../studio/gui/editor_panel.py" line="128"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="130"/>
+        <location filename="../../studio/gui/editor_panel.py" line="131"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="147"/>
+        <location filename="../../studio/gui/editor_panel.py" line="148"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="149"/>
+        <location filename="../../studio/gui/editor_panel.py" line="150"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="166"/>
+        <location filename="../../studio/gui/editor_panel.py" line="167"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="171"/>
+        <location filename="../../studio/gui/editor_panel.py" line="172"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="175"/>
+        <location filename="../../studio/gui/editor_panel.py" line="176"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="179"/>
+        <location filename="../../studio/gui/editor_panel.py" line="180"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="181"/>
-        <location filename="../../studio/gui/editor_panel.py" line="224"/>
+        <location filename="../../studio/gui/editor_panel.py" line="182"/>
+        <location filename="../../studio/gui/editor_panel.py" line="225"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_panel.py" line="187"/>
+        <location filename="../../studio/gui/editor_panel.py" line="188"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -1733,23 +1753,23 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="116"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="120"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
         <extracomment>Texts are spelled out as QCoreApplication.translate(&quot;ParagraphEditor&quot;, ...) for lupdate (literals only). The ▶ button&apos;s strip at the gutter&apos;s right edge (pixels).</extracomment>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="119"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="123"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="122"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="128"/>
         <source>The pronunciation changed: this paragraph will be rendered again.</source>
         <translation>读音已更改：此段落将重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor_gutter.py" line="125"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="131"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -2853,6 +2873,62 @@ Turn a manuscript into a finished audiobook.</source>
         <location filename="../../studio/gui/commands.py" line="260"/>
         <source>Change title and author</source>
         <translation>修改书名和作者</translation>
+    </message>
+</context>
+<context>
+    <name>delivery_mark</name>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="34"/>
+        <source>speed ×{value}</source>
+        <translation>语速 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="36"/>
+        <source>pitch ×{value}</source>
+        <translation>音调 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="38"/>
+        <source>volume ×{value}</source>
+        <translation>音量 ×{value}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="40"/>
+        <source>pause after {ms} ms</source>
+        <translation>段后停顿 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="43"/>
+        <source>pauses inside: {list}</source>
+        <translation>段内停顿：{list}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/delivery_mark.py" line="45"/>
+        <source>Delivery: {settings}</source>
+        <translation>朗读设置：{settings}</translation>
+    </message>
+</context>
+<context>
+    <name>pauses</name>
+    <message>
+        <location filename="../../studio/gui/pause_menu.py" line="33"/>
+        <source>Insert a pause of {ms} ms</source>
+        <translation>插入 {ms} 毫秒停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/pause_menu.py" line="54"/>
+        <source>Insert Pause</source>
+        <translation>插入停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/pause_menu.py" line="55"/>
+        <source>Pause (milliseconds):</source>
+        <translation>停顿（毫秒）：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/pause_menu.py" line="70"/>
+        <source>Insert Pause…</source>
+        <translation>插入停顿…</translation>
     </message>
 </context>
 <context>

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studio.core.errors import BadInputError
 
 __all__ = [
+    "BREAK",
     "SAY_AS_KINDS",
     "LexiconEntry",
     "LexiconError",
@@ -38,6 +39,11 @@ _SYLLABLE = re.compile(r"^[a-zü]+[1-5]$")
 
 class LexiconError(BadInputError):
     """An entry that cannot be used as written; the message names the entry (its written form)."""
+
+
+#: ``ReadingSpan.kind`` of a pause the author put between two characters (``start == end``; ``value`` is
+#: the length in milliseconds). Stored with the readings so it moves with edits, snapshots and re-imports.
+BREAK = "break"
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,7 @@ def find_readings(text: str, entries: Sequence[LexiconEntry],
     ``source`` no longer matches the text under it (the text was edited around it) is dropped, never sent
     for the wrong characters.
     """
-    taken: list[ReadingSpan] = sorted((r for r in fixed if 0 <= r.start < r.end <= len(text)
+    taken: list[ReadingSpan] = sorted((r for r in fixed if r.kind != BREAK and 0 <= r.start < r.end <= len(text)
                                        and (not r.source or text[r.start:r.end] == r.source)),
                                       key=lambda r: r.start)
     order = sorted(range(len(entries)), key=lambda i: (not entries[i].context, -len(entries[i].written),
@@ -186,6 +192,10 @@ def find_readings(text: str, entries: Sequence[LexiconEntry],
             if any(start < r.end and r.start < end for r in taken):
                 continue
             taken.append(ReadingSpan(start, end, kind, value, entry.alias, entry.espeak, entry.written))
-    taken.sort(key=lambda r: r.start)
+    for pause in fixed:  # a pause sits between characters; inside a reading it waits for the reading's end
+        if pause.kind == BREAK and 0 <= pause.start <= len(text) and pause.start == pause.end:
+            inside = next((r for r in taken if r.start < pause.start < r.end and r.kind != BREAK), None)
+            taken.append(replace(pause, start=inside.end, end=inside.end) if inside else pause)
+    taken.sort(key=lambda r: (r.start, r.end))
     return taken
 

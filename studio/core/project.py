@@ -15,7 +15,7 @@ from typing import Any
 
 from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSettings
 from studio.core.errors import ProjectDamagedError, ProjectError
-from studio.core.lexicon import ReadingSpan
+from studio.core.lexicon import BREAK, ReadingSpan
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
 from studio.core.voice_span import VoiceSpan
 
@@ -127,6 +127,7 @@ class Project:
         with self.transaction() as db:
             db.execute("DELETE FROM emotion_span")
             db.execute("DELETE FROM reading_span")
+            db.execute("DELETE FROM pause_mark")
             db.execute("DELETE FROM voice_span")
             db.execute("DELETE FROM paragraph")
             db.execute("DELETE FROM chapter")
@@ -156,8 +157,11 @@ class Project:
                     db.executemany(
                         "INSERT INTO reading_span(paragraph_id, start, end, kind, value, alias, written) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings],
+                        [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings
+                         if r.kind != BREAK],
                     )
+                    db.executemany("INSERT INTO pause_mark(paragraph_id, position, ms) VALUES (?, ?, ?)",
+                                   [(para.id, r.start, int(r.value)) for r in para.readings if r.kind == BREAK])
                     db.executemany(
                         "INSERT INTO voice_span(paragraph_id, start, end, character, voice, emotion) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -192,6 +196,10 @@ class Project:
             "ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias, source=written))
+        for pid, position, ms in db.execute(
+            "SELECT paragraph_id, position, ms FROM pause_mark ORDER BY paragraph_id, position"
+        ):
+            paragraphs[pid].readings.append(ReadingSpan(position, position, BREAK, str(ms)))
         for pid, start, end, character, voice_id, emotion in db.execute(
             "SELECT paragraph_id, start, end, character, voice, emotion FROM voice_span ORDER BY paragraph_id, start"
         ):

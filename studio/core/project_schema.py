@@ -166,6 +166,17 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX voice_span_paragraph ON voice_span(paragraph_id)",
     ],
+    # 7: pauses the author put inside a paragraph (``ReadingSpan`` of kind ``break``): a position between two
+    #    characters and a length, moved with the text like a reading.
+    [
+        """CREATE TABLE pause_mark (
+            id           INTEGER PRIMARY KEY,
+            paragraph_id INTEGER NOT NULL REFERENCES paragraph(id) ON DELETE CASCADE,
+            position     INTEGER NOT NULL CHECK (position >= 0),
+            ms           INTEGER NOT NULL CHECK (ms > 0)
+        )""",
+        "CREATE INDEX pause_mark_paragraph ON pause_mark(paragraph_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from studio.core.book import EmotionSpan
-from studio.core.lexicon import LexiconEntry, LexiconError, ReadingSpan, find_readings, validate_entry
+from studio.core.lexicon import BREAK, LexiconEntry, LexiconError, ReadingSpan, find_readings, validate_entry
 
 __all__ = ["CompiledParagraph", "compile_paragraph", "validate_lexicon"]
 
@@ -62,6 +62,10 @@ def compile_paragraph(text: str, emotions: Sequence[EmotionSpan], fixed: Sequenc
                 continue
             kept.append(r)
         return CompiledParagraph(text, tuple(emotions), tuple(kept), tuple(warnings))
+    if any(r.kind == BREAK for r in readings):  # the planner cuts at inner pauses; the rest is said, not dropped
+        warnings.append("this engine has no SSML: a pause at the paragraph's start or end, or in a paragraph read "
+                        "by several voices, is not sent (use the paragraph's pause after)")
+        readings = [r for r in readings if r.kind != BREAK]
     return _substituted(text, emotions, readings, warnings)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from studio.core.book import MAX_INTENSITY, MIN_INTENSITY, EmotionSpan
 from studio.core.errors import BadInputError
-from studio.core.lexicon import ReadingSpan
+from studio.core.lexicon import BREAK, ReadingSpan
 
 __all__ = [
     "MAX_BREAK_MS",
@@ -143,7 +143,7 @@ def paragraph_markup(text: str, spans: Sequence[EmotionSpan] = (), *, break_befo
     escaped = escape_text(text)
     if not spans and not readings and escaped == text and break_before_ms <= 0:
         return text
-    ordered = sorted(readings, key=lambda r: r.start)
+    ordered = sorted(readings, key=lambda r: (r.start, r.end))
     parts = ["<speak>", *_breaks(break_before_ms)]
     cursor = 0
     for span in sorted(spans, key=lambda s: s.start):
@@ -152,12 +152,14 @@ def paragraph_markup(text: str, spans: Sequence[EmotionSpan] = (), *, break_befo
         parts.append(_with_readings(text, span.start, span.end, ordered))
         parts.append(emotion_close())
         cursor = span.end
-    parts.append(_with_readings(text, cursor, len(text), ordered))
+    parts.append(_with_readings(text, cursor, len(text), ordered, last=True))
     parts.append("</speak>")
     return "".join(parts)
 
 
 def reading_open(reading: ReadingSpan) -> str:
+    if reading.kind == BREAK:  # a pause has no text to wrap: the whole mark is the break
+        return "".join(_breaks(int(reading.value)))
     if reading.kind == "phoneme":
         return f'<phoneme alphabet="py" ph="{escape_text(reading.value)}">'
     if reading.kind == "say-as":
@@ -166,15 +168,17 @@ def reading_open(reading: ReadingSpan) -> str:
 
 
 def reading_close(reading: ReadingSpan) -> str:
-    return {"phoneme": "</phoneme>", "say-as": "</say-as>"}.get(reading.kind, "</sub>")
+    return {"phoneme": "</phoneme>", "say-as": "</say-as>", BREAK: ""}.get(reading.kind, "</sub>")
 
 
-def _with_readings(text: str, start: int, end: int, readings: Sequence[ReadingSpan]) -> str:
+def _with_readings(text: str, start: int, end: int, readings: Sequence[ReadingSpan], *, last: bool = False) -> str:
     """``text[start:end]`` escaped, with the readings that lie inside it wrapped in their tags."""
     parts = []
     cursor = start
     for reading in readings:
         if reading.start < start or reading.end > end:
+            continue
+        if reading.start == reading.end == end and not last:  # a pause on a boundary belongs to the next part
             continue
         parts.append(escape_text(text[cursor:reading.start]))
         parts.append(reading_open(reading) + escape_text(text[reading.start:reading.end]) + reading_close(reading))

@@ -3,7 +3,8 @@ per paragraph in ``Paragraph.voice``; until now only the CLI's book-wide flags c
 export's silence after the paragraph, so it changes no cache key and renders nothing again.
 
 Each control starts at the paragraph's own value, or at "inherited" when the paragraph follows its chapter and
-book. The paragraphs keep their engine and voice; one undo step reverts the whole change.
+book. The paragraphs keep their engine and voice; one undo step reverts the whole change. "Applies to" sets
+the same values as the chapter's or the book's defaults instead (what paragraphs without their own inherit).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.book import VoiceSettings
 from studio.core.book_edit import VoiceTarget
 from studio.gui.document import BookDocument
 
@@ -41,9 +44,14 @@ class DeliveryDialog(QDialog):
         self.book_document = document
         self.row = row
         self.numbers = list(numbers)
-        chapter = document.require_book().chapters[row]
-        voices = [chapter.paragraphs[n].voice for n in self.numbers]
         form = QFormLayout()
+        # Where the values go: the selected paragraphs, or the defaults of their chapter or of the whole book.
+        self.scope = QComboBox()
+        self.scope.setObjectName("delivery_scope")
+        for key, label in (("paragraph", self.tr("Selected paragraphs")), ("chapter", self.tr("This chapter")),
+                           ("book", self.tr("Whole book"))):
+            self.scope.addItem(label, key)
+        form.addRow(self.tr("Applies to"), self.scope)
         self.spins: dict[str, QDoubleSpinBox] = {}
         labels = {"speed": self.tr("Speed"), "pitch": self.tr("Pitch"), "volume": self.tr("Volume")}
         for name, (low, high) in RANGES.items():
@@ -52,9 +60,6 @@ class DeliveryDialog(QDialog):
             spin.setSingleStep(STEP)
             spin.setRange(low - STEP, high)  # the step below the range means "inherited"
             spin.setSpecialValueText(self.tr("inherited"))
-            values = {getattr(v, name) for v in voices}
-            only = next(iter(values)) if len(values) == 1 else None
-            spin.setValue(only if only is not None else low - STEP)
             self.spins[name] = spin
             form.addRow(labels[name], spin)
         self.pause = QSpinBox()  # the silence after the paragraph in the export (not sent to the engine)
@@ -64,10 +69,9 @@ class DeliveryDialog(QDialog):
         self.pause.setSpecialValueText(self.tr("inherited"))
         self.pause.setToolTip(self.tr("Silence after the paragraph in the export, instead of the export's "
                                       "paragraph gap; changing it renders nothing again"))
-        pauses = {v.pause_after_ms for v in voices}
-        only_pause = next(iter(pauses)) if len(pauses) == 1 else None
-        self.pause.setValue(only_pause if only_pause is not None else -PAUSE_STEP_MS)
         form.addRow(self.tr("Pause after"), self.pause)
+        self._load()
+        self.scope.currentIndexChanged.connect(self._load)
         note = QLabel(self.tr("{n} paragraph(s); 1 = the voice's normal delivery.").format(n=len(self.numbers)))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -77,6 +81,32 @@ class DeliveryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _targets(self) -> list[VoiceTarget]:
+        scope = self.scope.currentData()
+        if scope == "book":
+            return [VoiceTarget()]
+        if scope == "chapter":
+            return [VoiceTarget(self.row)]
+        return [VoiceTarget(self.row, n) for n in self.numbers]
+
+    def _voice(self, target: VoiceTarget) -> VoiceSettings:
+        book = self.book_document.require_book()
+        if target.chapter is None:
+            return book.voice
+        chapter = book.chapters[target.chapter]
+        return chapter.voice if target.paragraph is None else chapter.paragraphs[target.paragraph].voice
+
+    def _load(self) -> None:
+        """Show the values stored at the chosen scope ("inherited" where unset or where paragraphs differ)."""
+        voices = [self._voice(t) for t in self._targets()]
+        for name, spin in self.spins.items():
+            values = {getattr(v, name) for v in voices}
+            only = next(iter(values)) if len(values) == 1 else None
+            spin.setValue(only if only is not None else RANGES[name][0] - STEP)
+        pauses = {v.pause_after_ms for v in voices}
+        only_pause = next(iter(pauses)) if len(pauses) == 1 else None
+        self.pause.setValue(only_pause if only_pause is not None else -PAUSE_STEP_MS)
 
     def chosen(self) -> dict[str, float | None]:
         """The values set (None: inherited)."""
@@ -94,22 +124,21 @@ class DeliveryDialog(QDialog):
     def apply(self) -> bool:
         """Store the values on each paragraph, keeping its engine and voice; one undo step."""
         document = self.book_document
-        chapter = document.require_book().chapters[self.row]
         values = self.chosen()
         changes = []
-        for n in self.numbers:
-            old = chapter.paragraphs[n].voice
+        for target in self._targets():
+            old = self._voice(target)
             new = replace(old, speed=values["speed"], pitch=values["pitch"], volume=values["volume"],
                           pause_after_ms=self.chosen_pause())
             if new != old:
-                changes.append((n, new))
+                changes.append((target, new))
         if not changes:
             return False
         stack = document.undo_stack
         stack.beginMacro(self.tr("Paragraph delivery"))
         try:
-            for n, voice in changes:
-                document.assign_voice([VoiceTarget(self.row, n)], voice)
+            for target, voice in changes:
+                document.assign_voice([target], voice)
         finally:
             stack.endMacro()
         return True

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPolygon, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from studio.gui.delivery_mark import DELIVERY_COLOR, delivery_text, has_delivery
 from studio.gui.emotion_marks import problem_text
 from studio.gui.polyphone_menu import STALE_COLOR
 from studio.gui.qtcompat import emit
@@ -67,6 +68,9 @@ class ParagraphGutter(QWidget):
             if not paragraph.voice.is_empty():
                 painter.setBrush(QColor("#8a4fd8"))
                 painter.drawEllipse(QPoint(width - 24, y), 3, 3)
+            if has_delivery(paragraph):  # speed/pitch/volume/pauses set on this paragraph
+                painter.setBrush(DELIVERY_COLOR)
+                painter.drawRect(width - 27, top + line - 4, 7, 2)
             if editor.problems(number):
                 painter.setBrush(QColor("#d02020"))
                 painter.drawRect(2, top + 2, 3, line - 4)
@@ -117,6 +121,8 @@ class ParagraphGutter(QWidget):
                  .format(n=number + 1, chars=len(paragraph.text), voice=voice)]
         if not paragraph.voice.is_empty():
             lines.append(QCoreApplication.translate("ParagraphEditor", "This paragraph has its own voice."))
+        if has_delivery(paragraph):
+            lines.append(delivery_text(paragraph))
         lines += ["⚠ " + problem_text(p, document) for p in editor.problems(number)]
         if editor.reading_stale(number):
             lines.append(QCoreApplication.translate(

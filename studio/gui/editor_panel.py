@@ -27,6 +27,7 @@ from studio.gui.document import BookDocument
 from studio.gui.editor import ParagraphEditor
 from studio.gui.emotion_menu import EmotionMenu, emotion_color
 from studio.gui.i18n import ui_language_code
+from studio.gui.pause_menu import add_pause_action
 from studio.gui.polyphone_menu import add_read_as_menu
 from studio.gui.qtcompat import emit
 from studio.gui.widgets import StatusLabel
@@ -268,6 +269,7 @@ class EditorPanel(QWidget):
         menu.setToolTipsVisible(True)
         menu.addAction(self.remove_emotion_action)
         add_read_as_menu(menu, self.editor, pos)
+        add_pause_action(menu, self.editor, pos)
         menu.addSeparator()
         menu.addAction(self.preview_action)
         for action in self.extra_context_actions:

@@ -147,6 +147,8 @@ def pause_after(book: Book, rendered: RenderedPiece) -> int | None:
     if unit.part and unit.part[0] < unit.part[1] - 1:
         from studio.render.voice_split import PART_PAUSE_MS
 
+        if unit.pause_after_ms is not None:
+            return unit.pause_after_ms  # the author's pause inside the paragraph (no SSML to send it with)
         return PART_PAUSE_MS  # another voice of the same paragraph follows: a breath, not a paragraph gap
     chapter = book.chapters[unit.chapter_index]
     return book.effective_voice(chapter, chapter.paragraphs[unit.paragraphs[-1]]).pause_after_ms

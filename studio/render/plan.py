@@ -28,6 +28,7 @@ from studio.core.lexicon import ReadingSpan
 from studio.engines.base import SynthesisRequest
 from studio.engines.registry import traits
 from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
+from studio.render.pause_split import pause_parts
 from studio.render.voice_split import SpokenPart, book_cast, spoken_parts
 
 __all__ = [
@@ -68,6 +69,8 @@ class RenderUnit:
     written: tuple[str, ...] = ()
     #: (index, count) when the unit is one voice of a paragraph cast to several (studio.render.voice_split).
     part: tuple[int, int] | tuple[()] = ()
+    #: The author's pause after this part (a paragraph cut at its pauses, ``studio.render.pause_split``).
+    pause_after_ms: int | None = None
 
     @property
     def characters(self) -> int:
@@ -227,6 +230,17 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             if parts:
                 voice = parts[0].voice  # the whole paragraph is one character's: spoken in that voice
                 engine = voice.engine or engine
+            pieces = pause_parts(paragraph) if not traits(engine).ssml and paragraph.readings else []
+            if len(pieces) > 1:  # no SSML to pause with: one unit per stretch, the silence added at export
+                if run is not None:
+                    units.extend(_units_of(run, sizing, known))
+                    run = None
+                for k, (piece, pause) in enumerate(pieces):
+                    one = _Run(ci, engine, _template(voice, audio))
+                    one.items.append(_item(book, piece, pi, voice, warnings, ci))
+                    units.append(replace(_unit(one, one.items, gap_ms=0), part=(k, len(pieces)), written=(),
+                                         pause_after_ms=pause))
+                continue
             template = _template(voice, audio)
             if run is None or run.engine != engine or run.template != template:
                 if run is not None:

@@ -55,3 +55,32 @@ def test_pause_after_is_set_from_the_delivery_dialog(qtbot, book_window: MainWin
         stored = project.load_book().chapters[1].paragraphs
     assert [p.voice.pause_after_ms for p in stored] == [2500, None]
     assert stored[0].voice.speed is None  # only the pause was set
+
+
+def test_chapter_and_book_delivery_defaults_are_set_from_the_same_dialog(qtbot, book_window: MainWindow,  # type: ignore[no-untyped-def]
+                                                                          tmp_path: Path) -> None:
+    window = book_window
+    doc = window.document
+    window.chapter_dock.select_row(1)
+    window.show_paragraph(1, 0)
+    dialog = window.show_delivery()
+    dialog.scope.setCurrentIndex(dialog.scope.findData("chapter"))
+    dialog.spins["speed"].setValue(1.3)
+    dialog.accept()
+    dialog = window.show_delivery()
+    dialog.scope.setCurrentIndex(dialog.scope.findData("book"))
+    assert dialog.spins["speed"].text() == "inherited"  # the book has no speed of its own
+    dialog.pause.setValue(1500)
+    dialog.accept()
+    book = doc.book
+    assert book.chapters[1].voice.speed == 1.3 and book.voice.pause_after_ms == 1500
+    assert [p.voice.speed for p in book.chapters[1].paragraphs] == [None, None]  # paragraphs inherit
+    assert book.effective_voice(book.chapters[1], book.chapters[1].paragraphs[1]).speed == 1.3
+    assert book.effective_voice(book.chapters[0], book.chapters[0].paragraphs[0]).speed != 1.3  # other chapters not
+    window.save()
+    wait_idle(qtbot)
+    with Project.open(tmp_path / "book.studio") as project:
+        stored = project.load_book()
+    assert stored.chapters[1].voice.speed == 1.3 and stored.voice.pause_after_ms == 1500
+    window.undo_action.trigger()  # the book's pause, one step
+    assert doc.book.voice.pause_after_ms is None and doc.book.chapters[1].voice.speed == 1.3

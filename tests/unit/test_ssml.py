@@ -160,3 +160,17 @@ def test_error_can_be_recreated_with_location() -> None:
     err = SsmlError("x", voice="v")
     located = type(err)("chapter 1, paragraph 2: x")
     assert isinstance(located, BadInputError)
+
+
+def test_a_pause_on_an_emotion_boundary_is_sent_once_and_a_pause_in_a_reading_waits_for_its_end() -> None:
+    from studio.core.lexicon import BREAK, LexiconEntry, ReadingSpan, find_readings
+
+    text = "他去银行取钱。"
+    pauses = [ReadingSpan(2, 2, BREAK, "300"), ReadingSpan(4, 4, BREAK, "300"), ReadingSpan(7, 7, BREAK, "60")]
+    readings = find_readings(text, [LexiconEntry("银行", pinyin="yin2 hang2")], pauses)
+    markup = paragraph_markup(text, [EmotionSpan(2, 7, "happy")], readings=readings)
+    assert markup == ('<speak>他去<emotion category="happy" intensity="1.0"><break time="300ms"/>'
+                      '<phoneme alphabet="py" ph="yin2 hang2">银行</phoneme><break time="300ms"/>取钱。'
+                      '</emotion><break time="60ms"/></speak>')
+    inside = find_readings(text, [LexiconEntry("银行", pinyin="yin2 hang2")], [ReadingSpan(3, 3, BREAK, "300")])
+    assert [(r.start, r.kind) for r in inside] == [(2, "phoneme"), (4, BREAK)]
