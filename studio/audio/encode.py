@@ -135,6 +135,8 @@ class EncodeJob:
     bitrate: str | None = None
     #: also measure RMS and noise floor (astats): ACX's numbers; about 3% of an AAC encode's time
     stats: bool = False
+    #: a filter after the gain stage (room tone: ``RoomTone.filter``); it must not change the length
+    after_gain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def encode(job: EncodeJob, plan: GainPlan, work_dir: Path, *, cancel_event: thre
         if spec.name == "flac":
             maps += ["-metadata:s:v:0", "comment=Cover (front)"]  # FLAC picture type 3, not "other"
     gain = plan.filter(rate)
-    chain = ",".join(f for f in (gain, METER, STATS if job.stats else None) if f)
+    chain = ",".join(f for f in (gain, job.after_gain, METER, STATS if job.stats else None) if f)
     meter = Ebur128Log("meter")
     try:
         run = run_ffmpeg_ex([*args, *maps, "-af", chain, *spec.codec_args(job.bitrate), str(target)],

@@ -50,6 +50,7 @@ from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPl
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
+from studio.audio.room_tone import RoomTone, with_room_tone
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
@@ -87,6 +88,8 @@ class ExportOptions:
     channels: int | None = None
     bitrate: str | None = None
     jobs: int | None = None  # encodes at once (parts, chapter files); default: the CPU count
+    #: room tone at each file's head and tail and under its pauses (the ACX preset; one file per chapter)
+    room_tone: RoomTone | None = None
 
     @property
     def spec(self) -> FormatSpec:
@@ -181,8 +184,12 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
         for n, layout in enumerate(layouts, 1):
             name = f"{n:0{width}d} - {safe_filename(layout.title, f'Chapter {n}')}{spec.extension}"
             timeline = layout_output([layout], fmt, chapter_gap_ms=0)
+            tone = options.room_tone
+            if tone is not None:
+                timeline = with_room_tone(timeline, tone)
             job = EncodeJob(timeline, spec, staging / name, info, title=layout.title, track=(n, len(layouts)),
-                            chapter_marks=False, cover=cover, bitrate=options.bitrate, stats=stats)
+                            chapter_marks=False, cover=cover, bitrate=options.bitrate, stats=stats,
+                            after_gain=tone.filter() if tone is not None else None)
             outputs.append(_Output(job, output / name, None))
         return outputs
     final = _book_destination(output, spec)
