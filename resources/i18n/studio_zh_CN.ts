@@ -563,255 +563,280 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="126"/>
-        <location filename="../../studio/gui/export_dialog.py" line="248"/>
+        <location filename="../../studio/gui/export_dialog.py" line="143"/>
+        <location filename="../../studio/gui/export_dialog.py" line="276"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="138"/>
+        <location filename="../../studio/gui/export_dialog.py" line="155"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="144"/>
+        <location filename="../../studio/gui/export_dialog.py" line="161"/>
+        <source>None (the settings below)</source>
+        <translation>无（使用下方设置）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="162"/>
+        <source>ACX / Audible (MP3 per chapter, room tone)</source>
+        <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="163"/>
+        <source>M4B for Apple Books / Audiobookshelf</source>
+        <translation>M4B（Apple Books / Audiobookshelf）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="164"/>
+        <source>Generic MP3</source>
+        <translation>通用 MP3</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="167"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="144"/>
+        <location filename="../../studio/gui/export_dialog.py" line="167"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="145"/>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="145"/>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="146"/>
+        <location filename="../../studio/gui/export_dialog.py" line="169"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="152"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="156"/>
-        <location filename="../../studio/gui/export_dialog.py" line="157"/>
+        <location filename="../../studio/gui/export_dialog.py" line="179"/>
+        <location filename="../../studio/gui/export_dialog.py" line="180"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="158"/>
+        <location filename="../../studio/gui/export_dialog.py" line="181"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="164"/>
+        <location filename="../../studio/gui/export_dialog.py" line="187"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="165"/>
+        <location filename="../../studio/gui/export_dialog.py" line="188"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="171"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="172"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="173"/>
+        <location filename="../../studio/gui/export_dialog.py" line="196"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="198"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <location filename="../../studio/gui/export_dialog.py" line="201"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="205"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="183"/>
+        <location filename="../../studio/gui/export_dialog.py" line="206"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="189"/>
+        <location filename="../../studio/gui/export_dialog.py" line="212"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="191"/>
+        <location filename="../../studio/gui/export_dialog.py" line="214"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <location filename="../../studio/gui/export_dialog.py" line="215"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="216"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <location filename="../../studio/gui/export_dialog.py" line="217"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <location filename="../../studio/gui/export_dialog.py" line="218"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <location filename="../../studio/gui/export_dialog.py" line="219"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="196"/>
+        <location filename="../../studio/gui/export_dialog.py" line="220"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="197"/>
+        <location filename="../../studio/gui/export_dialog.py" line="221"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <location filename="../../studio/gui/export_dialog.py" line="222"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="200"/>
+        <location filename="../../studio/gui/export_dialog.py" line="224"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="226"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="203"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="204"/>
+        <location filename="../../studio/gui/export_dialog.py" line="228"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="209"/>
+        <location filename="../../studio/gui/export_dialog.py" line="233"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="211"/>
+        <location filename="../../studio/gui/export_dialog.py" line="238"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <location filename="../../studio/gui/export_dialog.py" line="241"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="248"/>
+        <location filename="../../studio/gui/export_dialog.py" line="276"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="252"/>
+        <location filename="../../studio/gui/export_dialog.py" line="280"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="252"/>
+        <location filename="../../studio/gui/export_dialog.py" line="280"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="278"/>
+        <location filename="../../studio/gui/export_dialog.py" line="315"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="283"/>
+        <location filename="../../studio/gui/export_dialog.py" line="320"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="304"/>
+        <location filename="../../studio/gui/export_dialog.py" line="341"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
+        <location filename="../../studio/gui/export_dialog.py" line="348"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="318"/>
-        <location filename="../../studio/gui/export_dialog.py" line="357"/>
+        <location filename="../../studio/gui/export_dialog.py" line="355"/>
+        <location filename="../../studio/gui/export_dialog.py" line="398"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="323"/>
+        <location filename="../../studio/gui/export_dialog.py" line="360"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="337"/>
+        <location filename="../../studio/gui/export_dialog.py" line="374"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="338"/>
+        <location filename="../../studio/gui/export_dialog.py" line="375"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="344"/>
+        <location filename="../../studio/gui/export_dialog.py" line="381"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="355"/>
+        <location filename="../../studio/gui/export_dialog.py" line="396"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="366"/>
+        <location filename="../../studio/gui/export_dialog.py" line="407"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
