@@ -33,6 +33,7 @@ from pathlib import Path
 from studio.audio.aac_join import AAC_FRAME
 from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
 from studio.audio.chunked_book import encode_chunked, workers_for
+from studio.audio.cover_fit import fit_cover
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
     EncodeJob,
@@ -267,6 +268,8 @@ def export_audiobook(
         scratch = _own_folder(lambda: scratch_folder(temp_dir), "a scratch folder", scratch_home)
         with linked_cancel(cancel_event) as stop:
             work = scratch.path
+            if cover is not None:  # an oversized cover becomes a JPEG of at most 1400 px (cover_fit)
+                cover = fit_cover(cover, work)
             pieces = [[as_piece(p) for p in chapter.pieces] for chapter in chapters]
             inspection = inspect_pieces([(c.title, [p.path for p in ps]) for c, ps in zip(chapters, pieces,
                                                                                           strict=True)])
