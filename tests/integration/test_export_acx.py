@@ -84,3 +84,17 @@ def test_unknown_preset_is_one_line_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "--preset" in err and "acx" in err
 
 
+
+
+@pytest.mark.parametrize(("preset", "suffix"), [("apple", ".m4b"), ("mp3", ".mp3")])
+def test_apple_and_mp3_presets_write_one_chaptered_book(tmp_path: Path, preset: str, suffix: str) -> None:
+    project = seeded_project(tmp_path / "p", [("One", ("local", None, 22050, [1500.0])),
+                                               ("Two", ("local", None, 22050, [1300.0]))])
+    out = tmp_path / f"book{suffix}"
+    code, stdout, err = cli_export(project, "-o", str(out), "--preset", preset, "--json")
+    assert code == 0, err
+    payload = json.loads(stdout)
+    assert [Path(f["path"]).suffix for f in payload["files"]] == [suffix] and out.is_file()
+    rules = payload["compliance"]["rules"]
+    assert payload["compliance"]["passed"], rules
+    assert any(r["rule"] == "chapter marks readable" and r["measured"] == "2 chapters" for r in rules)
