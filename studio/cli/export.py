@@ -213,8 +213,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except StudioError as exc:
             return failed(exc, err, log, "details in the log", first_only=True)
     if args.json:
-        extra = {"compliance": report.to_dict()} if report is not None else {}
-        payload = {**result.to_dict(), **extra, "project": str(args.project), "units_rendered": done.units_rendered,
+        checked = {"compliance": report.to_dict()} if report is not None else {}
+        payload = {**result.to_dict(), **checked, "project": str(args.project), "units_rendered": done.units_rendered,
                    "units_cached": done.units_cached, "up_to_date": done.up_to_date,
                    "elapsed_s": round(time.monotonic() - started, 2)}
         print(json.dumps(payload, ensure_ascii=False), file=out)
