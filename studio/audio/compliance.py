@@ -44,14 +44,16 @@ PRESETS: dict[str, Preset] = {
 
 
 def preset_options(name: str, base: ExportOptions | None = None) -> ExportOptions:
-    """The preset's options; ``base`` contributes what the preset does not fix (gaps, subtitles, jobs)."""
+    """The preset's options; ``base`` contributes what the preset does not fix (gaps, subtitles, parts, jobs).
+
+    ``--split-hours`` is kept even for ACX, whose files are chapters: ``check_options`` then refuses it with a
+    message, rather than the option being dropped without a word."""
     preset = PRESETS[name]
     if base is None:
         return preset.options
     fixed = preset.options
     return replace(base, format=fixed.format, chapter_format=fixed.chapter_format, loudness=fixed.loudness,
-                   sample_rate=fixed.sample_rate, bitrate=fixed.bitrate, room_tone=fixed.room_tone,
-                   split_hours=None if fixed.format == "chapters" else base.split_hours)
+                   sample_rate=fixed.sample_rate, bitrate=fixed.bitrate, room_tone=fixed.room_tone)
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,10 @@ def test_apple_and_mp3_presets_write_one_chaptered_book(tmp_path: Path, preset: 
     rules = payload["compliance"]["rules"]
     assert payload["compliance"]["passed"], rules
     assert any(r["rule"] == "chapter marks readable" and r["measured"] == "2 chapters" for r in rules)
+
+
+@pytest.mark.expect_log(r"split-hours", logger="studio.cli.export")
+def test_acx_with_split_hours_is_refused_not_ignored(tmp_path: Path) -> None:
+    project = seeded_project(tmp_path / "p", [("One", ("local", None, 22050, [800.0]))])
+    code, _, err = cli_export(project, "-o", str(tmp_path / "x"), "--preset", "acx", "--split-hours", "2")
+    assert code == 2 and "--split-hours" in err and "one file per chapter" in err, err
