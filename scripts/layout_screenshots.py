@@ -44,6 +44,7 @@ def shoot(width: int, height: int, scale: float, language: str, out: Path) -> No
         settings = Settings(Path(tmp) / "settings.ini")
         settings.autosave_seconds = 0
         settings.cache_dir = Path(tmp) / "cache"
+        settings.review_structure_on_import = False  # the shot is of the window, not of the review dialog
         window = MainWindow(settings)
         window.resize(round(width / scale), round(height / scale))
         window.show()

@@ -98,6 +98,7 @@ def main() -> int:
         settings = Settings(Path(tmp) / "settings.ini")
         settings.autosave_seconds = 0
         settings.cache_dir = Path(tmp) / "cache"
+        settings.review_structure_on_import = False  # the shots are of the window, not of the review dialog
         settings.set_concurrency("local", 1)
         settings.set_price_per_10k("aliyun", 3.0)
         folder = Path(tmp) / PROJECT_NAME
@@ -119,7 +120,7 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.01)
         save(window, "job-monitor-mid-render.png")
-        window.render.cancel()
+        window.render_controller.cancel()
         idle(app)
 
         # -- reopening the project with that unfinished render: the resume bar and every unit's stored state --
@@ -190,7 +191,7 @@ def main() -> int:
 
         # -- the export dialog --
         dialog = window.show_export()
-        wait_until(app, dialog.is_ready, 30)  # the first opening loads the exporter in the background
+        app.processEvents()  # the dialog is usable at once (the exporter loads on export)
         dialog.output.setText("~/Audiobooks/朝花夕拾（选）.m4b")
         dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("srt"))
         dialog.adjustSize()

@@ -14,124 +14,134 @@
         <translation>密钥环：正在检查…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="88"/>
         <source>Alibaba Cloud NLS</source>
         <translation>阿里云智能语音（NLS）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="87"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="88"/>
         <source>Baidu long-text synthesis</source>
         <translation>百度长文本语音合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="99"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="100"/>
         <source>Show secrets</source>
         <translation>显示密钥</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="103"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="104"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="105"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="106"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="107"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="108"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="119"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="127"/>
         <source>Credentials are stored in your system keyring, never in projects or settings. Environment variables (STUDIO_ALIYUN_*, STUDIO_BAIDU_*) override them.</source>
         <translation>凭据保存在系统密钥环中，绝不写入项目或设置。环境变量（STUDIO_ALIYUN_*、STUDIO_BAIDU_*）优先于密钥环。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="155"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="163"/>
         <source>Keyring backend: {backend}</source>
         <translation>密钥环后端：{backend}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="158"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="166"/>
         <source>no usable keyring backend: credentials cannot be saved</source>
         <translation>没有可用的密钥环后端：无法保存凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="159"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="167"/>
         <source>no usable keyring backend: credentials cannot be saved (on Linux install and unlock a Secret Service such as gnome-keyring)</source>
         <translation>没有可用的密钥环后端：无法保存凭据（在 Linux 上请安装并解锁 Secret Service，例如 gnome-keyring）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="161"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="169"/>
         <source>the keyring backend stores credentials as plaintext files</source>
         <translation>此密钥环后端以明文文件保存凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="163"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="171"/>
         <source>Not secure: {warning}</source>
         <translation>不安全：{warning}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="176"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="184"/>
         <source>No credentials stored.</source>
         <translation>尚未保存凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="177"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="185"/>
         <source>Stored in the keyring.</source>
         <translation>已保存在密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="178"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="186"/>
         <source>Taken from environment variables.</source>
         <translation>取自环境变量。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="179"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="187"/>
         <source>Environment variables override the keyring.</source>
         <translation>环境变量优先于密钥环。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="183"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="191"/>
         <source>Keyring unavailable: {error}</source>
         <translation>密钥环不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="189"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="197"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="192"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="200"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="196"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="204"/>
         <source>Saved in {backend}.</source>
         <translation>已保存到 {backend}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="213"/>
         <source>Removed.</source>
         <translation>已删除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="205"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="213"/>
         <source>Nothing was stored.</source>
         <translation>没有已保存的凭据。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="215"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="223"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/accounts_dialog.py" line="223"/>
+        <location filename="../../studio/gui/accounts_dialog.py" line="232"/>
         <source>Credentials accepted (a token was issued).</source>
         <translation>凭据有效（已签发令牌）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="247"/>
+        <source>Note: a token proves the AccessKey and AppKey only. Long-text synthesis is for commercial accounts only: a trial account gets error 40000010 at the first task (upgrade to the commercial edition in the Intelligent Speech Interaction console).</source>
+        <translation>注意：获取到令牌只说明 AccessKey 和 AppKey 有效。长文本语音合成仅对商用版账号开放：试用账号在提交第一个任务时会收到错误 40000010（请在智能语音交互控制台升级到商用版）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/accounts_dialog.py" line="250"/>
+        <source>Note: a token proves the API Key and Secret Key only. Long-text synthesis must be enabled and paid for on the application: otherwise the first task gets error 336204 (enable 长文本在线合成 in the Baidu AI console).</source>
+        <translation>注意：获取到令牌只说明 API Key 和 Secret Key 有效。应用必须开通并付费使用长文本合成，否则第一个任务会收到错误 336204（请在百度智能云控制台开通“长文本在线合成”）。</translation>
     </message>
 </context>
 <context>
@@ -166,6 +176,74 @@
         <location filename="../../studio/gui/document.py" line="229"/>
         <source>Paragraph voice: {voice}</source>
         <translation>段落音色：{voice}</translation>
+    </message>
+</context>
+<context>
+    <name>CastDock</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="110"/>
+        <source>Cast</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="116"/>
+        <source>Propose finds the quotes of the chapter and who says them.</source>
+        <translation>“建议”会找出本章的引语以及说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="124"/>
+        <source>Propose</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="126"/>
+        <source>Assign</source>
+        <translation>指定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="127"/>
+        <source>Give the selected quotes to the speaker chosen above</source>
+        <translation>把选中的引语交给上面选定的说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="129"/>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="130"/>
+        <source>Write the cast and the quotes&apos; voices into the project</source>
+        <translation>把角色表和引语的音色写入项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="176"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="179"/>
+        <source>{name}: {n} quotes, voice {voice}</source>
+        <translation>{name}：{n} 句，音色 {voice}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="180"/>
+        <source>the narrator&apos;s</source>
+        <translation>旁白的</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="181"/>
+        <source>No speakers found in this chapter.</source>
+        <translation>本章没有找到说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="222"/>
+        <source>Cast accepted: {n} quotes have a voice.</source>
+        <translation>角色已接受：{n} 句引语有了音色。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="230"/>
+        <source>Cast: {error}</source>
+        <translation>角色：{error}</translation>
     </message>
 </context>
 <context>
@@ -466,73 +544,73 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>EditorPanel</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="656"/>
+        <location filename="../../studio/gui/editor_panel.py" line="75"/>
         <source>Insert &amp;Emotion…</source>
         <translation>插入情感(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="660"/>
+        <location filename="../../studio/gui/editor_panel.py" line="79"/>
         <source>&amp;Remove Emotion</source>
         <translation>移除情感(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="663"/>
+        <location filename="../../studio/gui/editor_panel.py" line="82"/>
         <source>&amp;Preview Paragraph</source>
         <translation>试听段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="666"/>
+        <location filename="../../studio/gui/editor_panel.py" line="85"/>
         <source>Clear Paragraph Voice</source>
         <translation>清除段落音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="708"/>
+        <location filename="../../studio/gui/editor_panel.py" line="127"/>
         <source>No chapter selected</source>
         <translation>未选择章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="711"/>
+        <location filename="../../studio/gui/editor_panel.py" line="130"/>
         <source>{title} — {n} paragraphs — voice: {voice}</source>
         <translation>{title} — {n} 段 — 音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="728"/>
+        <location filename="../../studio/gui/editor_panel.py" line="147"/>
         <source>Emotions:</source>
         <translation>情感：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="730"/>
+        <location filename="../../studio/gui/editor_panel.py" line="149"/>
         <source>⚠ {n} emotion problems (wavy underline)</source>
         <translation>⚠ {n} 处情感标注有问题（波浪下划线）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="747"/>
+        <location filename="../../studio/gui/editor_panel.py" line="166"/>
         <source>Open a chapter and select some text first.</source>
         <translation>请先打开一个章节并选中文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="752"/>
+        <location filename="../../studio/gui/editor_panel.py" line="171"/>
         <source>The voice {voice} is not in the voice catalogue, so its emotions are unknown. Choose a voice from the Voices panel to use emotions.</source>
         <translation>音色 {voice} 不在音色目录中，无法确定它支持哪些情感。请在“音色”面板中选择音色后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="756"/>
+        <location filename="../../studio/gui/editor_panel.py" line="175"/>
         <source>The voice {voice} has no emotions. Choose a multi-emotion voice in the Voices panel (filter Emotion: any) to use emotions.</source>
         <translation>音色 {voice} 不支持情感。请在“音色”面板中选择多情感音色（情感筛选：任意情感）后再使用情感。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="760"/>
+        <location filename="../../studio/gui/editor_panel.py" line="179"/>
         <source>Select the text the emotion should cover.</source>
         <translation>请选中要添加情感的文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="762"/>
-        <location filename="../../studio/gui/editor.py" line="805"/>
+        <location filename="../../studio/gui/editor_panel.py" line="181"/>
+        <location filename="../../studio/gui/editor_panel.py" line="224"/>
         <source>Select text within one paragraph.</source>
         <translation>请在同一段落内选择文字。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="768"/>
+        <location filename="../../studio/gui/editor_panel.py" line="187"/>
         <source>Give the selected text an emotion (Ctrl+E).</source>
         <translation>为选中的文字添加情感（Ctrl+E）。</translation>
     </message>
@@ -563,282 +641,298 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="143"/>
-        <location filename="../../studio/gui/export_dialog.py" line="276"/>
+        <location filename="../../studio/gui/export_dialog.py" line="147"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="155"/>
+        <location filename="../../studio/gui/export_dialog.py" line="162"/>
         <source>Browse…</source>
+        <extracomment>Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real desktop call on the offscreen platform, where the default skips it.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="161"/>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
         <source>None (the settings below)</source>
         <translation>无（使用下方设置）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="162"/>
+        <location filename="../../studio/gui/export_dialog.py" line="169"/>
         <source>ACX / Audible (MP3 per chapter, room tone)</source>
         <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="163"/>
+        <location filename="../../studio/gui/export_dialog.py" line="170"/>
         <source>M4B for Apple Books / Audiobookshelf</source>
         <translation>M4B（Apple Books / Audiobookshelf）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="164"/>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
         <source>Generic MP3</source>
         <translation>通用 MP3</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="167"/>
+        <location filename="../../studio/gui/export_dialog.py" line="174"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="167"/>
+        <location filename="../../studio/gui/export_dialog.py" line="174"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <location filename="../../studio/gui/export_dialog.py" line="176"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="179"/>
-        <location filename="../../studio/gui/export_dialog.py" line="180"/>
+        <location filename="../../studio/gui/export_dialog.py" line="186"/>
+        <location filename="../../studio/gui/export_dialog.py" line="187"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="188"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="187"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <location filename="../../studio/gui/export_dialog.py" line="201"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="196"/>
+        <location filename="../../studio/gui/export_dialog.py" line="203"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <location filename="../../studio/gui/export_dialog.py" line="205"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="208"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="212"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="206"/>
+        <location filename="../../studio/gui/export_dialog.py" line="213"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="219"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="214"/>
+        <location filename="../../studio/gui/export_dialog.py" line="221"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="215"/>
+        <location filename="../../studio/gui/export_dialog.py" line="222"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="216"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="217"/>
+        <location filename="../../studio/gui/export_dialog.py" line="224"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="218"/>
+        <location filename="../../studio/gui/export_dialog.py" line="225"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="219"/>
+        <location filename="../../studio/gui/export_dialog.py" line="226"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="220"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="221"/>
+        <location filename="../../studio/gui/export_dialog.py" line="228"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="222"/>
+        <location filename="../../studio/gui/export_dialog.py" line="229"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="223"/>
+        <location filename="../../studio/gui/export_dialog.py" line="230"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="224"/>
+        <location filename="../../studio/gui/export_dialog.py" line="231"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="226"/>
+        <location filename="../../studio/gui/export_dialog.py" line="233"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="227"/>
+        <location filename="../../studio/gui/export_dialog.py" line="234"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="228"/>
+        <location filename="../../studio/gui/export_dialog.py" line="235"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="233"/>
+        <location filename="../../studio/gui/export_dialog.py" line="240"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="238"/>
+        <location filename="../../studio/gui/export_dialog.py" line="245"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="241"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="276"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="280"/>
+        <location filename="../../studio/gui/export_dialog.py" line="287"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="280"/>
+        <location filename="../../studio/gui/export_dialog.py" line="287"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="315"/>
+        <location filename="../../studio/gui/export_dialog.py" line="322"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="320"/>
+        <location filename="../../studio/gui/export_dialog.py" line="327"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="341"/>
+        <location filename="../../studio/gui/export_dialog.py" line="348"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="348"/>
+        <location filename="../../studio/gui/export_dialog.py" line="355"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="355"/>
-        <location filename="../../studio/gui/export_dialog.py" line="398"/>
+        <location filename="../../studio/gui/export_dialog.py" line="362"/>
+        <location filename="../../studio/gui/export_dialog.py" line="411"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="360"/>
+        <location filename="../../studio/gui/export_dialog.py" line="367"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="374"/>
+        <location filename="../../studio/gui/export_dialog.py" line="381"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="375"/>
+        <location filename="../../studio/gui/export_dialog.py" line="382"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="381"/>
+        <location filename="../../studio/gui/export_dialog.py" line="388"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="396"/>
+        <location filename="../../studio/gui/export_dialog.py" line="403"/>
+        <source>Could not open the folder {folder}: {reason}</source>
+        <translation>无法打开文件夹 {folder}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="409"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="407"/>
+        <location filename="../../studio/gui/export_dialog.py" line="420"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="459"/>
+        <source>the folder does not exist</source>
+        <translation>文件夹不存在</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="462"/>
+        <source>no file manager answered (the desktop refused to open it)</source>
+        <translation>没有文件管理器响应（桌面环境拒绝打开）</translation>
     </message>
 </context>
 <context>
@@ -1179,263 +1273,263 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="109"/>
-        <location filename="../../studio/gui/main_window.py" line="347"/>
+        <location filename="../../studio/gui/main_window.py" line="116"/>
+        <location filename="../../studio/gui/main_window.py" line="356"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="183"/>
+        <location filename="../../studio/gui/main_window.py" line="191"/>
         <source>&amp;New Project from Manuscript…</source>
         <translation>从文稿新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="184"/>
+        <location filename="../../studio/gui/main_window.py" line="192"/>
         <source>Import a manuscript into a new project</source>
         <translation>把文稿导入新项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="185"/>
+        <location filename="../../studio/gui/main_window.py" line="193"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="186"/>
+        <location filename="../../studio/gui/main_window.py" line="194"/>
         <source>Open a project folder</source>
         <translation>打开项目文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="187"/>
+        <location filename="../../studio/gui/main_window.py" line="195"/>
         <source>Open &amp;Recent</source>
         <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="189"/>
+        <location filename="../../studio/gui/main_window.py" line="197"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="190"/>
+        <location filename="../../studio/gui/main_window.py" line="198"/>
         <source>Save the project (it is also saved automatically)</source>
         <translation>保存项目（也会自动保存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="191"/>
+        <location filename="../../studio/gui/main_window.py" line="199"/>
         <source>&amp;Export Audiobook…</source>
         <translation>导出有声书(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="192"/>
+        <location filename="../../studio/gui/main_window.py" line="200"/>
         <source>Write the audiobook file</source>
         <translation>写出有声书文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="196"/>
+        <location filename="../../studio/gui/main_window.py" line="204"/>
         <source>&amp;Accounts…</source>
         <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="197"/>
+        <location filename="../../studio/gui/main_window.py" line="205"/>
         <source>Cloud credentials for Alibaba and Baidu</source>
         <translation>阿里云和百度的云端凭据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="198"/>
+        <location filename="../../studio/gui/main_window.py" line="206"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="203"/>
+        <location filename="../../studio/gui/main_window.py" line="211"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="210"/>
+        <location filename="../../studio/gui/main_window.py" line="218"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="212"/>
+        <location filename="../../studio/gui/main_window.py" line="220"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="214"/>
+        <location filename="../../studio/gui/main_window.py" line="222"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="219"/>
+        <location filename="../../studio/gui/main_window.py" line="227"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="224"/>
+        <location filename="../../studio/gui/main_window.py" line="232"/>
         <source>&amp;Chapter</source>
         <translation>章节(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="228"/>
+        <location filename="../../studio/gui/main_window.py" line="236"/>
         <source>Review &amp;Structure…</source>
         <translation>审阅章节结构(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="229"/>
+        <location filename="../../studio/gui/main_window.py" line="237"/>
         <source>Confirm which lines start chapters (a snapshot is taken before any change)</source>
         <translation>确认哪些行是章节开头（改动前先保存快照）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="233"/>
+        <location filename="../../studio/gui/main_window.py" line="241"/>
         <source>&amp;Render Book</source>
         <translation>合成全书(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="234"/>
+        <location filename="../../studio/gui/main_window.py" line="242"/>
         <source>Synthesize every paragraph that has no audio yet</source>
         <translation>合成所有还没有音频的段落</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="235"/>
+        <location filename="../../studio/gui/main_window.py" line="243"/>
         <source>Render &amp;Chapter</source>
         <translation>合成本章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="237"/>
+        <location filename="../../studio/gui/main_window.py" line="245"/>
         <source>Synthesize the selected chapter</source>
         <translation>合成所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="238"/>
+        <location filename="../../studio/gui/main_window.py" line="246"/>
         <source>&amp;Cancel Render</source>
         <translation>取消合成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="239"/>
+        <location filename="../../studio/gui/main_window.py" line="247"/>
         <source>&amp;Pause Render</source>
         <translation>暂停合成(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="241"/>
+        <location filename="../../studio/gui/main_window.py" line="249"/>
         <source>Submit nothing new (tasks at the vendor finish); again to resume</source>
         <translation>不再提交新任务（服务商处的任务会继续完成）；再按一次继续</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="243"/>
+        <location filename="../../studio/gui/main_window.py" line="251"/>
         <source>Preview C&amp;hapter</source>
         <translation>试听本章(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="244"/>
+        <location filename="../../studio/gui/main_window.py" line="252"/>
         <source>Synthesize and play the selected chapter</source>
         <translation>合成并播放所选章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="245"/>
+        <location filename="../../studio/gui/main_window.py" line="253"/>
         <source>Preview &amp;Book</source>
         <translation>试听全书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="246"/>
+        <location filename="../../studio/gui/main_window.py" line="254"/>
         <source>Play the book&apos;s rendered audio, chapter after chapter</source>
         <translation>按章节顺序播放全书已合成的音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="249"/>
+        <location filename="../../studio/gui/main_window.py" line="257"/>
         <source>Check &amp;Audio</source>
         <translation>检查音频(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="250"/>
+        <location filename="../../studio/gui/main_window.py" line="258"/>
         <source>Proof-listen: find skipped sentences and odd audio</source>
         <translation>校听：查找漏读的句子和异常音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="251"/>
+        <location filename="../../studio/gui/main_window.py" line="259"/>
         <source>&amp;Render</source>
         <translation>合成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="259"/>
+        <location filename="../../studio/gui/main_window.py" line="267"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="264"/>
+        <location filename="../../studio/gui/main_window.py" line="272"/>
         <source>Reset &amp;Layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="266"/>
+        <location filename="../../studio/gui/main_window.py" line="274"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="267"/>
+        <location filename="../../studio/gui/main_window.py" line="275"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="269"/>
+        <location filename="../../studio/gui/main_window.py" line="277"/>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="270"/>
+        <location filename="../../studio/gui/main_window.py" line="278"/>
         <source>&amp;About Audiobook Studio</source>
         <translation>关于有声书工作室(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="272"/>
+        <location filename="../../studio/gui/main_window.py" line="280"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="277"/>
+        <location filename="../../studio/gui/main_window.py" line="285"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="278"/>
+        <location filename="../../studio/gui/main_window.py" line="286"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="289"/>
+        <location filename="../../studio/gui/main_window.py" line="297"/>
         <source>Use Selected Voice for Paragraph</source>
         <translation>为段落使用所选音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="291"/>
+        <location filename="../../studio/gui/main_window.py" line="299"/>
         <source>Paragraph &amp;Delivery…</source>
         <translation>段落语速语调(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="292"/>
+        <location filename="../../studio/gui/main_window.py" line="300"/>
         <source>Speed, pitch and volume of the selected paragraphs</source>
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="310"/>
+        <location filename="../../studio/gui/main_window.py" line="319"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="349"/>
+        <location filename="../../studio/gui/main_window.py" line="358"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="371"/>
+        <location filename="../../studio/gui/main_window.py" line="380"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="373"/>
+        <location filename="../../studio/gui/main_window.py" line="382"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="379"/>
+        <location filename="../../studio/gui/main_window.py" line="388"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1444,135 +1538,135 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="399"/>
-        <location filename="../../studio/gui/main_window.py" line="405"/>
+        <location filename="../../studio/gui/main_window.py" line="408"/>
+        <location filename="../../studio/gui/main_window.py" line="414"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="411"/>
+        <location filename="../../studio/gui/main_window.py" line="420"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="430"/>
+        <location filename="../../studio/gui/main_window.py" line="439"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="431"/>
+        <location filename="../../studio/gui/main_window.py" line="440"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="434"/>
+        <location filename="../../studio/gui/main_window.py" line="443"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="440"/>
+        <location filename="../../studio/gui/main_window.py" line="449"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="449"/>
+        <location filename="../../studio/gui/main_window.py" line="458"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="456"/>
+        <location filename="../../studio/gui/main_window.py" line="465"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="470"/>
+        <location filename="../../studio/gui/main_window.py" line="479"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="486"/>
+        <location filename="../../studio/gui/main_window.py" line="495"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="489"/>
+        <location filename="../../studio/gui/main_window.py" line="498"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="526"/>
+        <location filename="../../studio/gui/main_window.py" line="535"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="542"/>
+        <location filename="../../studio/gui/main_window.py" line="551"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="566"/>
+        <location filename="../../studio/gui/main_window.py" line="575"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="569"/>
+        <location filename="../../studio/gui/main_window.py" line="578"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="574"/>
+        <location filename="../../studio/gui/main_window.py" line="583"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="602"/>
+        <location filename="../../studio/gui/main_window.py" line="611"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="635"/>
+        <location filename="../../studio/gui/main_window.py" line="644"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="666"/>
+        <location filename="../../studio/gui/main_window.py" line="682"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="698"/>
+        <location filename="../../studio/gui/main_window.py" line="714"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="746"/>
+        <location filename="../../studio/gui/main_window.py" line="764"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="757"/>
+        <location filename="../../studio/gui/main_window.py" line="775"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
 把文稿变成完整的有声书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="193"/>
+        <location filename="../../studio/gui/main_window.py" line="201"/>
         <source>Sna&amp;pshots…</source>
         <translation>快照(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="194"/>
+        <location filename="../../studio/gui/main_window.py" line="202"/>
         <source>Earlier versions of the book (kept before every re-import and restore); restore one</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="481"/>
+        <location filename="../../studio/gui/main_window.py" line="490"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="477"/>
+        <location filename="../../studio/gui/main_window.py" line="486"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -1580,48 +1674,49 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ParagraphEditor</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="165"/>
+        <location filename="../../studio/gui/editor.py" line="98"/>
         <source>Open a project or import a manuscript (File menu), then pick a chapter.</source>
         <translation>请打开项目或导入文稿（“文件”菜单），然后选择一个章节。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="286"/>
+        <location filename="../../studio/gui/editor.py" line="219"/>
         <source>Paragraphs cannot be split here; the text of each paragraph is edited in place.</source>
         <translation>这里不能拆分段落；每个段落的文字在原处编辑。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="292"/>
+        <location filename="../../studio/gui/editor.py" line="225"/>
         <source>Paragraphs cannot be joined here; use Chapter ▸ Merge for chapters.</source>
         <translation>这里不能合并段落；合并章节请使用“章节 ▸ 合并”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="298"/>
-        <location filename="../../studio/gui/editor.py" line="314"/>
+        <location filename="../../studio/gui/editor.py" line="231"/>
+        <location filename="../../studio/gui/editor.py" line="247"/>
         <source>Edit one paragraph at a time: the selection covers several paragraphs.</source>
         <translation>请一次只编辑一个段落：当前选区跨越了多个段落。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="463"/>
+        <location filename="../../studio/gui/editor.py" line="396"/>
         <source>Emotion: {label} ({category}), intensity {intensity}</source>
         <translation>情感：{label}（{category}），强度 {intensity}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="574"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="116"/>
         <source>Paragraph {n}: {chars} characters, voice {voice}</source>
+        <extracomment>Texts are spelled out as QCoreApplication.translate(&quot;ParagraphEditor&quot;, ...) for lupdate (literals only). The ▶ button&apos;s strip at the gutter&apos;s right edge (pixels).</extracomment>
         <translation>第 {n} 段：{chars} 字，音色 {voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="577"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="119"/>
         <source>This paragraph has its own voice.</source>
         <translation>此段落使用自己的音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="580"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="122"/>
         <source>The pronunciation changed: this paragraph will be rendered again.</source>
         <translation>读音已更改：此段落将重新合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="582"/>
+        <location filename="../../studio/gui/editor_gutter.py" line="125"/>
         <source>Preview this paragraph (F5)</source>
         <translation>试听此段落（F5）</translation>
     </message>
@@ -1677,132 +1772,137 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="38"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="39"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="41"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="42"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="43"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="44"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="46"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="47"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="50"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="51"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="52"/>
         <source>A new language applies at once (during a render: on the next start).</source>
         <translation>新语言立即生效（合成进行中时：下次启动生效）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="56"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="57"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="57"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="58"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="59"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="60"/>
         <source>Autosave every</source>
         <translation>自动保存间隔</translation>
     </message>
     <message>
         <location filename="../../studio/gui/preferences_dialog.py" line="61"/>
+        <source>Reopen the last project on start</source>
+        <translation>启动时重新打开上次的项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/preferences_dialog.py" line="65"/>
         <source>Engines</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="64"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="68"/>
         <source>Public internet</source>
         <translation>公网</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="65"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="69"/>
         <source>Alibaba Cloud internal network (ECS in Shanghai)</source>
         <translation>阿里云内网（上海地域 ECS）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="67"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="71"/>
         <source>Alibaba endpoint</source>
         <translation>阿里云接入点</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="75"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="79"/>
         <source>{engine}: tasks at once</source>
         <translation>{engine}：同时进行的任务数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="77"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="81"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="78"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="82"/>
         <source>Cache Folder</source>
         <translation>缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="83"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="87"/>
         <source>Audition cache</source>
         <translation>试听缓存</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="85"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="89"/>
         <source>Cost estimate</source>
         <translation>费用估算</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="92"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="96"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="94"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="98"/>
         <source>{engine}: price per 10,000 characters</source>
         <translation>{engine}：每万字价格</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="100"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="104"/>
         <source> characters</source>
         <translation> 字</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="101"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="105"/>
         <source>always ask</source>
         <translation>总是询问</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="102"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="106"/>
         <source>Ask before a cloud render over</source>
         <translation>云端合成超过此字数时先询问</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/preferences_dialog.py" line="103"/>
+        <location filename="../../studio/gui/preferences_dialog.py" line="107"/>
         <source>Enter your contract&apos;s prices (blank: unknown; the vendor documents we ship list no prices); Render Book then shows what a render costs before it sends anything.</source>
         <translation>请填写您合同中的价格（留空表示未知；随附的服务商文档未列出价格）；合成全书时会在发送前显示费用。</translation>
     </message>
@@ -1853,32 +1953,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../studio/gui/editor.py" line="593"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="64"/>
         <source>The voice {voice} has no emotions: remove “{category}” or choose a multi-emotion voice.</source>
         <translation>音色 {voice} 不支持情感：请移除“{category}”，或选择多情感音色。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="595"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="66"/>
         <source>The voice {voice} does not support the emotion “{category}”.</source>
         <translation>音色 {voice} 不支持情感“{category}”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="597"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="68"/>
         <source>The intensity of “{category}” must be between 0.01 and 2.0.</source>
         <translation>“{category}”的强度必须在 0.01 到 2.0 之间。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="599"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="70"/>
         <source>The emotion “{category}” lies outside the text.</source>
         <translation>情感“{category}”超出了文字范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="600"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="71"/>
         <source>The emotion “{category}” overlaps another emotion.</source>
         <translation>情感“{category}”与另一处情感重叠。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/editor.py" line="601"/>
+        <location filename="../../studio/gui/emotion_marks.py" line="72"/>
         <source>An emotion has no category.</source>
         <translation>有一处情感没有类别。</translation>
     </message>
@@ -1953,6 +2053,34 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
 </context>
 <context>
+    <name>QuoteModel</name>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Quote</source>
+        <translation>引语</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="68"/>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/cast_panel.py" line="77"/>
+        <source>Narrator</source>
+        <translation>旁白</translation>
+    </message>
+</context>
+<context>
     <name>RenderConfirm</name>
     <message>
         <location filename="../../studio/gui/render_confirm.py" line="26"/>
@@ -2013,32 +2141,32 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="246"/>
+        <location filename="../../studio/gui/render_controller.py" line="249"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="248"/>
+        <location filename="../../studio/gui/render_controller.py" line="251"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="412"/>
+        <location filename="../../studio/gui/render_controller.py" line="416"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="423"/>
+        <location filename="../../studio/gui/render_controller.py" line="427"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="426"/>
+        <location filename="../../studio/gui/render_controller.py" line="430"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="428"/>
+        <location filename="../../studio/gui/render_controller.py" line="432"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>
@@ -2084,23 +2212,23 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>ResumeBar</name>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="70"/>
+        <location filename="../../studio/gui/main_window.py" line="77"/>
         <source>Resume Rendering</source>
         <extracomment>Bumped when the docks&apos; arrangement changes, so a remembered layout from before is not restored over it.</extracomment>
         <translation>继续合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="71"/>
+        <location filename="../../studio/gui/main_window.py" line="78"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="84"/>
+        <location filename="../../studio/gui/main_window.py" line="91"/>
         <source>Unfinished render: {remaining} of {total} to go.</source>
         <translation>合成未完成：还剩 {remaining} / {total}。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="86"/>
+        <location filename="../../studio/gui/main_window.py" line="93"/>
         <source>An earlier render of this project stopped before it finished: {remaining} of {total} paragraphs still have no audio. Rendered paragraphs are kept; tasks still at the vendor are picked up, not paid for again.</source>
         <translation>本项目上次合成在完成前中断：{total} 个段落中还有 {remaining} 个没有音频。已合成的段落会保留；仍在服务商处的任务会继续查询，不会重复计费。</translation>
     </message>
@@ -2159,14 +2287,32 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../studio/gui/startup.py" line="33"/>
+        <source>The last project ({path}) is no longer there; open one from File ▸ Open Recent.</source>
+        <translation>上次的项目（{path}）已不存在；请从“文件 ▸ 最近的项目”打开一个项目。</translation>
+    </message>
+</context>
+<context>
     <name>StructureReview</name>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="310"/>
+        <location filename="../../studio/gui/structure_review.py" line="345"/>
+        <source>Review Chapters before Import</source>
+        <translation>导入前审阅章节</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="348"/>
+        <source>Import cancelled: no project was created for {path}.</source>
+        <translation>已取消导入：没有为 {path} 创建项目。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="368"/>
         <source>Review structure</source>
         <translation>审阅章节结构</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="312"/>
+        <location filename="../../studio/gui/structure_review.py" line="370"/>
         <source>Chapters changed by the review; the book before it is snapshot {id} (File ▸ Snapshots… brings it back).</source>
         <translation>章节已按审阅结果修改；修改前的书保存为快照 {id}（文件 ▸ 快照… 可恢复）。</translation>
     </message>
@@ -2190,51 +2336,56 @@ Turn a manuscript into a finished audiobook.</source>
     </message>
     <message>
         <location filename="../../studio/gui/structure_review.py" line="137"/>
-        <source>Every line shaped like the selected heading (same words, any number) starts a chapter</source>
-        <translation>与所选标题形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
+        <source>Every line shaped like the selected heading or text line (same words, any number) starts a chapter</source>
+        <translation>与所选标题或正文行形式相同（文字相同、编号任意）的每一行都作为章节开头</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="142"/>
+        <location filename="../../studio/gui/structure_review.py" line="154"/>
         <source>Custom expression, e.g. ^第.+回</source>
         <translation>自定义正则表达式，例如 ^第.+回</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="144"/>
+        <location filename="../../studio/gui/structure_review.py" line="156"/>
         <source>Use Expression</source>
         <translation>使用表达式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="154"/>
+        <location filename="../../studio/gui/structure_review.py" line="166"/>
         <source>Left out (added by a website): {line}</source>
         <translation>已略去（网站添加的内容）：{line}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="160"/>
+        <location filename="../../studio/gui/structure_review.py" line="172"/>
         <source>Import warnings ({count})</source>
         <translation>导入警告（{count}）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="175"/>
+        <location filename="../../studio/gui/structure_review.py" line="184"/>
+        <source>The text (select any line):</source>
+        <translation>正文（可选择任意一行）：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/structure_review.py" line="193"/>
         <source>Chapters after this review:</source>
         <translation>审阅后的章节：</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="191"/>
+        <location filename="../../studio/gui/structure_review.py" line="222"/>
         <source>like a heading you chose</source>
         <translation>与您选定的标题形式相同</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="217"/>
+        <location filename="../../studio/gui/structure_review.py" line="248"/>
         <source>Not a valid expression: {error}</source>
         <translation>不是有效的表达式：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="230"/>
+        <location filename="../../studio/gui/structure_review.py" line="261"/>
         <source>The expression gives {count} chapters (Use Expression to keep them).</source>
         <translation>该表达式得到 {count} 个章节（点“使用表达式”保留）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/structure_review.py" line="239"/>
+        <location filename="../../studio/gui/structure_review.py" line="270"/>
         <source>Characters before: {before} · after: {after}{mark}</source>
         <translation>修改前字数：{before} · 修改后：{after}{mark}</translation>
     </message>

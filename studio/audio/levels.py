@@ -62,7 +62,7 @@ def volumedetect(path: str | os.PathLike[str], *, start_ms: float = 0.0,
     try:
         return float(found["mean"]), float(found["max"])
     except ValueError as exc:  # pragma: no cover - ffmpeg changed its output format
-        raise AudioError(f"cannot read volumedetect's output: {found}", path=path) from exc
+        raise AudioError(f"cannot read volumedetect's output: {found}", path=os.fspath(path)) from exc
 
 
 def chapter_levels(path: str | os.PathLike[str], marks: Sequence[ChapterMark]) -> list[ChapterLevel]:

@@ -108,9 +108,12 @@ def probe_duration_ms(path: str | os.PathLike[str], *, exact: bool = False) -> f
         from mutagen.mp3 import MP3, HeaderNotFoundError
 
         try:
-            return float(MP3(p).info.length) * 1000.0
+            info = MP3(p).info
         except HeaderNotFoundError as exc:
             raise AudioError("not a readable MP3 file", path=p) from exc
+        if info is None:
+            raise AudioError("not a readable MP3 file (no audio stream)", path=p)
+        return float(info.length) * 1000.0
     return _decoded_duration_ms(p)
 
 

@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 from typing import IO
 
+from studio.core.file_lock import lock as _lock
+from studio.core.file_lock import unlock as _unlock
+
 log = logging.getLogger("studio.audio.staging")
 
 OWNER_FILE = "owner.lock"
@@ -161,23 +164,3 @@ def _dead_owner(path: Path) -> str | None:
         finally:
             with contextlib.suppress(OSError):
                 _unlock(handle)
-
-
-if os.name == "nt":  # pragma: no cover - exercised on Windows builds
-    import msvcrt
-
-    def _lock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

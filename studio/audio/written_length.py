@@ -53,7 +53,7 @@ def mp3_gapless_frames(path: Path) -> int | None:
         return None
     delay = (field[0] << 4) | (field[1] >> 4)
     padding = ((field[1] & 0x0F) << 8) | field[2]
-    return frames * _MP3_FRAME_SAMPLES[version] - delay - padding
+    return int(frames) * _MP3_FRAME_SAMPLES[version] - delay - padding
 
 
 def _flac_frames(path: Path) -> int | None:

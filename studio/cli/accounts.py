@@ -16,7 +16,7 @@ from studio.core import accounts
 from studio.core.credentials import AliyunCredentials, BaiduCredentials
 
 
-def add_accounts_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_accounts_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("accounts", help="cloud vendor credentials (stored in the OS keyring)")
     p.add_argument("action", choices=("set", "test", "remove", "show"))
     p.add_argument("vendor", nargs="?", choices=accounts.VENDORS)

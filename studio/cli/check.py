@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 
-def add_check_parser(subparsers: Any) -> None:
+def add_check_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``check`` to the ``studio`` command's subparsers."""
     p = subparsers.add_parser(
         "check", help="proof-listen a rendered project: skipped sentences, truncated or odd audio",

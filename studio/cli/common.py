@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 a failure that is not the user's (engine, ffmpeg, bug: 
 
 from __future__ import annotations
 
+import argparse
 import logging
 import time
 from typing import TYPE_CHECKING, TextIO
@@ -18,6 +19,16 @@ if TYPE_CHECKING:  # `studio` with no subcommand opens the window: the CLI impor
     from studio.render.events import RenderProgress
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
+def add_manuscript_options(parser: argparse.ArgumentParser) -> None:
+    """``--structure`` and ``--reimport``, the same for ``studio import`` and ``studio render MANUSCRIPT``."""
+    parser.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
+                        help="how chapters are found when importing a manuscript (default auto; "
+                             "pattern:REGEX = lines matching REGEX)")
+    parser.add_argument("--reimport", action="store_true",
+                        help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
+                             "emotions and chapter names carry over to unchanged paragraphs)")
 
 
 def hms(seconds: float) -> str:
@@ -57,6 +68,9 @@ class ProgressPrinter:
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last = 0.0
         self._dirty = False
+        from studio.render.steady_progress import SteadyProgress  # imported when a render prints, not at start
+
+        self._steady = SteadyProgress()
 
     def _emit(self, text: str, force: bool = False) -> None:
         now = time.monotonic()
@@ -71,9 +85,13 @@ class ProgressPrinter:
         self.stream.flush()
 
     def render(self, p: RenderProgress) -> None:
+        """Characters, as the window's job drawer counts them; the units follow in brackets."""
+        s = self._steady.update(p)
         priced = f", est. cost {p.cost_estimate:.2f}" if p.cost_estimate else ""
-        self._emit(f"synthesizing: {p.units_done}/{p.units_total} units ({p.fraction:.0%}, {p.cached} cached"
-                   f"{priced})", force=p.state in ("planned", "finished"))
+        eta = f", ETA {_duration(s.eta_s)}" if s.eta_s is not None and s.fraction < 1.0 else ""
+        self._emit(f"synthesizing: {s.characters_done:,}/{s.characters_total:,} characters ({s.fraction:.0%}; "
+                   f"{p.units_done}/{p.units_total} units, {p.cached} cached{eta}{priced})",
+                   force=p.state in ("planned", "finished"))
 
     def export(self, fraction: float) -> None:
         self._emit(f"exporting: {fraction:.0%}", force=fraction >= 1.0)
@@ -83,3 +101,10 @@ class ProgressPrinter:
             self.stream.write("\n")
             self.stream.flush()
             self._dirty = False
+
+
+def _duration(seconds: float) -> str:
+    """1:05:09 or 5:09, as the window's drawer shows an ETA."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from studio.core.errors import CancelledError, InputError
 from studio.render.confirm import DEFAULT_CONFIRM_CHARS, describe, estimate, needs_confirmation
+
+if TYPE_CHECKING:
+    from studio.core.project import Project
+    from studio.render.plan import RenderPlan
 
 
 def add_confirm_options(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +27,7 @@ def add_confirm_options(parser: argparse.ArgumentParser) -> None:
                              f"(default {DEFAULT_CONFIRM_CHARS:,})")
 
 
-def confirm_render(args: argparse.Namespace, project: Any, plan: Any, prices: dict[str, float],
+def confirm_render(args: argparse.Namespace, project: Project, plan: RenderPlan, prices: dict[str, float],
                    concurrency: dict[str, int], err: TextIO, stdin: TextIO | None = None) -> None:
     """Print the estimate of a cloud render and, above the threshold, get a yes; raise if there is none."""
     stdin = sys.stdin if stdin is None else stdin

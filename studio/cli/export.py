@@ -19,7 +19,7 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from studio.audio.compliance import PRESETS, check_files, preset_options
 from studio.audio.export import ExportOptions, ExportResult, check_options
@@ -31,13 +31,16 @@ from studio.cli import numbers as cli_numbers
 from studio.cli.common import EXIT_OK, ProgressPrinter, bad_input, cancelled, failed, hms
 from studio.core.errors import CancelledError, InputError, ProjectError, StudioError
 
+if TYPE_CHECKING:
+    from studio.core.project import Project
+
 log = logging.getLogger("studio.cli.export")
 
 _GAP_KEYS = ("sentence", "paragraph", "heading", "chapter")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$", re.IGNORECASE)
 
 
-def add_export_parser(subparsers: Any) -> None:
+def add_export_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``export`` to the ``studio`` command's subparsers."""
     p = subparsers.add_parser(
         "export", help="export a project: M4B, MP3, WAV/FLAC + cue, or one file per chapter",
@@ -193,7 +196,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                       render_progress=progress.render, export_progress=progress.export,
                                       cancel=cancel, engine_options=EngineOptions(local_workers=args.workers),
                                       prices=prices_from_env(),
-                                      on_warnings=lambda found: [print(f"warning: {w}", file=err) for w in found])
+                                      on_warnings=lambda found: print(*(f"warning: {w}" for w in found), sep="\n",
+                                                                      file=err) if found else None)
             except KeyboardInterrupt:
                 cancel.set()
                 raise
@@ -232,7 +236,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def refuse_missing_audio(project: Any, *, spoken_titles: bool = False) -> None:
+def refuse_missing_audio(project: Project, *, spoken_titles: bool = False) -> None:
     """Export writes the audio the project has; units without audio stop it (exit 2) unless
     ``--render-missing`` asks for them, so an export never starts paying for or synthesizing a book silently.
 

@@ -20,7 +20,7 @@ __all__ = ["add_lexicon_parser", "run_lexicon"]
 _FORMATS = ("csv", "tsv", "pls")
 
 
-def add_lexicon_parser(sub: Any) -> None:
+def add_lexicon_parser(sub: argparse._SubParsersAction) -> None:
     """Add ``lexicon`` and its actions to the ``studio`` subparsers."""
     p_lexicon = sub.add_parser("lexicon", help="the pronunciation lexicon: list, add, remove, import, export")
     actions = p_lexicon.add_subparsers(dest="lexicon_action", required=True, parser_class=type(p_lexicon),
@@ -86,8 +86,8 @@ def run_lexicon(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             if args.project is None:
                 raise BadInputError("lexicon list: give a PROJECT folder, or --global")
-            with Project.open(args.project) as project:
-                entries = store.book_lexicon(project)
+            with Project.open(args.project) as listed:
+                entries = store.book_lexicon(listed)
         _print_entries(entries, out, as_json=args.json)
         return 0
     project_path, value = _split(args, "file" if action in ("import", "export") else "written")

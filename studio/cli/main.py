@@ -14,21 +14,30 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from studio import __version__
 from studio.cli import numbers as cli_numbers
-from studio.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_OK, bad_input, cancelled, failed
+from studio.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILURE,
+    EXIT_OK,
+    add_manuscript_options,
+    bad_input,
+    cancelled,
+    failed,
+)
 from studio.core.errors import BadInputError, CancelledError, InputError, ProjectError, StudioError
 
 log = logging.getLogger("studio.cli")
 
 SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon",
-               "check", "takes")
+               "check", "takes", "cast")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too: keep it, one line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors too: keep it, one line
         # "argument --unit-chars: must be ..." (our number checks) reads better as "--unit-chars must be ..."
         checked = re.fullmatch(r"argument (-[\w-]+)(?:/-[\w-]+)*: ((?:wants|must) .*)", message, re.S)
         if checked:
@@ -50,11 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file", type=Path, help="TXT, Markdown, EPUB or DOCX manuscript")
     p_import.add_argument("--project", type=Path, required=True, help="project folder (created if missing)")
     p_import.add_argument("--json", action="store_true", help="print the report as JSON")
-    p_import.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
-                          help="how chapters are found (default auto; pattern:REGEX = lines matching REGEX)")
-    p_import.add_argument("--reimport", action="store_true",
-                          help="the manuscript changed: snapshot the project's book, then re-import it (voices, "
-                               "emotions and chapter names carry over to unchanged paragraphs)")
+    add_manuscript_options(p_import)
 
     from studio.cli.accounts import add_accounts_parser
     from studio.cli.check import add_check_parser
@@ -73,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_lexicon_parser(sub)
     add_check_parser(sub)
     add_takes_parser(sub)
+    from studio.cli.cast import add_cast_parser
+
+    add_cast_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -155,6 +163,10 @@ def _run(args_list: list[str], log_path: Path) -> int:
             from studio.cli.takes import run_takes
 
             return run_takes(args, sys.stdout, sys.stderr)
+        if args.command == "cast":
+            from studio.cli.cast import run_cast
+
+            return run_cast(args, sys.stdout, sys.stderr)
         if args.command == "check":
             from studio.cli.check import run_check_command
 

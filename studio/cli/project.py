@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from studio.cli.common import EXIT_OK
 from studio.core.errors import InputError, ProjectError
@@ -173,7 +173,7 @@ def discard_if_unused(folder: Path) -> None:
 # -- studio snapshots / studio restore -----------------------------------------------------------------------------
 
 
-def add_snapshot_parsers(sub: Any) -> None:
+def add_snapshot_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("snapshots", help="list a project's snapshots (taken before a re-import or a restore)")
     p.add_argument("project", type=Path, help="project folder")
     p.add_argument("--json", action="store_true", help="print the snapshots as JSON")

@@ -16,18 +16,21 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studio.cli import numbers as cli_numbers
-from studio.cli.common import EXIT_OK, ProgressPrinter, hms
+from studio.cli.common import EXIT_OK, ProgressPrinter, add_manuscript_options, hms
 from studio.core.errors import InputError, StudioError
 from studio.engines.registry import engine_names, traits
 from studio.render.cost import prices_from_env
 
+if TYPE_CHECKING:
+    from studio.core.book import VoiceSettings
+
 log = logging.getLogger("studio.cli")
 
 
-def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """``studio render`` and its options."""
     p_render = sub.add_parser("render", help="render a manuscript or project to an M4B audiobook")
     p_render.add_argument("input", type=Path, help="manuscript file or project folder")
@@ -46,11 +49,7 @@ def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     p_render.add_argument("--workers", type=cli_numbers.workers, default=None, metavar="N",
                           help="offline engine worker processes")
     p_render.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p_render.add_argument("--structure", default="auto", metavar="auto|toc|none|pattern:REGEX",
-                          help="how chapters are found when importing a manuscript (default auto)")
-    p_render.add_argument("--reimport", action="store_true",
-                          help="the manuscript changed since its project was made: snapshot the project's book, "
-                               "then re-import it (voices, emotions and chapter names carry over)")
+    add_manuscript_options(p_render)
     p_render.add_argument("--chapters", default=None, metavar="LIST",
                           help="render only these chapters, e.g. 3,5-7, into the project (no -o: export the whole "
                                "book with `studio export` once every chapter has audio)")
@@ -381,7 +380,7 @@ def _ranges(numbers: Sequence[int]) -> str:
 
 
 def _voice_override(engine: str | None, voice: str | None, *, speed: float | None = None,
-                    pitch: float | None = None, volume: float | None = None) -> Any:
+                    pitch: float | None = None, volume: float | None = None) -> VoiceSettings | None:
     """``--engine``/``--voice``/``--speed``/``--pitch``/``--volume`` as VoiceSettings, checked against the
     catalogue; None when none was given. ``--engine`` alone leaves the voice to ``_complete_voice``."""
     from studio.core.book import VoiceSettings
@@ -390,9 +389,8 @@ def _voice_override(engine: str | None, voice: str | None, *, speed: float | Non
 
     if engine is not None and engine not in ENGINE_NAMES:
         raise InputError(f"unknown engine {engine!r} (available: {', '.join(ENGINE_NAMES)})")
-    shaping = {"speed": speed, "pitch": pitch, "volume": volume}
     if voice is None:
-        settings = VoiceSettings(engine=engine, **shaping)
+        settings = VoiceSettings(engine=engine, speed=speed, pitch=pitch, volume=volume)
         return None if settings.is_empty() else settings
     matches = [v for v in default_catalogue().find(voice) if engine is None or v.engine == engine]
     if not matches:
@@ -401,4 +399,4 @@ def _voice_override(engine: str | None, voice: str | None, *, speed: float | Non
     if len(matches) > 1:
         engines = ", ".join(sorted({v.engine for v in matches}))
         raise InputError(f"voice {voice!r} exists for several engines ({engines}); pass --engine")
-    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, **shaping)
+    return VoiceSettings(engine=matches[0].engine, voice=matches[0].id, speed=speed, pitch=pitch, volume=volume)

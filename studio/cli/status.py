@@ -34,7 +34,7 @@ STATE_ORDER = ("done", "downloading", "running", "submitted", "queued", "failed"
 # -- argument parsing --------------------------------------------------------------------------------------
 
 
-def add_status_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_status_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(
         "status", help="show the render units of a project: state, engine, characters, vendor task, last error")
     p.add_argument("project", type=Path, help="project folder")

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, fields
+from typing import Literal, overload
 
 import keyring
 import keyring.errors
@@ -160,6 +161,12 @@ def load_credentials(vendor: str) -> Credentials | None:
     return _TYPES[vendor](**values)
 
 
+@overload
+def require_credentials(vendor: Literal["aliyun"]) -> AliyunCredentials: ...
+@overload
+def require_credentials(vendor: Literal["baidu"]) -> BaiduCredentials: ...
+@overload
+def require_credentials(vendor: str) -> Credentials: ...
 def require_credentials(vendor: str) -> Credentials:
     """Like ``load_credentials`` but with a message telling the user how to add what is missing."""
     creds = load_credentials(vendor)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from studio.core.lexicon import LexiconEntry, ReadingSpan
+from studio.core.voice_span import VoiceSpan
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class Paragraph:
     id: int | None = None
     #: Readings set on one occurrence ("read this 行 as hang2 here"); they win over the lexicon.
     readings: list[ReadingSpan] = field(default_factory=list)
+    #: Who speaks which range (dialogue casting, studio/core/cast.py); the rest is the paragraph's voice.
+    voices: list[VoiceSpan] = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +127,9 @@ class Book:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: The pronunciation lexicon in force (project entries, then the user's global ones), see core/lexicon.py.
     lexicon: list[LexiconEntry] = field(default_factory=list)
+    #: The project's cast as the planner needs it: name → {"aliases": [...], "voices": {engine: voice}}
+    #: (studio/core/cast_store.py keeps the full records).
+    cast_voices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def characters(self) -> int:

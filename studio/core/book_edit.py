@@ -13,8 +13,9 @@ Indices are 0-based positions in ``book.chapters`` / ``chapter.paragraphs``. Inv
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 from studio.core.book import (
     MAX_INTENSITY,
@@ -25,12 +26,17 @@ from studio.core.book import (
     Paragraph,
     VoiceSettings,
 )
+from studio.core.emotion_problems import EmotionProblem, SupportedFor, emotion_problems, paragraph_problems
 from studio.core.errors import InputError
+from studio.core.voice_span import VoiceSpan
+
+_Span = TypeVar("_Span", EmotionSpan, VoiceSpan)
 
 __all__ = [
     "EditError",
     "EmotionProblem",
     "MergeRecord",
+    "SupportedFor",
     "TextChange",
     "VoiceTarget",
     "add_chapter",
@@ -77,7 +83,8 @@ def snapshot(book: Book) -> Book:
         title=book.title, author=book.author, language=book.language, voice=book.voice,
         metadata=dict(book.metadata),
         chapters=[Chapter(title=c.title, voice=c.voice, id=c.id,
-                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id, list(p.readings))
+                          paragraphs=[Paragraph(p.text, list(p.emotions), p.voice, p.id, list(p.readings),
+                                                list(p.voices))
                                       for p in c.paragraphs])
                   for c in book.chapters],
         lexicon=list(book.lexicon),
@@ -264,6 +271,7 @@ class TextChange:
     removed: str
     inserted: str
     old_emotions: tuple[EmotionSpan, ...]
+    old_voices: tuple[VoiceSpan, ...] = ()
 
 
 def diff_text(old: str, new: str) -> tuple[int, int, str]:
@@ -278,7 +286,7 @@ def diff_text(old: str, new: str) -> tuple[int, int, str]:
     return prefix, len(old) - suffix, new[prefix:len(new) - suffix]
 
 
-def _shift_span(span: EmotionSpan, start: int, end: int, inserted: int) -> EmotionSpan | None:
+def _shift_span(span: _Span, start: int, end: int, inserted: int) -> _Span | None:
     """Where ``span`` ends up after ``text[start:end]`` is replaced by ``inserted`` characters (None: gone).
 
     Typing exactly at a span's start or end stays outside it; typing inside it grows it; deleting part of
@@ -305,10 +313,13 @@ def replace_text(paragraph: Paragraph, start: int, end: int, replacement: str) -
     text = paragraph.text
     if not 0 <= start <= end <= len(text):
         raise EditError(f"characters {start}..{end} are outside the paragraph (0..{len(text)})")
-    change = TextChange(start, text[start:end], replacement, tuple(paragraph.emotions))
+    change = TextChange(start, text[start:end], replacement, tuple(paragraph.emotions), tuple(paragraph.voices))
     paragraph.text = text[:start] + replacement + text[end:]
     spans = (_shift_span(s, start, end, len(replacement)) for s in paragraph.emotions)
     paragraph.emotions = [s for s in spans if s is not None]
+    if paragraph.voices:  # a quote's voice grows, shrinks and moves with its text, like an emotion
+        moved = (_shift_span(v, start, end, len(replacement)) for v in paragraph.voices)
+        paragraph.voices = [v for v in moved if v is not None]
     if paragraph.readings:  # a reading moves with its text; an edit inside the word it reads drops it
         delta = len(replacement) - (end - start)
         paragraph.readings = [r if r.end <= start else replace(r, start=r.start + delta, end=r.end + delta)
@@ -332,6 +343,8 @@ def revert_text(paragraph: Paragraph, change: TextChange) -> None:
         raise EditError("the paragraph changed since this edit; it cannot be undone")
     paragraph.text = paragraph.text[:change.start] + change.removed + paragraph.text[end:]
     paragraph.emotions = list(change.old_emotions)
+    if change.old_voices or paragraph.voices:
+        paragraph.voices = list(change.old_voices)
 
 
 # -- emotion spans ----------------------------------------------------------------------------------------------
@@ -435,68 +448,4 @@ def set_voice(book: Book, target: VoiceTarget, voice: VoiceSettings) -> VoiceSet
     return old
 
 
-# -- validation -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EmotionProblem:
-    """One emotion span the vendor would reject, located for the editor and the render check.
-
-    ``kind`` is one of ``no-emotions``, ``unsupported``, ``intensity``, ``range``, ``overlap``, ``empty``
-    so the GUI can word it in the user's language; ``message`` is the English sentence for logs and the CLI.
-    """
-
-    chapter: int
-    paragraph: int
-    span: EmotionSpan
-    kind: str
-    voice: str
-    message: str
-
-
-SupportedFor = Callable[[VoiceSettings], Collection[str] | None]
-
-
-def paragraph_problems(paragraph: Paragraph, supported: Collection[str] | None, voice_id: str, *,
-                       chapter: int = 0, index: int = 0) -> list[EmotionProblem]:
-    """Every span of one paragraph that would be rejected, each with its reason."""
-    problems: list[EmotionProblem] = []
-    allowed = None if supported is None else {c.strip().lower() for c in supported}
-    length = len(paragraph.text)
-    previous: EmotionSpan | None = None
-
-    def add(span: EmotionSpan, kind: str, message: str) -> None:
-        problems.append(EmotionProblem(chapter, index, span, kind, voice_id, message))
-
-    for span in sorted(paragraph.emotions, key=lambda s: (s.start, s.end)):
-        category = (span.category or "").strip().lower()
-        if not category:
-            add(span, "empty", "an emotion span has no category")
-        elif allowed is not None and not allowed:
-            add(span, "no-emotions", f"voice {voice_id} has no emotions (remove {category!r} or pick a "
-                                     "multi-emotion voice)")
-        elif allowed is not None and category not in allowed:
-            add(span, "unsupported", f"voice {voice_id} does not support the emotion {category!r}")
-        elif not isinstance(span.intensity, int | float) or math.isnan(span.intensity) \
-                or not MIN_INTENSITY <= span.intensity <= MAX_INTENSITY:
-            add(span, "intensity", f"intensity {span.intensity!r} is outside {MIN_INTENSITY}..{MAX_INTENSITY}")
-        if not 0 <= span.start < span.end <= length:
-            add(span, "range", f"characters {span.start}..{span.end} are outside the text (0..{length})")
-        elif previous is not None and span.start < previous.end:
-            add(span, "overlap", f"characters {span.start}..{span.end} overlap another emotion")
-        previous = span
-    return problems
-
-
-def emotion_problems(book: Book, supported_for: SupportedFor,
-                     chapters: Sequence[int] | None = None) -> list[EmotionProblem]:
-    """Check every emotion span of the book (or of ``chapters``) against its paragraph's effective voice."""
-    problems: list[EmotionProblem] = []
-    for ci in range(len(book.chapters)) if chapters is None else chapters:
-        chapter = book.chapters[ci]
-        for pi, paragraph in enumerate(chapter.paragraphs):
-            if not paragraph.emotions:
-                continue
-            voice = book.effective_voice(chapter, paragraph)
-            problems += paragraph_problems(paragraph, supported_for(voice), str(voice.voice), chapter=ci, index=pi)
-    return problems
+# Checking emotion spans against voices lives in ``emotion_problems.py`` (re-exported here).

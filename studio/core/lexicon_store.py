@@ -45,7 +45,8 @@ def global_lexicon_file() -> Path:
 
 def project_entries(project: Project) -> list[LexiconEntry]:
     rows = project.lexicon_rows(FIELDS)
-    return [LexiconEntry(*row[:6], scope="project", note=row[6]) for row in rows]
+    return [LexiconEntry(written, pinyin, alias, espeak, say_as, context, scope="project", note=note)
+            for written, pinyin, alias, espeak, say_as, context, note in rows]
 
 
 def global_entries(path: Path | None = None) -> list[LexiconEntry]:

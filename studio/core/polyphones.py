@@ -39,8 +39,8 @@ def _data() -> dict[str, object]:
 @functools.cache
 def polyphone_table() -> dict[str, tuple[tuple[str, str], ...]]:
     """The bundled list: character -> ((pinyin with tone digit, example words), ...); the first is the usual."""
-    return {char: tuple((r[0], r[1]) for r in readings) for char, readings in _data().items()  # type: ignore[union-attr]
-            if not char.startswith("_")}
+    return {char: tuple((str(r[0]), str(r[1])) for r in readings) for char, readings in _data().items()
+            if not char.startswith("_") and isinstance(readings, list)}
 
 
 def quiet_characters() -> frozenset[str]:
@@ -55,9 +55,17 @@ def likely_readings(text: str) -> list[str]:
 
     out: list[str] = []
     for char, reading in zip(text, _expand(pinyin(text, style=Style.TONE3, neutral_tone_with_five=True,
-                                                   errors=lambda chars: [""] * len(chars))), strict=False):
+                                                   errors=_no_reading)), strict=False):  # type: ignore[arg-type]
         out.append(reading if reading and reading[-1].isdigit() and char.strip() else "")
     return out + [""] * (len(text) - len(out))
+
+
+def _no_reading(chars: str) -> list[str]:
+    """One empty reading per character pypinyin has none for, so readings stay aligned with characters.
+
+    pypinyin's stub types this callback as returning ``str``; its runtime takes a list (one item per character),
+    which is what keeps the alignment, hence the one ``arg-type`` ignore where it is passed."""
+    return [""] * len(chars)
 
 
 def _expand(rows: list[list[str]]) -> list[str]:

@@ -17,9 +17,16 @@ from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSetting
 from studio.core.errors import ProjectDamagedError, ProjectError
 from studio.core.lexicon import ReadingSpan
 from studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION
+from studio.core.voice_span import VoiceSpan
 
 DB_NAME = "project.sqlite"
 CACHE_DIR = "cache"
+#: One spelling of "this unit's audio is in the cache" and "its job is done", shared by the methods that commit
+#: a render (a preview's, a scheduler's download) so the two rows cannot drift apart.
+_INSERT_RENDERED_UNIT = ("INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
+                         "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_MARK_JOB_DONE = ("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, error_message = NULL, "
+                  "updated_at = ? WHERE cache_key = ?")
 
 
 def is_project_dir(path: str | Path) -> bool:
@@ -120,6 +127,7 @@ class Project:
         with self.transaction() as db:
             db.execute("DELETE FROM emotion_span")
             db.execute("DELETE FROM reading_span")
+            db.execute("DELETE FROM voice_span")
             db.execute("DELETE FROM paragraph")
             db.execute("DELETE FROM chapter")
             db.execute(
@@ -150,6 +158,11 @@ class Project:
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(para.id, r.start, r.end, r.kind, r.value, r.alias, r.source) for r in para.readings],
                     )
+                    db.executemany(
+                        "INSERT INTO voice_span(paragraph_id, start, end, character, voice, emotion) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [(para.id, v.start, v.end, v.character, v.voice, v.emotion) for v in para.voices],
+                    )
 
     def load_book(self) -> Book:
         db = self._conn
@@ -179,9 +192,15 @@ class Project:
             "ORDER BY paragraph_id, start"
         ):
             paragraphs[pid].readings.append(ReadingSpan(start, end, kind, value, alias, source=written))
+        for pid, start, end, character, voice_id, emotion in db.execute(
+            "SELECT paragraph_id, start, end, character, voice, emotion FROM voice_span ORDER BY paragraph_id, start"
+        ):
+            paragraphs[pid].voices.append(VoiceSpan(start, end, character, voice_id, emotion))
         from studio.core.lexicon_store import book_lexicon
 
         book.lexicon = book_lexicon(self)
+        book.cast_voices = {name: {"aliases": json.loads(aliases), "voices": json.loads(voices)}
+                            for name, aliases, voices in db.execute("SELECT name, aliases, voices FROM cast_member")}
         return book
 
     def lexicon_rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -230,12 +249,8 @@ class Project:
                              sample_rate: int, duration_ms: int, timestamps: dict[str, Any]) -> None:
         """Commit a finished render; call only after the audio file is fully written (atomic rename)."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
-                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
-                 json.dumps(timestamps, ensure_ascii=False)),
-            )
+            db.execute(_INSERT_RENDERED_UNIT, (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                                               json.dumps(timestamps, ensure_ascii=False)))
 
     # -- render jobs (``studio.render.job_store`` gives these rows types and rules) ---------------------------
     def render_jobs(self) -> list[dict[str, Any]]:
@@ -263,9 +278,7 @@ class Project:
     def mark_render_jobs_done(self, cache_keys: Iterable[str], *, now: float) -> None:
         """Jobs whose audio is in the cache (rendered earlier, e.g. by a preview) are done. One transaction."""
         with self.transaction() as db:
-            db.executemany("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
-                           "error_message = NULL, updated_at = ? WHERE cache_key = ? AND state != 'done'",
-                           [(now, key) for key in cache_keys])
+            db.executemany(_MARK_JOB_DONE + " AND state != 'done'", [(now, key) for key in cache_keys])
 
     def update_render_job(self, cache_key: str, *, now: float, **fields: Any) -> None:
         """Change some columns of one job in its own transaction (committed when this returns)."""
@@ -291,13 +304,9 @@ class Project:
                 insert_take(db, chapter_index=take[0], paragraph_index=take[1], text=take[2], cache_key=cache_key,
                             audio_file=audio_file, engine=engine, voice=voice, sample_rate=sample_rate,
                             duration_ms=duration_ms, timestamps=timestamps, now=now)
-            db.execute(
-                "INSERT OR REPLACE INTO rendered_unit(cache_key, engine, voice, audio_file, sample_rate, "
-                "duration_ms, timestamps) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
-                 json.dumps(timestamps, ensure_ascii=False)))
-            db.execute("UPDATE render_job SET state = 'done', error_type = NULL, error_code = NULL, "
-                       "error_message = NULL, updated_at = ? WHERE cache_key = ?", (now, cache_key))
+            db.execute(_INSERT_RENDERED_UNIT, (cache_key, engine, voice, audio_file, sample_rate, duration_ms,
+                                               json.dumps(timestamps, ensure_ascii=False)))
+            db.execute(_MARK_JOB_DONE, (now, cache_key))
 
     def replace_render_plan(self, units: Iterable[tuple[str, int, int, int]]) -> None:
         """Remember the units of the render being started, in order: (cache key, chapter, paragraph, count)."""

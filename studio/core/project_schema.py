@@ -144,6 +144,28 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (chapter_index, paragraph_index)
         )""",
     ],
+    # 6: dialogue casting (studio/core/cast.py): the project's characters with a voice per engine (JSON), and
+    #    voice spans inside paragraphs naming a character or a voice, like emotion spans.
+    [
+        """CREATE TABLE cast_member (
+            name      TEXT PRIMARY KEY,
+            aliases   TEXT NOT NULL DEFAULT '[]',
+            gender    TEXT NOT NULL DEFAULT 'unknown',
+            age_band  TEXT NOT NULL DEFAULT 'unknown',
+            notes     TEXT NOT NULL DEFAULT '',
+            voices    TEXT NOT NULL DEFAULT '{}'
+        )""",
+        """CREATE TABLE voice_span (
+            id           INTEGER PRIMARY KEY,
+            paragraph_id INTEGER NOT NULL REFERENCES paragraph(id) ON DELETE CASCADE,
+            start        INTEGER NOT NULL CHECK (start >= 0),
+            end          INTEGER NOT NULL CHECK (end > start),
+            character    TEXT,
+            voice        TEXT,
+            emotion      TEXT
+        )""",
+        "CREATE INDEX voice_span_paragraph ON voice_span(paragraph_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

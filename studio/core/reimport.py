@@ -95,6 +95,7 @@ def carry_over(old: Book, new: Book, imported_titles: Sequence[str] = ()) -> Car
             votes[nci][oci] += 1
             report.paragraphs_kept += 1
             para.readings = list(before.readings)  # same text: readings set on one occurrence still fit
+            para.voices = list(before.voices)  # and so do the quotes' voices (dialogue casting)
             if not before.voice.is_empty() or before.emotions:
                 para.voice = before.voice
                 para.emotions = list(before.emotions)

@@ -21,6 +21,7 @@ from studio.core.book import Book, Chapter, EmotionSpan, Paragraph, VoiceSetting
 from studio.core.errors import ProjectError
 from studio.core.lexicon import ReadingSpan
 from studio.core.project import Project
+from studio.core.voice_span import VoiceSpan
 
 INDEX_KEY = "snapshots"
 _PREFIX = "snapshot:"
@@ -66,7 +67,9 @@ def book_to_dict(book: Book) -> dict[str, Any]:
                       "paragraphs": [{"text": p.text, "voice": p.voice.to_dict(),
                                       "emotions": [[e.start, e.end, e.category, e.intensity] for e in p.emotions],
                                       **({"readings": [[r.start, r.end, r.kind, r.value, r.alias, r.source]
-                                                       for r in p.readings]} if p.readings else {})}
+                                                       for r in p.readings]} if p.readings else {}),
+                                      **({"voices": [[v.start, v.end, v.character, v.voice, v.emotion]
+                                                     for v in p.voices]} if p.voices else {})}
                                      for p in c.paragraphs]} for c in book.chapters],
     }
 
@@ -78,7 +81,9 @@ def book_from_dict(data: dict[str, Any]) -> Book:
                                                         for s, e, cat, i in p.get("emotions") or ()],
                                               readings=[ReadingSpan(int(r[0]), int(r[1]), str(r[2]), str(r[3]),
                                                                     str(r[4]), source=str(r[5]))
-                                                        for r in p.get("readings") or ()])
+                                                        for r in p.get("readings") or ()],
+                                              voices=[VoiceSpan(int(v[0]), int(v[1]), v[2], v[3], v[4])
+                                                      for v in p.get("voices") or ()])
                                     for p in c.get("paragraphs") or ()])
                 for c in data.get("chapters") or ()]
     return Book(title=data["title"], author=data.get("author", ""), language=data.get("language", "zh"),

@@ -37,14 +37,17 @@ Design decisions, and why:
   newline between two paragraphs one character: ``TRAITS.request_chars``).
 * **Audio**: streamed to a temporary file next to ``dest``, checked against Content-Length (a short
   download is a ``RetryableEngineError`` and leaves no file), converted to WAV and renamed into place.
+
+The wire format (task body with its checks, parameter curves, reading status and storage errors) is
+``aliyun_protocol``; the parameter functions are re-exported here for callers of this module. What is left
+(~520 lines, over the house's ~450) is the engine object itself: its submit, poll and fetch share the task
+bookkeeping, the token retry and the scrubbing of secrets, and read best together.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -61,7 +64,6 @@ from studio.core.credentials import AliyunCredentials
 from studio.core.errors import (
     AuthError,
     BadInputError,
-    CancelledError,
     EngineError,
     RetryableEngineError,
     ThrottledError,
@@ -74,6 +76,19 @@ from studio.engines.aliyun_errors import (
     is_token_rejected,
     sample_rate_refused,
 )
+from studio.engines.aliyun_protocol import (
+    AUDIO_FORMATS,
+    DEFAULT_SAMPLE_RATE,
+    VoiceEmotions,
+    VoiceSampleRates,
+    answer_status,
+    build_task_body,
+    means_unknown_task,
+    pitch_rate,
+    speech_rate,
+    storage_error,
+    volume_level,
+)
 from studio.engines.aliyun_token import DEFAULT_TOKEN_URL, AliyunTokenProvider
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
 from studio.engines.download import AudioSource, DownloadErrors, download_wav
@@ -85,6 +100,7 @@ from studio.engines.http import (
     scrub,
     transport_error,
 )
+from studio.engines.one_shot import synthesize_once
 from studio.engines.timing import Timestamp, assign_paragraphs, clamp, parse_ms, unit_timing
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
@@ -101,6 +117,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from studio.core.voices import Voice
     from studio.engines.registry import EngineOptions
 
 log = logging.getLogger("studio.engines.aliyun")
@@ -112,12 +129,6 @@ DEFAULT_TTS_URLS = {
     # Only reachable from Alibaba ECS in Shanghai, and HTTP only (vendor doc).
     "internal": "http://nls-gateway-cn-shanghai-internal.aliyuncs.com/rest/v1/tts/async",
 }
-AUDIO_FORMATS = ("wav", "pcm", "mp3")
-#: Sample rates Alibaba voices offer (the catalogue narrows this per voice).
-SAMPLE_RATES = (8000, 16000, 24000, 48000)
-DEFAULT_SAMPLE_RATE = 16000
-MAX_PARAGRAPH_GAP_MS = 60_000
-DEVICE_ID = "audiobook-studio"
 #: TTS:TtsServerError: on a poll, the synthesis of that task failed (resubmit), not the query.
 TASK_FAILED_CODE = 51020001
 #: Alibaba keeps results at most this long; older tasks are reported as expired.
@@ -140,42 +151,11 @@ TRAITS = EngineTraits(
     chars_per_second=50_000 / 600,  # the vendor's page: "每合成5万字符最快仅需10分钟" (at best)
 )
 
-VoiceEmotions = Callable[[str], Collection[str] | None]
-VoiceSampleRates = Callable[[str], Collection[int] | None]
-
-
 def create(options: EngineOptions) -> AliyunEngine:
     """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
     from studio.core.accounts import require_credentials
 
-    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)  # type: ignore[arg-type]
-
-
-# -- parameter mapping --------------------------------------------------------------------------------------
-
-
-def _rate_from_multiplier(value: float, what: str) -> int:
-    if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise BadInputError(f"{what} must be a positive number, not {value!r}")
-    raw = (1.0 - 1.0 / value) / (0.001 if value >= 1.0 else 0.002)
-    return max(-500, min(500, round(raw)))
-
-
-def speech_rate(speed: float) -> int:
-    """Speed multiplier -> Alibaba ``speech_rate`` (-500..500): 0.5 -> -500, 1 -> 0, 2 -> 500."""
-    return _rate_from_multiplier(speed, "speed")
-
-
-def pitch_rate(pitch: float) -> int:
-    """Pitch multiplier -> Alibaba ``pitch_rate`` (-500..500), on the same curve as the speed."""
-    return _rate_from_multiplier(pitch, "pitch")
-
-
-def volume_level(volume: float) -> int:
-    """Volume multiplier -> Alibaba ``volume`` (0..100, default 50)."""
-    if not isinstance(volume, (int, float)) or not math.isfinite(volume) or volume < 0:
-        raise BadInputError(f"volume must be a number >= 0, not {volume!r}")
-    return max(0, min(100, round(50 * volume)))
+    return AliyunEngine(require_credentials("aliyun"), endpoint=options.aliyun_endpoint)
 
 
 # -- the engine ---------------------------------------------------------------------------------------------
@@ -262,7 +242,7 @@ class AliyunEngine:
             return self._session.post(self.tts_url, json=body, timeout=self._timeout)
 
         response, data = self._call(action, send)
-        code, message = _status(data)
+        code, message = answer_status(data)
         inner = (data or {}).get("data")
         task_id = inner.get("task_id") if isinstance(inner, dict) else None
         if data is None or code != OK or not task_id:
@@ -350,21 +330,8 @@ class AliyunEngine:
     def synthesize(self, request: SynthesisRequest, dest: Path, *, poll_interval_s: float = 2.0,
                    timeout_s: float = 3 * 3600.0, cancel: threading.Event | None = None) -> SynthesisResult:
         """Submit, wait and fetch in one call (previews, "test connection", tests). No retries."""
-        task_id = self.submit(request)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            status = self.poll([task_id])[task_id]
-            if status.state is TaskState.DONE:
-                return self.fetch(task_id, dest)
-            if status.state is TaskState.FAILED:
-                raise status.error or EngineError(f"Alibaba TTS task {task_id} failed")
-            if time.monotonic() > deadline:
-                raise RetryableEngineError(f"Alibaba TTS task {task_id} did not finish within {timeout_s:.0f} s")
-            if cancel is not None:
-                if cancel.wait(poll_interval_s):
-                    raise CancelledError("synthesis cancelled")
-            else:
-                time.sleep(poll_interval_s)
+        return synthesize_once(self, request, dest, label="Alibaba TTS", cancel=cancel, timeout_s=timeout_s,
+                               first_wait_s=poll_interval_s, max_wait_s=poll_interval_s)
 
     def token(self) -> str:
         """A valid token now; raises AuthError for bad credentials."""
@@ -387,67 +354,11 @@ class AliyunEngine:
     # -- building the request --------------------------------------------------------------------------------
 
     def _build(self, request: SynthesisRequest) -> tuple[dict[str, Any], _Task]:
-        voice = (request.voice or "").strip()
-        if not voice:
-            raise BadInputError("no Alibaba voice given")
-        audio_format = (request.audio_format or self._format).lower()
-        if audio_format not in AUDIO_FORMATS:
-            raise BadInputError(f"Alibaba cannot deliver {request.audio_format!r} audio "
-                                f"(use one of: {', '.join(sorted(AUDIO_FORMATS))})")
-        if not 0 <= request.paragraph_gap_ms <= MAX_PARAGRAPH_GAP_MS:
-            raise BadInputError(f"paragraph gap {request.paragraph_gap_ms} ms is out of range "
-                                f"(0..{MAX_PARAGRAPH_GAP_MS})")
-        paragraphs = tuple(request.paragraphs)
-        if not any(p.strip() for p in paragraphs):
-            raise BadInputError("there is no text to synthesize")
-        if len(request.emotions) > len(paragraphs):
-            raise BadInputError(f"{len(request.emotions)} emotion lists for {len(paragraphs)} paragraphs")
-        emotions = tuple(request.emotions) + ((),) * (len(paragraphs) - len(request.emotions))
-        if any(emotions):
-            supported = self._voice_emotions(voice)
-            for index, (text, spans) in enumerate(zip(paragraphs, emotions, strict=True)):
-                try:
-                    ssml.validate_emotions(spans, len(text), supported, voice)
-                except ssml.SsmlError as exc:
-                    exc.paragraph = index
-                    raise
-        sample_rate = self._sample_rate(voice, request.sample_rate)
-        text = ssml.build_long_text(paragraphs, emotions, gap_ms=request.paragraph_gap_ms, readings=request.readings)
-        count = TRAITS.request_chars(paragraphs, emotions)  # the newlines between paragraphs count too
-        if count > ssml.MAX_TEXT_CHARS:
-            raise BadInputError(f"the text has {count:,} characters (tags not counted, the line breaks between "
-                                f"its {len(paragraphs)} paragraphs counted); Alibaba accepts at most "
-                                f"{ssml.MAX_TEXT_CHARS:,} per task (split the unit)")
-        tts_request = {
-            "voice": voice,
-            "sample_rate": sample_rate,
-            "format": audio_format,
-            "text": text,
-            "enable_subtitle": self._subtitles,
-            "volume": volume_level(request.volume),
-            "speech_rate": speech_rate(request.speed),
-            "pitch_rate": pitch_rate(request.pitch),
-        }
-        body = {
-            "payload": {"tts_request": tts_request, "enable_notify": False},
-            "context": {"device_id": DEVICE_ID},
-            "header": {"appkey": self._credentials.appkey, "token": ""},
-        }
-        task = _Task(paragraphs=paragraphs, sample_rate=sample_rate, audio_format=audio_format)
-        return body, task
-
-    def _sample_rate(self, voice: str, wanted: int | None) -> int:
-        offered = self._voice_rates(voice)
-        offered = tuple(sorted(int(r) for r in offered)) if offered else None
-        if wanted is None:
-            if not offered or DEFAULT_SAMPLE_RATE in offered:
-                return DEFAULT_SAMPLE_RATE
-            return offered[-1]
-        if offered and wanted not in offered:
-            raise BadInputError(f"voice {voice} offers {'/'.join(map(str, offered))} Hz, not {wanted} Hz")
-        if not offered and wanted not in SAMPLE_RATES:
-            raise BadInputError(f"Alibaba synthesizes at {'/'.join(map(str, SAMPLE_RATES))} Hz, not {wanted} Hz")
-        return int(wanted)
+        built = build_task_body(request, appkey=self._credentials.appkey, default_format=self._format,
+                                subtitles=self._subtitles, voice_emotions=self._voice_emotions,
+                                voice_rates=self._voice_rates, count_chars=TRAITS.request_chars)
+        return built.body, _Task(paragraphs=built.paragraphs, sample_rate=built.sample_rate,
+                                 audio_format=built.audio_format)
 
     # -- talking to the service ------------------------------------------------------------------------------
 
@@ -469,7 +380,7 @@ class AliyunEngine:
                 # poll URL holds the token) is not even the suppressed __context__ of what we raise.
                 raise transport_error(failure, f"Alibaba TTS {action}", [token, *self._secrets()])
             data = response_json(response)
-            code, message = _status(data)
+            code, message = answer_status(data)
             if not is_token_rejected(code, message, response.status_code):
                 return response, data
             self._tokens.invalidate(token)
@@ -502,10 +413,11 @@ class AliyunEngine:
             raise
         except (RetryableEngineError, ThrottledError) as exc:
             raise _Transient(exc) from None
-        code, message = _status(data)
+        code, message = answer_status(data)
         if data is None:
             raise _Transient(self._error(None, "", response, action, True))
-        payload = data.get("data") if isinstance(data.get("data"), dict) else {}
+        raw = data.get("data")
+        payload: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if code == OK or code in STATE_CODES:
             address = payload.get("audio_address")
             if address:
@@ -524,7 +436,7 @@ class AliyunEngine:
         if isinstance(error, RetryableEngineError):
             error = RetryableEngineError(f"Alibaba TTS task {task_id} failed on the server; resubmit the text",
                                          vendor_code=error.vendor_code, vendor_message=error.vendor_message)
-        elif _means_unknown_task(message, response.status_code):
+        elif means_unknown_task(message, response.status_code):
             error = audio_expired_error(task_id, vendor_code=code, vendor_message=error.vendor_message)
         self._remember_state(task_id, TaskState.FAILED)
         log.info("Alibaba task %s failed: %s", task_id, error)
@@ -551,7 +463,7 @@ class AliyunEngine:
         secrets = self._secrets()
 
         def refused(response: requests.Response) -> EngineError:
-            code, message = _storage_error(response)
+            code, message = storage_error(response)
             return audio_expired_error(task_id, vendor_code=code or response.status_code,
                                        vendor_message=scrub(message, secrets) or None,
                                        detail=describe_response(response))
@@ -574,38 +486,6 @@ class AliyunEngine:
 # -- helpers ----------------------------------------------------------------------------------------------------
 
 
-def _status(data: dict[str, Any] | None) -> tuple[int | None, str]:
-    """(``error_code``, ``error_message``) of an answer; the callback shape puts the code in ``status``."""
-    if data is None:
-        return None, ""
-    raw = data.get("error_code")
-    if raw is None and isinstance(data.get("status"), int) and data["status"] >= 10_000_000:
-        raw = data["status"]
-    try:
-        code = int(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        code = None
-    return code, str(data.get("error_message") or "")
-
-
-def _means_unknown_task(message: str, http_status: int) -> bool:
-    """A query answer saying the task id is unknown or gone (undocumented; judged from the wording)."""
-    lowered = message.lower()
-    return http_status in (404, 410) or any(word in lowered for word in ("not found", "not exist", "expired",
-                                                                         "unknown task", "no such task"))
-
-
-def _storage_error(response: requests.Response) -> tuple[str | None, str]:
-    """Code and message of an object-storage (OSS) XML error body, e.g. AccessDenied / "Request has expired."."""
-    try:
-        body = response.content[:4096].decode("utf-8", errors="replace")
-    except requests.RequestException:
-        return None, ""
-    code = re.search(r"<Code>([^<]{1,100})</Code>", body)
-    message = re.search(r"<Message>([^<]{1,300})</Message>", body)
-    return (code.group(1) if code else None), (message.group(1) if message else "")
-
-
 def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[int]]:
     """Sentence timestamps (ms, clamped to the audio) with paragraphs, and each paragraph's start.
 
@@ -621,7 +501,7 @@ def _timestamps(task: _Task, duration_ms: int) -> tuple[list[Timestamp], list[in
     return list(timing.sentences), list(timing.paragraph_offsets_ms)
 
 
-def _catalogue_voice(voice: str) -> Any:
+def _catalogue_voice(voice: str) -> Voice | None:
     try:
         from studio.core.voices import default_catalogue
 

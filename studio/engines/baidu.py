@@ -28,16 +28,17 @@ Choices made here (the "why" the doc leaves open):
 
 Secrets: the access token is in every API URL's query string and audio links carry signed parameters, so
 no URL ever goes into a message, a log line or an exception chain (``raise ... from None``).
+
+The wire format (the create body with its checks, timestamps parsing) is ``baidu_protocol``; its names are
+re-exported here for callers of this module.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from studio.core.credentials import BaiduCredentials
-from studio.core.errors import BadInputError, CancelledError, EngineError, RetryableEngineError, TaskExpiredError
+from studio.core.errors import EngineError, RetryableEngineError, TaskExpiredError
 from studio.engines.audio_convert import sniff_format
 from studio.engines.baidu_errors import (
     TASK_UNKNOWN,
@@ -58,10 +59,22 @@ from studio.engines.baidu_errors import (
     error_for_task_failure,
     error_for_transport,
 )
+from studio.engines.baidu_protocol import (
+    BASIC_VOICES,
+    MAX_CHARACTERS,
+    MAX_QUERY_IDS,
+    VENDOR_FORMATS,
+    build_create_body,
+    parse_timestamps,
+    query_batches,
+    vendor_format,
+    vendor_level,
+)
 from studio.engines.baidu_token import DEFAULT_TOKEN_URL, BaiduTokenProvider
 from studio.engines.base import SynthesisRequest, SynthesisResult, TaskState, TaskStatus
 from studio.engines.download import AudioSource, DownloadErrors, download_wav
 from studio.engines.http import describe_response, make_session, response_json
+from studio.engines.one_shot import synthesize_once
 from studio.engines.timing import Timestamp, paragraph_offsets, parse_ms
 from studio.engines.traits import CharCounting, EngineTraits, PollRange
 
@@ -91,12 +104,6 @@ ENV_TOKEN_URL = "STUDIO_BAIDU_TOKEN_URL"
 ENV_TTS_URL = "STUDIO_BAIDU_TTS_URL"
 DEFAULT_TTS_URL = "https://aip.baidubce.com/rpc/2.0/tts/v1"
 
-#: The doc: at most 100,000 characters in all (every character, letter, digit or symbol counts as one).
-MAX_CHARACTERS = 100_000
-#: The doc: one query answers at most 200 task ids.
-MAX_QUERY_IDS = 200
-#: The doc: ``break`` is 0..5000 ms.
-MAX_BREAK_MS = 5000
 #: The doc: the audio link of a finished task is kept 72 hours.
 RETENTION_S = 72 * 3600.0
 
@@ -112,172 +119,17 @@ TRAITS = EngineTraits(
     strips_emotions=True,  # the vendor refuses markup: emotion marks are dropped (and the author warned)
 )
 
-#: Vendor format -> (container, sample rate).
-VENDOR_FORMATS: dict[str, tuple[str, int]] = {
-    "wav": ("wav", 16000),
-    "pcm-16k": ("pcm", 16000),
-    "pcm-8k": ("pcm", 8000),
-    "mp3-16k": ("mp3", 16000),
-    "mp3-48k": ("mp3", 48000),
-}
-#: Basic voices (度小美 0, 度小宇 1, 度逍遥 3, 度丫丫 4): volume 0..9 instead of 0..15.
-BASIC_VOICES = frozenset({0, 1, 3, 4})
-_LEVEL_DEFAULT = 5
-_LEVEL_MAX = 15
-_BASIC_VOLUME_MAX = 9
 #: Query-level codes that are answers about the batch's ids rather than failures of the round.
 _BATCH_CODES = frozenset({TASK_UNKNOWN, 336202})
 #: Finished tasks whose audio link we remember for ``fetch``; older ones are looked up again.
 _DONE_CACHE = 10_000
-
-_BY_CONTAINER: dict[str, dict[int, str]] = {
-    "wav": {16000: "wav", 8000: "pcm-8k", 48000: "mp3-48k"},
-    "pcm": {16000: "pcm-16k", 8000: "pcm-8k"},
-    "mp3": {16000: "mp3-16k", 48000: "mp3-48k"},
-}
-_CONTAINER_DEFAULT = {"wav": None, "pcm": "pcm-16k", "mp3": "mp3-16k"}
 
 
 def create(options: EngineOptions) -> BaiduEngine:
     """The engine for a render: credentials from the environment or the keyring (``registry`` calls this)."""
     from studio.core.accounts import require_credentials
 
-    return BaiduEngine(require_credentials("baidu"))  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------------------------------
-# Request building (pure functions, unit-tested on their own).
-
-
-def vendor_format(audio_format: str, sample_rate: int | None, *, default: str = "wav") -> str:
-    """The Baidu ``format`` for what the request asks; ``default`` serves plain "wav" without a rate.
-
-    Raises ``BadInputError`` for a container or rate Baidu does not offer.
-    """
-    fmt = (audio_format or "wav").strip().lower()
-    if fmt in VENDOR_FORMATS and fmt != "wav":
-        rate = VENDOR_FORMATS[fmt][1]
-        if sample_rate not in (None, rate):
-            raise BadInputError(f"Baidu format {fmt} is {rate} Hz, not {sample_rate} Hz")
-        return fmt
-    rates = _BY_CONTAINER.get(fmt)
-    if rates is None:
-        raise BadInputError(f"Baidu cannot produce {audio_format!r} audio (wav, pcm or mp3; or one of "
-                            f"{', '.join(VENDOR_FORMATS)})")
-    if sample_rate is None:
-        return _CONTAINER_DEFAULT[fmt] or default
-    chosen = rates.get(sample_rate)
-    if chosen is None:
-        raise BadInputError(f"Baidu offers {fmt} audio at {', '.join(str(r) for r in sorted(rates))} Hz only, "
-                            f"not {sample_rate} Hz")
-    return chosen
-
-
-def vendor_level(multiplier: float, *, label: str = "speed", maximum: int = _LEVEL_MAX) -> int:
-    """Map an engine-neutral multiplier onto Baidu's 0..15 scale (5 = default); see the module doc.
-
-    Ten steps per 1.0 on both sides of 1.0, so 0.5x is the slowest/lowest/quietest and 2.0x the highest
-    Baidu offers; clamped to ``0..maximum``. Speed and pitch must be positive, volume non-negative.
-    """
-    value = float(multiplier)
-    positive = label != "volume"
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise BadInputError(f"Baidu: {label} {multiplier!r} is out of range")
-    level = math.floor(_LEVEL_DEFAULT + 10 * (value - 1.0) + 0.5)
-    return max(0, min(maximum, level))
-
-
-def voice_id(voice: str) -> int:
-    """Baidu voices are integers ("5003"); anything else is a mistake in the voice setting."""
-    text = str(voice).strip()
-    if not text.isdigit():
-        raise BadInputError(f"Baidu voice ids are whole numbers (e.g. 0, 5003), not {voice!r}")
-    return int(text)
-
-
-def build_create_body(request: SynthesisRequest, *, enable_subtitle: int = 1,
-                      default_format: str = "wav") -> dict[str, Any]:
-    """The JSON body of a create call, after every check that can be made without asking Baidu.
-
-    Raises ``BadInputError`` for emotion spans, empty paragraphs, over-long text, unknown voices, formats or
-    out-of-range speed/pitch/volume, so nothing that would fail (or be billed for the wrong audio) is sent.
-    """
-    for index, spans in enumerate(request.emotions):
-        if spans:
-            raise BadInputError(f"Baidu voices do not support emotions (paragraph {index + 1} has "
-                                f"{len(spans)} emotion mark{'s' if len(spans) != 1 else ''}); remove them or "
-                                "choose an Alibaba multi-emotion voice")
-    if not request.paragraphs:
-        raise BadInputError("Baidu: nothing to synthesize (no paragraphs)")
-    for index, text in enumerate(request.paragraphs):
-        if not text.strip():
-            raise BadInputError(f"Baidu: paragraph {index + 1} is empty")
-    if request.characters > MAX_CHARACTERS:
-        raise BadInputError(f"Baidu long-text synthesis takes at most {MAX_CHARACTERS:,} characters per task; "
-                            f"this one has {request.characters:,}")
-    voice = voice_id(request.voice)
-    volume_max = _BASIC_VOLUME_MAX if voice in BASIC_VOICES else _LEVEL_MAX
-    return {
-        "text": list(request.paragraphs),
-        "format": vendor_format(request.audio_format, request.sample_rate, default=default_format),
-        "voice": voice,
-        "lang": "zh",
-        "speed": vendor_level(request.speed, label="speed"),
-        "pitch": vendor_level(request.pitch, label="pitch"),
-        "volume": vendor_level(request.volume, label="volume", maximum=volume_max),
-        "enable_subtitle": enable_subtitle,
-        "break": max(0, min(MAX_BREAK_MS, int(request.paragraph_gap_ms))),
-    }
-
-
-def query_batches(task_ids: Sequence[str], size: int = MAX_QUERY_IDS) -> list[list[str]]:
-    """Unique ids (first occurrence order) in batches of at most ``size``: 450 ids -> 200, 200, 50."""
-    unique = list(dict.fromkeys(task_ids))
-    return [unique[i:i + size] for i in range(0, len(unique), size)]
-
-
-# --------------------------------------------------------------------------------------------------
-# Answer parsing.
-
-
-def parse_timestamps(speech_timestamp: object) -> tuple[list[Timestamp], list[Timestamp]]:
-    """``speech_timestamp`` -> (sentences, per-character/word timestamps), times in ms of the audio.
-
-    Tolerant on purpose: times may be ints or strings, ``sentence_texts`` a string or a list, and the whole
-    object may arrive as a JSON string; malformed entries are skipped rather than failing a paid-for task.
-    """
-    data: object = speech_timestamp
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            return [], []
-    raw = data.get("sentences") if isinstance(data, Mapping) else data
-    sentences: list[Timestamp] = []
-    words: list[Timestamp] = []
-    if not isinstance(raw, list):
-        return sentences, words
-    for item in raw:
-        if not isinstance(item, Mapping):
-            continue
-        begin, end = parse_ms(item.get("begin_time")), parse_ms(item.get("end_time"))
-        paragraph = parse_ms(item.get("paragraph_index"))
-        paragraph = paragraph if paragraph is not None and paragraph >= 0 else 0
-        if begin is not None and end is not None:
-            text = item.get("sentence_texts", item.get("sentence_text", item.get("text", "")))
-            if isinstance(text, list):
-                text = "".join(str(t) for t in text)
-            sentences.append(Timestamp(str(text), begin, max(begin, end), paragraph))
-        characters = item.get("characters")
-        for char in characters if isinstance(characters, list) else ():
-            if not isinstance(char, Mapping):
-                continue
-            c_begin, c_end = parse_ms(char.get("begin_time")), parse_ms(char.get("end_time"))
-            if c_begin is None or c_end is None:
-                continue
-            c_text = char.get("character_text", char.get("text", ""))
-            words.append(Timestamp(str(c_text), c_begin, max(c_begin, c_end), paragraph))
-    return sentences, words
+    return BaiduEngine(require_credentials("baidu"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,21 +265,8 @@ class BaiduEngine:
     def synthesize(self, request: SynthesisRequest, dest: Path, *, poll_interval_s: float = 2.0,
                    timeout_s: float = 3 * 3600.0, cancel: threading.Event | None = None) -> SynthesisResult:
         """Submit, wait and fetch in one call (previews, tests); same shape as the Alibaba engine's. No retries."""
-        task_id = self.submit(request)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            status = self.poll([task_id])[task_id]
-            if status.state is TaskState.DONE:
-                return self.fetch(task_id, dest)
-            if status.state is TaskState.FAILED:
-                raise status.error or EngineError(f"Baidu task {task_id} failed")
-            if time.monotonic() > deadline:
-                raise RetryableEngineError(f"Baidu task {task_id} did not finish within {timeout_s:.0f} s")
-            if cancel is not None:
-                if cancel.wait(poll_interval_s):
-                    raise CancelledError("synthesis cancelled")
-            else:
-                time.sleep(poll_interval_s)
+        return synthesize_once(self, request, dest, label="Baidu", cancel=cancel, timeout_s=timeout_s,
+                               first_wait_s=poll_interval_s, max_wait_s=poll_interval_s)
 
     def check_credentials(self) -> None:
         """Get a fresh token ("Test connection"): ``AuthError`` with Baidu's words if the keys are wrong."""
@@ -491,7 +330,7 @@ class BaiduEngine:
                 raise
             # The whole batch was refused for its ids (all unknown, or malformed): that is an answer about
             # these tasks, not a failed round, so each id fails on its own and the scheduler can resubmit.
-            code = int(exc.vendor_code)  # type: ignore[arg-type]
+            code = int(exc.vendor_code)
             message = exc.vendor_message
             return {task_id: TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, code, message))
                     for task_id in batch}
@@ -501,9 +340,9 @@ class BaiduEngine:
                 status = self._task_status(str(info["task_id"]), info)
                 statuses[status.task_id] = status
         for item in data.get("error_info") or ():
-            task_id, code, message = _error_info(item)
+            task_id, item_code, message = _error_info(item)
             if task_id is not None and task_id not in statuses:
-                statuses[task_id] = TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, code, message))
+                statuses[task_id] = TaskStatus(task_id, TaskState.FAILED, _unknown_task(task_id, item_code, message))
         result: dict[str, TaskStatus] = {}
         for task_id in batch:
             status = statuses.get(task_id) or TaskStatus(task_id, TaskState.QUEUED)

@@ -158,9 +158,11 @@ def _fresh(error: EngineError) -> EngineError:
 
 
 def _seconds(value: object) -> float:
+    if not isinstance(value, (str, int, float)):
+        return DEFAULT_LIFETIME_S
     try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        seconds = float(value)
+    except ValueError:
         return DEFAULT_LIFETIME_S
     return seconds if seconds > 0 else DEFAULT_LIFETIME_S
 

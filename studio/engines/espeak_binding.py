@@ -201,7 +201,7 @@ class Espeak:
         finally:
             self._sink, self._error = None, None
 
-    def _on_synth(self, wav: ctypes._Pointer, count: int, events: ctypes._Pointer) -> int:
+    def _on_synth(self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: ctypes._Pointer[_Event]) -> int:
         # An exception must not escape into C: remember it, and return 1 so espeak stops synthesizing.
         try:
             if count > 0 and self._sink is not None:

@@ -114,9 +114,10 @@ class RetentionSeconds(Mapping[str, float]):
     """A live mapping view: how long each durable engine's vendor keeps a task, in seconds."""
 
     def __getitem__(self, name: str) -> float:
-        if not known(name) or traits(name).retention_s is None:
+        retention = traits(name).retention_s if known(name) else None
+        if retention is None:
             raise KeyError(name)
-        return float(traits(name).retention_s)  # type: ignore[arg-type]
+        return float(retention)
 
     def __iter__(self) -> Iterator[str]:
         return (name for name in engine_names() if traits(name).retention_s is not None)

@@ -79,6 +79,7 @@ class AccountsDialog(QDialog):
         self.backend_label.setWordWrap(True)
         self.edits: dict[str, dict[str, QLineEdit]] = {}
         self.status: dict[str, QLabel] = {}
+        self.long_text_notes: dict[str, QLabel] = {}
         self.buttons: dict[str, dict[str, QPushButton]] = {}
         self._loaded: dict[str, dict[str, str]] = {}
         self._tasks: set[BackgroundTask] = set()
@@ -114,6 +115,13 @@ class AccountsDialog(QDialog):
             status.setWordWrap(True)
             form.addRow(status)
             self.status[vendor] = status
+            note = QLabel()
+            note.setObjectName(f"{vendor}_long_text_note")
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #8a5a00;")
+            note.hide()
+            form.addRow(note)
+            self.long_text_notes[vendor] = note
             self.buttons[vendor] = {"save": save, "remove": remove, "test": test}
             layout.addWidget(group)
         note = QLabel(self.tr("Credentials are stored in your system keyring, never in projects or settings. "
@@ -213,6 +221,7 @@ class AccountsDialog(QDialog):
         options = self.settings.engine_options()
         self.buttons[vendor]["test"].setEnabled(False)
         self.status[vendor].setText(self.tr("Testing…"))
+        self.long_text_notes[vendor].hide()
 
         def done(result: tuple[bool, str]) -> None:
             ok, message = result
@@ -222,9 +231,22 @@ class AccountsDialog(QDialog):
             # a success is always the same words (the engine's are English); a failure is the vendor's reason
             text = "✓ " + self.tr("Credentials accepted (a token was issued).") if ok else "✗ " + message
             self.status[vendor].setText(text)
+            # A token is not the paid long-text service: say so, as `studio accounts test` does.
+            self.long_text_notes[vendor].setText(self._long_text_note(vendor))
+            self.long_text_notes[vendor].setVisible(ok)
 
         def failed(exc: BaseException) -> None:
             self.buttons[vendor]["test"].setEnabled(True)
             self.status[vendor].setText("✗ " + str(exc))
 
         return self._run(lambda _r, _c: _test(vendor, values if changed else None, options), done, failed)
+
+    def _long_text_note(self, vendor: str) -> str:
+        """What a token does not prove (the wording of ``LONG_TEXT_NOTE`` in the engines, through tr())."""
+        if vendor == "aliyun":
+            return self.tr("Note: a token proves the AccessKey and AppKey only. Long-text synthesis is for "
+                           "commercial accounts only: a trial account gets error 40000010 at the first task "
+                           "(upgrade to the commercial edition in the Intelligent Speech Interaction console).")
+        return self.tr("Note: a token proves the API Key and Secret Key only. Long-text synthesis must be enabled "
+                       "and paid for on the application: otherwise the first task gets error 336204 (enable "
+                       "长文本在线合成 in the Baidu AI console).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 
 def tune_gc() -> None:
@@ -30,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from studio.gui.i18n import install_translators
     from studio.gui.main_window import MainWindow
     from studio.gui.settings import Settings
+    from studio.gui.startup import open_at_start
     from studio.logsetup import setup_logging
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -44,9 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(settings)
     window.show()
     tune_gc()
-    paths = [a for a in args if not a.startswith("-")]
-    if paths:
-        window.open_path(Path(paths[0]))
+    open_at_start(window, [a for a in args if not a.startswith("-")])
     code = app.exec()
     if not window.isVisible():
         # Whatever a late signal started after the window closed is waited for here, before the window (and the

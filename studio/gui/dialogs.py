@@ -46,14 +46,7 @@ def ask_open_file(parent: QWidget | None, title: str, name_filter: str, on_chose
     dialog = _file_dialog(parent, title, settings)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilter(name_filter)
-
-    def chosen(path: str) -> None:
-        _remember(settings, Path(path))
-        on_chosen(Path(path))
-
-    dialog.fileSelected.connect(chosen)
-    dialog.open()
-    return dialog
+    return _open(dialog, settings, on_chosen)
 
 
 def ask_directory(parent: QWidget | None, title: str, on_chosen: Callable[[Path], object],
@@ -61,14 +54,7 @@ def ask_directory(parent: QWidget | None, title: str, on_chosen: Callable[[Path]
     dialog = _file_dialog(parent, title, settings)
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-
-    def chosen(path: str) -> None:
-        _remember(settings, Path(path))
-        on_chosen(Path(path))
-
-    dialog.fileSelected.connect(chosen)
-    dialog.open()
-    return dialog
+    return _open(dialog, settings, on_chosen)
 
 
 def ask_save_file(parent: QWidget | None, title: str, name_filter: str, suggestion: str,
@@ -77,6 +63,11 @@ def ask_save_file(parent: QWidget | None, title: str, name_filter: str, suggesti
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilter(name_filter)
     dialog.selectFile(suggestion)
+    return _open(dialog, settings, on_chosen)
+
+
+def _open(dialog: QFileDialog, settings: Settings | None, on_chosen: Callable[[Path], object]) -> QFileDialog:
+    """Show ``dialog`` window-modal; the chosen path is remembered as the next start folder, then handed on."""
 
     def chosen(path: str) -> None:
         _remember(settings, Path(path))

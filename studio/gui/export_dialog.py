@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +50,7 @@ from studio.gui.qtcompat import emit
 from studio.gui.settings import Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask
+from studio.paths import data_dir
 
 if TYPE_CHECKING:
     from studio.audio.export import ExportOptions
@@ -132,10 +134,12 @@ class ExportDialog(QDialog):
     """Signals:
         exported(object): the ``BookExportResult`` of a finished export.
         folder_opened(str): the folder shown in the file manager after an export ("Open the folder when done").
+        folder_not_opened(str): the folder could not be shown (the reason is in the status line too).
     """
 
     exported = Signal(object)
     folder_opened = Signal(str)
+    folder_not_opened = Signal(str)
 
     def __init__(self, document: BookDocument, projects: ProjectController, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -148,6 +152,9 @@ class ExportDialog(QDialog):
         self._task: BackgroundTask | None = None
         self._launched = False
         self.result: Any = None
+        #: Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real
+        #: desktop call on the offscreen platform, where the default skips it.
+        self.folder_opener: Callable[[Path], str | None] = open_folder
         projects.failed.connect(self._save_failed)
         book = document.require_book()
 
@@ -268,7 +275,7 @@ class ExportDialog(QDialog):
 
     def _suggested_output(self) -> Path:
         book = self.book_document.require_book()
-        base = Path(self.settings.last_directory) if self.settings.last_directory else Path.home()
+        base = suggested_export_folder(self.book_document.folder, self.settings.last_directory)
         safe = "".join(c for c in book.title if c not in '\\/:*?"<>|').strip() or "audiobook"
         return base / f"{safe}.m4b"
 
@@ -387,8 +394,14 @@ class ExportDialog(QDialog):
         emit(self.exported, result)
         if self.open_folder.isChecked():
             folder = Path(result.output).parent
-            open_folder(folder)
-            emit(self.folder_opened, str(folder))
+            problem = self.folder_opener(folder)
+            if problem is None:
+                emit(self.folder_opened, str(folder))
+                return
+            # The export is done and kept: say where it is, since the file manager will not show it.
+            self.status.setText(self.status.text() + "\n" + self.tr(
+                "Could not open the folder {folder}: {reason}").format(folder=folder, reason=problem))
+            emit(self.folder_not_opened, str(folder))
 
     def _failed(self, exc: BaseException) -> None:
         self.throttle.flush()
@@ -422,9 +435,30 @@ def _subtitles(data: Any) -> tuple[str, ...]:
     return (data,) if isinstance(data, str) else tuple(data)
 
 
-def open_folder(folder: Path) -> None:
-    """Show the folder in the file manager (not under the offscreen test platform)."""
+def suggested_export_folder(project: Path | None, last_directory: str) -> Path:
+    """Where an export is suggested: beside the project (where the author keeps the book), unless the project
+    lives in the app's own data folder (opened straight from a manuscript); then the last folder used."""
+    if project is not None:
+        beside = Path(project).resolve().parent
+        if not beside.is_relative_to(data_dir().resolve()):
+            return beside
+    return Path(last_directory) if last_directory else Path.home()
+
+
+def open_folder(folder: Path) -> str | None:
+    """Show the folder in the file manager (not under the offscreen test platform); why it could not, or None."""
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         log.info("not opening %s (offscreen)", folder)
-        return
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return None
+    return show_in_file_manager(folder)
+
+
+def show_in_file_manager(folder: Path) -> str | None:
+    """Ask the desktop to show ``folder``; the reason it did not (None when it did)."""
+    if not folder.is_dir():
+        return QCoreApplication.translate("ExportDialog", "the folder does not exist")
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        log.warning("the desktop did not open %s", folder)
+        return QCoreApplication.translate("ExportDialog", "no file manager answered (the desktop refused to "
+                                          "open it)")
+    return None

@@ -76,12 +76,12 @@ def polyphone_formats(editor: ParagraphEditor, number: int, text: str) -> list[t
 
 def reading_tooltip(editor: ParagraphEditor, number: int, offset: int) -> str:
     """"Read as hang2 (everywhere in the book)" over a character with a reading, else ""."""
-    row = editor.chapter_row()
-    if row < 0:
+    row, chapter = editor.chapter_row(), editor.chapter()
+    if row < 0 or chapter is None:
         return ""
     for reading in _readings(editor.book_document, row, number):
         if reading.start <= offset < reading.end:
-            if reading in editor.chapter().paragraphs[number].readings:
+            if reading in chapter.paragraphs[number].readings:
                 where = QCoreApplication.translate("polyphones", "this one")
             else:
                 where = QCoreApplication.translate("polyphones", "everywhere in the book")

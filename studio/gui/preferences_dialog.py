@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -57,6 +58,9 @@ class PreferencesDialog(QDialog):
         self.autosave.setSpecialValueText(self.tr("off"))
         self.autosave.setValue(settings.autosave_seconds)
         form.addRow(self.tr("Autosave every"), self.autosave)
+        self.reopen_last = QCheckBox(self.tr("Reopen the last project on start"))
+        self.reopen_last.setChecked(settings.reopen_last_project)
+        form.addRow("", self.reopen_last)
 
         engines = QGroupBox(self.tr("Engines"))
         engine_form = QFormLayout(engines)
@@ -121,6 +125,7 @@ class PreferencesDialog(QDialog):
         s = self.settings
         s.ui_language = self.language.currentData()
         s.autosave_seconds = self.autosave.value()
+        s.reopen_last_project = self.reopen_last.isChecked()
         s.aliyun_endpoint = self.endpoint.currentData()
         for engine, spin in self.concurrency.items():
             s.set_concurrency(engine, spin.value())

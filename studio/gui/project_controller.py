@@ -42,6 +42,7 @@ class Loaded:
     resume: ResumeInfo | None = None
     reused: bool = False
     restored: tuple[str, str] | None = None  # (snapshot restored, snapshot of the book it replaced)
+    reviewed: bool = False  # imported after the author reviewed its structure (no second review on opening)
     manuscript_changed: bool = False  # reused: the manuscript changed since its import (the project is kept)
 
 
@@ -59,18 +60,32 @@ def load_project(folder: Path) -> Loaded:
 def import_manuscript(path: Path, folder: Path) -> Loaded:
     """Import ``path`` into a new project at ``folder`` (which must not hold a project yet)."""
     from studio.core.importers import import_file
+
+    return create_from_import(path, folder, import_file(path))
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A manuscript read but not yet a project: the author reviews its chapters first (issue 15)."""
+
+    manuscript: Path
+    folder: Path
+    result: Any  # the importer's ImportResult: book (chapters as proposed) and report
+
+
+def create_from_import(path: Path, folder: Path, result: Any) -> Loaded:
+    """Create the project at ``folder`` from an import ``result`` (its book possibly restructured by a review)."""
     from studio.core.project import Project
     from studio.core.provenance import record_source, source_of
     from studio.render.render_lock import RenderLock
 
-    result = import_file(path)
     with Project.create(folder) as project, RenderLock(folder):
         project.save_book(result.book)
         record_source(project, source_of(path, result.book, result.report.to_dict()))
         return Loaded(folder, project.load_book(), result.report)
 
 
-def open_manuscript(path: Path) -> Loaded:
+def open_manuscript(path: Path, review: bool = False) -> Loaded | PendingImport:
     """``studio MANUSCRIPT``: the project imported from this very file if there is one, else a new import.
 
     Projects are looked up by file name (``default_project_dir``), but two files may share a name
@@ -92,7 +107,20 @@ def open_manuscript(path: Path) -> Loaded:
             break
         folder = base.with_name(f"{path.stem} ({n}).studio")
         n += 1
-    return import_manuscript(path, folder)
+    # a new import: with ``review`` the author confirms the chapters before the project is created
+    return _read_for_review(path, folder) if review else import_manuscript(path, folder)
+
+
+def _read_for_review(manuscript: Path, folder: Path) -> PendingImport:
+    """Read the manuscript (worker thread) without creating anything; a folder already holding a project is
+    refused now, before the author spends time on the review."""
+    from studio.core.errors import ProjectError
+    from studio.core.importers import import_file
+    from studio.core.project import is_project_dir
+
+    if is_project_dir(folder):
+        raise ProjectError(f"{folder}: already holds a project")
+    return PendingImport(manuscript, folder, import_file(manuscript))
 
 
 def save_project(folder: Path, book: Book) -> None:
@@ -130,6 +158,8 @@ class ProjectController(QObject):
         failed(object): the exception of a failed open, import or save (the window shows it).
         resume_available(object): a ``ResumeInfo`` when an opened project has an unfinished render.
         recent_changed(): the recent-projects list changed.
+        review_requested(object): a ``PendingImport``: show the structure review, then call
+            :meth:`finish_import` (nothing is created until then).
     """
 
     busy_changed = Signal(bool)
@@ -138,6 +168,7 @@ class ProjectController(QObject):
     failed = Signal(object)
     resume_available = Signal(object)
     recent_changed = Signal()
+    review_requested = Signal(object)
 
     def __init__(self, document: BookDocument, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -172,14 +203,33 @@ class ProjectController(QObject):
 
         if is_project_dir(path):
             return self.open_project(path)
-        return self._load(lambda: open_manuscript(path))
+        review = self.settings.review_structure_on_import
+        return self._load(lambda: open_manuscript(path, review))
 
     def open_project(self, folder: Path) -> BackgroundTask | None:
         return self._load(lambda: load_project(folder))
 
     def new_project(self, manuscript: Path, folder: Path | None = None) -> BackgroundTask | None:
+        """Import ``manuscript`` into a new project; with the review preference on, the manuscript is read
+        first and ``review_requested`` lets the author confirm the chapters before the project exists."""
         target = folder or default_project_dir(manuscript)
-        return self._load(lambda: import_manuscript(manuscript, target))
+        if not self.settings.review_structure_on_import:
+            return self._load(lambda: import_manuscript(manuscript, target))
+        return self._load(lambda: _read_for_review(manuscript, target))
+
+    def finish_import(self, pending: PendingImport, chapters: list[Any] | None) -> BackgroundTask | None:
+        """After the review: create the project with the reviewed ``chapters``; ``None`` (cancelled) creates
+        nothing."""
+        if chapters is None:
+            return None
+        result = pending.result
+        result.book.chapters = chapters
+
+        def create() -> Loaded:
+            loaded = create_from_import(pending.manuscript, pending.folder, result)
+            return Loaded(loaded.folder, loaded.book, loaded.report, reviewed=True)
+
+        return self._load(create)
 
     def restore_snapshot(self, snapshot_id: str) -> BackgroundTask | None:
         """Restore a snapshot of the open project; unsaved edits are saved first (and so end up in the snapshot
@@ -189,7 +239,7 @@ class ProjectController(QObject):
             return None
         return self._load(lambda: restore_project(folder, snapshot_id))
 
-    def _load(self, fn: Callable[[], Loaded]) -> BackgroundTask | None:
+    def _load(self, fn: Callable[[], Loaded | PendingImport]) -> BackgroundTask | None:
         if self._load_task is not None:
             return None
         task = BackgroundTask(lambda _report, _cancel: fn(), self, pool="project")
@@ -206,7 +256,10 @@ class ProjectController(QObject):
             task.start()
         return task
 
-    def _loaded(self, loaded: Loaded) -> None:
+    def _loaded(self, loaded: Loaded | PendingImport) -> None:
+        if isinstance(loaded, PendingImport):
+            emit(self.review_requested, loaded)
+            return
         self.document.set_book(loaded.book, loaded.folder)
         self.settings.add_recent_project(loaded.folder)
         emit(self.recent_changed)

@@ -37,6 +37,7 @@ from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask, QtWorkerPool, lower_child_priority
 from studio.render.job_store import LIVE_STATES, JobState
 from studio.render.session.units import UNIT_STATES, PlannedUnit
+from studio.render.steady_progress import SteadyProgress
 
 if TYPE_CHECKING:  # the pipeline is imported with the first render, not when the window starts
     from studio.engines.registry import EngineOptions
@@ -135,6 +136,7 @@ class RenderController(QObject):
         self._previous: dict[str, JobRow] = {}
         self._started_at = 0.0
         self._chars_at_start = 0
+        self._steady = SteadyProgress()  # the drawer's characters never move backwards within a render
         self.revision_at_start = -1
         self.events_seen = 0
 
@@ -190,6 +192,7 @@ class RenderController(QObject):
         self._task = task
         self._control = control
         self._last = None
+        self._steady = SteadyProgress()
         self._paused = False
         if only is None:
             self._previous = {row.cache_key: row for row in self.jobs.rows()}
@@ -402,7 +405,8 @@ class RenderController(QObject):
             rendered = last.characters_done - self._chars_at_start
             if rendered > 0 and elapsed > 0.5:
                 eta = (last.characters_total - last.characters_done) / (rendered / elapsed)
-        emit(self.progress, OverallProgress(last.characters_done, last.characters_total, last.units_done,
+        steady = self._steady.update(last)
+        emit(self.progress, OverallProgress(steady.characters_done, steady.characters_total, last.units_done,
                                            last.units_total, eta, last.cost_estimate or None, self._paused))
 
     # -- the end ------------------------------------------------------------------------------------------------

@@ -141,6 +141,15 @@ class Settings:
         self._qs.setValue("files/autosave_seconds", int(value))
 
     @property
+    def reopen_last_project(self) -> bool:
+        """Open the most recent project when the app starts without a path (an author returns to one book)."""
+        return str(self._get("files/reopen_last_project", "true")).lower() in ("true", "1")
+
+    @reopen_last_project.setter
+    def reopen_last_project(self, value: bool) -> None:
+        self._qs.setValue("files/reopen_last_project", "true" if value else "false")
+
+    @property
     def review_structure_on_import(self) -> bool:
         """Show the structure review after every import (the author confirms the chapters)."""
         return str(self._get("files/review_structure_on_import", "true")).lower() in ("true", "1")

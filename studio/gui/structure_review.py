@@ -134,9 +134,21 @@ class StructureReviewDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(CONTEXT, QHeaderView.ResizeMode.Stretch)
         self.like_button = QPushButton(self.tr("Treat Lines Like This as Headings"))
-        self.like_button.setToolTip(self.tr("Every line shaped like the selected heading (same words, any "
-                                            "number) starts a chapter"))
+        self.like_button.setToolTip(self.tr("Every line shaped like the selected heading or text line (same "
+                                            "words, any number) starts a chapter"))
         self.like_button.clicked.connect(self.accept_lines_like_selected)
+
+        # Every line of the book, so a heading the importer missed can be picked from the text itself.
+        self.lines_model = QStringListModel([_short(ln.text) for ln in draft.lines], self)
+        self.lines_view = QListView()
+        self.lines_view.setObjectName("structure_lines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._like_source: QAbstractItemView = self.table
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._set_like_source(self.table))
+        self.lines_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._set_like_source(self.lines_view))
 
         self.pattern_edit = QLineEdit()
         self.pattern_edit.setPlaceholderText(self.tr("Custom expression, e.g. ^第.+回"))
@@ -168,7 +180,13 @@ class StructureReviewDialog(QDialog):
         pattern_row.addWidget(self.use_pattern_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.table, 3)
+        lines_box = QVBoxLayout()
+        lines_box.addWidget(QLabel(self.tr("The text (select any line):")))
+        lines_box.addWidget(self.lines_view)
+        top = QHBoxLayout()
+        top.addWidget(self.table, 3)
+        top.addLayout(lines_box, 2)
+        layout.addLayout(top, 3)
         layout.addWidget(self.like_button)
         layout.addLayout(pattern_row)
         layout.addWidget(self.pattern_status)
@@ -181,13 +199,26 @@ class StructureReviewDialog(QDialog):
         self._update()
 
     # -- actions --------------------------------------------------------------------------------------------
-    def accept_lines_like_selected(self) -> int:
-        """Accept every line shaped like the selected heading; return how many lines matched."""
-        rows = self.table.selectionModel().selectedRows()
+    def _set_like_source(self, view: QAbstractItemView) -> None:
+        if view.selectionModel().hasSelection():
+            self._like_source = view
+
+    def _like_line(self) -> str | None:
+        """The line last selected: a proposed heading in the table or any line of the text."""
+        rows = self._like_source.selectionModel().selectedRows()
         if not rows:
+            return None
+        if self._like_source is self.lines_view:
+            return self.model.draft.lines[rows[0].row()].text
+        return self.model.draft.candidates[rows[0].row()].title
+
+    def accept_lines_like_selected(self) -> int:
+        """Accept every line shaped like the selected heading or text line; return how many lines matched."""
+        line = self._like_line()
+        if line is None or not line.strip():
             return 0
         draft = self.model.draft.copy()
-        pattern = re.compile(shape_pattern(draft.candidates[rows[0].row()].title))
+        pattern = re.compile(shape_pattern(line))
         n = draft.accept_matching(pattern, self.tr("like a heading you chose"))
         self.model.set_draft(draft)
         return n
@@ -240,6 +271,12 @@ class StructureReviewDialog(QDialog):
             before=f"{before:,}", after=f"{after:,}", mark=" ✓" if before == after else " ≠"))
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """One line of the text list: long paragraphs cut (the list is for finding headings, not reading)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class RestructureCommand(BookCommand):
     """Swap the book's chapter list for the reviewed one (undo swaps it back)."""
 
@@ -290,6 +327,27 @@ def open_structure_review(window: Any, report: Any = None) -> StructureReviewDia
                                    list(getattr(report, "site_lines", []) or []), window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: _apply(window, dialog.result_chapters or []))
+    dialog.open()
+    return dialog
+
+
+def review_before_import(window: Any, pending: Any) -> StructureReviewDialog:
+    """The review of a manuscript read but not yet a project (``PendingImport``): OK creates the project with
+    the chapters chosen, Cancel creates nothing (issue 15: the author confirms before the project opens)."""
+    from studio.core.importers.toc import toc_entries
+
+    result = pending.result
+    report = result.report
+    toc = getattr(report, "toc", None) or toc_entries(result.book)
+    draft = StructureDraft.from_book(result.book, list(toc))
+    dialog = StructureReviewDialog(draft, list(report.warnings), list(getattr(report, "site_lines", []) or []),
+                                   window)
+    dialog.setWindowTitle(QCoreApplication.translate("StructureReview", "Review Chapters before Import"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: window.projects.finish_import(pending, dialog.result_chapters or []))
+    dialog.rejected.connect(lambda: window.show_status(QCoreApplication.translate(
+        "StructureReview", "Import cancelled: no project was created for {path}.").format(
+        path=pending.manuscript)))
     dialog.open()
     return dialog
 

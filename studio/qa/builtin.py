@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from statistics import median
+from typing import Any
 
 from studio.qa.coverage import TextCoverageChecker
 from studio.qa.findings import BookEvidence, Finding, UnitEvidence, register_checker
@@ -60,7 +61,7 @@ class PaceChecker:
         if pace is None or known is None:
             return []
         low, typical, high = known
-        detail = {"chars_per_s": round(pace, 2), "voice_chars_per_s": round(typical, 2)}
+        detail: dict[str, Any] = {"chars_per_s": round(pace, 2), "voice_chars_per_s": round(typical, 2)}
         if pace > high:
             return [unit.finding("pace_fast", f"{pace:.1f} characters/s where this voice speaks {typical:.1f}: "
                                  "the audio is too short for its text (truncated?)", _RERENDER, **detail)]

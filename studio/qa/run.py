@@ -9,13 +9,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.core.project import Project
 from studio.engines.timing import UnitTiming
 from studio.qa.builtin import LONG_SILENCE_MS, learn_pace
 from studio.qa.findings import BookEvidence, Checker, Finding, UnitEvidence, checker_factories
 from studio.qa.signal_scan import ScanError, scan_wav
+
+if TYPE_CHECKING:
+    from studio.render.plan import RenderUnit
+
 
 #: progress(done, total): called from the thread that runs the check.
 Progress = Callable[[int, int], None]
@@ -52,8 +56,11 @@ def collect_evidence(project: Project, *, progress: Progress | None = None,
 
     book = project.load_book()
     plan = plan_project(project, book)
-    units, missing, seen = [], 0, set()
-    todo = [u for u in plan.units if not (u.cache_key in seen or seen.add(u.cache_key))]
+    units, missing = [], 0
+    first: dict[str, RenderUnit] = {}
+    for unit in plan.units:
+        first.setdefault(unit.cache_key, unit)  # units sharing a cache key share their audio: check it once
+    todo = list(first.values())
     for done, unit in enumerate(todo):
         if cancel is not None and cancel.is_set():
             break

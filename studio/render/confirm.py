@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from studio.engines.registry import traits
 from studio.render.cost import add_costs, billable_characters, price_of
 from studio.render.plan import RenderUnit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from studio.core.book import Book
 
 #: Ask before a cloud render sends more than this many characters (the default of the preference).
 DEFAULT_CONFIRM_CHARS = 50_000
@@ -109,7 +114,7 @@ def describe(render: RenderEstimate) -> list[str]:
     return lines
 
 
-def estimate_project(folder: Any, book: Any, chapters: Sequence[int] | None, prices: Mapping[str, float] | None,
+def estimate_project(folder: Path, book: Book, chapters: Sequence[int] | None, prices: Mapping[str, float] | None,
                      concurrency: Mapping[str, int] | None = None) -> RenderEstimate:
     """The estimate of rendering ``book`` (or some ``chapters``) in the project at ``folder``, planned as a render
     plans it (the window runs this on a worker thread before Render Book sends anything)."""
@@ -124,7 +129,7 @@ def estimate_project(folder: Any, book: Any, chapters: Sequence[int] | None, pri
         return estimate(units, prices, concurrency, lambda key: project.rendered_unit(key) is not None)
 
 
-def uses_paid_engine(book: Any) -> bool:
+def uses_paid_engine(book: Book) -> bool:
     """Whether any voice of ``book`` (book, chapter or paragraph level) is a paid engine's: only then is there
     anything to estimate or confirm."""
     voices = [book.voice] + [c.voice for c in book.chapters] + [p.voice for c in book.chapters

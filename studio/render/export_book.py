@@ -146,6 +146,10 @@ def pause_after(book: Book, rendered: RenderedPiece) -> int | None:
     unit = rendered.unit
     if unit.paragraph_index < 0:
         return None
+    if unit.part and unit.part[0] < unit.part[1] - 1:
+        from studio.render.voice_split import PART_PAUSE_MS
+
+        return PART_PAUSE_MS  # another voice of the same paragraph follows: a breath, not a paragraph gap
     chapter = book.chapters[unit.chapter_index]
     return book.effective_voice(chapter, chapter.paragraphs[unit.paragraphs[-1]]).pause_after_ms
 

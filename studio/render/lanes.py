@@ -18,8 +18,10 @@ from pathlib import Path
 
 from studio.engines.base import Engine
 from studio.engines.registry import traits
+from studio.engines.traits import PollRange
+from studio.render.listen_order import LISTEN_FIRST_CHARS
 from studio.render.plan import RenderUnit
-from studio.render.polling import DurationModel, PollClock, PollRange
+from studio.render.polling import DurationModel, PollClock
 from studio.render.rate_limit import TokenBucket
 
 #: How long a task may stay queued/running at the vendor before it is reported and submitted again (once), for
@@ -35,7 +37,9 @@ class SchedulerConfig:
     lost (the app is killed after the vendor accepted it, before the task id is committed) is paid for again
     on resume; with the default of 1 a crash re-bills at most one task. Submitting is fast next to synthesis,
     so this costs little wall time; raise it for huge books on a reliable machine.
-    ``order`` is "largest_first" (long tasks start first: the shortest wall time) or "plan" (book order).
+    ``order`` is "largest_first" (long tasks start first: the shortest wall time), "plan" (book order) or
+    "listen_first" (the first ``listen_first_chars`` in book order, to the end of that chapter, then largest
+    first: the opening is playable early; see :mod:`studio.render.listen_order`).
     """
 
     max_running: Mapping[str, int] = field(default_factory=dict)
@@ -44,6 +48,7 @@ class SchedulerConfig:
     poll_ranges: Mapping[str, PollRange] = field(default_factory=dict)
     submit_width: int = 1
     order: str = "largest_first"
+    listen_first_chars: int = LISTEN_FIRST_CHARS  # about ten minutes of Mandarin
     drain_timeout_s: float = 30.0
     task_deadlines: Mapping[str, float] = field(default_factory=dict)
     # Whether this render becomes "the last render" that ``studio status`` lists and chapter statuses compare

@@ -21,12 +21,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from studio.core.book import Book, EmotionSpan, VoiceSettings
+from studio.core.book import Book, EmotionSpan, Paragraph, VoiceSettings
+from studio.core.cast import Cast
 from studio.core.errors import BadInputError
 from studio.core.lexicon import ReadingSpan
 from studio.engines.base import SynthesisRequest
 from studio.engines.registry import traits
 from studio.render.grouping import Item, KnownUnits, UnitSizing, group_run, vendor_characters
+from studio.render.voice_split import book_cast, spoken_parts
 
 __all__ = [
     "AudioRequestOptions",
@@ -64,6 +66,8 @@ class RenderUnit:
     muted_emotions: tuple[int, ...] = ()
     #: The paragraphs as the author wrote them (before the lexicon): what a take of the unit is matched on.
     written: tuple[str, ...] = ()
+    #: (index, count) when the unit is one voice of a paragraph cast to several (studio.render.voice_split).
+    part: tuple[int, int] | tuple[()] = ()
 
     @property
     def characters(self) -> int:
@@ -79,6 +83,8 @@ class RenderUnit:
         """Where the unit is, for people (1-based): "chapter 3, paragraph 7, voice xiaoyun" (or 7-12)."""
         first, last = self.paragraphs[0] + 1, self.paragraphs[-1] + 1
         paragraphs = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+        if self.part:
+            paragraphs += f" (voice part {self.part[0] + 1} of {self.part[1]})"
         return f"chapter {self.chapter_index + 1}, {paragraphs}, voice {self.request.voice}"
 
 
@@ -183,7 +189,7 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
     reuse units the project already rendered or submitted (``studio.render.job_store.project_known_units``),
     so an edit re-renders one unit and a changed target size re-renders nothing that is still valid.
     """
-    from studio.core.pronounce import compile_paragraph, validate_lexicon
+    from studio.core.pronounce import validate_lexicon
 
     audio = audio or AudioRequestOptions()
     if sizing is None and audio.unit_chars:
@@ -191,6 +197,7 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
     validate_lexicon(book.lexicon)  # a bad entry is named before anything is planned, let alone sent
     units: list[RenderUnit] = []
     warnings: list[str] = []
+    cast = book_cast(book) if book.cast_voices else None
     for ci, chapter in enumerate(book.chapters):
         run: _Run | None = None
         for pi, paragraph in enumerate(chapter.paragraphs):
@@ -200,34 +207,62 @@ def plan_book(book: Book, *, override: VoiceSettings | None = None, audio: Audio
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
-            facts = traits(voice.engine)
-            template = SynthesisRequest(
-                voice=voice.voice, paragraphs=(),
-                speed=voice.speed or 1.0,
-                pitch=voice.pitch or 1.0,
-                volume=voice.volume if voice.volume is not None else 1.0,
-                sample_rate=audio.sample_rate if facts.audio_options else None,
-                audio_format=audio.audio_format if facts.audio_options else None,
-            )
-            if run is None or run.engine != voice.engine or run.template != template:
+            engine = voice.engine
+            parts = spoken_parts(paragraph, voice, cast or Cast()) if paragraph.voices else []
+            if len(parts) > 1:  # several voices: one unit per voice, in reading order, never grouped
                 if run is not None:
                     units.extend(_units_of(run, sizing, known))
-                run = _Run(ci, voice.engine, template)
-            spans = tuple(paragraph.emotions)
-            muted = facts.strips_emotions and bool(spans)
-            if facts.strips_emotions:
-                spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
-            text, readings = paragraph.text, ()
-            if book.lexicon or paragraph.readings:
-                spoken = compile_paragraph(text, spans, paragraph.readings, book.lexicon, ssml=facts.ssml)
-                text, spans, readings = spoken.text, spoken.emotions, spoken.readings
-                warnings.extend(f"chapter {ci + 1}, paragraph {pi + 1}, voice {voice.voice}: {w}"
-                                for w in spoken.warnings)
-            run.items.append(Item(pi, text, spans, paragraph_key(text, spans, readings),
-                                  vendor_characters(voice.engine, text, spans), muted, readings, paragraph.text))
+                    run = None
+                for k, part in enumerate(parts):
+                    piece = Paragraph(part.text, list(part.emotions), readings=list(part.readings))
+                    one = _Run(ci, engine, _template(part.voice, audio))
+                    one.items.append(_item(book, piece, pi, part.voice, warnings, ci))
+                    units.append(replace(_unit(one, one.items, gap_ms=0), part=(k, len(parts)), written=()))
+                continue
+            if parts:
+                voice = parts[0].voice  # the whole paragraph is one character's: spoken in that voice
+            template = _template(voice, audio)
+            if run is None or run.engine != engine or run.template != template:
+                if run is not None:
+                    units.extend(_units_of(run, sizing, known))
+                run = _Run(ci, engine, template)
+            run.items.append(_item(book, paragraph, pi, voice, warnings, ci))
         if run is not None:
             units.extend(_units_of(run, sizing, known))
     return RenderPlan(units, sizing, tuple(warnings))
+
+
+def _template(voice: VoiceSettings, audio: AudioRequestOptions) -> SynthesisRequest:
+    assert voice.engine is not None and voice.voice is not None
+    facts = traits(voice.engine)
+    return SynthesisRequest(
+        voice=voice.voice, paragraphs=(),
+        speed=voice.speed or 1.0,
+        pitch=voice.pitch or 1.0,
+        volume=voice.volume if voice.volume is not None else 1.0,
+        sample_rate=audio.sample_rate if facts.audio_options else None,
+        audio_format=audio.audio_format if facts.audio_options else None,
+    )
+
+
+def _item(book: Book, paragraph: Paragraph, pi: int, voice: VoiceSettings, warnings: list[str], ci: int) -> Item:
+    """One paragraph (or one voice part of it) as the planner sees it: lexicon compiled for the engine."""
+    from studio.core.pronounce import compile_paragraph
+
+    assert voice.engine is not None
+    facts = traits(voice.engine)
+    spans = tuple(paragraph.emotions)
+    muted = facts.strips_emotions and bool(spans)
+    if facts.strips_emotions:
+        spans = ()  # the vendor refuses emotion marks: the text is spoken plainly (check_plan warns)
+    text = paragraph.text
+    readings: tuple[ReadingSpan, ...] = ()
+    if book.lexicon or paragraph.readings:
+        spoken = compile_paragraph(text, spans, paragraph.readings, book.lexicon, ssml=facts.ssml)
+        text, spans, readings = spoken.text, spoken.emotions, spoken.readings
+        warnings.extend(f"chapter {ci + 1}, paragraph {pi + 1}, voice {voice.voice}: {w}" for w in spoken.warnings)
+    return Item(pi, text, spans, paragraph_key(text, spans, readings), vendor_characters(voice.engine, text, spans),
+                muted, readings, paragraph.text)
 
 
 def _units_of(run: _Run, sizing: UnitSizing | None, known: KnownUnits | None) -> list[RenderUnit]:

@@ -12,12 +12,13 @@ other process can be writing them.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from pathlib import Path
 from typing import IO
 
 from studio.core.errors import ProjectError
+from studio.core.file_lock import lock as _lock
+from studio.core.file_lock import unlock as _unlock
 
 LOCK_NAME = "render.lock"
 _STALE_PATTERNS = (".staging-*", ".*.download", ".*.part")
@@ -73,23 +74,3 @@ def _remove_stale(cache: Path) -> None:
         for path in cache.glob(pattern):
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-if os.name == "nt":  # pragma: no cover - exercised on Windows builds
-    import msvcrt
-
-    def _lock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -98,8 +98,10 @@ def render_plan(
     config = config or SchedulerConfig()
     if max_in_flight:
         config = replace(config, max_running={**config.max_running, **max_in_flight})
-    own_pool = ThreadWorkerPool() if pool is None else None
-    scheduler = Scheduler(plan, project, engines, pool=pool or own_pool,  # type: ignore[arg-type]
+    own_pool: ThreadWorkerPool | None = None
+    if pool is None:
+        pool = own_pool = ThreadWorkerPool()
+    scheduler = Scheduler(plan, project, engines, pool=pool,
                           config=config, retry=retry, progress=progress, cancel=cancel, control=control,
                           prices=dict(prices) if prices else None)
     try:

@@ -26,6 +26,11 @@ What it guarantees (docs/decisions/0004-render-engine.md):
   vendor's: the render stops with the real reason (``LocalStorageError``) and the task stays for the next run.
 * **Control.** ``RenderControl``: pause (no new submissions), resume, cancel one unit or all. A cancelled or
   interrupted render leaves its vendor tasks in the project for the next one.
+
+Why one module of ~650 lines (over the house's ~450): it is one decision loop, and its guarantees (nothing
+paid for is lost, one commit before each event) are invariants over the whole loop that a reader must be able
+to check in one place. Everything that does not decide already lives beside it: ``lanes`` (per-vendor limits),
+``retry``, ``polling``, ``events``, ``pool``, ``job_store``, ``unit_failures``, ``render_lock``.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from studio.render.cost import billable_characters
 from studio.render.events import ProgressCallback, ProgressTracker
 from studio.render.job_store import DURABLE_ENGINES, LIVE_STATES, JobState, JobStore, task_alive
 from studio.render.lanes import Lane, LaneStats, Phase, SchedulerConfig, UnitJob
+from studio.render.listen_order import listen_first_head, start_order
 from studio.render.plan import RenderPlan, RenderUnit
 from studio.render.polling import SCOUTS, PollClock, expected_poll, first_poll, next_poll, observe_finish
 from studio.render.pool import WorkerPool
@@ -183,13 +189,14 @@ class Scheduler(UnitFailures):
         for key in cached:
             self.tracker.mark_cached(key)
         now, wall = self.clock(), self.wall()
-        order_by_size = self.config.order != "plan"
+        head = (listen_first_head(list(self._distinct.values()), self.config.listen_first_chars)
+                if self.config.order == "listen_first" else set())
         resumed: list[UnitJob] = []
         for position, (key, unit) in enumerate(self._distinct.items()):
             if key in cached:
                 continue
             self.tracker.mark_to_render(key)
-            order = (-unit.characters if order_by_size else 0, position)
+            order = start_order(unit, position, self.config.order, head)
             job = self.jobs[key] = UnitJob(unit, order)
             lane = self._lane(unit.engine)
             record = self.store.get(key)

@@ -210,3 +210,35 @@ def test_preferences_and_accounts_open_from_the_window(qtbot, window: MainWindow
     wait_idle(qtbot)
     assert acc.isVisible()
     acc.reject()
+
+
+def test_test_connection_says_a_token_does_not_prove_long_text_synthesis(qtbot, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch) -> None:
+    """Issue 13: a token proves the keys, not the paid long-text service (Alibaba 40000010, Baidu 336204)."""
+    from tests.emulator import VendorEmulator
+
+    with VendorEmulator(seed=5) as emulator:
+        for key, value in emulator.env().items():
+            monkeypatch.setenv(key, value)
+        dialog = AccountsDialog(settings=settings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        wait_idle(qtbot)
+        assert not dialog.long_text_notes["aliyun"].isVisible()
+        for vendor, code in (("aliyun", "40000010"), ("baidu", "336204")):
+            dialog.buttons[vendor]["test"].click()
+            wait_idle(qtbot)
+            assert dialog.status[vendor].text().startswith("✓")
+            note = dialog.long_text_notes[vendor]
+            assert note.isVisible() and code in note.text() and "Long-text synthesis" in note.text()
+
+
+def test_a_failed_test_connection_shows_no_long_text_note(qtbot, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    dialog = AccountsDialog(settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot)
+    dialog.test("baidu")  # no credentials anywhere
+    wait_idle(qtbot)
+    assert dialog.status["baidu"].text().startswith("✗")
+    assert not dialog.long_text_notes["baidu"].isVisible()

@@ -242,6 +242,8 @@ def test_app_main_opens_the_path_given(qtbot, manuscript: Path, tmp_path: Path, 
     window = windows[0]
     qtbot.addWidget(window)
     wait_idle(qtbot)
+    window.structure_review.accept()  # a new manuscript: the author confirms its chapters first (issue 15)
+    wait_idle(qtbot)
     assert window.document.chapters.rowCount() == 2
     assert (tmp_path / "projects" / "book" / "project.sqlite").is_file()
     window.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from studio.core.book import VoiceSettings
 from studio.core.importers import import_text
@@ -107,20 +108,61 @@ def test_lines_like_the_selected_heading_become_headings(qtbot) -> None:  # type
     assert before == after
 
 
-def test_an_import_shows_the_review_with_its_warnings(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_lines_like_any_text_line_become_headings(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A heading the importer did not propose is picked from the text itself, not only from the headings."""
+    text = "第一回 宴桃园\n滚滚长江东逝水。\n卷二 张翼德\n且说董卓字仲颖。\n卷三 议温明\n且说曹操。\n"
+    result = import_text(text, structure="pattern:第一回 宴桃园")
+    dialog = StructureReviewDialog(StructureDraft.from_book(result.book, result.report.toc), [], [])
+    qtbot.addWidget(dialog)
+    assert dialog.preview_model.stringList() == ["第一回 宴桃园"]
+    lines = dialog.lines_model.stringList()
+    assert "卷二 张翼德" in lines and "滚滚长江东逝水。" in lines  # every line of the text is listed
+    dialog.table.selectRow(0)
+    dialog.lines_view.setCurrentIndex(dialog.lines_model.index(lines.index("卷二 张翼德")))
+    dialog.like_button.click()
+    assert dialog.preview_model.stringList() == ["第一回 宴桃园", "卷二 张翼德", "卷三 议温明"]
+    before, after = dialog.model.draft.totals()
+    assert before == after
+
+
+def test_an_import_shows_the_review_before_the_project_exists(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path) -> None:
+    """Issue 15: the author confirms the chapters first; the project is created with the chapters chosen."""
+    from studio.core.project import is_project_dir
+
+    window.settings.review_structure_on_import = True
+    book = tmp_path / "web.txt"
+    book.write_text(WEB_TXT, encoding="utf-8")
+    folder = tmp_path / "web.studio"
+    window.import_manuscript(book, folder)
+    wait_idle(qtbot)
+    dialog = window.structure_review
+    assert isinstance(dialog, StructureReviewDialog) and dialog.isVisible()
+    assert not is_project_dir(folder) and window.document.book is None  # nothing opened, nothing created yet
+    notes = dialog.warnings_model.stringList()
+    assert any("left out 1 line a website added" in n for n in notes)
+    assert dialog.model.rowCount() == 3
+    dialog.model.setData(dialog.model.index(1, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    dialog.accept()
+    wait_idle(qtbot)
+    assert window.structure_review is dialog  # no second review after the project opened
+    assert _saved_titles(folder) == ["第一回 宴桃园", "第三回 议温明"]
+    assert [c.title for c in window.document.book.chapters] == ["第一回 宴桃园", "第三回 议温明"]
+    assert "第二回 张翼德" in [p.text for p in window.document.book.chapters[0].paragraphs]  # kept as text
+    assert _snapshots(folder) == [] and not window.document.undo_stack.canUndo()
+    assert "Imported: 2 chapters" in window.status_label.text()
+
+
+def test_cancelling_the_review_at_import_creates_nothing(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window.settings.review_structure_on_import = True
     book = tmp_path / "web.txt"
     book.write_text(WEB_TXT, encoding="utf-8")
     window.import_manuscript(book, tmp_path / "web.studio")
     wait_idle(qtbot)
-    dialog = window.structure_review
-    assert isinstance(dialog, StructureReviewDialog) and dialog.isVisible()
-    notes = dialog.warnings_model.stringList()
-    assert any("left out 1 line a website added" in n for n in notes)
-    assert dialog.model.rowCount() == 3
-    dialog.reject()
+    window.structure_review.reject()
     wait_idle(qtbot)
-    assert len(window.document.book.chapters) == 3 and _snapshots(tmp_path / "web.studio") == []
+    assert not (tmp_path / "web.studio").exists() and window.document.book is None
+    assert "Import cancelled: no project was created" in window.status_label.text()
 
 
 def test_the_chapter_menu_reopens_the_review_on_an_existing_project(qtbot, book_window: MainWindow,  # type: ignore[no-untyped-def]
@@ -136,3 +178,28 @@ def test_the_chapter_menu_reopens_the_review_on_an_existing_project(qtbot, book_
     dialog.accept()  # nothing changed: no snapshot, no undo step
     wait_idle(qtbot)
     assert _snapshots(folder) == [] and not window.document.undo_stack.canUndo()
+
+
+def test_opening_a_new_manuscript_reviews_before_creating_its_project(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                                      tmp_path: Path) -> None:
+    """`studio MANUSCRIPT` / File ▸ Open on a manuscript never imported: the same review first; opened again,
+    its project is reused without a review."""
+    from studio.core.project import is_project_dir
+    from studio.gui.project_controller import default_project_dir
+
+    window.settings.review_structure_on_import = True
+    book = tmp_path / "web.txt"
+    book.write_text(WEB_TXT, encoding="utf-8")
+    folder = default_project_dir(book)
+    window.open_path(book)
+    wait_idle(qtbot)
+    dialog = window.structure_review
+    assert isinstance(dialog, StructureReviewDialog) and not is_project_dir(folder)
+    dialog.accept()
+    wait_idle(qtbot)
+    assert window.document.folder == folder and _saved_titles(folder) == ["第一回 宴桃园", "第二回 张翼德",
+                                                                          "第三回 议温明"]
+    window.structure_review = None
+    window.open_path(book)
+    wait_idle(qtbot)
+    assert window.structure_review is None and "imported before" in window.status_label.text()

@@ -16,6 +16,7 @@ from studio.core.credentials import BaiduCredentials
 from studio.core.errors import (
     AuthError,
     BadInputError,
+    CancelledError,
     EngineError,
     RetryableEngineError,
     ThrottledError,
@@ -159,6 +160,20 @@ def test_synthesize_convenience(emu: VendorEmulator, engine: BaiduEngine, tmp_pa
         engine.synthesize(SynthesisRequest(voice="0", paragraphs=("失败。",)), tmp_path / "f.wav",
                           poll_interval_s=0.05, timeout_s=30)
     assert info.value.vendor_code == 3301
+
+
+def test_synthesize_gives_up_on_a_stuck_task_and_stops_when_cancelled(emu: VendorEmulator, engine: BaiduEngine,
+                                                                        tmp_path: Path) -> None:
+    """The one submit/poll/fetch loop (engines/one_shot.py) behind previews: a deadline and a cancel end it."""
+    emu.faults.stuck_rate = 1.0  # the vendor never finishes the task
+    request = SynthesisRequest(voice="0", paragraphs=("卡住了。",))
+    with pytest.raises(RetryableEngineError, match=r"Baidu task \S+ did not finish within 0 s"):
+        engine.synthesize(request, tmp_path / "s.wav", poll_interval_s=0.01, timeout_s=0.2)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(CancelledError, match="synthesis cancelled"):
+        engine.synthesize(request, tmp_path / "s.wav", poll_interval_s=0.01, timeout_s=60, cancel=cancel)
+    assert not (tmp_path / "s.wav").exists()
 
 
 # -- the lifecycle -------------------------------------------------------------------------------------

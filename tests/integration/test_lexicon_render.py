@@ -127,6 +127,7 @@ def test_a_lexicon_edit_re_renders_only_the_paragraphs_it_touches(emu: VendorEmu
     assert len(emu.submitted_texts("aliyun")) == 6
 
 
+@pytest.mark.expect_log(r"^bad input: ", logger="studio.cli")
 def test_a_wrong_pinyin_reading_is_refused_naming_the_entry(emu: VendorEmulator, studio: Callable[..., Ran],
                                                             tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", "aliyun", "xiaoyun")

@@ -12,6 +12,7 @@ from studio.core.book import Book, Chapter, Paragraph
 from studio.core.project import Project
 
 
+@pytest.mark.expect_log(r"^bad input: ", logger="studio.cli")
 def test_global_entries_files_in_and_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user"))

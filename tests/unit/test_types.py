@@ -4,9 +4,9 @@ Why a test and not only a CI step: the README's one test command then checks typ
 drifts between layers (the typed seams the GUI and the CLI both drive) fails where the change is made. mypy runs
 once per session in its own process, with its cache in the repository's .mypy_cache (a few seconds when warm).
 
-Strict in core/engines/render/audio, checked in gui (see the config). ``test_every_module_type_checks`` is
-expected to fail until the last errors in the packages being reworked in parallel (engines, render, audio and
-the CLI modules) are fixed; everything else must be clean now.
+Strict in core/engines/render/audio, checked in gui (see the config). Every module must be clean except the
+files named in ``PIPELINE_OWNED``, which another branch is rewriting right now; the lead removes each name when
+that branch merges (an entry whose file is clean fails ``test_the_exclusion_names_only_files_with_errors``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ERROR = re.compile(r"^(?P<path>studio/[^:]+\.py):(?P<line>\d+): error: (?P<message>.*)$")
-#: Being reworked on other branches; their remaining errors are listed by the xfail test below.
-IN_REWORK = re.compile(r"^studio/(engines|render|audio)/|^studio/cli(_\w+)?\.py$|^studio/cli/")
+#: Files the "pipeline" branch (issue 14: export internals) is rewriting; fixing their types here would only
+#: conflict with that rewrite. What mypy says about them when this was written:
+#: encode.py and chunk_encode.py pass a feed returning ``int`` where ``Callable[[int], None]`` is declared;
+#: chunked_book.py gives ``EncodeOutcome`` a ``JoinedMeter`` where an ``Ebur128Log`` is declared;
+#: export_stamp.py calls ``.get`` on mutagen tags typed ``VCFLACDict | MetadataBlock | dict[Never, Never]``.
+PIPELINE_OWNED = frozenset({
+    "studio/audio/encode.py",
+    "studio/audio/chunk_encode.py",
+    "studio/audio/chunked_book.py",
+    "studio/audio/export_stamp.py",
+})
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +45,19 @@ def mypy_errors() -> list[tuple[str, str]]:
     return errors
 
 
-def test_core_gui_and_the_self_test_type_check(mypy_errors: list[tuple[str, str]]) -> None:
-    ours = [line for path, line in mypy_errors if not IN_REWORK.match(path)]
+def test_every_module_type_checks(mypy_errors: list[tuple[str, str]]) -> None:
+    ours = [line for path, line in mypy_errors if path not in PIPELINE_OWNED]
     assert not ours, f"{len(ours)} type error(s):\n" + "\n".join(ours)
 
 
-@pytest.mark.xfail(strict=False, reason="type errors left in studio/engines, studio/render, studio/audio and the "
-                                        "CLI modules (reworked on other branches; the lead finishes after merging)")
-def test_every_module_type_checks(mypy_errors: list[tuple[str, str]]) -> None:
-    assert not mypy_errors, f"{len(mypy_errors)} type error(s):\n" + "\n".join(line for _path, line in mypy_errors)
+def test_the_exclusion_names_only_files_with_errors(mypy_errors: list[tuple[str, str]]) -> None:
+    clean = PIPELINE_OWNED - {path for path, _line in mypy_errors}
+    assert not clean, f"type-clean now, remove from PIPELINE_OWNED: {sorted(clean)}"
 
 
 def test_the_error_pattern_reads_mypy_output() -> None:
     line = "studio/gui/main_window.py:112: error: Cannot assign to a method  [method-assign]"
     match = ERROR.match(line)
     assert match and match["path"] == "studio/gui/main_window.py" and match["line"] == "112"
-    assert IN_REWORK.match("studio/render/lanes.py") and IN_REWORK.match("studio/cli_export.py")
-    assert not IN_REWORK.match("studio/core/project.py") and not IN_REWORK.match("studio/gui/editor.py")
+    line = "studio/audio/encode.py:45: error: Incompatible return value type  [return-value]"
+    assert (match := ERROR.match(line)) and match["path"] in PIPELINE_OWNED

@@ -20,12 +20,9 @@ from studio.core.importers.cleanup import InlineCleaner
 from studio.core.importers.report import ImportResult, WarningLog, make_report
 from studio.core.importers.structure import (
     Block,
-    build_chapters,
-    choose_chapter_level,
+    chapters_from_headings,
     finish_book,
     guess_language,
-    plain_chapters,
-    take_front_matter,
 )
 
 _HEADING_NAME_RE = re.compile(
@@ -58,27 +55,11 @@ def import_docx(
         raise InputError("the DOCX contains no text", path=source)
     language = guess_language([b.text for b in blocks[:50]])
     meta.setdefault("language", language)
-    levels = [b.level for b in blocks if b.level]
     if structure != "auto":  # the author chose: heading styles are text like any other paragraph
         for b in blocks:
             b.level = 0
-        levels = []
-    if levels:
-        level, first_is_title = choose_chapter_level(levels)
-        if first_is_title:
-            first = next(i for i, b in enumerate(blocks) if b.level)
-            heading = blocks.pop(first).text
-            meta.setdefault("title", heading)
-        for b in blocks:
-            if b.level > level:
-                b.level = 0
-        pre, chapters = build_chapters(blocks, level)
-        front = take_front_matter(pre, meta, warnings, language=language)
-        if front is not None:
-            chapters.insert(0, front)
-    else:
-        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
-                                  structure=structure)
+    chapters = chapters_from_headings(blocks, meta, warnings, language=language, default_title=default_title,
+                                      structure=structure)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="docx", encoding=None, warnings=warnings))
 

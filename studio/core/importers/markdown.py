@@ -29,12 +29,9 @@ from studio.core.importers.cleanup import InlineCleaner
 from studio.core.importers.report import ImportResult, WarningLog, make_report
 from studio.core.importers.structure import (
     Block,
-    build_chapters,
-    choose_chapter_level,
+    chapters_from_headings,
     finish_book,
     guess_language,
-    plain_chapters,
-    take_front_matter,
 )
 
 _ATX_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
@@ -245,29 +242,11 @@ def import_markdown(
     blocks = _Parser(warnings, offset).parse(body)
     language = str(meta.get("language") or guess_language([b.text for b in blocks[:50]]))
     meta["language"] = language
-    levels = [b.level for b in blocks if b.level]
     if structure != "auto":  # the author chose: heading markup is text like any other line
         for b in blocks:
             b.level = 0
-        levels = []
-    if levels:
-        level, first_is_title = choose_chapter_level(levels)
-        if first_is_title:
-            first = next(i for i, b in enumerate(blocks) if b.level)
-            heading = blocks.pop(first).text
-            if meta.get("title") and meta["title"] != heading:
-                meta.setdefault("subtitle", heading)
-            meta.setdefault("title", heading)
-        for b in blocks:
-            if b.level > level:
-                b.level = 0
-        pre, chapters = build_chapters(blocks, level)
-        front = take_front_matter(pre, meta, warnings, language=language)
-        if front is not None:
-            chapters.insert(0, front)
-    else:
-        chapters = plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
-                                  structure=structure)
+    chapters = chapters_from_headings(blocks, meta, warnings, language=language, default_title=default_title,
+                                      structure=structure, heading_as_subtitle=True)
     book = finish_book(chapters, meta, default_title=default_title, path=source)
     return ImportResult(book, make_report(book, source=source, fmt="markdown", encoding=encoding,
                                           warnings=warnings))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,39 +154,40 @@ def choose_chapter_level(levels: list[int]) -> tuple[int, bool]:
 
 def build_chapters(blocks: list[Block], chapter_level: int) -> tuple[list[Block], list[Chapter]]:
     """Split blocks into (blocks before the first chapter heading, chapters)."""
-    pre: list[Block] = []
-    chapters: list[Chapter] = []
-    current: Chapter | None = None
-    for block in blocks:
-        if 0 < block.level <= chapter_level:
-            current = Chapter(title=block.text)
-            set_info(current, ChapterInfo(1, block.confidence, block.reason,
-                                          block.source if block.source is not None else block.text))
-            chapters.append(current)
-        elif current is None:
-            pre.append(block)
-        else:
-            current.paragraphs.append(Paragraph(block.text, list(block.emotions)))
-    return pre, merge_empty_chapters(chapters)
+    return _split_at_headings(blocks, lambda b: (b.text, 1) if 0 < b.level <= chapter_level else None)
 
 
 def build_leveled_chapters(blocks: list[Block]) -> tuple[list[Block], list[Chapter]]:
     """Chapters from plain-text headings of two levels: a level-2 chapter is titled "Work – Chapter"."""
     two_levels = any(b.level == 2 for b in blocks)
+    work: str | None = None
+
+    def opens(block: Block) -> tuple[str, int] | None:
+        nonlocal work
+        if not block.level:
+            return None
+        if block.level == 1:
+            work = block.text if two_levels else None
+        elif work is not None:
+            return f"{work}{TITLE_JOINER}{block.text}", block.level
+        return block.text, block.level
+
+    return _split_at_headings(blocks, opens)
+
+
+def _split_at_headings(blocks: list[Block], opens: Callable[[Block], tuple[str, int] | None],
+                       ) -> tuple[list[Block], list[Chapter]]:
+    """(blocks before the first chapter, chapters): ``opens`` gives (title, level) for a block that starts a
+    chapter, None for text; text joins the chapter above it."""
     pre: list[Block] = []
     chapters: list[Chapter] = []
     current: Chapter | None = None
-    work: str | None = None
     for block in blocks:
-        if block.level:
-            source = block.source if block.source is not None else block.text
-            title = block.text
-            if block.level == 1:
-                work = block.text if two_levels else None
-            elif work is not None:
-                title = f"{work}{TITLE_JOINER}{block.text}"
-            current = Chapter(title=title)
-            set_info(current, ChapterInfo(block.level, block.confidence, block.reason, source))
+        opened = opens(block)
+        if opened is not None:
+            current = Chapter(title=opened[0])
+            set_info(current, ChapterInfo(opened[1], block.confidence, block.reason,
+                                          block.source if block.source is not None else block.text))
             chapters.append(current)
         elif current is None:
             pre.append(block)
@@ -360,3 +362,34 @@ def plain_chapters(
     chapter_title = detected or str(meta.get("title") or fallback_title)
     return [named_chapter(Chapter(chapter_title, [Paragraph(b.text, list(b.emotions)) for b in blocks]),
                           "no headings found")]
+
+
+def chapters_from_headings(
+    blocks: list[Block], meta: dict[str, Any], warnings: WarningLog, *, language: str, default_title: str,
+    structure: str = "auto", heading_as_subtitle: bool = False,
+) -> list[Chapter]:
+    """Chapters of a manuscript whose headings are marked up (DOCX styles, Markdown ``#``): blocks with a
+    ``level`` open chapters at the level ``choose_chapter_level`` picks; without any, the plain-text rules.
+
+    A lone top heading above the chapters becomes the book title; with ``heading_as_subtitle`` (Markdown, whose
+    front matter may already name the title) a different one is kept as the subtitle instead of being lost.
+    """
+    levels = [b.level for b in blocks if b.level]
+    if not levels:
+        return plain_chapters(blocks, meta, warnings, language=language, fallback_title=default_title,
+                              structure=structure)
+    level, first_is_title = choose_chapter_level(levels)
+    if first_is_title:
+        first = next(i for i, b in enumerate(blocks) if b.level)
+        heading = blocks.pop(first).text
+        if heading_as_subtitle and meta.get("title") and meta["title"] != heading:
+            meta.setdefault("subtitle", heading)
+        meta.setdefault("title", heading)
+    for b in blocks:
+        if b.level > level:
+            b.level = 0
+    pre, chapters = build_chapters(blocks, level)
+    front = take_front_matter(pre, meta, warnings, language=language)
+    if front is not None:
+        chapters.insert(0, front)
+    return chapters

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.core.book import Book, Chapter, Paragraph
-from studio.core.errors import CancelledError, EngineError
 from studio.core.project import Project
-from studio.engines.base import Engine, SynthesisRequest, SynthesisResult, TaskState
+from studio.engines import one_shot
+from studio.engines.base import Engine, SynthesisRequest, SynthesisResult
 
 if TYPE_CHECKING:  # the scheduler is imported when a preview runs, not when the window asks for a preview book
     from studio.render.events import ProgressCallback
@@ -75,17 +75,8 @@ def render_preview(project: Project, preview: Book, engines: Callable[[str], Eng
 
 def synthesize_once(engine: Engine, request: SynthesisRequest, dest: Path,
                     cancel: threading.Event) -> SynthesisResult:
-    """Submit, poll and fetch one request with any engine (for auditions, which have no project)."""
-    task_id = engine.submit(request)
-    delay = 0.02
-    while True:
-        if cancel.is_set():
-            getattr(engine, "cancel", lambda _t: None)(task_id)
-            raise CancelledError("audition cancelled")
-        status = engine.poll([task_id]).get(task_id)
-        if status is not None and status.state is TaskState.DONE:
-            return engine.fetch(task_id, dest)
-        if status is not None and status.state is TaskState.FAILED:
-            raise status.error or EngineError("synthesis failed")
-        cancel.wait(delay)
-        delay = min(1.0, delay * 1.5)
+    """Submit, poll and fetch one request with any engine (for auditions, which have no project).
+
+    Polls soon and then less often (20 ms growing to 1 s): an audition is short and the user is waiting."""
+    return one_shot.synthesize_once(engine, request, dest, label=engine.name, cancel=cancel, first_wait_s=0.02,
+                                    max_wait_s=1.0, cancelled_message="audition cancelled")

@@ -74,6 +74,7 @@ def render_book(project: Project, book: Book, *, chapters: Collection[int] | Non
     ``engines`` replaces the ``EngineSet`` built from ``engine_options``.
     """
     from studio.render.job_store import plan_project
+    from studio.render.lanes import SchedulerConfig
     from studio.render.runner import render_plan
 
     started = time.monotonic()
@@ -89,8 +90,10 @@ def render_book(project: Project, book: Book, *, chapters: Collection[int] | Non
     memory = _FailureMemory(progress)
 
     def run(source: Callable[[str], Engine]) -> None:
+        # listen_first: the opening chapter is playable early (the window's Play follows chapter status "done")
         render_plan(plan, project, source, progress=memory, cancel=cancel, retry=retry, pool=pool,
-                    control=control, prices=prices, max_in_flight=max_in_flight)
+                    control=control, prices=prices, max_in_flight=max_in_flight,
+                    config=SchedulerConfig(order="listen_first"))
 
     try:
         if engines is not None:
