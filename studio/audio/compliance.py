@@ -186,7 +186,7 @@ def check_acx(files: Sequence[Path]) -> ComplianceReport:
     layouts: set[int] = set()
     for path in files:
         name = path.name
-        info: Any = MP3(path).info  # type: ignore[no-untyped-call]
+        info: Any = MP3(path).info
         layouts.add(info.channels)
         rates = mp3_frame_bitrates(path)
         _rule(report, name, "MP3, 192 kbps CBR", "frames at " + "/".join(map(str, sorted(rates))) + " kbps"
