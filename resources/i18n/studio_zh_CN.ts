@@ -719,271 +719,296 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="130"/>
-        <location filename="../../studio/gui/export_dialog.py" line="255"/>
+        <location filename="../../studio/gui/export_dialog.py" line="147"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="145"/>
+        <location filename="../../studio/gui/export_dialog.py" line="162"/>
         <source>Browse…</source>
         <extracomment>Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real desktop call on the offscreen platform, where the default skips it.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="151"/>
+        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <source>None (the settings below)</source>
+        <translation>无（使用下方设置）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <source>ACX / Audible (MP3 per chapter, room tone)</source>
+        <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="170"/>
+        <source>M4B for Apple Books / Audiobookshelf</source>
+        <translation>M4B（Apple Books / Audiobookshelf）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
+        <source>Generic MP3</source>
+        <translation>通用 MP3</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="174"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="151"/>
+        <location filename="../../studio/gui/export_dialog.py" line="174"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="152"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="152"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="153"/>
+        <location filename="../../studio/gui/export_dialog.py" line="176"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="159"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="163"/>
-        <location filename="../../studio/gui/export_dialog.py" line="164"/>
+        <location filename="../../studio/gui/export_dialog.py" line="186"/>
+        <location filename="../../studio/gui/export_dialog.py" line="187"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="165"/>
+        <location filename="../../studio/gui/export_dialog.py" line="188"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="171"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="172"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <location filename="../../studio/gui/export_dialog.py" line="201"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="179"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="180"/>
+        <location filename="../../studio/gui/export_dialog.py" line="203"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="205"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="185"/>
+        <location filename="../../studio/gui/export_dialog.py" line="208"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="189"/>
+        <location filename="../../studio/gui/export_dialog.py" line="212"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="190"/>
+        <location filename="../../studio/gui/export_dialog.py" line="213"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="196"/>
+        <location filename="../../studio/gui/export_dialog.py" line="219"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <location filename="../../studio/gui/export_dialog.py" line="221"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="199"/>
+        <location filename="../../studio/gui/export_dialog.py" line="222"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="200"/>
+        <location filename="../../studio/gui/export_dialog.py" line="224"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="225"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="226"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="203"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="204"/>
+        <location filename="../../studio/gui/export_dialog.py" line="228"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="229"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="206"/>
+        <location filename="../../studio/gui/export_dialog.py" line="230"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="207"/>
+        <location filename="../../studio/gui/export_dialog.py" line="231"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="209"/>
+        <location filename="../../studio/gui/export_dialog.py" line="233"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="210"/>
+        <location filename="../../studio/gui/export_dialog.py" line="234"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="211"/>
+        <location filename="../../studio/gui/export_dialog.py" line="235"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="216"/>
+        <location filename="../../studio/gui/export_dialog.py" line="240"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="218"/>
+        <location filename="../../studio/gui/export_dialog.py" line="245"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="221"/>
+        <location filename="../../studio/gui/export_dialog.py" line="248"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="255"/>
+        <location filename="../../studio/gui/export_dialog.py" line="283"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="259"/>
+        <location filename="../../studio/gui/export_dialog.py" line="287"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="259"/>
+        <location filename="../../studio/gui/export_dialog.py" line="287"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="285"/>
+        <location filename="../../studio/gui/export_dialog.py" line="322"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="290"/>
+        <location filename="../../studio/gui/export_dialog.py" line="327"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
+        <location filename="../../studio/gui/export_dialog.py" line="348"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="318"/>
+        <location filename="../../studio/gui/export_dialog.py" line="355"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="325"/>
-        <location filename="../../studio/gui/export_dialog.py" line="370"/>
+        <location filename="../../studio/gui/export_dialog.py" line="362"/>
+        <location filename="../../studio/gui/export_dialog.py" line="411"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="330"/>
+        <location filename="../../studio/gui/export_dialog.py" line="367"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="344"/>
+        <location filename="../../studio/gui/export_dialog.py" line="381"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="345"/>
+        <location filename="../../studio/gui/export_dialog.py" line="382"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="351"/>
+        <location filename="../../studio/gui/export_dialog.py" line="388"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="362"/>
+        <location filename="../../studio/gui/export_dialog.py" line="403"/>
         <source>Could not open the folder {folder}: {reason}</source>
         <translation>无法打开文件夹 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="368"/>
+        <location filename="../../studio/gui/export_dialog.py" line="409"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="379"/>
+        <location filename="../../studio/gui/export_dialog.py" line="420"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="418"/>
+        <location filename="../../studio/gui/export_dialog.py" line="459"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="421"/>
+        <location filename="../../studio/gui/export_dialog.py" line="462"/>
         <source>no file manager answered (the desktop refused to open it)</source>
         <translation>没有文件管理器响应（桌面环境拒绝打开）</translation>
     </message>

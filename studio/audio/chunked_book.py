@@ -25,6 +25,7 @@ from studio.audio.chunk_encode import (
 )
 from studio.audio.encode import EncodeJob, EncodeOutcome, metadata_file
 from studio.audio.ffmpeg import run_ffmpeg_ex
+from studio.audio.formats import mp4_movflags
 from studio.audio.loudness import GainPlan, LoudnessTarget
 from studio.audio.progress import ProgressBar
 from studio.core.errors import CancelledError
@@ -108,8 +109,9 @@ def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult]
     try:
         # the movie's timescale is the sample rate: with the microsecond one the shifted input would bring, a
         # long book's chapter track overflows and ffmpeg silently leaves it out (Apple players need it)
-        run_ffmpeg_ex([*args, *maps, "-c:a", "copy", "-movie_timescale", str(rate), "-movflags", "+faststart",
-                       *brand, "-f", "ipod", str(job.dest)], cancel_event=stop, output=job.dest)
+        run_ffmpeg_ex([*args, *maps, "-c:a", "copy", "-movie_timescale", str(rate),
+                       *mp4_movflags(len(job.timeline.chapters)), *brand, "-f", "ipod", str(job.dest)],
+                      cancel_event=stop, output=job.dest)
         set_mp4_play_length(job.dest, job.timeline.total_frames, rate)
     finally:
         joined.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from studio.audio import metadata
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
-from studio.audio.formats import FormatSpec
+from studio.audio.formats import FormatSpec, mp4_movflags
 from studio.audio.loudness import Ebur128Log, GainPlan, LoudnessSummary, calibrated_gain, limiter_chain
 from studio.audio.pcmfeed import feed_spans
 from studio.audio.tags import BookInfo, Cover, ffmpeg_tags, vorbis_chapter_tags, write_mp3_with_id3
@@ -135,6 +135,8 @@ class EncodeJob:
     bitrate: str | None = None
     #: also measure RMS and noise floor (astats): ACX's numbers; about 3% of an AAC encode's time
     stats: bool = False
+    #: a filter after the gain stage (room tone: ``RoomTone.filter``); it must not change the length
+    after_gain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,11 @@ def encode(job: EncodeJob, plan: GainPlan, work_dir: Path, *, cancel_event: thre
         if spec.name == "flac":
             maps += ["-metadata:s:v:0", "comment=Cover (front)"]  # FLAC picture type 3, not "other"
     gain = plan.filter(rate)
-    chain = ",".join(f for f in (gain, METER, STATS if job.stats else None) if f)
+    chain = ",".join(f for f in (gain, job.after_gain, METER, STATS if job.stats else None) if f)
     meter = Ebur128Log("meter")
     try:
-        run = run_ffmpeg_ex([*args, *maps, "-af", chain, *spec.codec_args(job.bitrate), str(target)],
+        flags = mp4_movflags(len(timeline.chapters)) if spec.chapters == "mp4" and job.chapter_marks else []
+        run = run_ffmpeg_ex([*args, *maps, "-af", chain, *spec.codec_args(job.bitrate), *flags, str(target)],
                             feed=_feeder(timeline, cancel_event), stderr_cb=meter.feed, loglevel="info",
                             duration_hint_s=timeline.duration_ms / 1000, progress_cb=progress_cb,
                             cancel_event=cancel_event, output=target)

@@ -33,6 +33,7 @@ from pathlib import Path
 from studio.audio.aac_join import AAC_FRAME
 from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
 from studio.audio.chunked_book import encode_chunked, workers_for
+from studio.audio.cover_fit import fit_cover
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
     EncodeJob,
@@ -50,6 +51,7 @@ from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPl
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
+from studio.audio.room_tone import RoomTone, with_room_tone
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
@@ -87,6 +89,8 @@ class ExportOptions:
     channels: int | None = None
     bitrate: str | None = None
     jobs: int | None = None  # encodes at once (parts, chapter files); default: the CPU count
+    #: room tone at each file's head and tail and under its pauses (the ACX preset; one file per chapter)
+    room_tone: RoomTone | None = None
 
     @property
     def spec(self) -> FormatSpec:
@@ -181,8 +185,12 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
         for n, layout in enumerate(layouts, 1):
             name = f"{n:0{width}d} - {safe_filename(layout.title, f'Chapter {n}')}{spec.extension}"
             timeline = layout_output([layout], fmt, chapter_gap_ms=0)
+            tone = options.room_tone
+            if tone is not None:
+                timeline = with_room_tone(timeline, tone)
             job = EncodeJob(timeline, spec, staging / name, info, title=layout.title, track=(n, len(layouts)),
-                            chapter_marks=False, cover=cover, bitrate=options.bitrate, stats=stats)
+                            chapter_marks=False, cover=cover, bitrate=options.bitrate, stats=stats,
+                            after_gain=tone.filter() if tone is not None else None)
             outputs.append(_Output(job, output / name, None))
         return outputs
     final = _book_destination(output, spec)
@@ -260,6 +268,8 @@ def export_audiobook(
         scratch = _own_folder(lambda: scratch_folder(temp_dir), "a scratch folder", scratch_home)
         with linked_cancel(cancel_event) as stop:
             work = scratch.path
+            if cover is not None:  # an oversized cover becomes a JPEG of at most 1400 px (cover_fit)
+                cover = fit_cover(cover, work)
             pieces = [[as_piece(p) for p in chapter.pieces] for chapter in chapters]
             inspection = inspect_pieces([(c.title, [p.path for p in ps]) for c, ps in zip(chapters, pieces,
                                                                                           strict=True)])

@@ -14,6 +14,22 @@ AAC_SAMPLE_RATES = (7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100,
 MP3_SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 
 
+#: the most chapters a Nero ``chpl`` box holds (its count is one byte; ffmpeg writes the first 255 and drops the rest)
+CHPL_MAX_CHAPTERS = 255
+
+
+def mp4_movflags(chapters: int) -> list[str]:
+    """The MP4 muxer's flags for a file of ``chapters`` chapters.
+
+    Up to 255 chapters the file carries both the QuickTime chapter track (Apple) and a Nero ``chpl`` list
+    (mutagen, older players). Beyond that the ``chpl`` list would hold only the first 255, and players read
+    the first list they find: a 3,000-chapter web novel would end at chapter 255. So ``chpl`` is left out
+    and the QuickTime track, which has no such limit, is the only list (ffmpeg, Apple Books and
+    Audiobookshelf read it). Given after the codec arguments, this ``-movflags`` replaces theirs.
+    """
+    return ["-movflags", "+faststart" + ("+disable_chpl" if chapters > CHPL_MAX_CHAPTERS else "")]
+
+
 @dataclass(frozen=True)
 class FormatSpec:
     name: str

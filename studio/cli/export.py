@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from studio.audio.compliance import PRESETS, check_files, preset_options
 from studio.audio.export import ExportOptions, ExportResult, check_options
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
@@ -50,6 +51,9 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="output file (a folder for --format chapters)")
     p.add_argument("--format", default=None, metavar="FMT",
                    help=f"{' | '.join(BOOK_FORMATS)} (default: from OUTPUT's extension, else m4b)")
+    p.add_argument("--preset", default=None, metavar="acx|apple|mp3",
+                   help="retail preset: acx (one 192k MP3 per chapter, ACX loudness, room tone), apple (M4B for "
+                        "Apple Books/Audiobookshelf), mp3 (one MP3 with chapters); prints a compliance report")
     p.add_argument("--chapter-format", default="mp3", metavar="FMT",
                    help=f"file type for --format chapters: {' | '.join(CHAPTER_FORMATS)} (default mp3)")
     level = p.add_mutually_exclusive_group()
@@ -124,6 +128,9 @@ def _number(text: str, option: str) -> float:
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
     """Every option checked here, before any rendering starts: a typo must not cost a render."""
+    preset = getattr(args, "preset", None)
+    if preset is not None and preset.strip().lower() not in PRESETS:
+        raise InputError(f"--preset: unknown preset {preset!r} (choose from {', '.join(PRESETS)})")
     fmt = args.format.lower() if args.format else _format_from_name(args.output)
     subtitles = tuple(s.strip().lower() for s in args.subtitles.split(",") if s.strip())
     split = _number(args.split_hours, "--split-hours") if args.split_hours is not None else None
@@ -140,6 +147,8 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         loudness=parse_loudness(args.loudness, disabled=args.no_loudness, true_peak=args.true_peak),
         split_hours=split, subtitles=subtitles, sample_rate=rate,
         bitrate=args.bitrate.strip().lower() if args.bitrate else None)
+    if preset is not None:  # the preset fixes format, rate, bit rate and loudness; gaps and subtitles stay
+        options = preset_options(preset.strip().lower(), options)
     try:
         check_options(options)
     except InputError as exc:  # name the option the user typed, not just the number
@@ -201,8 +210,15 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except StudioError as exc:
         return failed(exc, err, log, "details in the log", first_only=True)
     result = done.export
+    report = None
+    if getattr(args, "preset", None):
+        try:
+            report = check_files(args.preset.strip().lower(), [f.path for f in result.files])
+        except StudioError as exc:
+            return failed(exc, err, log, "details in the log", first_only=True)
     if args.json:
-        payload = {**result.to_dict(), "project": str(args.project), "units_rendered": done.units_rendered,
+        checked = {"compliance": report.to_dict()} if report is not None else {}
+        payload = {**result.to_dict(), **checked, "project": str(args.project), "units_rendered": done.units_rendered,
                    "units_cached": done.units_cached, "up_to_date": done.up_to_date,
                    "elapsed_s": round(time.monotonic() - started, 2)}
         print(json.dumps(payload, ensure_ascii=False), file=out)
@@ -215,6 +231,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for extra in f.extras:
                 print(f"{extra}", file=out)
         print(loudness_report(result), file=err)
+        if report is not None:
+            print(report.text(), file=err)
     return EXIT_OK
 
 

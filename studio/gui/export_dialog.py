@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("studio.gui.export")
 
 FORMATS = ("m4b", "mp3", "wav", "flac", "chapters")
+# each preset's format (studio.audio.compliance.PRESETS; not imported here: it loads the exporter)
+PRESET_FORMATS = {"acx": "chapters", "apple": "m4b", "mp3": "mp3"}
 DEFAULT_LUFS = -18.0  # studio.audio.loudness.DEFAULT_TARGET, what `studio export` normalizes to
 
 
@@ -77,6 +79,9 @@ class ExportChoice:
     subtitles: tuple[str, ...] = ()
     spoken_titles: bool = False
     cover: Path | None = None  # title and author are the book's (the dialog edits them as an undoable change)
+    # a retail preset (studio.audio.compliance.PRESETS: acx | apple | mp3): fixes format, rate, bit rate and
+    # loudness, and the dialog shows the compliance report after the export
+    preset: str | None = None
 
     def options(self) -> ExportOptions:
         """The exporter's options, as ``studio export`` builds them from its arguments (imports the exporter)."""
@@ -89,10 +94,15 @@ class ExportChoice:
             loudness = ACX_TARGET
         elif self.loudness_lufs is not None:
             loudness = LoudnessTarget(self.loudness_lufs, DEFAULT_TARGET.true_peak_dbtp, "custom")
-        return ExportOptions(format=self.format, gaps=Gaps(paragraph_ms=self.paragraph_gap_ms,
-                                                           chapter_ms=self.chapter_gap_ms),
-                             loudness=loudness, split_hours=self.part_minutes / 60 if self.part_minutes else None,
-                             subtitles=self.subtitles, bitrate=self.bitrate)
+        options = ExportOptions(format=self.format, gaps=Gaps(paragraph_ms=self.paragraph_gap_ms,
+                                                              chapter_ms=self.chapter_gap_ms),
+                                loudness=loudness, split_hours=self.part_minutes / 60 if self.part_minutes else None,
+                                subtitles=self.subtitles, bitrate=self.bitrate)
+        if self.preset is not None:
+            from studio.audio.compliance import preset_options
+
+            options = preset_options(self.preset, options)
+        return options
 
     def info(self) -> dict[str, Any]:
         """Tag overrides for ``export_project`` (None keeps the book's own)."""
@@ -107,10 +117,17 @@ def run_export(folder: Path, output: Path, choice: ExportChoice, engine_options:
 
     options = choice.options()
     with Project.open(folder) as project:
-        return export_project(project, output, options, info=choice.info(), spoken_titles=choice.spoken_titles,
+        done = export_project(project, output, options, info=choice.info(), spoken_titles=choice.spoken_titles,
                               cancel=cancel, engine_options=engine_options,
                               render_progress=lambda p: report(("render", p.fraction)),
                               export_progress=lambda f: report(("export", f)))
+    if choice.preset is not None:  # measured here, on the worker: it decodes every file
+        import dataclasses
+
+        from studio.audio.compliance import check_files
+
+        done = dataclasses.replace(done, compliance=check_files(choice.preset, [f.path for f in done.export.files]))
+    return done
 
 
 class ExportDialog(QDialog):
@@ -147,6 +164,12 @@ class ExportDialog(QDialog):
         output_row = QHBoxLayout()
         output_row.addWidget(self.output, 1)
         output_row.addWidget(browse)
+        self.preset_box = QComboBox()
+        self.preset_box.addItem(self.tr("None (the settings below)"), None)
+        self.preset_box.addItem(self.tr("ACX / Audible (MP3 per chapter, room tone)"), "acx")
+        self.preset_box.addItem(self.tr("M4B for Apple Books / Audiobookshelf"), "apple")
+        self.preset_box.addItem(self.tr("Generic MP3"), "mp3")
+        self.preset_box.currentIndexChanged.connect(self._preset_changed)
         self.format_box = QComboBox()
         labels = {"m4b": self.tr("M4B audiobook (AAC, chapters)"), "mp3": self.tr("MP3 (ID3 chapters)"),
                   "wav": self.tr("WAV + CUE sheet"), "flac": self.tr("FLAC + CUE sheet"),
@@ -196,6 +219,7 @@ class ExportDialog(QDialog):
         audio = QGroupBox(self.tr("Audio"))
         form = QFormLayout(audio)
         form.addRow(self.tr("Output file"), output_row)
+        form.addRow(self.tr("Preset"), self.preset_box)
         form.addRow(self.tr("Format"), self.format_box)
         form.addRow(self.tr("Bitrate"), self.bitrate_box)
         form.addRow(self.tr("Gap between paragraphs"), self.paragraph_gap)
@@ -215,6 +239,9 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status = QLabel(self.tr("Ready."))
         self.status.setWordWrap(True)
+        self.compliance = QLabel()  # the preset's compliance report, after an export with a preset
+        self.compliance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.compliance.setVisible(False)
         self.open_folder = QCheckBox(self.tr("Open the folder when done"))
         self.open_folder.setChecked(True)
         self.buttons = QDialogButtonBox()
@@ -233,6 +260,7 @@ class ExportDialog(QDialog):
         layout.addWidget(meta)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.compliance)
         layout.addWidget(self.open_folder)
         layout.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
@@ -265,6 +293,14 @@ class ExportDialog(QDialog):
         if key in ("m4b", "mp3", "wav", "flac") and text:
             self.output.setText(str(Path(text).with_suffix(f".{key}")))
 
+    def _preset_changed(self) -> None:
+        """A preset decides format, bit rate and loudness: those controls are disabled while one is chosen."""
+        preset = self.preset_box.currentData()
+        for widget in (self.format_box, self.bitrate_box, self.loudness_check, self.loudness, self.acx):
+            widget.setEnabled(preset is None)
+        if preset is not None:
+            self.format_box.setCurrentIndex(self.format_box.findData(PRESET_FORMATS[preset]))
+
     # -- running ------------------------------------------------------------------------------------------------
     def choice(self) -> ExportChoice:
         """What the user chose, as the export will use it."""
@@ -275,7 +311,8 @@ class ExportDialog(QDialog):
             loudness_lufs=self.loudness.value() if self.loudness_check.isChecked() and not acx else None, acx=acx,
             part_minutes=self.parts.value() or None, subtitles=_subtitles(self.subtitles.currentData()),
             spoken_titles=self.spoken_titles.isChecked(),
-            cover=Path(self.cover.text()) if self.cover.text().strip() else None)
+            cover=Path(self.cover.text()) if self.cover.text().strip() else None,
+            preset=self.preset_box.currentData())
 
     def start(self) -> BackgroundTask | None:
         if self._task is not None:
@@ -350,6 +387,10 @@ class ExportDialog(QDialog):
         self.progress.setValue(1000)
         self.status.setText(self.tr("Wrote {path}: {chapters} chapters, {minutes} minutes.").format(
             path=result.output, chapters=result.chapters, minutes=f"{result.duration_ms / 60000:.1f}"))
+        report = getattr(result, "compliance", None)
+        self.compliance.setVisible(report is not None)
+        if report is not None:
+            self.compliance.setText(report.text())
         emit(self.exported, result)
         if self.open_folder.isChecked():
             folder = Path(result.output).parent

@@ -88,6 +88,8 @@ class BookExportResult:
     #: after the render started): the pipeline's figures
     encoded_ahead: int = 0
     first_chapter_s: float | None = None
+    #: a retail preset's compliance report (``studio.audio.compliance``), when the caller asked for one
+    compliance: Any = None
 
     @property
     def output(self) -> Path:

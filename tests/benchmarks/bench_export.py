@@ -1,7 +1,8 @@
 """Export speed and memory: a generated book of 200 chapters (5 h) to M4B, against a bare ffmpeg encode.
 
 Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--no-loudness-too] [--repeat N]
-[--workdir DIR]``.
+[--workdir DIR] [--chapters N]``; ``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
+(about 8 GB of WAV for the bare encode in --workdir, and over an hour on 2 cores: not for CI).
 
 The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
 timestamps), reused many times: AAC's speed depends on the content, and synthetic noise encodes two to
@@ -132,11 +133,12 @@ def make_pieces(folder: Path) -> list[dict[str, object]]:
     return pieces
 
 
-def book(pieces: list[dict[str, object]], hours: float, folder: Path) -> list[dict[str, object]]:
+def book(pieces: list[dict[str, object]], hours: float, folder: Path, count: int | None = None
+         ) -> list[dict[str, object]]:
     """Chapters of the reused pieces; each chapter opens with its own hard link of a piece, so no two chapters
     are the same audio (the exporter would encode an identical chapter once and reuse it)."""
     chapters, n = [], 0
-    count = round(CHAPTERS_PER_5H * hours / 5)
+    count = count or round(CHAPTERS_PER_5H * hours / 5)
     chapter_ms = hours * 3600_000 / count
     pieces_by_path = {str(p["path"]): p for p in pieces}
     for c in range(count):
@@ -215,7 +217,13 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp folder)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run bare and export alternately N times and report medians (a shared machine is noisy)")
+    parser.add_argument("--chapters", type=int, default=None,
+                        help=f"chapters per book (default: {CHAPTERS_PER_5H} per 5 h)")
+    parser.add_argument("--long-book", action="store_true",
+                        help="the long-book case: --hours 50 --chapters 3000 --workers 2")
     args = parser.parse_args()
+    if args.long_book:
+        args.hours, args.chapters, args.workers = "50", 3000, "2"
     with tempfile.TemporaryDirectory(prefix="bench-export-", dir=args.workdir) as tmp:
         folder = Path(tmp)
         pieces = make_pieces(folder)
@@ -224,7 +232,7 @@ def main() -> None:
         rows = []
         for hours in (float(h) for h in args.hours.split(",")):
             book_pieces = list(pieces)
-            chapters = book(book_pieces, hours, folder)
+            chapters = book(book_pieces, hours, folder, args.chapters)
             whole = book_wav(folder, chapters)
             job = {"pieces": book_pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS}
             counts = [int(w) for w in args.workers.split(",")]

@@ -80,3 +80,23 @@ def test_cue_sheets_hold_99_tracks_so_big_books_split(tmp_path: Path) -> None:
     assert [len(f.chapters) for f in result.files] == [60, 60]
     assert any("99 tracks" in n for n in result.notes)
     assert all(len(read_cue(f.extras[0]).tracks) == 60 for f in result.files)
+
+
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_parts_are_tagged_as_one_book_with_their_own_chapters(chapters: list[ChapterAudio], tmp_path: Path,
+                                                               fmt: str) -> None:
+    """Audiobookshelf groups a folder's files into one book by album (and album artist) and orders them by
+    track: every part says the same book, its own n/N, and lists only its own chapters from 0."""
+    result = export_audiobook(chapters, tmp_path / f"book.{fmt}", BookInfo("长篇", "作者"),
+                              ExportOptions(format=fmt, gaps=GAPS, split_hours=25 / 3600, loudness=None))
+    files = result.files
+    assert len(files) == 3
+    seen = []
+    for n, file in enumerate(files, 1):
+        tags = read_tags(file.path)
+        assert (tags["album"], tags["artist"], tags["album_artist"]) == ("长篇", "作者", "作者"), tags
+        assert tags["track"] == f"{n}/3" and tags["title"] == f"长篇 ({n}/3)"
+        marks = read_chapters(file.path)
+        assert marks[0].start_ms == 0
+        seen += [m.title for m in marks]
+    assert seen == [c.title for c in chapters]
