@@ -232,9 +232,13 @@ def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, dest: Path, s
     fmt = settings.format
     chain = ",".join(f for f in (plan.filter(fmt.sample_rate), METER, STATS if settings.stats else None) if f)
     meter = Ebur128Log("meter")
+
+    def feed(fd: int) -> None:
+        feed_spans(fd, chunk.spans, fmt, cancel_event=stop)
+
     run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, "-c:a", "aac",
                    "-b:a", settings.bitrate, "-f", "adts", str(dest)],
-                  feed=lambda fd: feed_spans(fd, chunk.spans, fmt, cancel_event=stop), stderr_cb=meter.feed,
+                  feed=feed, stderr_cb=meter.feed,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
     return meter

@@ -20,7 +20,14 @@ from studio.audio import metadata
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.formats import FormatSpec, mp4_movflags
-from studio.audio.loudness import Ebur128Log, GainPlan, LoudnessSummary, calibrated_gain, limiter_chain
+from studio.audio.loudness import (
+    Ebur128Log,
+    GainPlan,
+    LoudnessMeter,
+    LoudnessSummary,
+    calibrated_gain,
+    limiter_chain,
+)
 from studio.audio.pcmfeed import feed_spans
 from studio.audio.tags import BookInfo, Cover, ffmpeg_tags, vorbis_chapter_tags, write_mp3_with_id3
 from studio.audio.timeline import ChapterLayout, Span, Timeline, layout_output
@@ -42,7 +49,10 @@ def pcm_input(timeline: Timeline) -> list[str]:
 
 
 def _feeder(timeline: Timeline, cancel_event: threading.Event | None) -> Callable[[int], None]:
-    return lambda fd: feed_spans(fd, timeline.spans, timeline.format, cancel_event=cancel_event)
+    def feed(fd: int) -> None:
+        feed_spans(fd, timeline.spans, timeline.format, cancel_event=cancel_event)
+
+    return feed
 
 
 def measure_loudness(timeline: Timeline, *, cancel_event: threading.Event | None = None,
@@ -141,7 +151,7 @@ class EncodeJob:
 
 @dataclass(frozen=True)
 class EncodeOutcome:
-    meter: Ebur128Log
+    meter: LoudnessMeter
     out_time_us: int | None
     normalization: str
 

@@ -57,16 +57,18 @@ def read_stamp(path: Path, format_name: str) -> str | None:
         if format_name in ("m4b", "m4a"):
             from mutagen.mp4 import MP4
 
-            values = (MP4(path).tags or {}).get(_MP4_KEY)
+            mp4_tags = MP4(path).tags
+            values = mp4_tags.get(_MP4_KEY) if mp4_tags is not None else None
             return bytes(values[0]).decode("ascii") if values else None
         if format_name == "mp3":
             from mutagen import id3
 
             frame = id3.ID3(path).get(f"TXXX:{KEY}")
             return str(frame.text[0]) if frame is not None and frame.text else None
-        from mutagen.flac import FLAC
+        from mutagen.flac import FLAC, VCFLACDict
 
-        found = (FLAC(path).tags or {}).get(KEY)
+        flac_tags = FLAC(path).tags  # typed with MetadataBlock too: only a Vorbis comment block holds our key
+        found = flac_tags.get(KEY) if isinstance(flac_tags, VCFLACDict) else None
         return str(found[0]) if found else None
     except Exception as exc:  # any unreadable file just means "export again"
         log.info("%s: no export stamp read (%s)", path, exc)

@@ -29,6 +29,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 #: Absolute gate of BS.1770, and what ebur128 prints for silence.
 ABSOLUTE_GATE_LUFS = -70.0
@@ -105,6 +106,17 @@ _SUMMARY_VALUE = re.compile(r"^\s*(I|Threshold|LRA|Peak|RMS level dB|Noise floor
 def _num(text: str) -> float:
     value = float(text)
     return value if math.isfinite(value) else (-math.inf if value < 0 else math.inf)
+
+
+class LoudnessMeter(Protocol):
+    """What an export reads from its meter: one ffmpeg run's ``Ebur128Log`` or the chunked encoder's joined
+    meters (``chunk_encode.JoinedMeter``), so both can stand in ``EncodeOutcome.meter``."""
+
+    stats: dict[str, float]
+
+    def summary(self) -> LoudnessSummary | None: ...
+
+    def range_loudness(self, start_s: float, end_s: float) -> RangeLoudness: ...
 
 
 class Ebur128Log:

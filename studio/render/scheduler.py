@@ -399,8 +399,7 @@ class Scheduler(UnitFailures):
         # CPU and the connection), and a finished task keeps its audio at the vendor for days.
         slots = lane.download_slots
         if not self.control.paused and not self._resume_pending and any(
-                other.running < other.cap and now >= other.submit_blocked_until
-                and other.next_waiting(now) is not None for other in self.lanes.values()):
+                self._submit_could_start(other, now) for other in self.lanes.values()):
             slots = 0
         while lane.fetching < slots:
             job = lane.next_download(now)
@@ -414,6 +413,16 @@ class Scheduler(UnitFailures):
             job.staging = staging
             assert job.task_id is not None
             self._run(partial(_download, lane.engine, job.task_id, staging, job.unit), self._on_fetched, job)
+
+    def _submit_could_start(self, lane: Lane, now: float) -> bool:
+        """Whether ``_dispatch_submits`` would start a submission on ``lane`` right now. A submission held back
+        (the one paid submission in flight, an empty rate bucket) must not hold the downloads too: with many
+        free slots at a paid vendor that was nearly always the case, and downloads waited behind it."""
+        if lane.running >= lane.cap or now < lane.submit_blocked_until or lane.next_waiting(now) is None:
+            return False
+        if lane.billable and self._paid_submitting >= max(1, self.config.submit_width):
+            return False
+        return lane.bucket.available() >= 1
 
     def _run(self, fn: Callable[[], Any], handler: Callable[[Any, Future[Any]], None], arg: Any) -> None:
         future = self.pool.submit(fn)
