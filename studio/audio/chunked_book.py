@@ -10,7 +10,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from functools import partial
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, join_adts, set_mp4_play_length
@@ -27,6 +27,7 @@ from studio.audio.encode import EncodeJob, EncodeOutcome, metadata_file
 from studio.audio.ffmpeg import run_ffmpeg_ex
 from studio.audio.formats import mp4_movflags
 from studio.audio.loudness import GainPlan, LoudnessTarget
+from studio.audio.parallel import run_all_or_stop
 from studio.audio.progress import ProgressBar
 from studio.core.errors import CancelledError
 
@@ -71,19 +72,8 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
             ENCODED_CHUNKS[keys[i]] += 1
         return result
 
-    results: dict[int, ChunkResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="encode") as pool:
-        futures = {pool.submit(one, i): i for i in order}
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        if any(f.exception() is not None for f in finished):
-            stop.set()
-        wait(futures)
-    errors = [f.exception() for f in futures if f.exception() is not None]
-    if errors:
-        real = [e for e in errors if not isinstance(e, CancelledError)]
-        raise (real or errors)[0]  # type: ignore[misc]
-    for future, i in futures.items():
-        results[i] = future.result()
+    done = run_all_or_stop([partial(one, i) for i in order], workers, stop)
+    results: dict[int, ChunkResult] = dict(zip(order, done, strict=True))
     outcomes = []
     index = 0
     for n, (job, chunks) in enumerate(outputs):

@@ -26,8 +26,8 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME
@@ -48,6 +48,7 @@ from studio.audio.export_stamp import write_stamp
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
 from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
+from studio.audio.parallel import run_all_or_stop
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
@@ -374,18 +375,8 @@ def _encode_all(outputs: Sequence[_Output], plan: GainPlan, work: Path, bar: Pro
     workers = max(1, min(len(outputs), options.jobs or os.cpu_count() or 1))
     if workers == 1:
         return [_encode_checked(o.job, plan, work, stop, cb) for o, cb in zip(outputs, callbacks, strict=True)]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encode") as pool:
-        futures = [pool.submit(_encode_checked, o.job, plan, work, stop, cb)
-                   for o, cb in zip(outputs, callbacks, strict=True)]
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        if any(f.exception() is not None for f in finished):
-            stop.set()
-        wait(futures)
-    errors = [f.exception() for f in futures if f.exception() is not None]
-    if errors:
-        real = [e for e in errors if not isinstance(e, CancelledError)]
-        raise (real or errors)[0]  # type: ignore[misc]
-    return [f.result() for f in futures]
+    return run_all_or_stop([partial(_encode_checked, o.job, plan, work, stop, cb)
+                            for o, cb in zip(outputs, callbacks, strict=True)], workers, stop)
 
 
 def _encode_checked(job: EncodeJob, plan: GainPlan, work: Path, stop: threading.Event,

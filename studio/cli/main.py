@@ -8,6 +8,7 @@ Tracebacks go to the log file, never to the user's terminal.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import re
@@ -126,6 +127,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _quiet_broken_pipe()
 
 
+#: subcommand -> (module, function(args, out, err) -> exit code)
+_SUBCOMMAND_RUNNERS: dict[str, tuple[str, str]] = {
+    "render": ("studio.cli.render", "run_render"),
+    "status": ("studio.cli.status", "run_status"),
+    "export": ("studio.cli.export", "run_export"),
+    "accounts": ("studio.cli.accounts", "run_accounts"),
+    "lexicon": ("studio.cli.lexicon", "run_lexicon"),
+    "takes": ("studio.cli.takes", "run_takes"),
+    "cast": ("studio.cli.cast", "run_cast"),
+    "check": ("studio.cli.check", "run_check_command"),
+}
+
+
 def _run(args_list: list[str], log_path: Path) -> int:
     """Parse and run one subcommand; map every error a user can cause to one line and exit code 2."""
     import sqlite3
@@ -137,40 +151,13 @@ def _run(args_list: list[str], log_path: Path) -> int:
     try:
         if args.command == "import":
             return _cmd_import(args, sys.stdout)
-        if args.command == "render":
-            from studio.cli.render import run_render
-
-            return run_render(args, sys.stdout, sys.stderr)
+        runner = _SUBCOMMAND_RUNNERS.get(args.command)
+        if runner is not None:  # imported when used: `studio voices` does not load the render pipeline
+            module, name = runner
+            run = getattr(importlib.import_module(module), name)
+            return int(run(args, sys.stdout, sys.stderr))
         if args.command == "voices":
             return _cmd_voices(args, sys.stdout)
-        if args.command == "status":
-            from studio.cli.status import run_status
-
-            return run_status(args, sys.stdout, sys.stderr)
-        if args.command == "export":
-            from studio.cli.export import run_export
-
-            return run_export(args, sys.stdout, sys.stderr)
-        if args.command == "accounts":
-            from studio.cli.accounts import run_accounts
-
-            return run_accounts(args, sys.stdout, sys.stderr)
-        if args.command == "lexicon":
-            from studio.cli.lexicon import run_lexicon
-
-            return run_lexicon(args, sys.stdout, sys.stderr)
-        if args.command == "takes":
-            from studio.cli.takes import run_takes
-
-            return run_takes(args, sys.stdout, sys.stderr)
-        if args.command == "cast":
-            from studio.cli.cast import run_cast
-
-            return run_cast(args, sys.stdout, sys.stderr)
-        if args.command == "check":
-            from studio.cli.check import run_check_command
-
-            return run_check_command(args, sys.stdout, sys.stderr)
         if args.command in ("snapshots", "restore"):
             from studio.cli.project import run_restore, run_snapshots
 
