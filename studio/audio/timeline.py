@@ -53,7 +53,7 @@ class Gaps:
                 raise ValueError(f"{name.removesuffix('_ms')} gap {value} ms is out of range (0..{MAX_GAP_MS})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a 50-hour book has ~100,000 of these
 class Span:
     """``frames`` frames of a PCM WAV file from frame ``start`` on, or silence when ``path`` is None."""
 
@@ -62,7 +62,7 @@ class Span:
     frames: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimedCue:
     """A subtitle: text and its frame range on a timeline."""
 
@@ -82,7 +82,7 @@ class ChapterLayout:
     cues: list[TimedCue] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChapterSpan:
     index: int
     title: str
