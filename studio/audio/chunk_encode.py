@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -117,6 +118,27 @@ def slice_spans(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return out
 
 
+class SpanIndex:
+    """A timeline's spans with the frame each starts at, so that cutting it into chapters costs each cut its
+    own spans only: ``slice_spans`` for every chapter of a 3,000-chapter book walks 25,000 spans 6,000 times."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = spans
+        self.starts = list(itertools.accumulate((s.frames for s in spans), initial=0))
+
+    def slice(self, start: int, end: int) -> list[Span]:
+        """``slice_spans(spans, start, end)``."""
+        out: list[Span] = []
+        for k in range(max(0, bisect.bisect_right(self.starts, start) - 1), len(self.spans)):
+            position, span = self.starts[k], self.spans[k]
+            if position >= end:
+                break
+            lo, hi = max(start, position), min(end, position + span.frames)
+            if lo < hi:
+                out.append(Span(span.path, span.start + lo - position if span.path else 0, hi - lo))
+        return out
+
+
 def plan_chunks(timeline: Timeline) -> list[Chunk] | None:
     """One chunk per chapter, or None when the timeline cannot be cut exactly: a chapter that does not
     start on the AAC frame grid, or a chapter gap shorter than the silence a join needs."""
@@ -125,11 +147,12 @@ def plan_chunks(timeline: Timeline) -> list[Chunk] | None:
         return None
     ends = [*starts[1:], timeline.total_frames]
     chunks: list[Chunk] = []
+    index = SpanIndex(timeline.spans)
     for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if n + 1 < len(starts) and any(s.path is not None for s in slice_spans(timeline.spans, end - SILENT_TAIL, end)):
+        if n + 1 < len(starts) and any(s.path is not None for s in index.slice(end - SILENT_TAIL, end)):
             return None
         preroll = PREROLL if n > 0 else 0
-        chunks.append(Chunk(n, start, end, preroll, tuple(slice_spans(timeline.spans, start - preroll, end))))
+        chunks.append(Chunk(n, start, end, preroll, tuple(index.slice(start - preroll, end))))
     return chunks
 
 

@@ -67,3 +67,18 @@ def test_chunks_longer_than_a_read_block_join_to_the_same_bytes(tmp_path: Path,
     with pytest.raises(AudioError, match="truncated ADTS frame") as err:
         join_adts(chunks, tmp_path / "bad.aac")
     assert err.value.path == str(second)
+
+
+def test_a_span_index_cuts_like_slice_spans() -> None:
+    """Chapters are cut out of the book's span list through an index (a long book has 25,000 spans and
+    6,000 cuts); every cut, at span edges, inside spans and over empty spans, equals the plain walk."""
+    from studio.audio.chunk_encode import SpanIndex, slice_spans
+    from studio.audio.timeline import Span
+
+    spans = [Span(Path("a.wav"), 10, 100), Span(None, 0, 0), Span(None, 0, 50), Span(Path("b.wav"), 0, 75),
+             Span(Path("a.wav"), 200, 1), Span(None, 0, 30)]
+    index = SpanIndex(spans)
+    total = sum(s.frames for s in spans)
+    for start in range(-3, total + 3, 4):
+        for end in range(start, total + 5, 7):
+            assert index.slice(start, end) == slice_spans(spans, start, end), (start, end)
