@@ -106,7 +106,8 @@ else:
     options = ExportOptions(format=job["format"], gaps=Gaps(paragraph_ms=job["para"], chapter_ms=job["chap"]),
                             loudness=DEFAULT_TARGET if job["loudness"] else None, jobs=job["jobs"])
     result = export_audiobook(chapters, Path(job["output"]), BookInfo("基准", "测试"), options,
-                              chunked=job.get("chunked", True))
+                              chunked=job.get("chunked", True),
+                              chapter_cache=Path(job["cache"]) if job.get("cache") else None)
     extra = {"mode": result.gain.mode, "lufs": result.files[0].integrated_lufs,
              "peak": result.files[0].true_peak_dbtp, "duration_s": result.duration_ms / 1000}
 elapsed = time.perf_counter() - started
@@ -220,6 +221,32 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return out
 
 
+def same_chapters(args: argparse.Namespace, folder: Path, pieces: list[dict[str, object]]) -> None:
+    """``--same-chapters``: the export of a book of ``--chapters`` copies of one chapter, per ``--hours``."""
+    for hours in (float(h) for h in args.hours.split(",")):
+        count = args.chapters or round(CHAPTERS_PER_5H * hours / 5)
+        chapter_ms = hours * 3600_000 / count - CHAPTER_GAP_MS
+        paths: list[str] = []
+        ms = 0.0
+        while ms < chapter_ms - PARAGRAPH_GAP_MS:
+            piece = pieces[len(paths) % len(pieces)]
+            paths.append(str(piece["path"]))
+            ms += float(piece["ms"]) + PARAGRAPH_GAP_MS  # type: ignore[arg-type]
+        chapters = [{"title": f"第{c + 1}章", "pieces": paths} for c in range(count)]
+        job = {"pieces": pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS,
+               "format": args.format, "kind": "export", "loudness": True, "chunked": True,
+               "cache": str(folder / "chapter-cache"), "output": str(folder / f"o.{args.format}")}
+        for w in (int(w) for w in args.workers.split(",")):
+            ours = run_child({**job, "jobs": w}, folder)
+            print(f"{args.format}, {ours['duration_s'] / 3600:.1f} h, {count} chapters (all the same), {w} workers: "
+                  f"{ours['elapsed_s']:.1f} s; peak RSS python {ours['python_peak_mb']:.0f} MB, largest ffmpeg "
+                  f"{ours['ffmpeg_peak_mb']:.0f} MB, sum {ours['sum_peak_mb']:.0f} MB; {ours.get('lufs')} LUFS")
+            trace = ours.get("rss_trace") or []
+            picks = [trace[round(i * (len(trace) - 1) / 10)] for i in range(11)] if len(trace) > 2 else trace
+            print("  python RSS over the export (s: MB): " + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in picks))
+            (folder / f"o.{args.format}").unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", default="1,5", help="book lengths to run, comma separated")
@@ -235,6 +262,10 @@ def main() -> None:
                         help=f"chapters per book (default: {CHAPTERS_PER_5H} per 5 h)")
     parser.add_argument("--long-book", action="store_true",
                         help="the long-book case: --hours 50 --chapters 3000 --workers 2")
+    parser.add_argument("--same-chapters", action="store_true",
+                        help="every chapter the same minute of speech: the chapter cache encodes it (three times: "
+                             "first, middle, last) and reuses it, so this measures the plan, the join, the mux and "
+                             "the report of a book that size (memory above all), not its encode; no bare encode")
     args = parser.parse_args()
     if args.long_book:
         args.hours, args.chapters, args.workers = "50", 3000, "2"
@@ -242,7 +273,11 @@ def main() -> None:
         folder = Path(tmp)
         pieces = make_pieces(folder)
         print(f"{len(pieces)} distinct pieces, {sum(float(p['ms']) for p in pieces) / 1000:.0f} s; "
-              f"{os.cpu_count()} CPUs; RLIMIT_AS {resource.getrlimit(resource.RLIMIT_AS)[0]}")
+              f"{os.cpu_count()} CPUs; RLIMIT_AS {resource.getrlimit(resource.RLIMIT_AS)[0]}; "
+              f"load {os.getloadavg()[0]:.1f}")
+        if args.same_chapters:
+            same_chapters(args, folder, pieces)
+            return
         rows = []
         for hours in (float(h) for h in args.hours.split(",")):
             book_pieces = list(pieces)
