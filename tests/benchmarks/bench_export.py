@@ -227,11 +227,14 @@ def same_chapters(args: argparse.Namespace, folder: Path, pieces: list[dict[str,
         count = args.chapters or round(CHAPTERS_PER_5H * hours / 5)
         chapter_ms = hours * 3600_000 / count - CHAPTER_GAP_MS
         paths: list[str] = []
-        ms = 0.0
-        while ms < chapter_ms - PARAGRAPH_GAP_MS:
+        ms = -PARAGRAPH_GAP_MS
+        while True:  # pieces while the chapter gets closer to its share of the book
             piece = pieces[len(paths) % len(pieces)]
+            more = float(piece["ms"]) + PARAGRAPH_GAP_MS  # type: ignore[arg-type]
+            if paths and abs(ms + more - chapter_ms) >= abs(ms - chapter_ms):
+                break
             paths.append(str(piece["path"]))
-            ms += float(piece["ms"]) + PARAGRAPH_GAP_MS  # type: ignore[arg-type]
+            ms += more
         chapters = [{"title": f"第{c + 1}章", "pieces": paths} for c in range(count)]
         job = {"pieces": pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS,
                "format": args.format, "kind": "export", "loudness": True, "chunked": True,
