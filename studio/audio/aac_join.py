@@ -166,7 +166,7 @@ def _moov(fh: BinaryIO, path: Path) -> tuple[str, int, int, int]:
     raise AudioError("no movie header in the MP4", path=path)
 
 
-def _write(fh: BinaryIO, at: int, data: bytes) -> None:
+def _write(fh: BinaryIO, at: int, data: bytes | bytearray) -> None:
     fh.seek(at)
     fh.write(data)
 
