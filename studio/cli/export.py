@@ -328,7 +328,8 @@ def refuse_missing_audio(project: Project, *, spoken_titles: bool = False,
     credits = [CREDIT_TITLES[u.paragraph_index].lower() for u in missing if is_credit(u)]
     missing = [u for u in missing if not is_credit(u)]
     if not missing:
-        raise InputError(f"the {' and the '.join(credits)} have no audio yet; nothing was exported. Add "
+        raise InputError(f"the {' and the '.join(credits)} have no audio yet; nothing was exported. Render them "
+                         f"first (`studio render {project.folder} --credits`, which shows what they cost) or add "
                          "--render-missing to synthesize them now in the book's voice "
                          f"({sum(u.characters for u in extra)} characters), or --no-credits", path=project.folder)
     also = f" (and the {' and the '.join(credits)})" if credits else ""
