@@ -52,7 +52,7 @@ from studio.audio.parallel import run_all_or_stop
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
-from studio.audio.room_tone import RoomTone, with_room_tone
+from studio.audio.room_tone import RoomTone, file_target, with_room_tone
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
@@ -301,8 +301,8 @@ def export_audiobook(
                 if options.room_tone is not None and options.format == "chapters":
                     # ACX measures each file: each gets its own gain (short credits and long chapters alike)
                     step = (measure_end - start) / len(layouts)
-                    plans = [_gain_plan([one], fmt, options, bar, start + n * step, start + (n + 1) * step, stop)
-                             for n, one in enumerate(layouts)]
+                    plans = [_gain_plan([one], fmt, _file_options(options, one, fmt), bar, start + n * step,
+                                        start + (n + 1) * step, stop) for n, one in enumerate(layouts)]
                 else:
                     plans = [_gain_plan(layouts, fmt, options, bar, start, measure_end, stop)] * len(outputs)
                 plan = plans[0]
@@ -372,6 +372,13 @@ def _gain_plan(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Export
                                  progress_cb=bar.phase(middle, end))
     log.info("gain stage: %s %+.2f dB (measured %s)", plan.mode, plan.gain_db, plan.measured)
     return plan
+
+
+def _file_options(options: ExportOptions, layout: ChapterLayout, fmt: PcmFormat) -> ExportOptions:
+    """An ACX file's options: its loudness target raised for the room tone around it (``room_tone.file_target``)."""
+    if options.loudness is None or options.room_tone is None:
+        return options
+    return replace(options, loudness=file_target(options.loudness, layout.frames, options.room_tone, fmt.sample_rate))
 
 
 def _encode_all(outputs: Sequence[_Output], plans: Sequence[GainPlan], work: Path, bar: ProgressBar, start: float,

@@ -11,21 +11,29 @@ ACX wants 0.5-1 s of room tone before the speech, not 0.7 s plus whatever silenc
 engines lead with 0.3 s or more). So the quiet at the very start of a file's first piece and at the very end of
 its last one is trimmed to ``edge_keep_ms`` before the room tone is added (``trim_edges``): the measured head is
 then ``head_ms`` plus at most that, whatever the voice does.
+
+ACX checks RMS over the whole file, room tone included: 3.2 s of room tone around 3 s of credits takes 3 dB off
+the file's RMS. ``file_target`` raises such a file's loudness target by that dilution (at most
+``MAX_DILUTION_DB``), so short files land inside ACX's RMS window like long ones.
 """
 
 from __future__ import annotations
 
 import array
+import math
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from studio.audio.loudness import LoudnessTarget
 from studio.audio.timeline import ChapterSpan, Span, TimedCue, Timeline, ms_to_frames
 from studio.audio.wavinfo import PcmFormat, data_offset
 
 #: Samples below this (dBFS, before the gain stage) count as the voice's own leading/trailing silence.
 QUIET_DBFS = -55.0
 _BLOCK_FRAMES = 4096
+#: The most a short file's loudness target is raised to make up for its room tone.
+MAX_DILUTION_DB = 4.0
 
 
 @dataclass(frozen=True)
@@ -122,3 +130,12 @@ def trim_edges(timeline: Timeline, keep: int) -> Timeline:
         marks[-1] = ChapterSpan(marks[-1].index, marks[-1].title, marks[-1].start, total)
     cues = [TimedCue(c.text, moved(c.start), moved(c.end)) for c in timeline.cues]
     return Timeline(fmt, spans, marks, cues, total)
+
+
+def file_target(target: LoudnessTarget, speech_frames: int, tone: RoomTone, rate: int) -> LoudnessTarget:
+    """``target`` raised by how much the room tone dilutes a file of ``speech_frames`` (see the module doc)."""
+    if speech_frames <= 0:
+        return target
+    added = ms_to_frames(tone.head_ms + tone.tail_ms, rate)
+    boost = min(MAX_DILUTION_DB, 10 * math.log10((speech_frames + added) / speech_frames))
+    return replace(target, integrated_lufs=min(-5.0, target.integrated_lufs + boost))
