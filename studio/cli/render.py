@@ -163,8 +163,8 @@ def run_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError(f"{'--chapters' if args.chapters is not None else '--retry-failed'} renders into the "
                          "project and writes no audiobook: leave out -o, and export the whole book with `studio "
                          "export PROJECT -o BOOK.m4b` once every chapter has audio")
-    if (render_only or credits_only) and args.dry_run:
-        raise InputError("--dry-run plans the whole book: leave out --chapters/--retry-failed/--credits")
+    if render_only and args.dry_run:
+        raise InputError("--dry-run plans the whole book: leave out --chapters/--retry-failed")
     if output is None and not render_only and not credits_only:
         raise InputError("-o/--output is required: the audiobook to write, e.g. -o BOOK.m4b (or render into the "
                          "project only with --chapters LIST or --retry-failed)")

@@ -25,6 +25,13 @@ def test_credits_are_priced_rendered_once_and_exported_first_and_last(emu: Vendo
     manuscript.write_text(BOOK, encoding="utf-8")
     project = tmp_path / "p.studio"
     done = studio(emu, tmp_path, "render", manuscript, "--project", project, "--engine", "aliyun",
+                  "--voice", "zhimi_emo", "--credits", "--dry-run", "--price", "aliyun=3", "--json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert [u.get("credits") for u in plan["units"]] == ["opening", "closing"], plan["units"]
+    assert plan["engines"]["aliyun"]["to_render_units"] == 2 and plan["cost"], plan
+    assert emu.submitted_texts("aliyun") == []  # a dry run sends nothing
+    done = studio(emu, tmp_path, "render", manuscript, "--project", project, "--engine", "aliyun",
                   "--voice", "zhimi_emo", "--credits", "--price", "aliyun=3", "--json")
     assert done.returncode == 0, done.stderr
     assert "before sending anything" in done.stderr  # the same estimate as any cloud render
