@@ -138,3 +138,24 @@ def test_sample_cuts_an_overlong_paragraph_at_a_sentence(tmp_path: Path) -> None
     assert keep in ends and abs(keep - 180) <= 11, keep
     with pytest.raises(ValueError, match="1-5 minutes"):
         SampleLength(30)
+
+
+def test_trim_edges_moves_marks_and_cues_with_the_audio(tmp_path: Path) -> None:
+    from studio.audio.room_tone import trim_edges
+    from studio.audio.timeline import ChapterSpan, Span, TimedCue, Timeline
+    from studio.audio.wavinfo import read_wav_info
+
+    tone = tone_piece(tmp_path / "t.wav", [1000.0, 1000.0], pause_ms=300, lead_ms=500)
+    info = read_wav_info(tone.piece.path)
+    rate = info.format.sample_rate
+    lead = round(0.5 * rate)
+    cues = [TimedCue("a", lead, lead + rate), TimedCue("b", lead + round(1.3 * rate), info.frames)]
+    timeline = Timeline(info.format, [Span(tone.piece.path, 0, info.frames)], [ChapterSpan(0, "c", 0, info.frames)],
+                        cues, info.frames)
+    keep = round(0.08 * rate)
+    trimmed = trim_edges(timeline, keep)
+    cut = trimmed.spans[0].start  # 80 ms of the voice's own quiet stays (the tone's first sample is a zero)
+    assert lead - keep <= cut <= lead - keep + 2
+    assert trimmed.total_frames == info.frames - cut == trimmed.chapters[0].end
+    assert [c.start for c in trimmed.cues] == [lead - cut, lead - cut + round(1.3 * rate)]
+    assert trim_edges(trimmed, keep).total_frames == trimmed.total_frames  # nothing more to trim
