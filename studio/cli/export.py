@@ -333,14 +333,15 @@ def refuse_missing_audio(project: Project, *, spoken_titles: bool = False,
                          "--render-missing to synthesize them now in the book's voice "
                          f"({sum(u.characters for u in extra)} characters), or --no-credits", path=project.folder)
     also = f" (and the {' and the '.join(credits)})" if credits else ""
+    credits_too = f" and `studio render {project.folder} --credits`" if credits else ""
     chapters = sorted({u.chapter_index for u in missing})
     named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
     more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
     which = "chapters" if len(chapters) > 1 else "chapter"
     listed = ",".join(str(i + 1) for i in chapters)
     raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}){also}; nothing "
-                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`) or "
-                     "add --render-missing to synthesize them now with the project's own voices",
+                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`"
+                     f"{credits_too}) or add --render-missing to synthesize them now with the project's own voices",
                      path=project.folder)
 
 
