@@ -106,10 +106,12 @@ def test_edited_credits_render_only_the_credits(acx_project: Path, tmp_path: Pat
     assert [Path(f["path"]).name for f in json.loads(stdout)["files"]] == ["01 - One.mp3", "02 - Two.mp3"]
 
 
-def test_m4b_with_credits_has_them_as_first_and_last_chapters(acx_project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".m4b", ".mp3"])
+def test_a_book_with_credits_has_them_as_first_and_last_chapters(acx_project: Path, tmp_path: Path,
+                                                                 suffix: str) -> None:
     from studio.audio.probe import read_chapters
 
-    out = tmp_path / "book.m4b"
+    out = tmp_path / f"book{suffix}"
     code, _, err = cli_export(acx_project, "-o", str(out), "--credits", "--render-missing")
     assert code == 0, err
     titles = [m.title for m in read_chapters(out)]
