@@ -398,8 +398,11 @@ class ExportDialog(QDialog):
         self.throttle.flush()
         self.result = result
         self.progress.setValue(1000)
-        self.status.setText(self.tr("Wrote {path}: {chapters} chapters, {minutes} minutes.").format(
-            path=result.output, chapters=result.chapters, minutes=f"{result.duration_ms / 60000:.1f}"))
+        done = (self.tr("{path} is up to date (nothing changed since it was exported): {chapters} chapters, "
+                        "{minutes} minutes.") if getattr(result, "up_to_date", False)
+                else self.tr("Wrote {path}: {chapters} chapters, {minutes} minutes."))
+        self.status.setText(done.format(path=result.output, chapters=result.chapters,
+                                        minutes=f"{result.duration_ms / 60000:.1f}"))
         report = getattr(result, "compliance", None)
         self.compliance.setVisible(report is not None)
         if report is not None:
