@@ -24,7 +24,8 @@ from studio.render.runner import render_plan
 from tests.cached_units import as_wav_cache
 from tests.emulator import VendorEmulator
 
-TEXTS = [["我家的后面有一个很大的园。相传叫作百草园。", "不必说碧绿的菜畦，光滑的石井栏。", "单是周围的短短的泥墙根一带，就有无限趣味。"],
+TEXTS = [["我家的后面有一个很大的园。相传叫作百草园。", "不必说碧绿的菜畦，光滑的石井栏。",
+          "单是周围的短短的泥墙根一带，就有无限趣味。"],
          ["出门向东，不上半里。走过一道石桥，便是我的先生的家了。", "从一扇黑油的竹门进去，第三间是书房。"]]
 #: Sentence gaps make the exporter cut pieces at their quietest point: that reads the FLAC in place too.
 GAPS = Gaps(sentence_ms=250, paragraph_ms=600, heading_ms=800, chapter_ms=1500)
@@ -41,9 +42,9 @@ def _units(folder: Path) -> list[Path]:
 
 def test_a_render_stores_flac_and_exports_the_samples_a_wav_cache_exports(tmp_path: Path) -> None:
     flac_folder = tmp_path / "flac.studio"
-    with Project.create(flac_folder, _book(VoiceSettings(engine="local", voice="local-cmn"))) as project:
-        with EngineSet() as engines:
-            render_plan(plan_book(project.load_book()), project, engines)
+    with Project.create(flac_folder, _book(VoiceSettings(engine="local", voice="local-cmn"))) as project, \
+            EngineSet() as engines:
+        render_plan(plan_book(project.load_book()), project, engines)
     units = _units(flac_folder)
     assert len(units) == 5 and {p.suffix for p in units} == {".flac"}
     infos = [read_flac_info(p) for p in units]
@@ -75,9 +76,9 @@ def test_an_old_wav_cache_exports_and_renders_again_without_paying(
         start_emulator: Callable[..., VendorEmulator], tmp_path: Path) -> None:
     emu = start_emulator(seed=20, time_scale=0.02)
     folder = tmp_path / "old.studio"
-    with Project.create(folder, _book(VoiceSettings(engine="aliyun", voice="zhimi_emo"))) as project:
-        with EngineSet() as engines:
-            render_plan(plan_book(project.load_book()), project, engines)
+    with Project.create(folder, _book(VoiceSettings(engine="aliyun", voice="zhimi_emo"))) as project, \
+            EngineSet() as engines:
+        render_plan(plan_book(project.load_book()), project, engines)
     as_wav_cache(folder)  # a project rendered before the cache held FLAC
     old = {p: p.stat().st_mtime_ns for p in _units(folder)}
     assert len(old) == 5 and {p.suffix for p in old} == {".wav"}
