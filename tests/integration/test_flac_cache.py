@@ -11,8 +11,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from studio.audio import decode_to_pcm
 from studio.audio.export import ExportOptions
+from studio.audio.ffmpeg import ffmpeg_exe
 from studio.audio.timeline import Gaps
 from studio.audio.wavinfo import read_audio_info, read_flac_info, read_wav_info
 from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
@@ -109,3 +112,23 @@ def test_an_old_wav_cache_exports_and_renders_again_without_paying(
     edited = again.export.files[0]
     assert [c.title for c in edited.chapters] == ["第1章", "第2章"]
     assert edited.chapters[1].start_ms == chapters[1].start_ms  # chapter 1 is the same audio: same mark
+
+
+@pytest.mark.expect_log(r"^keeping \.staging-\S+\.wav as WAV: it could not be stored as FLAC", logger="studio.render")
+def test_a_unit_ffmpeg_cannot_compress_is_kept_as_wav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "ffmpeg"
+    broken.write_text("#!/bin/sh\necho 'broken build' >&2\nexit 1\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("STUDIO_FFMPEG", str(broken))
+    ffmpeg_exe.cache_clear()
+    try:
+        book = Book("朝花", voice=VoiceSettings(engine="local", voice="local-cmn"),
+                    chapters=[Chapter("第1章", [Paragraph(TEXTS[0][0])])])
+        with Project.create(tmp_path / "p", book) as project, EngineSet() as engines:
+            pieces = render_plan(plan_book(project.load_book()), project, engines)
+    finally:
+        monkeypatch.delenv("STUDIO_FFMPEG")
+        ffmpeg_exe.cache_clear()
+    assert [p.audio_path.suffix for p in pieces] == [".wav"]  # a bigger cache, never a lost unit
+    assert read_wav_info(pieces[0].audio_path).frames > 0
+    assert [p.name for p in _units(tmp_path / "p")] == [pieces[0].audio_path.name]  # no staging litter
