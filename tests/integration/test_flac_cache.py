@@ -21,6 +21,7 @@ from studio.audio.wavinfo import read_audio_info, read_flac_info, read_wav_info
 from studio.core.book import Book, Chapter, Paragraph, VoiceSettings
 from studio.core.project import Project
 from studio.engines.registry import EngineSet
+from studio.render.cache_compact import compact_cache
 from studio.render.export_book import export_project
 from studio.render.plan import plan_book
 from studio.render.runner import render_plan
@@ -112,6 +113,16 @@ def test_an_old_wav_cache_exports_and_renders_again_without_paying(
     edited = again.export.files[0]
     assert [c.title for c in edited.chapters] == ["第1章", "第2章"]
     assert edited.chapters[1].start_ms == chapters[1].start_ms  # chapter 1 is the same audio: same mark
+
+    # `studio compact`: the old WAVs become FLAC on request; nothing is sent, the book stays the same samples.
+    with Project.open(folder) as project:
+        compacted = compact_cache(project)
+        assert compacted.files == 5 and compacted.bytes_after < 0.75 * compacted.bytes_before
+        assert {p.suffix for p in _units(folder)} == {".flac"}
+        same = export_project(project, tmp_path / "compacted.m4b", ExportOptions(jobs=2))
+        assert compact_cache(project).files == 0
+    assert same.units_rendered == 0 and len(emu.submitted_texts()) == paid + 1
+    assert decode_to_pcm(tmp_path / "compacted.m4b") == decode_to_pcm(tmp_path / "edited.m4b")
 
 
 @pytest.mark.expect_log(r"^keeping \.staging-\S+\.wav as WAV: it could not be stored as FLAC", logger="studio.render")
