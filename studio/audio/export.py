@@ -30,9 +30,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from studio.audio.aac_join import AAC_FRAME
-from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
-from studio.audio.chunked_book import encode_chunked, workers_for
+from studio.audio.chunk_encode import ChunkSettings, piece_identity
+from studio.audio.chunked_book import chunk_codec, chunk_grid, encode_chunked, plan_book_chunks, workers_for
 from studio.audio.cover_fit import fit_cover
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
@@ -175,9 +174,9 @@ def _book_destination(output: Path, spec: FormatSpec) -> Path:
 
 def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: ExportOptions, info: BookInfo,
                   output: Path, staging: Path, cover: Cover | None, notes: list[str], *,
-                  chunked: bool = False) -> list[_Output]:
-    """Which files to write, each with its own timeline (chapters start at 0 in every file); ``chunked``
-    puts every chapter start on the AAC frame grid (by shortening the chapter gap by less than a frame)."""
+                  chunk_grid: int = 0) -> list[_Output]:
+    """Which files to write, each with its own timeline (chapters start at 0 in every file); ``chunk_grid``
+    puts every chapter start on the codec's frame grid (by shortening the chapter gap by less than a frame)."""
     spec = options.spec
     stats = options.loudness is not None and options.loudness.rms_range_db is not None
     outputs: list[_Output] = []
@@ -198,7 +197,7 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     rate = fmt.sample_rate
     gap = ms_to_frames(options.gaps.chapter_ms, rate)
     max_frames = round(options.split_hours * 3600 * rate) if options.split_hours else None
-    grid = cue_grid(rate) if spec.has_cue_sheet else AAC_FRAME if chunked else 1
+    grid = cue_grid(rate) if spec.has_cue_sheet else chunk_grid or 1
     groups = split_parts([c.frames for c in layouts], gap, max_frames, MAX_TRACKS if spec.has_cue_sheet else None)
     if len(groups) > 1 and options.split_hours is None:
         notes.append(f"cue sheets hold at most {MAX_TRACKS} tracks: the book is split into {len(groups)} parts")
@@ -210,7 +209,7 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     width = max(2, len(str(len(groups))))
     for p, group in enumerate(groups, 1):
         timeline = layout_output([layouts[i] for i in group], fmt, chapter_gap_ms=options.gaps.chapter_ms,
-                                 grid=grid, shorten=chunked)
+                                 grid=grid, shorten=chunk_grid > 0)
         if len(groups) == 1:
             dest, part, title, track = final, None, None, None
         else:
@@ -238,7 +237,7 @@ def export_audiobook(
     """Export ``chapters`` to ``output`` (a file, or a folder for ``format="chapters"``); see the module doc.
 
     ``progress_cb`` gets one increasing fraction over every pass (conversion, measuring, encoding) and a
-    final 1.0. M4B/M4A books are encoded chapter by chapter on every core and joined (``chunked_book``),
+    final 1.0. M4B/M4A and MP3 books are encoded chapter by chapter on every core and joined (``chunked_book``),
     normalized per chapter; ``chapter_cache`` keeps the encoded chapters for the next export (a project's
     cache), ``chunked=False`` encodes the book in one pass with one gain (the other formats always do).
     ``stamp`` (a content hash) is written into a single book file's tags (``export_stamp``).
@@ -282,14 +281,13 @@ def export_audiobook(
             start = _CONVERT_SHARE if needs_conversion else 0.0
             layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps)
                        for i, (c, ps) in enumerate(zip(chapters, pieces, strict=True))]
-            aac_book = chunked and options.format in ("m4b", "m4a") and \
-                ms_to_frames(options.gaps.chapter_ms, fmt.sample_rate) >= 3 * AAC_FRAME
+            codec = chunk_codec(options.format, options.gaps.chapter_ms, fmt.sample_rate) if chunked else None
             outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes,
-                                    chunked=aac_book)
-            chunks = [plan_chunks(o.job.timeline) for o in outputs] if aac_book else []
-            if aac_book and all(c is not None for c in chunks):
+                                    chunk_grid=chunk_grid(codec, fmt.sample_rate) if codec else 0)
+            chunks = [plan_book_chunks(codec, o.job.timeline) for o in outputs] if codec else []
+            if codec and all(c is not None for c in chunks):
                 settings = ChunkSettings(fmt, options.bitrate or spec.default_bitrate or "64k", options.loudness,
-                                         options.allow_dynamic, outputs[0].job.stats)
+                                         options.allow_dynamic, outputs[0].job.stats, codec)
                 outcomes = encode_chunked([(o.job, c) for o, c in zip(outputs, chunks, strict=True) if c],
                                           settings, piece_identity(inspection), chapter_cache, work,
                                           workers_for(options.jobs), stop, bar, start, 0.995)
