@@ -51,7 +51,7 @@ from studio.audio.parallel import run_all_or_stop
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
-from studio.audio.room_tone import RoomTone, with_room_tone
+from studio.audio.room_tone import RoomTone, file_target, with_room_tone
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
@@ -296,8 +296,15 @@ def export_audiobook(
                 total_s = sum(c.frames for c in layouts) / fmt.sample_rate
                 encode_s = sum(o.job.timeline.duration_ms / 1000 for o in outputs) * spec.cost
                 measure_end = start + (1 - start) * (total_s / (total_s + encode_s)) if options.loudness else start
-                plan = _gain_plan(layouts, fmt, options, bar, start, measure_end, stop)
-                outcomes = _encode_all(outputs, plan, work, bar, measure_end, 0.995, options, stop)
+                if options.room_tone is not None and options.format == "chapters":
+                    # ACX measures each file: each gets its own gain (short credits and long chapters alike)
+                    step = (measure_end - start) / len(layouts)
+                    plans = [_gain_plan([one], fmt, _file_options(options, one, fmt), bar, start + n * step,
+                                        start + (n + 1) * step, stop) for n, one in enumerate(layouts)]
+                else:
+                    plans = [_gain_plan(layouts, fmt, options, bar, start, measure_end, stop)] * len(outputs)
+                plan = plans[0]
+                outcomes = _encode_all(outputs, plans, work, bar, measure_end, 0.995, options, stop)
             files, chapter_reports = _finish(outputs, outcomes, options, info, notes)
             if stamp is not None and len(outputs) == 1 and options.format != "chapters":
                 try:
@@ -365,16 +372,25 @@ def _gain_plan(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Export
     return plan
 
 
-def _encode_all(outputs: Sequence[_Output], plan: GainPlan, work: Path, bar: ProgressBar, start: float, end: float,
-                options: ExportOptions, stop: threading.Event) -> list[tuple[EncodeOutcome, GainPlan]]:
-    """Encode every output, ``options.jobs`` at a time; the first failure stops the others."""
+def _file_options(options: ExportOptions, layout: ChapterLayout, fmt: PcmFormat) -> ExportOptions:
+    """An ACX file's options: its loudness target raised for the room tone around it (``room_tone.file_target``)."""
+    if options.loudness is None or options.room_tone is None:
+        return options
+    return replace(options, loudness=file_target(options.loudness, layout.frames, options.room_tone, fmt.sample_rate))
+
+
+def _encode_all(outputs: Sequence[_Output], plans: Sequence[GainPlan], work: Path, bar: ProgressBar, start: float,
+                end: float, options: ExportOptions, stop: threading.Event) -> list[tuple[EncodeOutcome, GainPlan]]:
+    """Encode every output (each with its gain plan), ``options.jobs`` at a time; the first failure stops the
+    others."""
     weights = [o.job.timeline.duration_ms + 1 for o in outputs]
     callbacks = bar.parallel(start, end, weights)
     workers = max(1, min(len(outputs), options.jobs or os.cpu_count() or 1))
     if workers == 1:
-        return [_encode_checked(o.job, plan, work, stop, cb) for o, cb in zip(outputs, callbacks, strict=True)]
+        return [_encode_checked(o.job, plan, work, stop, cb)
+                for o, plan, cb in zip(outputs, plans, callbacks, strict=True)]
     return run_all_or_stop([partial(_encode_checked, o.job, plan, work, stop, cb)
-                            for o, cb in zip(outputs, callbacks, strict=True)], workers, stop)
+                            for o, plan, cb in zip(outputs, plans, callbacks, strict=True)], workers, stop)
 
 
 def _encode_checked(job: EncodeJob, plan: GainPlan, work: Path, stop: threading.Event,

@@ -1,8 +1,8 @@
 """Export speed and memory: a generated book of 200 chapters (5 h) to M4B or MP3, against a bare ffmpeg encode.
 
 Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--format m4b|mp3]
-[--no-loudness-too] [--one-pass-too] [--repeat N] [--workdir DIR] [--chapters N]``; ``--long-book`` is the
-issue-19 case: 50 h in 3,000 chapters, 2 workers
+[--no-loudness-too] [--one-pass-too] [--repeat N] [--workdir DIR] [--chapters N] [--cache flac|wav|wav,flac]``;
+``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
 (about 8 GB of WAV for the bare encode in --workdir, and over an hour on 2 cores: not for CI).
 
 The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
@@ -201,6 +201,21 @@ def book_wav(folder: Path, chapters: list[dict[str, object]]) -> Path:
     return path
 
 
+def flac_job(job: dict[str, object]) -> dict[str, object]:
+    """The same book read from FLAC pieces, as the render cache stores them since decision 0015."""
+    from studio.audio.cached_audio import store_flac
+
+    flac: dict[str, str] = {}
+    for piece in job["pieces"]:  # type: ignore[attr-defined]
+        wav = Path(piece["path"])
+        dest = wav.with_suffix(".flac")
+        if not dest.exists():
+            store_flac(wav, dest)
+        flac[str(wav)] = str(dest)
+    return {**job, "pieces": [{**p, "path": flac[p["path"]]} for p in job["pieces"]],  # type: ignore[attr-defined]
+            "chapters": [{**c, "pieces": [flac[p] for p in c["pieces"]]} for c in job["chapters"]]}  # type: ignore[attr-defined]
+
+
 def run_child(job: dict[str, object], folder: Path) -> dict[str, float]:
     job_file = folder / "job.json"
     job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
@@ -263,6 +278,8 @@ def main() -> None:
                         help="run bare and export alternately N times and report medians (a shared machine is noisy)")
     parser.add_argument("--chapters", type=int, default=None,
                         help=f"chapters per book (default: {CHAPTERS_PER_5H} per 5 h)")
+    parser.add_argument("--cache", default="flac",
+                        help="what the pieces are stored as: flac (the render cache since 0015), wav, or wav,flac")
     parser.add_argument("--long-book", action="store_true",
                         help="the long-book case: --hours 50 --chapters 3000 --workers 2")
     parser.add_argument("--same-chapters", action="store_true",
@@ -289,17 +306,20 @@ def main() -> None:
             job = {"pieces": book_pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS,
                    "format": args.format}
             counts = [int(w) for w in args.workers.split(",")]
-            runs = [(f"export, {w} worker{'s' if w > 1 else ''}", True, w, True) for w in counts]
-            runs += [(f"export, no loudness, {w} workers", False, w, True) for w in counts[-1:]
-                     if args.no_loudness_too]
-            runs += [("export, one pass", True, 1, False)] if args.one_pass_too else []
+            jobs = {cache: job if cache == "wav" else flac_job(job) for cache in args.cache.split(",")}
+            runs = [(f"export {cache}, {w} worker{'s' if w > 1 else ''}", True, w, True, cache) for w in counts
+                    for cache in jobs]
+            runs += [(f"export {cache}, no loudness, {w} workers", False, w, True, cache) for w in counts[-1:]
+                     for cache in jobs if args.no_loudness_too]
+            runs += [(f"export {cache}, one pass", True, 1, False, cache) for cache in jobs] \
+                if args.one_pass_too else []
             out_name, bare_name = f"o.{args.format}", f"bare.{args.format}"
-            for label, loudness, workers, chunked in runs:
+            for label, loudness, workers, chunked, cache in runs:
                 bares, ourses = [], []
                 for _ in range(max(1, args.repeat)):
                     bares.append(run_child({"kind": "bare", "wav": str(whole), "output": str(folder / bare_name),
                                             "format": args.format}, folder))
-                    ourses.append(run_child({**job, "kind": "export", "loudness": loudness, "jobs": workers,
+                    ourses.append(run_child({**jobs[cache], "kind": "export", "loudness": loudness, "jobs": workers,
                                              "chunked": chunked, "output": str(folder / out_name)}, folder))
                 bare, ours = _median(bares), _median(ourses)
                 rows.append((hours, label, bare, ours))
