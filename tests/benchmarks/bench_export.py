@@ -2,8 +2,11 @@
 
 Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--format m4b|mp3]
 [--no-loudness-too] [--one-pass-too] [--repeat N] [--workdir DIR] [--chapters N] [--cache flac|wav|wav,flac]``;
-``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
-(about 8 GB of WAV for the bare encode in --workdir, and over an hour on 2 cores: not for CI).
+``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers (the book overshoots to ~55 h; 8.7 GB
+of raw PCM for the bare encode in --workdir, and well over an hour on 2 cores: not for CI; ``--cache wav`` spares
+converting its 3,000 hard-linked pieces to FLAC). ``--same-chapters --long-book`` measures the same size in a
+minute: every chapter the same audio, encoded three times and reused, so the plan, join, mux and report run at
+full size (memory), without the encode or a bare encode.
 
 The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
 timestamps), reused many times: AAC's speed depends on the content, and synthetic noise encodes two to
