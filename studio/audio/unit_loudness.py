@@ -33,7 +33,7 @@ from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import run_ffmpeg_ex
 from studio.audio.loudness import BLOCK_FRAMES, FRAME_S, Ebur128Log, LoudnessSummary, gated_loudness
 from studio.audio.timeline import Span
-from studio.audio.wavinfo import PcmFormat
+from studio.audio.wavinfo import PcmFormat, read_wav_info
 
 log = logging.getLogger("studio.audio.unit_loudness")
 
@@ -41,6 +41,8 @@ log = logging.getLogger("studio.audio.unit_loudness")
 STORE_VERSION = 1
 #: Units measured per ffmpeg process.
 BATCH = 16
+#: Silence measured after each unit: the blocks straddling its end (a chapter has them, in the gap after it).
+PAD_S = 0.3
 #: Units measured (decoded) by this process, by identity: tests and benchmarks read it.
 MEASURED = Counter[str]()
 
@@ -48,15 +50,19 @@ MEASURED = Counter[str]()
 @dataclass(frozen=True)
 class UnitLoudness:
     """One unit's ebur128 log: ``momentary[k]`` is the 400 ms block ending at (k + 1) x 100 ms, ``peaks[k]``
-    the true peak of the 100 ms frame k (dBTP; -inf for digital silence)."""
+    the true peak of the 100 ms frame k (dBTP; -inf for digital silence). The unit was measured with
+    ``PAD_S`` of silence after its ``frames`` frames, as it sits in a chapter: the blocks that straddle its
+    end are there too."""
 
+    frames: int
     momentary: tuple[float, ...]
     peaks: tuple[float, ...]
 
     def to_json(self) -> dict[str, object]:
         def finite(values: Iterable[float]) -> list[float | None]:
             return [round(v, 2) if math.isfinite(v) else None for v in values]
-        return {"version": STORE_VERSION, "momentary": finite(self.momentary), "peaks": finite(self.peaks)}
+        return {"version": STORE_VERSION, "frames": self.frames, "momentary": finite(self.momentary),
+                "peaks": finite(self.peaks)}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> UnitLoudness:
@@ -65,7 +71,7 @@ class UnitLoudness:
 
         def floats(values: object) -> tuple[float, ...]:
             return tuple(-math.inf if v is None else float(v) for v in values)  # type: ignore[attr-defined]
-        return cls(floats(data["momentary"]), floats(data["peaks"]))
+        return cls(int(data["frames"]), floats(data["momentary"]), floats(data["peaks"]))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,9 @@ class SpanLoudness:
 def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -> SpanLoudness:
     """The loudness of ``spans`` laid end to end, from their units' stored logs (silence adds nothing).
 
-    A unit's block counts when its 400 ms lie inside the span's part of the unit; the blocks ending in the
-    unit's first 300 ms count too when the span starts at the unit's start (the silence before it is the
-    gap it sits in). Frame peaks land on the frames of the run's timeline they overlap.
+    A unit's block counts when its 400 ms lie inside the span's part of the unit; the blocks that straddle
+    the unit's start or end count too when the span starts or ends there (the silence beyond is the gap the
+    unit sits in). Frame peaks land on the frames of the run's timeline they overlap.
     """
     blocks: list[float] = []
     total = sum(s.frames for s in spans)
@@ -92,9 +98,11 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
         unit = units.get(span.path) if span.path is not None else None
         if unit is not None and span.frames > 0:
             lo_s, hi_s = span.start / rate, (span.start + span.frames) / rate
+            whole_start, whole_end = span.start == 0, span.start + span.frames >= unit.frames
             for k, m in enumerate(unit.momentary):
                 begin, end = (k + 1 - BLOCK_FRAMES) * FRAME_S, (k + 1) * FRAME_S
-                if (begin >= lo_s - 1e-6 or (span.start == 0 and begin < 0)) and end <= hi_s + 1e-6:
+                if (begin >= lo_s - 1e-6 or (whole_start and begin < 0)) and \
+                        (end <= hi_s + 1e-6 or (whole_end and begin < hi_s)):
                     blocks.append(m)
             shift_s = position / rate - lo_s
             first = max(int(lo_s / FRAME_S), 0)
@@ -211,7 +219,8 @@ def _measure(paths: Sequence[Path], stop: threading.Event) -> list[UnitLoudness]
     args: list[str] = []
     for path in paths:
         args += ["-i", str(path)]
-    graph = ";".join(f"[{n}:a]ebur128@u{n}=peak=true:framelog=info[o{n}]" for n in range(len(paths)))
+    graph = ";".join(f"[{n}:a]apad=pad_dur={PAD_S},ebur128@u{n}=peak=true:framelog=info[o{n}]"
+                     for n in range(len(paths)))
     args += ["-filter_complex", graph]
     for n in range(len(paths)):
         args += ["-map", f"[o{n}]", "-f", "null", "-"]
@@ -225,4 +234,6 @@ def _measure(paths: Sequence[Path], stop: threading.Event) -> list[UnitLoudness]
     except AudioError as exc:
         raise AudioError(f"cannot measure the loudness of {len(paths)} audio piece(s): {exc}",
                          path=paths[0]) from exc
-    return [UnitLoudness(tuple(m.momentary), tuple(m.frame_peaks)) for m in logs]
+    # the unit's length from its header: every piece an export reads is a WAV in the export's format
+    frames = [read_wav_info(path).frames for path in paths]
+    return [UnitLoudness(f, tuple(m.momentary), tuple(m.frame_peaks)) for f, m in zip(frames, logs, strict=True)]
