@@ -61,6 +61,7 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     folder = cache_dir if cache_dir is not None else work / "chunks"
     folder.mkdir(parents=True, exist_ok=True)
     sweep_partials(folder)
+    sweep_partials(folder / UNITS_DIR)  # the same naming: .HASH.PID.THREAD.json
     store = UnitStore(folder / UNITS_DIR if cache_dir is not None else None, identity, settings.format)
     jobs = [(o, chunk) for o, (_, chunks) in enumerate(outputs) for chunk in chunks]
     mux_share = 0.03

@@ -31,7 +31,15 @@ from pathlib import Path
 
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import run_ffmpeg_ex
-from studio.audio.loudness import BLOCK_FRAMES, FRAME_S, Ebur128Log, LoudnessSummary, gated_loudness
+from studio.audio.loudness import (
+    ABSOLUTE_GATE_LUFS,
+    BLOCK_FRAMES,
+    FRAME_S,
+    RELATIVE_GATE_LU,
+    Ebur128Log,
+    LoudnessSummary,
+    gated_loudness,
+)
 from studio.audio.timeline import Span
 from studio.audio.wavinfo import PcmFormat, read_wav_info
 
@@ -116,10 +124,13 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
                         frame_peaks[index] = peak
         position += span.frames
     integrated = gated_loudness(blocks)
-    peak = max(frame_peaks)
-    threshold = integrated - 10.0 if integrated is not None else -70.0
-    return SpanLoudness(LoudnessSummary(integrated if integrated is not None else -70.0, threshold, 0.0,
-                                        peak, "true"), frame_peaks)
+    above = [b for b in blocks if b > ABSOLUTE_GATE_LUFS]
+    threshold = ABSOLUTE_GATE_LUFS
+    if above:  # BS.1770's relative gate, as ebur128 reports it
+        threshold = -0.691 + 10 * math.log10(sum(10 ** ((b + 0.691) / 10) for b in above) / len(above)) \
+            + RELATIVE_GATE_LU
+    return SpanLoudness(LoudnessSummary(integrated if integrated is not None else ABSOLUTE_GATE_LUFS, threshold,
+                                        0.0, max(frame_peaks), "true"), frame_peaks)
 
 
 class UnitStore:
