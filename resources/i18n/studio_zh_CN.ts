@@ -145,6 +145,29 @@
     </message>
 </context>
 <context>
+    <name>AcxExtras</name>
+    <message>
+        <location filename="../../studio/gui/acx_extras.py" line="18"/>
+        <source>Opening and closing credits</source>
+        <translation>片头与片尾署名</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/acx_extras.py" line="19"/>
+        <source>Title, author and narrator, spoken in the book&apos;s voice as the first and last files</source>
+        <translation>书名、作者与演播者，用本书的声音朗读，作为第一个和最后一个文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/acx_extras.py" line="22"/>
+        <source>Retail sample (about 3 minutes)</source>
+        <translation>试听样章（约 3 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/acx_extras.py" line="23"/>
+        <source>A 1-5 minute sample from the start of the book, without credits, written next to the chapters</source>
+        <translation>从书的开头截取 1–5 分钟的试听，不含署名，写在各章文件旁</translation>
+    </message>
+</context>
+<context>
     <name>BookDocument</name>
     <message>
         <location filename="../../studio/gui/document.py" line="93"/>
@@ -719,296 +742,301 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="147"/>
-        <location filename="../../studio/gui/export_dialog.py" line="283"/>
+        <location filename="../../studio/gui/export_dialog.py" line="154"/>
+        <location filename="../../studio/gui/export_dialog.py" line="293"/>
         <source>Export Audiobook</source>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="162"/>
+        <location filename="../../studio/gui/export_dialog.py" line="169"/>
         <source>Browse…</source>
         <extracomment>Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real desktop call on the offscreen platform, where the default skips it.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="168"/>
+        <location filename="../../studio/gui/export_dialog.py" line="175"/>
         <source>None (the settings below)</source>
         <translation>无（使用下方设置）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <location filename="../../studio/gui/export_dialog.py" line="176"/>
         <source>ACX / Audible (MP3 per chapter, room tone)</source>
         <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="170"/>
+        <location filename="../../studio/gui/export_dialog.py" line="177"/>
         <source>M4B for Apple Books / Audiobookshelf</source>
         <translation>M4B（Apple Books / Audiobookshelf）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="171"/>
+        <location filename="../../studio/gui/export_dialog.py" line="178"/>
         <source>Generic MP3</source>
         <translation>通用 MP3</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="174"/>
+        <location filename="../../studio/gui/export_dialog.py" line="181"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="174"/>
+        <location filename="../../studio/gui/export_dialog.py" line="181"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="182"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="176"/>
+        <location filename="../../studio/gui/export_dialog.py" line="183"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="189"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="186"/>
-        <location filename="../../studio/gui/export_dialog.py" line="187"/>
+        <location filename="../../studio/gui/export_dialog.py" line="193"/>
+        <location filename="../../studio/gui/export_dialog.py" line="194"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="188"/>
+        <location filename="../../studio/gui/export_dialog.py" line="195"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <location filename="../../studio/gui/export_dialog.py" line="201"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <location filename="../../studio/gui/export_dialog.py" line="202"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="208"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="209"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="203"/>
+        <location filename="../../studio/gui/export_dialog.py" line="210"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="212"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="208"/>
+        <location filename="../../studio/gui/export_dialog.py" line="215"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="219"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="213"/>
+        <location filename="../../studio/gui/export_dialog.py" line="220"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="219"/>
+        <location filename="../../studio/gui/export_dialog.py" line="226"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="221"/>
+        <location filename="../../studio/gui/export_dialog.py" line="228"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="222"/>
+        <location filename="../../studio/gui/export_dialog.py" line="229"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="223"/>
+        <location filename="../../studio/gui/export_dialog.py" line="233"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="224"/>
+        <location filename="../../studio/gui/export_dialog.py" line="234"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="225"/>
+        <location filename="../../studio/gui/export_dialog.py" line="235"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="226"/>
+        <location filename="../../studio/gui/export_dialog.py" line="236"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="227"/>
+        <location filename="../../studio/gui/export_dialog.py" line="237"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="228"/>
+        <location filename="../../studio/gui/export_dialog.py" line="238"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="229"/>
+        <location filename="../../studio/gui/export_dialog.py" line="239"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="230"/>
+        <location filename="../../studio/gui/export_dialog.py" line="240"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="231"/>
+        <location filename="../../studio/gui/export_dialog.py" line="241"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="233"/>
+        <location filename="../../studio/gui/export_dialog.py" line="243"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="234"/>
+        <location filename="../../studio/gui/export_dialog.py" line="244"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="235"/>
+        <location filename="../../studio/gui/export_dialog.py" line="245"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="240"/>
+        <location filename="../../studio/gui/export_dialog.py" line="250"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="245"/>
+        <location filename="../../studio/gui/export_dialog.py" line="255"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="248"/>
+        <location filename="../../studio/gui/export_dialog.py" line="258"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="283"/>
+        <location filename="../../studio/gui/export_dialog.py" line="293"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="287"/>
+        <location filename="../../studio/gui/export_dialog.py" line="297"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="287"/>
+        <location filename="../../studio/gui/export_dialog.py" line="297"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="322"/>
+        <location filename="../../studio/gui/export_dialog.py" line="335"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="327"/>
+        <location filename="../../studio/gui/export_dialog.py" line="340"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="348"/>
+        <location filename="../../studio/gui/export_dialog.py" line="361"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="355"/>
+        <location filename="../../studio/gui/export_dialog.py" line="368"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="362"/>
-        <location filename="../../studio/gui/export_dialog.py" line="411"/>
+        <location filename="../../studio/gui/export_dialog.py" line="375"/>
+        <location filename="../../studio/gui/export_dialog.py" line="427"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="367"/>
+        <location filename="../../studio/gui/export_dialog.py" line="380"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="381"/>
+        <location filename="../../studio/gui/export_dialog.py" line="394"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="382"/>
+        <location filename="../../studio/gui/export_dialog.py" line="395"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="388"/>
+        <location filename="../../studio/gui/export_dialog.py" line="401"/>
+        <source>{path} is up to date (nothing changed since it was exported): {chapters} chapters, {minutes} minutes.</source>
+        <translation>{path} 已是最新（导出后没有任何改动）：{chapters} 章，{minutes} 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_dialog.py" line="403"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="403"/>
+        <location filename="../../studio/gui/export_dialog.py" line="419"/>
         <source>Could not open the folder {folder}: {reason}</source>
         <translation>无法打开文件夹 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="409"/>
+        <location filename="../../studio/gui/export_dialog.py" line="425"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="420"/>
+        <location filename="../../studio/gui/export_dialog.py" line="436"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="459"/>
+        <location filename="../../studio/gui/export_dialog.py" line="475"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="462"/>
+        <location filename="../../studio/gui/export_dialog.py" line="478"/>
         <source>no file manager answered (the desktop refused to open it)</source>
         <translation>没有文件管理器响应（桌面环境拒绝打开）</translation>
     </message>

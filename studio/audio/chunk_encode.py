@@ -71,17 +71,19 @@ ENCODES = Counter[str]()
 @dataclass(frozen=True)
 class Chunk:
     """One chapter of an output file and the gap after it: frames [start, end) of the file's timeline,
-    encoded with ``preroll`` frames of the silence before it in front (see ``aac_join``)."""
+    encoded with ``preroll`` frames of the silence before it in front (see ``aac_join``), or without the
+    gap's last ``trim`` frames, which an MP3 encoder's delay and padding fill (see ``mp3_join``)."""
 
     index: int
     start: int
     end: int
     preroll: int
     spans: tuple[Span, ...]
+    trim: int = 0
 
     @property
     def samples(self) -> int:
-        return self.preroll + self.end - self.start
+        return self.preroll + self.end - self.start - self.trim
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ class ChunkSettings:
     target: LoudnessTarget | None
     allow_dynamic: bool
     stats: bool
+    #: "aac" (ADTS, joined by ``aac_join``) or "mp3" (libmp3lame without an Info frame, ``mp3_join``)
+    codec: str = "aac"
+
+    @property
+    def suffix(self) -> str:
+        return ".mp3" if self.codec == "mp3" else ".aac"
 
 
 @dataclass
@@ -146,6 +154,8 @@ def chunk_key(chunk: Chunk, settings: ChunkSettings, identity: Callable[[Path], 
         "target": None if target is None else [target.integrated_lufs, target.true_peak_dbtp],
         "spans": [[identity(s.path) if s.path else None, s.start, s.frames] for s in chunk.spans],
     }
+    if settings.codec != "aac":  # AAC keys stay what they were, so chapters cached before remain valid
+        fields |= {"codec": settings.codec, "trim": chunk.trim}
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -273,8 +283,9 @@ def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: Spa
     def feed(fd: int) -> None:
         feed_spans(fd, chunk.spans, fmt, cancel_event=stop)
 
-    run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, "-c:a", "aac",
-                   "-b:a", settings.bitrate, "-f", "adts", str(dest)],
+    codec = (["-c:a", "libmp3lame", "-b:a", settings.bitrate, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
+             if settings.codec == "mp3" else ["-c:a", "aac", "-b:a", settings.bitrate, "-f", "adts"])
+    run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, *codec, str(dest)],
                   feed=feed, stderr_cb=read,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
@@ -320,17 +331,17 @@ def _plan_from_json(data: dict[str, object], target: LoudnessTarget | None) -> G
 
 def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
                  progress_cb: ProgressCallback | None = None, store: UnitStore | None = None) -> ChunkResult:
-    """The chunk's ADTS file in ``folder`` (``<key>.aac``, with its meter and gain in ``<key>.json``):
+    """The chunk's ADTS (or MP3) file in ``folder`` (``<key>.aac``/``.mp3``, its meter and gain in ``<key>.json``):
     reused when a complete one is there, else measured, planned and encoded; written under a temporary
     name and renamed, so a killed export never leaves a half chunk that a later one would trust."""
-    audio, sidecar = folder / f"{key}.aac", folder / f"{key}.json"
+    audio, sidecar = folder / f"{key}{settings.suffix}", folder / f"{key}.json"
     cached = _load(audio, sidecar, chunk, settings)
     if cached is not None:
         if progress_cb is not None:
             progress_cb(1.0)
         return cached
     plan, measured = _plan(chunk, settings, store or UnitStore(None, str, settings.format), stop)
-    partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.aac"
+    partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}{settings.suffix}"
     try:
         meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb)
         summary = meter.summary()

@@ -1,7 +1,8 @@
-"""AAC book files from chapter chunks: encode every chunk on a pool (``jobs`` at once), join, mux, trim.
+"""Book files from chapter chunks: encode every chunk on a pool (``jobs`` at once), join, mux.
 
-The final step of an M4B/M4A book no longer encodes anything: it joins encoded chapters (``aac_join``) and
-writes the container, chapters, tags and cover by stream copy (a few seconds for a long book).
+The final step of an M4B/M4A or MP3 book no longer encodes anything: it joins encoded chapters
+(``aac_join``, ``mp3_join``) and writes the container, chapters, tags and cover by stream copy (a few
+seconds for a long book).
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from studio.audio.chunk_encode import (
     JoinedMeter,
     chunk_key,
     encode_chunk,
+    plan_chunks,
     sweep_partials,
 )
 from studio.audio.encode import EncodeJob, EncodeOutcome, metadata_file
 from studio.audio.ffmpeg import run_ffmpeg_ex
 from studio.audio.formats import mp4_movflags
 from studio.audio.loudness import GainPlan, LoudnessTarget
+from studio.audio.mp3_join import frame_samples, join_mp3, min_chapter_gap, plan_mp3_chunks
 from studio.audio.parallel import run_all_or_stop
 from studio.audio.progress import ProgressBar
+from studio.audio.tags import write_mp3_with_id3
+from studio.audio.timeline import Timeline, ms_to_frames
 from studio.audio.unit_loudness import UnitStore
 from studio.core.errors import CancelledError
 
@@ -36,6 +41,26 @@ from studio.core.errors import CancelledError
 UNITS_DIR = "units"
 #: Encodes that ran (not taken from the cache) in this process: tests and benchmarks read it.
 ENCODED_CHUNKS = Counter[str]()
+
+
+def chunk_codec(format_name: str, chapter_gap_ms: int, rate: int) -> str | None:
+    """The codec a book file of this format is encoded in chapter by chapter ("aac", "mp3"), or None when it
+    is encoded in one pass: FLAC/WAV, or a chapter gap too short to hold an exact join."""
+    gap = ms_to_frames(chapter_gap_ms, rate)
+    if format_name in ("m4b", "m4a") and gap >= 3 * AAC_FRAME:
+        return "aac"
+    if format_name == "mp3" and gap >= min_chapter_gap(rate):
+        return "mp3"
+    return None
+
+
+def chunk_grid(codec: str, rate: int) -> int:
+    """The frame grid every chapter of a chunked book starts on."""
+    return frame_samples(rate) if codec == "mp3" else AAC_FRAME
+
+
+def plan_book_chunks(codec: str, timeline: Timeline) -> list[Chunk] | None:
+    return plan_mp3_chunks(timeline) if codec == "mp3" else plan_chunks(timeline)
 
 
 def book_plan(results: Sequence[ChunkResult], target: LoudnessTarget | None) -> GainPlan:
@@ -85,7 +110,7 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     for n, (job, chunks) in enumerate(outputs):
         mine = [results[index + k] for k in range(len(chunks))]
         index += len(chunks)
-        outcomes.append(_mux(job, chunks, mine, settings, work / f"joined-{n}.aac", stop))
+        outcomes.append(_mux(job, chunks, mine, settings, work / f"joined-{n}{settings.suffix}", stop))
         bar.report(start + (end - start) * (1 - mux_share * (len(outputs) - n - 1) / len(outputs)))
     return outcomes
 
@@ -93,6 +118,35 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
 def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult], settings: ChunkSettings,
          joined: Path, stop: threading.Event) -> tuple[EncodeOutcome, GainPlan]:
     rate = settings.format.sample_rate
+    if settings.codec == "mp3":
+        _write_mp3(job, results, rate, joined, stop)
+    else:
+        _write_mp4(job, results, rate, joined, stop)
+    parts = [((c.start - c.preroll) / rate, c.samples / rate, r.meter) for c, r in zip(chunks, results, strict=True)]
+    normalizations = {r.normalization for r in results}
+    normalization = normalizations.pop() if len(normalizations) == 1 else "per chapter"
+    plan = book_plan(results, settings.target)
+    notes = tuple(n for r in results for n in r.plan.notes if "encoded again" in n)
+    return EncodeOutcome(JoinedMeter(parts), None, normalization), GainPlan(
+        plan.mode, plan.target, plan.measured, plan.gain_db, plan.limit_db, notes=(*plan.notes, *notes))
+
+
+def _write_mp3(job: EncodeJob, results: Sequence[ChunkResult], rate: int, joined: Path,
+               stop: threading.Event) -> None:
+    """The joined frames behind one exact Info frame (``mp3_join``), then our ID3 tag in front (chapters)."""
+    timeline = job.timeline
+    audio = job.dest.with_name(job.dest.name + ".audio")
+    try:
+        join_mp3([(r.path, r.samples) for r in results], rate, timeline.total_frames, joined, audio, stop)
+        write_mp3_with_id3(audio, job.dest, job.info, chapters=timeline.chapters if job.chapter_marks else (),
+                           rate=rate, duration_frames=timeline.total_frames, title=job.title, track=job.track,
+                           cover=job.cover)
+    finally:
+        audio.unlink(missing_ok=True)
+
+
+def _write_mp4(job: EncodeJob, results: Sequence[ChunkResult], rate: int, joined: Path,
+               stop: threading.Event) -> None:
     join_adts([(r.path, r.samples) for r in results], joined)
     meta = metadata_file(job, joined.with_suffix(".ffmeta"))
     args = ["-itsoffset", f"-{AAC_FRAME / rate:.6f}", "-f", "aac", "-i", str(joined), "-f", "ffmetadata",
@@ -112,13 +166,6 @@ def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult]
     finally:
         joined.unlink(missing_ok=True)
         meta.unlink(missing_ok=True)
-    parts = [((c.start - c.preroll) / rate, c.samples / rate, r.meter) for c, r in zip(chunks, results, strict=True)]
-    normalizations = {r.normalization for r in results}
-    normalization = normalizations.pop() if len(normalizations) == 1 else "per chapter"
-    plan = book_plan(results, settings.target)
-    notes = tuple(n for r in results for n in r.plan.notes if "encoded again" in n)
-    return EncodeOutcome(JoinedMeter(parts), None, normalization), GainPlan(
-        plan.mode, plan.target, plan.measured, plan.gain_db, plan.limit_db, notes=(*plan.notes, *notes))
 
 
 def workers_for(jobs: int | None) -> int:

@@ -3,8 +3,9 @@
 A preset is a set of ``ExportOptions`` plus the rules its retailer rejects files against. The report
 measures the *written files* (decoded by ffmpeg, read by mutagen), not the exporter's intentions, and lists
 every rule with the value found and pass/fail, so an author sees what a reviewer would see before uploading.
-Rules that are about content the author supplies (opening/closing credits, the retail sample) cannot be
-measured from audio; they are listed as ``manual`` so they are not forgotten.
+The opening/closing credits and the retail sample are checked when the export wrote them (the credits are the
+first and last files; the sample gets every file rule plus its length); when it did not, they are listed as
+``manual`` so they are not forgotten.
 """
 
 from __future__ import annotations
@@ -178,13 +179,16 @@ def _fmt_db(value: float | None) -> str:
     return "digital silence" if value is None else f"{value:.1f} dB"
 
 
-def check_acx(files: Sequence[Path]) -> ComplianceReport:
-    """Every ACX rule, measured on ``files`` (one MP3 per chapter)."""
+def check_acx(files: Sequence[Path], *, sample: Path | None = None, credits: bool = False) -> ComplianceReport:
+    """Every ACX rule, measured on ``files`` (one MP3 per chapter) and the retail ``sample``; ``credits``: the
+    first and last files are the opening and closing credits."""
     from mutagen.mp3 import MP3
+
+    from studio.audio.retail_sample import SAMPLE_MAX_S, SAMPLE_MIN_S
 
     report = ComplianceReport("acx")
     layouts: set[int] = set()
-    for path in files:
+    for path in [*files, *([sample] if sample is not None else [])]:
         name = path.name
         info: Any = MP3(path).info
         layouts.add(info.channels)
@@ -205,20 +209,28 @@ def check_acx(files: Sequence[Path]) -> ComplianceReport:
         _rule(report, name, "room tone is noise, not digital silence", _fmt_db(tone),
               tone is not None and -90.0 < tone <= -60.0)
         _rule(report, name, "at most 120 min", f"{levels.duration_s / 60:.1f} min", levels.duration_s <= 120 * 60)
+        if path == sample:
+            _rule(report, name, "retail sample of 1-5 min", f"{levels.duration_s / 60:.2f} min",
+                  SAMPLE_MIN_S <= levels.duration_s <= SAMPLE_MAX_S)
     _rule(report, "all files", "mono or stereo, the same in every file",
           "/".join(sorted({"mono" if c == 1 else "stereo" for c in layouts})) or "no files", len(layouts) == 1)
-    report.rules.append(Rule("book", "opening and closing credits", "spoken by the author's text: not measured",
-                             "manual"))
-    report.rules.append(Rule("book", "retail sample of 1-5 min", "chosen and uploaded on ACX: not measured",
-                             "manual"))
+    if credits:
+        first, last = (files[0].name, files[-1].name) if files else ("none", "none")
+        _rule(report, "book", "opening and closing credits", f"first file {first}, last file {last}",
+              len(files) >= 2 and "Opening credits" in first and "Closing credits" in last)
+    else:
+        report.rules.append(Rule("book", "opening and closing credits", "not exported: not measured", "manual"))
+    if sample is None:
+        report.rules.append(Rule("book", "retail sample of 1-5 min", "not exported: not measured", "manual"))
     return report
 
 
-def check_files(preset: str, files: Sequence[Path]) -> ComplianceReport:
+def check_files(preset: str, files: Sequence[Path], *, sample: Path | None = None,
+                credits: bool = False) -> ComplianceReport:
     """The report for ``preset``: every ACX rule for ``acx``; for the others, that players find what they
     need (chapters of a single file, a readable duration)."""
     if PRESETS[preset].acx_rules:
-        return check_acx(files)
+        return check_acx(files, sample=sample, credits=credits)
     from studio.audio.probe import read_chapters
 
     report = ComplianceReport(preset)

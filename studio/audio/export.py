@@ -30,9 +30,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from studio.audio.aac_join import AAC_FRAME
-from studio.audio.chunk_encode import ChunkSettings, piece_identity, plan_chunks
-from studio.audio.chunked_book import encode_chunked, workers_for
+from studio.audio.chunk_encode import ChunkSettings, piece_identity
+from studio.audio.chunked_book import chunk_codec, chunk_grid, encode_chunked, plan_book_chunks, workers_for
 from studio.audio.cover_fit import fit_cover
 from studio.audio.cuesheet import MAX_TRACKS, write_cue
 from studio.audio.encode import (
@@ -52,7 +51,7 @@ from studio.audio.parallel import run_all_or_stop
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult, acx_notes
-from studio.audio.room_tone import RoomTone, with_room_tone
+from studio.audio.room_tone import RoomTone, file_target, with_room_tone
 from studio.audio.staging import OwnedFolder, scratch_folder, staging_folder, sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.subtitles import SUBTITLE_FORMATS, write_subtitles
@@ -175,9 +174,9 @@ def _book_destination(output: Path, spec: FormatSpec) -> Path:
 
 def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: ExportOptions, info: BookInfo,
                   output: Path, staging: Path, cover: Cover | None, notes: list[str], *,
-                  chunked: bool = False) -> list[_Output]:
-    """Which files to write, each with its own timeline (chapters start at 0 in every file); ``chunked``
-    puts every chapter start on the AAC frame grid (by shortening the chapter gap by less than a frame)."""
+                  chunk_grid: int = 0) -> list[_Output]:
+    """Which files to write, each with its own timeline (chapters start at 0 in every file); ``chunk_grid``
+    puts every chapter start on the codec's frame grid (by shortening the chapter gap by less than a frame)."""
     spec = options.spec
     stats = options.loudness is not None and options.loudness.rms_range_db is not None
     outputs: list[_Output] = []
@@ -198,7 +197,7 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     rate = fmt.sample_rate
     gap = ms_to_frames(options.gaps.chapter_ms, rate)
     max_frames = round(options.split_hours * 3600 * rate) if options.split_hours else None
-    grid = cue_grid(rate) if spec.has_cue_sheet else AAC_FRAME if chunked else 1
+    grid = cue_grid(rate) if spec.has_cue_sheet else chunk_grid or 1
     groups = split_parts([c.frames for c in layouts], gap, max_frames, MAX_TRACKS if spec.has_cue_sheet else None)
     if len(groups) > 1 and options.split_hours is None:
         notes.append(f"cue sheets hold at most {MAX_TRACKS} tracks: the book is split into {len(groups)} parts")
@@ -210,7 +209,7 @@ def _plan_outputs(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Exp
     width = max(2, len(str(len(groups))))
     for p, group in enumerate(groups, 1):
         timeline = layout_output([layouts[i] for i in group], fmt, chapter_gap_ms=options.gaps.chapter_ms,
-                                 grid=grid, shorten=chunked)
+                                 grid=grid, shorten=chunk_grid > 0)
         if len(groups) == 1:
             dest, part, title, track = final, None, None, None
         else:
@@ -238,7 +237,7 @@ def export_audiobook(
     """Export ``chapters`` to ``output`` (a file, or a folder for ``format="chapters"``); see the module doc.
 
     ``progress_cb`` gets one increasing fraction over every pass (conversion, measuring, encoding) and a
-    final 1.0. M4B/M4A books are encoded chapter by chapter on every core and joined (``chunked_book``),
+    final 1.0. M4B/M4A and MP3 books are encoded chapter by chapter on every core and joined (``chunked_book``),
     normalized per chapter; ``chapter_cache`` keeps the encoded chapters for the next export (a project's
     cache), ``chunked=False`` encodes the book in one pass with one gain (the other formats always do).
     ``stamp`` (a content hash) is written into a single book file's tags (``export_stamp``).
@@ -282,14 +281,13 @@ def export_audiobook(
             start = _CONVERT_SHARE if needs_conversion else 0.0
             layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps)
                        for i, (c, ps) in enumerate(zip(chapters, pieces, strict=True))]
-            aac_book = chunked and options.format in ("m4b", "m4a") and \
-                ms_to_frames(options.gaps.chapter_ms, fmt.sample_rate) >= 3 * AAC_FRAME
+            codec = chunk_codec(options.format, options.gaps.chapter_ms, fmt.sample_rate) if chunked else None
             outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes,
-                                    chunked=aac_book)
-            chunks = [plan_chunks(o.job.timeline) for o in outputs] if aac_book else []
-            if aac_book and all(c is not None for c in chunks):
+                                    chunk_grid=chunk_grid(codec, fmt.sample_rate) if codec else 0)
+            chunks = [plan_book_chunks(codec, o.job.timeline) for o in outputs] if codec else []
+            if codec and all(c is not None for c in chunks):
                 settings = ChunkSettings(fmt, options.bitrate or spec.default_bitrate or "64k", options.loudness,
-                                         options.allow_dynamic, outputs[0].job.stats)
+                                         options.allow_dynamic, outputs[0].job.stats, codec)
                 outcomes = encode_chunked([(o.job, c) for o, c in zip(outputs, chunks, strict=True) if c],
                                           settings, piece_identity(inspection), chapter_cache, work,
                                           workers_for(options.jobs), stop, bar, start, 0.995)
@@ -298,8 +296,15 @@ def export_audiobook(
                 total_s = sum(c.frames for c in layouts) / fmt.sample_rate
                 encode_s = sum(o.job.timeline.duration_ms / 1000 for o in outputs) * spec.cost
                 measure_end = start + (1 - start) * (total_s / (total_s + encode_s)) if options.loudness else start
-                plan = _gain_plan(layouts, fmt, options, bar, start, measure_end, stop)
-                outcomes = _encode_all(outputs, plan, work, bar, measure_end, 0.995, options, stop)
+                if options.room_tone is not None and options.format == "chapters":
+                    # ACX measures each file: each gets its own gain (short credits and long chapters alike)
+                    step = (measure_end - start) / len(layouts)
+                    plans = [_gain_plan([one], fmt, _file_options(options, one, fmt), bar, start + n * step,
+                                        start + (n + 1) * step, stop) for n, one in enumerate(layouts)]
+                else:
+                    plans = [_gain_plan(layouts, fmt, options, bar, start, measure_end, stop)] * len(outputs)
+                plan = plans[0]
+                outcomes = _encode_all(outputs, plans, work, bar, measure_end, 0.995, options, stop)
             files, chapter_reports = _finish(outputs, outcomes, options, info, notes)
             if stamp is not None and len(outputs) == 1 and options.format != "chapters":
                 try:
@@ -367,16 +372,25 @@ def _gain_plan(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Export
     return plan
 
 
-def _encode_all(outputs: Sequence[_Output], plan: GainPlan, work: Path, bar: ProgressBar, start: float, end: float,
-                options: ExportOptions, stop: threading.Event) -> list[tuple[EncodeOutcome, GainPlan]]:
-    """Encode every output, ``options.jobs`` at a time; the first failure stops the others."""
+def _file_options(options: ExportOptions, layout: ChapterLayout, fmt: PcmFormat) -> ExportOptions:
+    """An ACX file's options: its loudness target raised for the room tone around it (``room_tone.file_target``)."""
+    if options.loudness is None or options.room_tone is None:
+        return options
+    return replace(options, loudness=file_target(options.loudness, layout.frames, options.room_tone, fmt.sample_rate))
+
+
+def _encode_all(outputs: Sequence[_Output], plans: Sequence[GainPlan], work: Path, bar: ProgressBar, start: float,
+                end: float, options: ExportOptions, stop: threading.Event) -> list[tuple[EncodeOutcome, GainPlan]]:
+    """Encode every output (each with its gain plan), ``options.jobs`` at a time; the first failure stops the
+    others."""
     weights = [o.job.timeline.duration_ms + 1 for o in outputs]
     callbacks = bar.parallel(start, end, weights)
     workers = max(1, min(len(outputs), options.jobs or os.cpu_count() or 1))
     if workers == 1:
-        return [_encode_checked(o.job, plan, work, stop, cb) for o, cb in zip(outputs, callbacks, strict=True)]
+        return [_encode_checked(o.job, plan, work, stop, cb)
+                for o, plan, cb in zip(outputs, plans, callbacks, strict=True)]
     return run_all_or_stop([partial(_encode_checked, o.job, plan, work, stop, cb)
-                            for o, cb in zip(outputs, callbacks, strict=True)], workers, stop)
+                            for o, plan, cb in zip(outputs, plans, callbacks, strict=True)], workers, stop)
 
 
 def _encode_checked(job: EncodeJob, plan: GainPlan, work: Path, stop: threading.Event,

@@ -1,12 +1,14 @@
 """Rendered pieces as the audio layer receives them, and getting them all into one PCM format.
 
-A piece is one rendered unit's WAV file plus what the engine said about its timing (sentence and word
+A piece is one rendered unit's audio file (FLAC in the render cache, WAV in caches from before decision 0015
+and for converted pieces) plus what the engine said about its timing (sentence and word
 timestamps, relative to the piece). Timestamps are in milliseconds, so they survive resampling unchanged;
 frame positions are derived from them only once the export format is known.
 
 Pieces arrive in whatever the engines produced (8-48 kHz, mono or stereo, 8-32 bit, sometimes not even a
-WAV the ``wave`` module reads). ``inspect_pieces`` reads every header once; ``convert_pieces`` re-encodes the
-odd ones with ffmpeg (in parallel, one process per piece) and reads their *real* length back, so every
+WAV the ``wave`` module reads). ``inspect_pieces`` reads every header once (a FLAC's STREAMINFO is as exact
+as a WAV header, so FLAC pieces in the export format are read in place, never converted); ``convert_pieces``
+re-encodes the odd ones with ffmpeg (in parallel, one process per piece) and reads their *real* length back, so every
 later frame count is exact rather than predicted from a resampling ratio.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from studio.audio.errors import AudioError, DiskFullError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
-from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info
+from studio.audio.wavinfo import PcmFormat, WavInfo, read_audio_info, read_wav_info
 from studio.core.errors import CancelledError
 
 log = logging.getLogger("studio.audio.pieces")
@@ -115,7 +117,7 @@ def sentences_from_words(words: Sequence[TimedText]) -> tuple[TimedText, ...]:
 
 @dataclass
 class Inspection:
-    """What the piece headers say: readable WAVs with their format, and files only ffmpeg can read."""
+    """What the piece headers say: readable WAV/FLAC pieces with their format, and files only ffmpeg can read."""
 
     readable: dict[Path, WavInfo]
     unreadable: list[Path]
@@ -152,7 +154,7 @@ def inspect_pieces(chapters: Sequence[tuple[str, Sequence[Path]]]) -> Inspection
             if not piece.is_file():
                 raise AudioError(f"audio piece of {where[piece]} is missing", path=piece)
             try:
-                readable[piece] = read_wav_info(piece)
+                readable[piece] = read_audio_info(piece)
             except AudioError as exc:
                 if "truncated" in exc.message:
                     raise AudioError(f"{exc.message} ({where[piece]})", path=piece) from exc

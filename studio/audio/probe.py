@@ -18,7 +18,7 @@ from studio.audio import metadata
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import capture_ffmpeg_stdout, stream_ffmpeg_stdout
 from studio.audio.stitch import ChapterMark
-from studio.audio.wavinfo import read_wav_info
+from studio.audio.wavinfo import read_flac_info, read_wav_info
 
 _MP4_SUFFIXES = {".m4b", ".m4a", ".mp4", ".aac", ".mov"}
 
@@ -91,7 +91,7 @@ def _decoded_duration_ms(path: Path) -> float:
 def probe_duration_ms(path: str | os.PathLike[str], *, exact: bool = False) -> float:
     """Duration of an audio file in ms, from headers where they can be trusted.
 
-    WAV and MP4-family files are exact from their headers. MP3 comes from mutagen, which ignores the
+    WAV, FLAC and MP4-family files are exact from their headers. MP3 comes from mutagen, which ignores the
     gapless info in ffmpeg-written (``Lavc``) Info tags and so overstates such files by the encoder delay
     plus padding (about 50-70 ms); ``exact=True`` decodes instead (about 1.5 s per hour of MP3), as it
     does for every other format.
@@ -100,6 +100,11 @@ def probe_duration_ms(path: str | os.PathLike[str], *, exact: bool = False) -> f
     suffix = p.suffix.lower()
     if suffix == ".wav":
         return read_wav_info(p).duration_ms
+    if suffix == ".flac":
+        try:
+            return read_flac_info(p).duration_ms  # STREAMINFO's exact sample count (the render cache's units)
+        except AudioError:
+            pass  # no length in the header: decode
     if suffix in _MP4_SUFFIXES:
         ms = mp4_duration_ms(p)
         if ms is not None:

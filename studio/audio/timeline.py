@@ -16,14 +16,13 @@ gap before it (by less than one grid step): the cue sheet's INDEX then equals th
 
 from __future__ import annotations
 
-import array
 import math
-import sys
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.audio.cached_audio import read_frames, samples_of
 from studio.audio.errors import AudioError
 from studio.audio.pieces import Inspection, Piece, TimedText
 from studio.audio.stitch import ChapterMark
@@ -55,7 +54,7 @@ class Gaps:
 
 @dataclass(frozen=True)
 class Span:
-    """``frames`` frames of a PCM WAV file from frame ``start`` on, or silence when ``path`` is None."""
+    """``frames`` frames of a PCM WAV or FLAC file from frame ``start`` on, or silence when ``path`` is None."""
 
     path: Path | None
     start: int
@@ -124,13 +123,7 @@ def cue_grid(rate: int) -> int:
 
 def _block_peaks(path: Path, fmt: PcmFormat, start: int, stop: int, block: int) -> list[int]:
     """Peak absolute sample value of each ``block``-frame block in [start, stop): a few hundred ms at most."""
-    with wave.open(str(path), "rb") as w:
-        w.setpos(start)
-        data = w.readframes(stop - start)
-    samples = array.array("h")
-    samples.frombytes(data[: len(data) - len(data) % 2])
-    if sys.byteorder == "big":
-        samples.byteswap()
+    samples = samples_of(read_frames(path, fmt, start, stop))
     step = block * fmt.channels
     peaks = []
     for i in range(0, len(samples) - step + 1, step):

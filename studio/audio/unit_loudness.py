@@ -41,7 +41,7 @@ from studio.audio.loudness import (
     gated_loudness,
 )
 from studio.audio.timeline import Span
-from studio.audio.wavinfo import PcmFormat, read_wav_info
+from studio.audio.wavinfo import PcmFormat, read_audio_info
 
 log = logging.getLogger("studio.audio.unit_loudness")
 
@@ -245,6 +245,6 @@ def _measure(paths: Sequence[Path], stop: threading.Event) -> list[UnitLoudness]
     except AudioError as exc:
         raise AudioError(f"cannot measure the loudness of {len(paths)} audio piece(s): {exc}",
                          path=paths[0]) from exc
-    # the unit's length from its header: every piece an export reads is a WAV in the export's format
-    frames = [read_wav_info(path).frames for path in paths]
+    # the unit's length from its header (WAV or FLAC: the pieces an export reads are in the export's format)
+    frames = [read_audio_info(path).frames for path in paths]
     return [UnitLoudness(f, tuple(m.momentary), tuple(m.frame_peaks)) for f, m in zip(frames, logs, strict=True)]

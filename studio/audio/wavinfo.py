@@ -1,8 +1,9 @@
-"""Exact facts about WAV pieces, and silence written as WAV.
+"""Exact facts about WAV and FLAC pieces, and silence written as WAV.
 
 Chapter marks are computed from sample counts, never from estimates, so the header is read with the
 ``wave`` module and cross-checked against the file size: a truncated download would otherwise shift every
-later chapter mark without any error.
+later chapter mark without any error. The render cache stores FLAC (decision 0015): its STREAMINFO block
+holds the exact sample count, so a FLAC piece is described without decoding it.
 """
 
 from __future__ import annotations
@@ -90,6 +91,44 @@ def read_wav_info(path: str | os.PathLike[str]) -> WavInfo:
             raise AudioError(f"WAV file is truncated: header announces {declared} frames, "
                              f"only {present} are present", path=p)
     return WavInfo(p, fmt, declared)
+
+
+FLAC_MAGIC = b"fLaC"
+
+
+def read_flac_info(path: str | os.PathLike[str]) -> WavInfo:
+    """Format and exact frame count of a FLAC file, from its STREAMINFO block (which the format requires to
+    come first). Raises ``AudioError`` for anything else, and for a stream that does not state its length
+    (a live stream's encoder may leave it 0): chapter marks need the exact count."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8 + 34)
+    except OSError as exc:
+        raise AudioError(f"cannot open audio piece: {exc.strerror or exc}", path=p) from exc
+    if len(head) < 42 or head[:4] != FLAC_MAGIC or head[4] & 0x7F != 0:
+        raise AudioError("not a FLAC file with a STREAMINFO block", path=p)
+    bits = int.from_bytes(head[18:26], "big")  # rate 20 | channels-1 3 | bits-1 5 | total samples 36
+    rate, channels = bits >> 44, ((bits >> 41) & 0x07) + 1
+    width, frames = ((bits >> 36) & 0x1F) + 1, bits & 0xF_FFFF_FFFF
+    if rate <= 0 or width % 8 or frames <= 0:
+        raise AudioError(f"FLAC stream has no usable length or format ({rate} Hz, {width}-bit, {frames} samples)",
+                         path=p)
+    return WavInfo(p, PcmFormat(rate, channels, width // 8), frames)
+
+
+def is_flac(path: str | os.PathLike[str]) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == FLAC_MAGIC
+    except OSError:
+        return False
+
+
+def read_audio_info(path: str | os.PathLike[str]) -> WavInfo:
+    """``read_flac_info`` for FLAC (the cache since decision 0015), ``read_wav_info`` for everything else
+    (caches from before it, converted pieces, silence)."""
+    return read_flac_info(path) if is_flac(path) else read_wav_info(path)
 
 
 def write_silence(path: str | os.PathLike[str], frames: int, fmt: PcmFormat) -> Path:

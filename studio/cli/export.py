@@ -25,6 +25,7 @@ from studio.audio.compliance import PRESETS, check_files, preset_options
 from studio.audio.export import ExportOptions, ExportResult, check_options
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
+from studio.audio.retail_sample import SampleLength
 from studio.audio.subtitles import SUBTITLE_FORMATS
 from studio.audio.timeline import MAX_GAP_MS, Gaps
 from studio.cli import numbers as cli_numbers
@@ -81,6 +82,26 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="synthesize paragraphs that have no audio yet, with the project's own voices (without it, "
                         "export stops and says which chapters lack audio)")
     p.add_argument("--json", action="store_true", help="print files, chapters and loudness as JSON")
+    add_acx_options(p)
+
+
+def add_acx_options(p: argparse.ArgumentParser) -> None:
+    """Credits and the retail sample (on by default with ``--preset acx``)."""
+    credits = p.add_mutually_exclusive_group()
+    credits.add_argument("--credits", action="store_true",
+                         help="opening and closing credits as the first and last files/chapters (default with "
+                              "--preset acx); spoken in the book's voice, rendered like any paragraph")
+    credits.add_argument("--no-credits", action="store_true", help="leave the credits out (also with --preset acx)")
+    p.add_argument("--opening-credits", default=None, metavar="TEXT",
+                   help="the opening credits' text, stored in the project (\"\": back to the text generated from "
+                        "title, author and narrator)")
+    p.add_argument("--closing-credits", default=None, metavar="TEXT", help="the closing credits' text (as above)")
+    sample = p.add_mutually_exclusive_group()
+    sample.add_argument("--retail-sample", action="store_true",
+                        help="also write a 1-5 min retail sample cut from the start (default with --preset acx)")
+    sample.add_argument("--no-retail-sample", action="store_true", help="no retail sample")
+    p.add_argument("--sample-seconds", default=None, metavar="S",
+                   help="the retail sample's length in seconds, 60-295 (default 180; cut at a paragraph or sentence)")
 
 
 def parse_gaps(text: str, base: Gaps | None = None) -> Gaps:
@@ -185,14 +206,17 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         info = {k: getattr(args, k) for k in ("title", "author", "narrator", "year", "description")}
         info["cover"] = args.cover
+        credits, sample = acx_choices(args)
         with Project.open(args.project) as project:
+            store_credit_texts(project, args, err)
             if not getattr(args, "render_missing", False):
                 from studio.audio.export import check_destination
 
                 check_destination(args.output, options)  # a mistyped name is reported before missing audio
-                refuse_missing_audio(project, spoken_titles=args.spoken_titles)
+                refuse_missing_audio(project, spoken_titles=args.spoken_titles, credits_info=info if credits else None)
             try:
                 done = export_project(project, args.output, options, info=info, spoken_titles=args.spoken_titles,
+                                      credits=credits, retail_sample=sample,
                                       render_progress=progress.render, export_progress=progress.export,
                                       cancel=cancel, engine_options=EngineOptions(local_workers=args.workers),
                                       prices=prices_from_env(),
@@ -213,12 +237,15 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = None
     if getattr(args, "preset", None):
         try:
-            report = check_files(args.preset.strip().lower(), [f.path for f in result.files])
+            report = check_files(args.preset.strip().lower(), [f.path for f in result.files],
+                                 sample=done.retail_sample, credits=done.credits)
         except StudioError as exc:
             return failed(exc, err, log, "details in the log", first_only=True)
     if args.json:
         checked = {"compliance": report.to_dict()} if report is not None else {}
-        payload = {**result.to_dict(), **checked, "project": str(args.project), "units_rendered": done.units_rendered,
+        sample_path = {"retail_sample": str(done.retail_sample)} if done.retail_sample is not None else {}
+        payload = {**result.to_dict(), **checked, **sample_path, "project": str(args.project),
+                   "credits": done.credits, "units_rendered": done.units_rendered,
                    "units_cached": done.units_cached, "up_to_date": done.up_to_date,
                    "elapsed_s": round(time.monotonic() - started, 2)}
         print(json.dumps(payload, ensure_ascii=False), file=out)
@@ -230,42 +257,91 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{f.path}  ({count} chapter{'' if count == 1 else 's'}, {hms(f.duration_ms / 1000)})", file=out)
             for extra in f.extras:
                 print(f"{extra}", file=out)
+        if done.retail_sample is not None:
+            print(f"{done.retail_sample}  (retail sample)", file=out)
         print(loudness_report(result), file=err)
         if report is not None:
             print(report.text(), file=err)
     return EXIT_OK
 
 
-def refuse_missing_audio(project: Project, *, spoken_titles: bool = False) -> None:
+def acx_choices(args: argparse.Namespace) -> tuple[bool, SampleLength | None]:
+    """(credits, retail sample) from the options: both on with ``--preset acx`` unless turned off."""
+    acx = (getattr(args, "preset", None) or "").strip().lower() == "acx"
+    credits = (acx or getattr(args, "credits", False)) and not getattr(args, "no_credits", False)
+    seconds = getattr(args, "sample_seconds", None)
+    wanted = (acx or getattr(args, "retail_sample", False) or seconds is not None) and \
+        not getattr(args, "no_retail_sample", False)
+    if not wanted:
+        return credits, None
+    try:
+        return credits, SampleLength(_number(seconds, "--sample-seconds")) if seconds is not None else SampleLength()
+    except ValueError as exc:
+        raise InputError(f"--sample-seconds: {exc}") from None
+
+
+def store_credit_texts(project: Project, args: argparse.Namespace, err: TextIO) -> None:
+    """``--opening-credits``/``--closing-credits`` into the project (the author's wording is kept from then on)."""
+    from studio.core.credits import store_credits
+
+    opening, closing = getattr(args, "opening_credits", None), getattr(args, "closing_credits", None)
+    if opening is None and closing is None:
+        return
+    try:
+        changes = store_credits(project, opening=opening, closing=closing)
+    except ValueError as exc:  # names the credit that is too long
+        raise InputError(str(exc)) from None
+    if changes:
+        print(f"stored in the project: {'; '.join(changes)}", file=err)
+
+
+def refuse_missing_audio(project: Project, *, spoken_titles: bool = False,
+                         credits_info: dict[str, object] | None = None) -> None:
     """Export writes the audio the project has; units without audio stop it (exit 2) unless
     ``--render-missing`` asks for them, so an export never starts paying for or synthesizing a book silently.
 
     Planned exactly as export plans (the project's own voices and stored audio settings), so what is reported
     missing is what export would have synthesized.
     """
+    from studio.core.book_settings import read_audio_settings
+    from studio.render.credits_plan import CREDIT_TITLES, credit_units, is_credit
     from studio.render.export_book import plan_with_titles
     from studio.render.job_store import plan_project
+    from studio.render.plan import AudioRequestOptions
 
     book = project.load_book()
     plan = plan_project(project, book)
+    stored = read_audio_settings(project)
+    audio = AudioRequestOptions(stored.audio_format, stored.sample_rate)
     if spoken_titles:
-        from studio.core.book_settings import read_audio_settings
-        from studio.render.plan import AudioRequestOptions
+        plan = plan_with_titles(book, plan, audio=audio)
+    extra = []
+    if credits_info is not None:
+        from studio.render.export_book import book_credits, book_info
 
-        stored = read_audio_settings(project)
-        plan = plan_with_titles(book, plan, audio=AudioRequestOptions(stored.audio_format, stored.sample_rate))
-    units = {u.cache_key: u for u in plan.units}
+        tags = book_info(book, **{k: v for k, v in credits_info.items() if k != "cover"})
+        extra = credit_units(book, book_credits(project, book, tags), plan, audio=audio)
+    units = {u.cache_key: u for u in [*plan.units, *extra]}
     missing = [u for key, u in units.items() if project.rendered_unit(key) is None]
     if not missing or not units:
         return
+    credits = [CREDIT_TITLES[u.paragraph_index].lower() for u in missing if is_credit(u)]
+    missing = [u for u in missing if not is_credit(u)]
+    if not missing:
+        raise InputError(f"the {' and the '.join(credits)} have no audio yet; nothing was exported. Render them "
+                         f"first (`studio render {project.folder} --credits`, which shows what they cost) or add "
+                         "--render-missing to synthesize them now in the book's voice "
+                         f"({sum(u.characters for u in extra)} characters), or --no-credits", path=project.folder)
+    also = f" (and the {' and the '.join(credits)})" if credits else ""
+    credits_too = f" and `studio render {project.folder} --credits`" if credits else ""
     chapters = sorted({u.chapter_index for u in missing})
     named = ", ".join(f"{i + 1} “{book.chapters[i].title}”" for i in chapters[:8])
     more = f" and {len(chapters) - 8} more" if len(chapters) > 8 else ""
     which = "chapters" if len(chapters) > 1 else "chapter"
     listed = ",".join(str(i + 1) for i in chapters)
-    raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}); nothing "
-                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`) or "
-                     "add --render-missing to synthesize them now with the project's own voices",
+    raise InputError(f"{len(missing)} of {len(units)} units have no audio yet ({which} {named}{more}){also}; nothing "
+                     f"was exported. Render them first (`studio render {project.folder} --chapters {listed}`"
+                     f"{credits_too}) or add --render-missing to synthesize them now with the project's own voices",
                      path=project.folder)
 
 

@@ -34,7 +34,7 @@ from studio.core.errors import BadInputError, CancelledError, InputError, Projec
 log = logging.getLogger("studio.cli")
 
 SUBCOMMANDS = ("import", "render", "status", "export", "voices", "accounts", "snapshots", "restore", "lexicon",
-               "check", "takes", "cast")
+               "check", "takes", "cast", "compact")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.cli.cast import add_cast_parser
 
     add_cast_parser(sub)
+    from studio.cli.compact import add_compact_parser
+
+    add_compact_parser(sub)
 
     from studio.engines.registry import ENGINE_NAMES
 
@@ -137,6 +140,7 @@ _SUBCOMMAND_RUNNERS: dict[str, tuple[str, str]] = {
     "takes": ("studio.cli.takes", "run_takes"),
     "cast": ("studio.cli.cast", "run_cast"),
     "check": ("studio.cli.check", "run_check_command"),
+    "compact": ("studio.cli.compact", "run_compact"),
 }
 
 

@@ -19,7 +19,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -282,8 +282,16 @@ def dry_run(args: argparse.Namespace, folder: Path, voice: VoiceSettings | None,
         if voice is not None:  # as the render will store it: the book's voice (chapters keep their own)
             book.voice = voice.merged_over(book.voice)
         sink = io.StringIO()
+        extend: Callable[[RenderPlan], RenderPlan] | None = None
+        if getattr(args, "credits", False):  # priced as the render will send them (alone without -o)
+            from studio.cli.render_credits import with_credits
+
+            def credits(plan: RenderPlan) -> RenderPlan:
+                return with_credits(project, book, plan, audio, alone=args.output is None)
+
+            extend = credits
         code = run_dry_run(project, sink, audio=audio, prices=render_prices(args), as_json=args.json, err=err,
-                           book=book)
+                           book=book, extend=extend)
     text = sink.getvalue()
     if args.json:
         data = json.loads(text)

@@ -61,6 +61,9 @@ def add_render_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
                                    "the project as the book's setting")
     add_render_options(p_render)
     from studio.cli.confirm import add_confirm_options
+    from studio.cli.render_credits import add_credits_option
+
+    add_credits_option(p_render)
 
     add_confirm_options(p_render)
     return p_render
@@ -152,13 +155,17 @@ def run_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     output: Path | None = args.output
     render_only = args.chapters is not None or args.retry_failed
+    credits_only = bool(getattr(args, "credits", False)) and output is None and not render_only
+    if getattr(args, "credits", False) and render_only:
+        raise InputError("--credits renders the credits on their own (no -o) or with the whole book (-o): leave "
+                         "out --chapters/--retry-failed")
     if render_only and output is not None:
         raise InputError(f"{'--chapters' if args.chapters is not None else '--retry-failed'} renders into the "
                          "project and writes no audiobook: leave out -o, and export the whole book with `studio "
                          "export PROJECT -o BOOK.m4b` once every chapter has audio")
     if render_only and args.dry_run:
         raise InputError("--dry-run plans the whole book: leave out --chapters/--retry-failed")
-    if output is None and not render_only:
+    if output is None and not render_only and not credits_only:
         raise InputError("-o/--output is required: the audiobook to write, e.g. -o BOOK.m4b (or render into the "
                          "project only with --chapters LIST or --retry-failed)")
     if output is not None and output.suffix.lower() not in FORMAT_BY_EXTENSION:
@@ -243,6 +250,11 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
         chosen = _chosen_units(args, project, book, plan, err)
         if chosen is not None:
             plan = select_units(plan, chapters=chosen[0], units=chosen[1])
+        credits = bool(getattr(args, "credits", False))
+        if credits:  # priced and confirmed below with the rest
+            from studio.cli.render_credits import with_credits
+
+            plan = with_credits(project, book, plan, audio, alone=output is None)
         warnings = check_plan(plan)  # refusals (emotions a voice cannot speak, oversized...) before anything is stored
         if output is not None:
             check_free_space(project, output, format_for(output), plan)
@@ -268,6 +280,11 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
 
         confirm_render(args, project, plan, render_prices(args), render_concurrency(args), err)
         try:
+            if credits and output is None:
+                from studio.cli.render_credits import render_credits
+
+                warn(warnings)
+                return render_credits(args, project, plan, progress, cancel, engine_options, out)
             if chosen is not None:
                 warn(warnings)
                 from studio.render.session.memory import clear_failures
@@ -285,7 +302,8 @@ def _render_project(args: argparse.Namespace, project: Any, voice: Any, out: Tex
                 result = export_project(
                     project, output, ExportOptions(format=format_for(output)), render_progress=progress.render,
                     export_progress=progress.export, cancel=cancel, audio=audio, prices=render_prices(args),
-                    on_warnings=warn, max_in_flight=render_concurrency(args) or None, engine_options=engine_options)
+                    on_warnings=warn, max_in_flight=render_concurrency(args) or None, engine_options=engine_options,
+                    credits=credits)
         except KeyboardInterrupt:
             cancel.set()
             raise

@@ -17,7 +17,7 @@ import datetime as _dt
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +26,7 @@ from studio.core.book import Book, VoiceSettings
 from studio.core.project import Project
 from studio.engines.registry import traits
 from studio.render.cost import add_costs, billable_characters, price_of
-from studio.render.plan import AudioRequestOptions, check_plan
+from studio.render.plan import AudioRequestOptions, RenderPlan, check_plan
 
 STATE_ORDER = ("done", "downloading", "running", "submitted", "queued", "failed", "cancelled")
 
@@ -127,16 +127,20 @@ def _iso(stamp: float | None) -> str | None:
 
 def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = None,
                 audio: AudioRequestOptions | None = None, prices: dict[str, float] | None = None,
-                as_json: bool = False, err: TextIO | None = None, book: Book | None = None) -> int:
+                as_json: bool = False, err: TextIO | None = None, book: Book | None = None,
+                extend: Callable[[RenderPlan], RenderPlan] | None = None) -> int:
     """Plan the book as ``studio render`` would and print units, characters and cost; nothing is sent.
 
     ``book``: plan this version of the project's book (``studio render`` passes it with the command line's voice
-    as the book's voice, as the render will store it) instead of the stored one.
+    as the book's voice, as the render will store it) instead of the stored one. ``extend`` adds to the plan
+    what the render will add (the credits of ``studio render --credits``).
     """
     from studio.render.job_store import plan_project
     from studio.render.session.units import unit_states
 
     plan = plan_project(project, book, override=voice, audio=audio)
+    if extend is not None:
+        plan = extend(plan)
     warnings = check_plan(plan)
     known = unit_states(project, plan.units)
     units: list[dict[str, Any]] = []
@@ -163,7 +167,9 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
         units.append({"position": position, "chapter": unit.chapter_index + 1,
                       "paragraphs": [unit.paragraphs[0] + 1, unit.paragraphs[-1] + 1], "engine": unit.engine,
                       "voice": unit.request.voice, "characters": billable, "status": status,
-                      "cache_key": unit.cache_key})
+                      "cache_key": unit.cache_key,
+                      **({"credits": "opening" if unit.paragraph_index == -2 else "closing"}
+                         if unit.paragraph_index in (-2, -3) else {})})  # studio.render.credits_plan
     for name, entry in engines.items():
         entry["cost"] = price_of(name, entry["to_render_characters"], prices)
     total_cost = add_costs(*(e["cost"] for e in engines.values()))
@@ -174,7 +180,7 @@ def run_dry_run(project: Project, out: TextIO, *, voice: VoiceSettings | None = 
         return EXIT_OK
     for unit_row in units:
         first, last = unit_row["paragraphs"]
-        span = f"{first}" if first == last else f"{first}-{last}"
+        span = unit_row.get("credits") or (f"{first}" if first == last else f"{first}-{last}")
         print(f"{unit_row['position']:>5} ch {unit_row['chapter']:>3} ¶{span:<9} {unit_row['engine']:<7} "
               f"{unit_row['voice'][:12]:<12} {unit_row['characters']:>7} {unit_row['status']}", file=out)
     for name, entry in sorted(engines.items()):

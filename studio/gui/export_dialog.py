@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.book_edit import EditError
 from studio.core.errors import CancelledError
+from studio.gui.acx_extras import AcxExtras
 from studio.gui.dialogs import ask_open_file, ask_save_file
 from studio.gui.document import BookDocument
 from studio.gui.project_controller import ProjectController
@@ -82,6 +83,8 @@ class ExportChoice:
     # a retail preset (studio.audio.compliance.PRESETS: acx | apple | mp3): fixes format, rate, bit rate and
     # loudness, and the dialog shows the compliance report after the export
     preset: str | None = None
+    credits: bool = False  # opening/closing credits as the first and last files (the ACX preset)
+    retail_sample: bool = False  # a retail sample next to the chapter files (the ACX preset)
 
     def options(self) -> ExportOptions:
         """The exporter's options, as ``studio export`` builds them from its arguments (imports the exporter)."""
@@ -117,7 +120,10 @@ def run_export(folder: Path, output: Path, choice: ExportChoice, engine_options:
 
     options = choice.options()
     with Project.open(folder) as project:
+        from studio.audio.retail_sample import SampleLength
+
         done = export_project(project, output, options, info=choice.info(), spoken_titles=choice.spoken_titles,
+                              credits=choice.credits, retail_sample=SampleLength() if choice.retail_sample else None,
                               cancel=cancel, engine_options=engine_options,
                               render_progress=lambda p: report(("render", p.fraction)),
                               export_progress=lambda f: report(("export", f)))
@@ -126,7 +132,8 @@ def run_export(folder: Path, output: Path, choice: ExportChoice, engine_options:
 
         from studio.audio.compliance import check_files
 
-        done = dataclasses.replace(done, compliance=check_files(choice.preset, [f.path for f in done.export.files]))
+        done = dataclasses.replace(done, compliance=check_files(choice.preset, [f.path for f in done.export.files],
+                                                                sample=done.retail_sample, credits=done.credits))
     return done
 
 
@@ -220,6 +227,9 @@ class ExportDialog(QDialog):
         form = QFormLayout(audio)
         form.addRow(self.tr("Output file"), output_row)
         form.addRow(self.tr("Preset"), self.preset_box)
+        self.acx_extras = AcxExtras()
+        form.addRow(self.acx_extras)
+        self.acx_extras.setVisible(False)
         form.addRow(self.tr("Format"), self.format_box)
         form.addRow(self.tr("Bitrate"), self.bitrate_box)
         form.addRow(self.tr("Gap between paragraphs"), self.paragraph_gap)
@@ -300,6 +310,7 @@ class ExportDialog(QDialog):
             widget.setEnabled(preset is None)
         if preset is not None:
             self.format_box.setCurrentIndex(self.format_box.findData(PRESET_FORMATS[preset]))
+        self.acx_extras.setVisible(preset == "acx")
 
     # -- running ------------------------------------------------------------------------------------------------
     def choice(self) -> ExportChoice:
@@ -312,7 +323,9 @@ class ExportDialog(QDialog):
             part_minutes=self.parts.value() or None, subtitles=_subtitles(self.subtitles.currentData()),
             spoken_titles=self.spoken_titles.isChecked(),
             cover=Path(self.cover.text()) if self.cover.text().strip() else None,
-            preset=self.preset_box.currentData())
+            preset=self.preset_box.currentData(),
+            credits=self.preset_box.currentData() == "acx" and self.acx_extras.credits.isChecked(),
+            retail_sample=self.preset_box.currentData() == "acx" and self.acx_extras.sample.isChecked())
 
     def start(self) -> BackgroundTask | None:
         if self._task is not None:
@@ -385,8 +398,11 @@ class ExportDialog(QDialog):
         self.throttle.flush()
         self.result = result
         self.progress.setValue(1000)
-        self.status.setText(self.tr("Wrote {path}: {chapters} chapters, {minutes} minutes.").format(
-            path=result.output, chapters=result.chapters, minutes=f"{result.duration_ms / 60000:.1f}"))
+        done = (self.tr("{path} is up to date (nothing changed since it was exported): {chapters} chapters, "
+                        "{minutes} minutes.") if getattr(result, "up_to_date", False)
+                else self.tr("Wrote {path}: {chapters} chapters, {minutes} minutes."))
+        self.status.setText(done.format(path=result.output, chapters=result.chapters,
+                                        minutes=f"{result.duration_ms / 60000:.1f}"))
         report = getattr(result, "compliance", None)
         self.compliance.setVisible(report is not None)
         if report is not None:

@@ -15,10 +15,12 @@ the findings read the same: what the audio skipped, what it says that the text d
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from studio.audio.cached_audio import decode_to_wav
 from studio.engines.timing import Timestamp
 from studio.qa.coverage import measure_coverage
 from studio.qa.findings import BookEvidence, Finding, UnitEvidence
@@ -41,7 +43,10 @@ class RecognitionChecker:
         self.language = language
 
     def check(self, unit: UnitEvidence, book: BookEvidence) -> Iterable[Finding]:
-        heard = self.transcriber.transcribe(unit.audio_path, self.language)
+        # The protocol promises a WAV: a FLAC unit (the cache since decision 0015) is decoded for it first.
+        with tempfile.TemporaryDirectory(prefix="studio-asr-") as work:
+            wav = decode_to_wav(unit.audio_path, Path(work) / "unit.wav")
+            heard = self.transcriber.transcribe(wav, self.language)
         result = measure_coverage(unit.texts, heard)
         return [unit.finding("not_heard", f"“{text}” was not heard in the audio",
                              "Listen to this paragraph and re-render it if the sentence is missing.",

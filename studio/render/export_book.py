@@ -35,16 +35,19 @@ from studio.audio.export import (
 from studio.audio.export_stamp import STAMPED_FORMATS, read_stamp
 from studio.audio.pieces import Piece, TimedText
 from studio.audio.report import result_from_dict
+from studio.audio.retail_sample import SampleLength, export_retail_sample
 from studio.audio.staging import sweep_export_litter
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
 from studio.core.book import Book, VoiceSettings
+from studio.core.credits import CreditTexts, credit_texts
 from studio.core.errors import InputError
 from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
 from studio.engines.registry import EngineOptions, EngineSet, traits
 from studio.engines.timing import Timestamp
 from studio.render.chapter_pipeline import ChapterPipeline
+from studio.render.credits_plan import CREDIT_TITLES, book_voice, credit_units, plan_with_credits, split_credits
 from studio.render.events import RenderProgress
 from studio.render.job_store import plan_project
 from studio.render.lanes import SchedulerConfig
@@ -90,6 +93,9 @@ class BookExportResult:
     first_chapter_s: float | None = None
     #: a retail preset's compliance report (``studio.audio.compliance``), when the caller asked for one
     compliance: Any = None
+    #: the retail sample written next to the chapters (``retail_sample``), and whether credits were exported
+    retail_sample: Path | None = None
+    credits: bool = False
 
     @property
     def output(self) -> Path:
@@ -266,6 +272,8 @@ def export_project(
     on_warnings: Callable[[list[str]], None] | None = None,
     max_in_flight: Mapping[str, int] | None = None,
     pipelined: bool = True,
+    credits: bool = False,
+    retail_sample: SampleLength | None = None,
 ) -> BookExportResult:
     """Render what is missing (cached per unit), then export with ``options`` to ``output``.
 
@@ -277,6 +285,9 @@ def export_project(
     warnings (emotions a voice cannot speak) before anything is sent; ``prices`` feed the render events' cost
     estimate.
     ``pipelined`` (M4B/M4A): chapters are encoded while the rest renders (``chapter_pipeline``).
+    ``credits``: the opening and closing credits (``studio.core.credits``, rendered like any unit) become the
+    first and last files or chapters. ``retail_sample``: a 1-5 minute sample cut from the start of the book is
+    written next to the export (``studio.audio.retail_sample``).
     """
     options = options or ExportOptions(format=format_for(output))
     check_options(options)
@@ -290,6 +301,9 @@ def export_project(
         raise InputError("the book has no text to render", path=project.folder)
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
+    if credits:
+        plan = plan_with_credits(plan, credit_units(book, book_credits(project, book, tags, voice), plan,
+                                                    override=voice, audio=audio))
     warnings = check_plan(plan)
     full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
     plan, warnings = choice.to_render, warnings + choice.warnings
@@ -303,7 +317,9 @@ def export_project(
         if kept is not None:
             return BookExportResult(kept, len(kept.files[0].chapters), 0, cached, warnings, up_to_date=True)
     # pinned takes answer paragraphs outside the render plan: the chapter encoder would miss them
-    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined and not choice.pinned else None
+    # (credits, too: their units sit in the first and last chapters' places)
+    pipeline = _pipeline(project, book, plan, options, temp_dir) if pipelined and not choice.pinned and not credits \
+        else None
     progress = render_progress
     if pipeline is not None:
         pipeline.start()
@@ -326,14 +342,35 @@ def export_project(
         raise
     if pipeline is not None:
         pipeline.close()
-    chapters = chapters_of(book, with_takes(full_plan, choice, pieces))
+    split = split_credits(with_takes(full_plan, choice, pieces))
+    body = chapters_of(book, split.body)
+    chapters = [*credit_chapters(split.opening), *body, *credit_chapters(split.closing)]
     digest = export_digest(project, book, plan, tags, options, choice)
     result = export_audiobook(chapters, output, tags, options, progress_cb=export_progress, cancel_event=cancel,
                               temp_dir=temp_dir, chapter_cache=project.cache_dir / ENCODED_DIR, stamp=digest)
     _keep_report(project, digest, result)
+    sample = None
+    if retail_sample is not None:
+        folder = output if options.format == "chapters" else output.parent
+        sample = export_retail_sample(body, folder, tags, options, length=retail_sample, temp_dir=temp_dir,
+                                      cancel=cancel)
     return BookExportResult(result, len(chapters), len(distinct) - cached, cached, warnings,
                             encoded_ahead=pipeline.encoded_ahead if pipeline is not None else 0,
-                            first_chapter_s=pipeline.first_encoded_s if pipeline is not None else None)
+                            first_chapter_s=pipeline.first_encoded_s if pipeline is not None else None,
+                            retail_sample=sample, credits=credits)
+
+
+def book_credits(project: Project, book: Book, tags: BookInfo, voice: VoiceSettings | None = None) -> CreditTexts:
+    """The credits an export speaks: the author's texts, else generated from the tags it writes."""
+    return credit_texts(project, book, book_voice(book, voice), title=tags.title, author=tags.author,
+                        narrator=tags.narrator or None)
+
+
+def credit_chapters(pieces: Sequence[RenderedPiece]) -> list[ChapterAudio]:
+    """Rendered credits as a chapter (file) of their own, or nothing when there are none."""
+    if not pieces:
+        return []
+    return [ChapterAudio(CREDIT_TITLES[pieces[0].unit.paragraph_index], [piece_of(p) for p in pieces])]
 
 
 def _pipeline(project: Project, book: Book, plan: RenderPlan, options: ExportOptions,

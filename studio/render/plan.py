@@ -86,6 +86,8 @@ class RenderUnit:
         """Where the unit is, for people (1-based): "chapter 3, paragraph 7, voice xiaoyun" (or 7-12)."""
         first, last = self.paragraphs[0] + 1, self.paragraphs[-1] + 1
         paragraphs = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+        if self.paragraph_index < 0:  # export_book's spoken titles, credits_plan's credits
+            paragraphs = {-2: "opening credits", -3: "closing credits"}.get(self.paragraph_index, "spoken title")
         if self.part:
             paragraphs += f" (voice part {self.part[0] + 1} of {self.part[1]})"
         return f"chapter {self.chapter_index + 1}, {paragraphs}, voice {self.request.voice}"

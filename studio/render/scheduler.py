@@ -73,7 +73,7 @@ from studio.render.pool import WorkerPool
 from studio.render.render_lock import RenderLock
 from studio.render.retry import RetryPolicy, is_backoff
 from studio.render.unit_failures import UnitFailures, storage_error
-from studio.render.verify import unit_timestamps, verify_audio
+from studio.render.verify import compress_download, unit_timestamps, verify_audio
 
 log = logging.getLogger("studio.render")
 
@@ -96,6 +96,7 @@ class Finished:
 
 @dataclass(frozen=True)
 class _Downloaded:
+    path: Path  # the staged file to move into the cache: FLAC, or the WAV if it could not be compressed
     result: SynthesisResult
     duration_ms: int
     sample_rate: int
@@ -553,7 +554,7 @@ class Scheduler(UnitFailures):
         job.staging = None
         if job.cancel_requested or job.phase is Phase.FINAL:
             if staging is not None:
-                staging.unlink(missing_ok=True)
+                _discard(staging)
             return
         try:
             downloaded = future.result()
@@ -572,13 +573,13 @@ class Scheduler(UnitFailures):
                 self._crashed(job, exc, "download")
             return
         assert staging is not None
-        name = f"{job.key}.wav"
+        name = f"{job.key}{downloaded.path.suffix}"  # .flac (decision 0015); the key alone names the content
         final = self.project.cache_dir / name
         try:
-            _flush_to_disk(staging)  # the audio survives a power cut, not only a killed process,
-            os.replace(staging, final)  # and the file is whole before the database says so
+            _flush_to_disk(downloaded.path)  # the audio survives a power cut, not only a killed process,
+            os.replace(downloaded.path, final)  # and the file is whole before the database says so
         except OSError as exc:
-            staging.unlink(missing_ok=True)
+            _discard(staging)
             self._save_failed(job, storage_error(exc, final) or LocalStorageError.from_os_error(exc, final))
             return
         record = self.store.finish(job.unit, audio_file=name, sample_rate=downloaded.sample_rate,
@@ -631,24 +632,31 @@ class Scheduler(UnitFailures):
 
 
 def _download(engine: Engine, task_id: str, staging: Path, unit: RenderUnit) -> _Downloaded:
-    """Runs on a worker: fetch into the staging file, verify it, and map its timing onto the paragraphs."""
+    """Runs on a worker: fetch into the staging file, verify it, compress it losslessly (decision 0015), and map
+    its timing onto the paragraphs."""
     try:
         result = engine.fetch(task_id, staging)
         info = verify_audio(staging, result, unit)
+        stored = compress_download(staging)
     except BaseException:
-        staging.unlink(missing_ok=True)
+        _discard(staging)
         raise
     duration = info.frames * 1000 // info.format.sample_rate
-    return _Downloaded(result, duration, info.format.sample_rate, unit_timestamps(unit, result, duration))
+    return _Downloaded(stored, result, duration, info.format.sample_rate, unit_timestamps(unit, result, duration))
+
+
+def _discard(staging: Path) -> None:
+    staging.unlink(missing_ok=True)
+    staging.with_suffix(".flac").unlink(missing_ok=True)
 
 
 def _audio_ok(path: Path) -> bool:
     """A cached file still whole (the header agrees with the size): otherwise it is rendered again."""
     from studio.audio.errors import AudioError
-    from studio.audio.wavinfo import read_wav_info
+    from studio.audio.wavinfo import read_audio_info
 
     try:
-        return read_wav_info(path).frames > 0
+        return read_audio_info(path).frames > 0
     except AudioError:
         return False
 

@@ -4,7 +4,8 @@ Why check again after the engines did: the engines compare the bytes received wi
 unit's audio goes into a book where every later chapter mark is computed from sample counts. A file that is
 short, empty, not a readable WAV or not as long as its own timestamps would shift or break everything after it,
 and would be kept in the cache forever. So the scheduler downloads into a staging file, verifies it here, and
-only then moves it into the cache and commits it: a bad download is fetched again, never marked done.
+only then moves it into the cache and commits it: a bad download is fetched again, never marked done. What
+goes into the cache is the verified WAV compressed losslessly to FLAC (decision 0015: half the disk).
 
 Why remap paragraphs here: an engine that fetches a task submitted by an earlier run of the app no longer knows
 the request (Alibaba's answer has no paragraph numbers), so for a grouped unit its sentences all say paragraph
@@ -13,15 +14,19 @@ the request (Alibaba's answer has no paragraph numbers), so for a grouped unit i
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from studio.audio.errors import AudioError
+from studio.audio.cached_audio import store_flac
+from studio.audio.errors import AudioError, DiskFullError
 from studio.audio.wavinfo import WavInfo, read_wav_info
-from studio.core.errors import RetryableEngineError
+from studio.core.errors import LocalStorageError, RetryableEngineError
 from studio.engines.base import SynthesisResult
 from studio.engines.timing import unit_timing
 from studio.render.plan import RenderUnit
+
+log = logging.getLogger("studio.render")
 
 #: The WAV's own length and the engine's duration may differ by rounding only.
 DURATION_TOLERANCE_MS = 50
@@ -47,6 +52,21 @@ def verify_audio(path: Path, result: SynthesisResult, unit: RenderUnit) -> WavIn
         raise RetryableEngineError(f"{where}: the audio lasts {info.duration_ms:.0f} ms but its timestamps run to "
                                    f"{last} ms (a short download)")
     return info
+
+
+def compress_download(staging: Path) -> Path:
+    """The verified download stored as FLAC beside it (decision 0015), the WAV removed; if ffmpeg cannot encode
+    it, the WAV itself (a bigger cache, never a lost download). A full disk stops the render as any other."""
+    flac = staging.with_suffix(".flac")
+    try:
+        store_flac(staging, flac)
+    except DiskFullError:
+        raise LocalStorageError(f"No space left on device: {flac}", path=flac) from None
+    except AudioError as exc:
+        log.warning("keeping %s as WAV: it could not be stored as FLAC (%s)", staging.name, exc)
+        return staging
+    staging.unlink(missing_ok=True)
+    return flac
 
 
 def unit_timestamps(unit: RenderUnit, result: SynthesisResult, duration_ms: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Export speed and memory: a generated book of 200 chapters (5 h) to M4B, against a bare ffmpeg encode.
+"""Export speed and memory: a generated book of 200 chapters (5 h) to M4B or MP3, against a bare ffmpeg encode.
 
-Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--no-loudness-too] [--repeat N]
-[--workdir DIR] [--chapters N]``; ``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
+Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--format m4b|mp3]
+[--no-loudness-too] [--one-pass-too] [--repeat N] [--workdir DIR] [--chapters N] [--cache flac|wav|wav,flac]``;
+``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
 (about 8 GB of WAV for the bare encode in --workdir, and over an hour on 2 cores: not for CI).
 
 The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
@@ -9,10 +10,13 @@ timestamps), reused many times: AAC's speed depends on the content, and syntheti
 three times slower than speech, which would flatter the ratio. For each length it measures, each in a fresh interpreter:
 
 - bare: the same audio (pieces and gaps) written to one WAV beforehand, then ``ffmpeg -i book.wav`` -> AAC
-  64k M4B (``+faststart``): one plain encode with nothing else going on;
+  64k M4B (``+faststart``), or with ``--format mp3`` libmp3lame 64k MP3 (Xing/LAME header): one plain encode
+  with nothing else going on;
 - export: ``export_audiobook`` (loudness measured and normalized to -18 LUFS per chapter, tags, chapter
   marks, every chapter encode metering itself), once per ``--workers`` count (chapters encoded in parallel
-  and joined, issue 20), and with ``--no-loudness-too`` also without the loudness pass.
+  and joined, issue 20), with ``--no-loudness-too`` also without the loudness pass, and with
+  ``--one-pass-too`` also the book encoded in one ffmpeg pass with one book-wide gain (``chunked=False``,
+  what MP3 exports were before).
 
 Memory: ``ru_maxrss`` of the interpreter and of its largest ffmpeg child, and the peak of their *sum* sampled
 from /proc every 100 ms (Linux; with several encodes at once the sum is what counts). Targets (issue 20): on
@@ -78,8 +82,10 @@ def _kind(args):
         return "measure chapters"
     if "asplit=3" in text:
         return "calibrate limiter"
-    if "-c:a aac" in text:
+    if "-c:a aac" in text or "libmp3lame" in text:
         return "encode"
+    if "concat" in text:
+        return "decode FLAC"
     if "copy" in text:
         return "join/mux"
     return "other ffmpeg"
@@ -114,9 +120,10 @@ started = time.perf_counter()
 if job["kind"] == "bare":
     import subprocess
     from studio.audio.ffmpeg import ffmpeg_exe
+    codec = (["-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3"]
+             if job["format"] == "mp3" else ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "ipod"])
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", job["wav"],
-                    "-map", "0:a", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart",
-                    "-f", "ipod", job["output"]], check=True)
+                    "-map", "0:a", *codec, job["output"]], check=True)
     extra = {}
 else:
     from studio.audio.export import ExportOptions, export_audiobook
@@ -128,12 +135,13 @@ else:
     pieces = {p["path"]: Piece(Path(p["path"]), tuple(TimedText(*s) for s in p["sentences"]))
               for p in job["pieces"]}
     chapters = [ChapterAudio(c["title"], [pieces[p] for p in c["pieces"]]) for c in job["chapters"]]
-    options = ExportOptions(format="m4b", gaps=Gaps(paragraph_ms=job["para"], chapter_ms=job["chap"]),
+    options = ExportOptions(format=job["format"], gaps=Gaps(paragraph_ms=job["para"], chapter_ms=job["chap"]),
                             loudness=DEFAULT_TARGET if job["loudness"] else None, jobs=job["jobs"])
     from studio.audio.unit_loudness import MEASURED
     cache = Path(job["cache"]) if job.get("cache") else None
     measured_before = sum(MEASURED.values())
-    result = export_audiobook(chapters, Path(job["output"]), BookInfo("基准", "测试"), options, chapter_cache=cache)
+    result = export_audiobook(chapters, Path(job["output"]), BookInfo("基准", "测试"), options,
+                              chunked=job.get("chunked", True), chapter_cache=cache)
     extra = {"units_measured": sum(MEASURED.values()) - measured_before,
              "mode": result.gain.mode, "lufs": result.files[0].integrated_lufs,
              "peak": result.files[0].true_peak_dbtp, "duration_s": result.duration_ms / 1000}
@@ -234,6 +242,21 @@ def book_wav(folder: Path, chapters: list[dict[str, object]]) -> Path:
     return path
 
 
+def flac_job(job: dict[str, object]) -> dict[str, object]:
+    """The same book read from FLAC pieces, as the render cache stores them since decision 0015."""
+    from studio.audio.cached_audio import store_flac
+
+    flac: dict[str, str] = {}
+    for piece in job["pieces"]:  # type: ignore[attr-defined]
+        wav = Path(piece["path"])
+        dest = wav.with_suffix(".flac")
+        if not dest.exists():
+            store_flac(wav, dest)
+        flac[str(wav)] = str(dest)
+    return {**job, "pieces": [{**p, "path": flac[p["path"]]} for p in job["pieces"]],  # type: ignore[attr-defined]
+            "chapters": [{**c, "pieces": [flac[p] for p in c["pieces"]]} for c in job["chapters"]]}  # type: ignore[attr-defined]
+
+
 def run_child(job: dict[str, object], folder: Path) -> dict[str, float]:
     job_file = folder / "job.json"
     job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
@@ -276,7 +299,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", default="1,5", help="book lengths to run, comma separated")
     parser.add_argument("--workers", default="1,2,4", help="parallel chapter encodes to compare, comma separated")
+    parser.add_argument("--format", choices=("m4b", "mp3"), default="m4b", help="the book's format")
     parser.add_argument("--no-loudness-too", action="store_true", help="also export without the loudness pass")
+    parser.add_argument("--one-pass-too", action="store_true",
+                        help="also export in one ffmpeg pass (book-wide gain, no chapter chunks)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp folder)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run bare and export alternately N times and report medians (a shared machine is noisy)")
@@ -285,6 +311,8 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true",
                         help="no stored unit loudness: every export measures its units (the first export of a book "
                              "exported without a project cache)")
+    parser.add_argument("--cache", default="flac",
+                        help="what the pieces are stored as: flac (the render cache since 0015), wav, or wav,flac")
     parser.add_argument("--long-book", action="store_true",
                         help="the long-book case: --hours 50 --chapters 3000 --workers 2")
     args = parser.parse_args()
@@ -300,30 +328,39 @@ def main() -> None:
             book_pieces = list(pieces)
             chapters = book(book_pieces, hours, folder, args.chapters)
             whole = book_wav(folder, chapters)
-            cache = None if args.cold else folder / f"cache-{hours:g}"
             job = {"pieces": book_pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS,
-                   "cache": str(cache) if cache else None}
+                   "format": args.format}
             counts = [int(w) for w in args.workers.split(",")]
-            if cache is not None:  # the units measured once, as a render does when they arrive
-                primed = run_child({**job, "kind": "export", "loudness": True, "jobs": max(counts),
-                                    "output": str(folder / "o.m4b")}, folder)
-                print(f"{hours:g} h: units measured once and stored ({primed['units_measured']} units, "
-                      f"{primed['breakdown'].get('measure units', 0.0):.1f} CPU s); every export below finds "
-                      f"them and encodes every chapter")
-            runs = [(f"export, {w} worker{'s' if w > 1 else ''}", True, w) for w in counts]
-            runs += [(f"export, no loudness, {w} workers", False, w) for w in counts[-1:] if args.no_loudness_too]
-            for label, loudness, workers in runs:
+            jobs = {cache: job if cache == "wav" else flac_job(job) for cache in args.cache.split(",")}
+            for kind, one in jobs.items():
+                store = None if args.cold else folder / f"cache-{hours:g}-{kind}"
+                one["cache"] = str(store) if store else None
+                if store is not None:  # the units measured once, as a render does when they arrive
+                    primed = run_child({**one, "kind": "export", "loudness": True, "jobs": max(counts),
+                                        "output": str(folder / f"o.{args.format}")}, folder)
+                    print(f"{hours:g} h, {kind} cache: units measured once and stored ({primed['units_measured']} "
+                          f"units, {primed['breakdown'].get('measure units', 0.0):.1f} CPU s); every chunked "
+                          f"export below finds them and encodes every chapter")
+            runs = [(f"export {cache}, {w} worker{'s' if w > 1 else ''}", True, w, True, cache) for w in counts
+                    for cache in jobs]
+            runs += [(f"export {cache}, no loudness, {w} workers", False, w, True, cache) for w in counts[-1:]
+                     for cache in jobs if args.no_loudness_too]
+            runs += [(f"export {cache}, one pass", True, 1, False, cache) for cache in jobs] \
+                if args.one_pass_too else []
+            out_name, bare_name = f"o.{args.format}", f"bare.{args.format}"
+            for label, loudness, workers, chunked, cache in runs:
                 bares, ourses = [], []
                 for _ in range(max(1, args.repeat)):
-                    bares.append(run_child({"kind": "bare", "wav": str(whole), "output": str(folder / "bare.m4b")},
-                                           folder))
-                    if cache is not None:
-                        clear_chunks(cache)
-                    ourses.append(run_child({**job, "kind": "export", "loudness": loudness, "jobs": workers,
-                                             "output": str(folder / "o.m4b")}, folder))
+                    bares.append(run_child({"kind": "bare", "wav": str(whole), "output": str(folder / bare_name),
+                                            "format": args.format}, folder))
+                    if jobs[cache].get("cache"):
+                        clear_chunks(Path(str(jobs[cache]["cache"])))
+                    ourses.append(run_child({**jobs[cache], "kind": "export", "loudness": loudness, "jobs": workers,
+                                             "chunked": chunked, "output": str(folder / out_name)}, folder))
                 bare, ours = _median(bares), _median(ourses)
                 rows.append((hours, label, bare, ours))
-                print(f"{hours:g} h, {len(chapters)} chapters, {label}: {ours['elapsed_s']:.1f} s vs bare ffmpeg "
+                print(f"{args.format}, {hours:g} h, {len(chapters)} chapters, {label}: {ours['elapsed_s']:.1f} s vs "
+                      f"bare ffmpeg "
                       f"{bare['elapsed_s']:.1f} s = {ours['elapsed_s'] / bare['elapsed_s']:.3f}x wall, "
                       f"{ours['cpu_s'] / bare['cpu_s']:.3f}x CPU ({ours['cpu_s']:.0f} vs {bare['cpu_s']:.0f} s); "
                       f"peak RSS python {ours['python_peak_mb']:.0f} MB, largest ffmpeg {ours['ffmpeg_peak_mb']:.0f} "
@@ -331,9 +368,9 @@ def main() -> None:
                       f"{ours.get('mode')} -> {ours.get('lufs')} LUFS, {ours.get('peak')} dBTP; "
                       f"units measured {ours.get('units_measured')}\n    CPU breakdown: "
                       f"{breakdown_line(ours, bare['cpu_s'])}")
-                (folder / "o.m4b").unlink(missing_ok=True)
-            (folder / "bare.m4b").unlink(missing_ok=True)
-        print("\nsummary (target on 2 cores: <= 0.6x the bare encode, <= 250 MB in total, flat):")
+                (folder / out_name).unlink(missing_ok=True)
+            (folder / bare_name).unlink(missing_ok=True)
+        print(f"\nsummary, {args.format} (target on 2 cores: <= 0.6x the bare encode, <= 250 MB in total, flat):")
         for hours, label, bare, ours in rows:
             print(f"  {hours:>4g} h  {label:<32} {ours['elapsed_s'] / bare['elapsed_s']:.3f}x wall  "
                   f"{ours['cpu_s'] / bare['cpu_s']:.3f}x CPU  "

@@ -18,6 +18,8 @@ def test_acx_preset_in_the_dialog_writes_chapter_mp3s_and_shows_the_report(  # t
     dialog = window.show_export()
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("acx"))
     assert dialog.format_box.currentData() == "chapters" and not dialog.format_box.isEnabled()
+    assert dialog.acx_extras.isVisibleTo(dialog) and dialog.acx_extras.credits.isChecked()
+    assert dialog.choice().credits and dialog.choice().retail_sample
     out = tmp_path / "acx"
     dialog.output.setText(str(out))
     dialog.open_folder.setChecked(False)
@@ -26,8 +28,15 @@ def test_acx_preset_in_the_dialog_writes_chapter_mp3s_and_shows_the_report(  # t
         dialog.export_button.click()
     wait_idle(qtbot)
     files = sorted(out.glob("*.mp3"))
-    assert len(files) == 2, sorted(out.iterdir())
+    # the credits (rendered in the book's voice) are the first and last files; the sample sits beside them
+    assert [f.name for f in files] == ["01 - Opening credits.mp3", "02 - 第一章 园.mp3", "03 - 第二章 树.mp3",
+                                       "04 - Closing credits.mp3", "Retail sample.mp3"], files
     text = dialog.compliance.text()
     assert dialog.compliance.isVisible() and text.startswith("compliance (acx)"), text
     assert "room tone at the head 0.5-1 s" in text and "MP3, 192 kbps CBR" in text
+    assert "PASS   book: opening and closing credits" in text, text
+    # a two-sentence book cannot fill a one-minute sample: the report says so rather than passing it
+    assert "FAIL   Retail sample.mp3: retail sample of 1-5 min" in text, text
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("apple"))
+    assert not dialog.acx_extras.isVisibleTo(dialog) and not dialog.choice().credits
     dialog.close()

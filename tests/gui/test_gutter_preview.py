@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
-from studio.audio.wavinfo import read_wav_info
+from studio.audio.wavinfo import read_audio_info
 from studio.gui.main_window import MainWindow
 from studio.gui.player import MULTIMEDIA
 
@@ -34,7 +34,7 @@ def test_clicking_the_margin_play_button_previews_that_paragraph(  # type: ignor
     item = window.player.current_item()
     assert item is not None and item.chapter is chapter and item.paragraph == 1
     assert item.audio_path.is_file()
-    wav_ms = read_wav_info(item.audio_path).duration_ms
+    wav_ms = read_audio_info(item.audio_path).duration_ms
     assert 800 < wav_ms < 10_000  # nine characters, spoken
     assert abs(duration.args[0] - wav_ms) < 50 and abs(item.duration_ms - wav_ms) < 50
     window.player.stop()

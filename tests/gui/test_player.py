@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.audio.wavinfo import read_wav_info
+from studio.audio.wavinfo import read_audio_info
 from studio.gui.main_window import MainWindow
 from studio.gui.player import MULTIMEDIA
 from studio.gui.preview import sentence_ranges
@@ -38,7 +38,8 @@ def test_preview_paragraph_plays_and_highlights(qtbot, window: MainWindow, tmp_p
     item = window.player.current_item()
     assert item is not None and item.chapter is window.document.book.chapters[0] and item.paragraph == 0
     assert item.audio_path.is_file()
-    wav_ms = read_wav_info(item.audio_path).duration_ms
+    assert item.audio_path.suffix == ".flac"  # the player reads the cache's FLAC itself (decision 0015)
+    wav_ms = read_audio_info(item.audio_path).duration_ms
     assert abs(duration.args[0] - wav_ms) < 50
     assert abs(item.duration_ms - wav_ms) < 50
     assert len(item.sentences) == 3

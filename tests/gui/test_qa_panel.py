@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from studio.gui.qa_panel import FindingsModel
 from studio.qa import Finding
 from studio.render.job_store import plan_project
 from studio.render.runner import render_plan
+from tests.cached_units import cut_cached_unit
 from tests.gui.conftest import wait_idle
 
 TEXTS = [["我家的后面有一个很大的园。相传叫作百草园。", "不必说碧绿的菜畦，光滑的石井栏。"],
@@ -45,11 +45,7 @@ def _rendered_project_with_a_cut_unit(folder: Path) -> str:
         unit = plan_project(project).units[3]  # chapter 2, paragraph 2
         stored = project.rendered_unit(unit.cache_key)
     assert stored is not None
-    with wave.open(str(stored["audio_path"]), "rb") as wav:
-        params, frames = wav.getparams(), wav.readframes(wav.getnframes())
-    with wave.open(str(stored["audio_path"]), "wb") as wav:
-        wav.setparams(params)
-        wav.writeframes(frames[: len(frames) // 4 * 2])
+    cut_cached_unit(stored["audio_path"], 0.5)
     return unit.cache_key
 
 

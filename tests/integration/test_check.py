@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from studio.core.project import Project
 from studio.engines.registry import EngineSet
 from studio.render.job_store import plan_project
 from studio.render.runner import render_plan
+from tests.cached_units import cut_cached_unit
 from tests.emulator import Faults, VendorEmulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,16 +87,6 @@ def test_a_clean_cloud_render_has_no_findings(emu: VendorEmulator, tmp_path: Pat
     assert done.stdout == "" and "checked 6 units: no findings" in done.stderr
 
 
-def _cut_wav(path: Path, share: float) -> None:
-    """Keep the first ``share`` of the audio, as a clean (well-formed) but shorter WAV."""
-    with wave.open(str(path), "rb") as wav:
-        params, frames = wav.getparams(), wav.readframes(wav.getnframes())
-    keep = int(len(frames) * share) // 2 * 2
-    with wave.open(str(path), "wb") as wav:
-        wav.setparams(params)
-        wav.writeframes(frames[:keep])
-
-
 def test_offline_book_with_a_truncated_unit_is_flagged(tmp_path: Path) -> None:
     render(tmp_path / "p", book("local", "local-cmn"))
     assert check(tmp_path / "p").returncode == 0  # clean as rendered
@@ -104,7 +94,7 @@ def test_offline_book_with_a_truncated_unit_is_flagged(tmp_path: Path) -> None:
         unit = plan_project(project).units[4]  # chapter 2, paragraph 2
         stored = project.rendered_unit(unit.cache_key)
     assert stored is not None
-    _cut_wav(stored["audio_path"], 0.5)
+    cut_cached_unit(stored["audio_path"], 0.5)
     done = check(tmp_path / "p")
     assert done.returncode == 1
     lines = done.stdout.splitlines()

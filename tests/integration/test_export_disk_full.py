@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from studio.audio import chunked_book
 from studio.audio import export as export_module
 from studio.audio.errors import DiskFullError
 from studio.audio.ffmpeg import run_ffmpeg
@@ -121,7 +122,7 @@ def test_injected_enospc_on_the_last_write(project_dir: Path, tmp_path: Path, mo
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "book.earlier").write_bytes(EARLIER)
-    real_encode = export_module.encode
+    real_encode, real_write = export_module.encode, chunked_book.write_mp3_with_id3
     calls = []
 
     def filling_up(job, plan, work, **kwargs):  # type: ignore[no-untyped-def]
@@ -131,7 +132,16 @@ def test_injected_enospc_on_the_last_write(project_dir: Path, tmp_path: Path, mo
         job.dest.write_bytes(b"\xff\xfb half an mp3")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(job.dest))
 
+    def writing_up(audio, dest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # MP3 parts are joined from encoded chapters: the last write is the joined part's
+        calls.append(dest.name)
+        if len(calls) < 2:
+            return real_write(audio, dest, *args, **kwargs)
+        dest.write_bytes(b"\xff\xfb half an mp3")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dest))
+
     monkeypatch.setattr(export_module, "encode", filling_up)
+    monkeypatch.setattr(chunked_book, "write_mp3_with_id3", writing_up)
     out = folder / ("book.mp3" if fmt == "mp3" else "files")
     args = ["--format", "chapters", "--chapter-format", "mp3"] if fmt == "chapters" else []
     if fmt == "mp3":

@@ -40,18 +40,19 @@ def _project(folder: Path, edited: tuple[int, ...]) -> Path:
     return folder
 
 
-def test_pipelined_export_only_joins_at_the_end_and_equals_a_sequential_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_pipelined_export_only_joins_at_the_end_and_equals_a_sequential_one(tmp_path: Path, fmt: str) -> None:
     piped = _project(tmp_path / "piped.studio", (1, 3))
     plain = _project(tmp_path / "plain.studio", (1, 3))
     all_encodes, final_encodes = sum(ENCODES.values()), sum(ENCODED_CHUNKS.values())
     with Project.open(piped) as project:
-        done = export_project(project, tmp_path / "piped.m4b", ExportOptions(jobs=2))
+        done = export_project(project, tmp_path / f"piped.{fmt}", ExportOptions(format=fmt, jobs=2))
     assert done.units_rendered == 2 and done.encoded_ahead == len(CHAPTERS)
     assert sum(ENCODED_CHUNKS.values()) == final_encodes  # the last step encoded nothing: it joined
     assert sum(ENCODES.values()) - all_encodes == len(CHAPTERS)
     assert done.first_chapter_s is not None
     with Project.open(plain) as project:
-        after = export_project(project, tmp_path / "plain.m4b", ExportOptions(jobs=2), pipelined=False)
+        after = export_project(project, tmp_path / f"plain.{fmt}", ExportOptions(format=fmt, jobs=2), pipelined=False)
     ours, theirs = done.export.files[0], after.export.files[0]
     assert [(m.title, round(m.start_ms, 3)) for m in ours.chapters] == \
         [(m.title, round(m.start_ms, 3)) for m in theirs.chapters]

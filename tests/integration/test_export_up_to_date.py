@@ -57,8 +57,9 @@ def test_an_unchanged_project_is_up_to_date(project: Path, tmp_path: Path, fmt: 
     assert json.loads(stdout)["up_to_date"] is False and out.stat().st_mtime_ns != written
 
 
-def test_an_edited_paragraph_re_encodes_only_its_chapter(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "book.m4b"
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_an_edited_paragraph_re_encodes_only_its_chapter(project: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"book.{fmt}"
     assert cli_export(project, "-o", str(out))[0] == 0
     with Project.open(project) as opened:
         book = opened.load_book()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from studio.audio.cached_audio import store_flac
+from studio.audio.wavinfo import read_wav_info
 from studio.engines.timing import Timestamp, UnitTiming
 from studio.qa import BookEvidence, Checker, UnitEvidence, checker_factories, register_checker
 from studio.qa.builtin import PaceChecker, SignalChecker, learn_pace
@@ -123,8 +125,10 @@ class Heard:
 
     def __init__(self, *sentences: str) -> None:
         self.sentences = sentences
+        self.lengths: list[int] = []
 
     def transcribe(self, wav: Path, language: str) -> list[Timestamp]:
+        self.lengths.append(read_wav_info(wav).frames)  # the protocol promises a WAV, whatever the cache holds
         return [Timestamp(text, i * 1000, i * 1000 + 900) for i, text in enumerate(self.sentences)]
 
 
@@ -134,6 +138,9 @@ def test_a_recognition_checker_plugs_in(tmp_path: Path) -> None:
     path = write(tmp_path / "a.wav", tone(1000))
     found = list(checker.check(unit(path, ("甲乙丙。丁戊己。",)), BookEvidence()))
     assert [(f.kind, f.detail["sentence"]) for f in found] == [("not_heard", "丁戊己。")]
+    flac = store_flac(path, tmp_path / "a.flac").path  # the render cache's units are FLAC (decision 0015)
+    assert list(checker.check(unit(flac, ("甲乙丙。丁戊己。",)), BookEvidence())) == found
+    assert checker.transcriber.lengths == [RATE, RATE]  # type: ignore[attr-defined]
     register_checker("test-asr", lambda: checker)
     try:
         assert "test-asr" in checker_factories() and {"coverage", "pace", "signal"} <= set(checker_factories())

@@ -118,13 +118,13 @@ def test_a_refused_cache_rename_is_a_local_error_too(project: Project, monkeypat
     real_replace = os.replace
 
     def refuse(src: Any, dst: Any) -> None:
-        if str(dst).endswith(".wav"):
+        if str(dst).endswith(".flac") and ".staging-" not in str(dst):
             raise PermissionError(errno.EACCES, "Permission denied", str(dst))
         real_replace(src, dst)
 
     monkeypatch.setattr(scheduler.os, "replace", refuse)
     engine = FakeEngine()
-    with pytest.raises(LocalStorageError, match=r"^Permission denied: .*cache.*\.wav"):
+    with pytest.raises(LocalStorageError, match=r"^Permission denied: .*cache.*\.flac"):
         render(project, engine, config=ONE_AT_A_TIME)
     monkeypatch.undo()
     render(project, engine)

@@ -1,0 +1,30 @@
+"""The ACX extras in the Export dialog: opening/closing credits and the retail sample (shown with the ACX preset).
+
+Both are on by default because ACX rejects a book without credits and asks for a sample; the author may leave
+either out. The credits' text comes from the book's metadata or the author's own wording in the project
+(``studio.core.credits``); they are rendered in the book's voice like any paragraph.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+
+
+class AcxExtras(QWidget):
+    """Two check boxes: credits as the first and last files, and a ~3 minute retail sample."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.credits = QCheckBox(self.tr("Opening and closing credits"))
+        self.credits.setToolTip(self.tr("Title, author and narrator, spoken in the book's voice as the first and "
+                                        "last files"))
+        self.credits.setChecked(True)
+        self.sample = QCheckBox(self.tr("Retail sample (about 3 minutes)"))
+        self.sample.setToolTip(self.tr("A 1-5 minute sample from the start of the book, without credits, written "
+                                       "next to the chapters"))
+        self.sample.setChecked(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.credits)
+        row.addWidget(self.sample)
+        row.addStretch(1)
