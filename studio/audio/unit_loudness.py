@@ -46,21 +46,24 @@ from studio.audio.wavinfo import PcmFormat, read_audio_info
 log = logging.getLogger("studio.audio.unit_loudness")
 
 #: Bump when what is stored (or how it is measured) changes: older measurements are then measured again.
-STORE_VERSION = 1
+STORE_VERSION = 4
 #: Units measured per ffmpeg process.
 BATCH = 16
-#: Silence measured after each unit: the blocks straddling its end (a chapter has them, in the gap after it).
-PAD_S = 0.3
+#: Silence measured before and after each unit: the blocks straddling its start and end (a chapter has them,
+#: in the gaps around it; ebur128 itself reports no block before it has 400 ms of audio).
+PAD_S = 0.4
+#: The silence before it: half a frame off the 100 ms grid, so the unit's edge blocks overlap it by 1/8, 3/8,
+#: 5/8 and 7/8 (in a chapter a unit starts anywhere on its meter's grid: this is the middle case).
+LEAD_S = 0.45
 #: Units measured (decoded) by this process, by identity: tests and benchmarks read it.
 MEASURED = Counter[str]()
 
 
 @dataclass(frozen=True)
 class UnitLoudness:
-    """One unit's ebur128 log: ``momentary[k]`` is the 400 ms block ending at (k + 1) x 100 ms, ``peaks[k]``
-    the true peak of the 100 ms frame k (dBTP; -inf for digital silence). The unit was measured with
-    ``PAD_S`` of silence after its ``frames`` frames, as it sits in a chapter: the blocks that straddle its
-    end are there too."""
+    """One unit's ebur128 log, measured with ``LEAD_S``/``PAD_S`` of silence before/after its ``frames`` frames (as it
+    sits in a chapter): ``momentary[k]`` is the 400 ms block ending at (k + 1) x 100 ms of that padded audio,
+    ``peaks[k]`` the true peak of its 100 ms frame k (dBTP; -inf for digital silence)."""
 
     frames: int
     momentary: tuple[float, ...]
@@ -96,7 +99,8 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
 
     A unit's block counts when its 400 ms lie inside the span's part of the unit; the blocks that straddle
     the unit's start or end count too when the span starts or ends there (the silence beyond is the gap the
-    unit sits in). Frame peaks land on the frames of the run's timeline they overlap.
+    unit sits in), except those that would end in the run's first 400 ms, which a meter of the run never
+    reports. Frame peaks land on the frames of the run's timeline they overlap.
     """
     blocks: list[float] = []
     total = sum(s.frames for s in spans)
@@ -107,18 +111,20 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
         if unit is not None and span.frames > 0:
             lo_s, hi_s = span.start / rate, (span.start + span.frames) / rate
             whole_start, whole_end = span.start == 0, span.start + span.frames >= unit.frames
-            for k, m in enumerate(unit.momentary):
-                begin, end = (k + 1 - BLOCK_FRAMES) * FRAME_S, (k + 1) * FRAME_S
-                if (begin >= lo_s - 1e-6 or (whole_start and begin < 0)) and \
-                        (end <= hi_s + 1e-6 or (whole_end and begin < hi_s)):
+            # the run's own meter starts with its first whole block: none ends before 400 ms into the run
+            first_end = BLOCK_FRAMES * FRAME_S - position / rate + lo_s
+            for k, m in enumerate(unit.momentary):  # unit time: the padded log's time minus the lead-in
+                begin, end = (k + 1 - BLOCK_FRAMES) * FRAME_S - LEAD_S, (k + 1) * FRAME_S - LEAD_S
+                if (begin >= lo_s - 1e-6 or (whole_start and end > 1e-6)) and end >= first_end - 1e-6 and \
+                        (end <= hi_s + 1e-6 or (whole_end and begin < hi_s - 1e-6)):
                     blocks.append(m)
             shift_s = position / rate - lo_s
-            first = max(int(lo_s / FRAME_S), 0)
-            for k in range(first, min(len(unit.peaks), math.ceil(hi_s / FRAME_S))):
+            first = max(int((lo_s + LEAD_S) / FRAME_S + 1e-6), 0)
+            for k in range(first, min(len(unit.peaks), math.ceil((hi_s + LEAD_S) / FRAME_S - 1e-6))):
                 peak = unit.peaks[k]
                 if not math.isfinite(peak):
                     continue
-                at = (k * FRAME_S + shift_s) / FRAME_S
+                at = (k * FRAME_S - LEAD_S + shift_s) / FRAME_S
                 for index in {max(int(at + 1e-6), 0), max(math.ceil(at - 1e-6), 0)}:
                     if index < len(frame_peaks) and peak > frame_peaks[index]:
                         frame_peaks[index] = peak
@@ -230,7 +236,9 @@ def _measure(paths: Sequence[Path], stop: threading.Event) -> list[UnitLoudness]
     args: list[str] = []
     for path in paths:
         args += ["-i", str(path)]
-    graph = ";".join(f"[{n}:a]apad=pad_dur={PAD_S},ebur128@u{n}=peak=true:framelog=info[o{n}]"
+    lead_ms = round(LEAD_S * 1000)
+    graph = ";".join(f"[{n}:a]adelay=delays={lead_ms}:all=1,apad=pad_dur={PAD_S},"
+                     f"ebur128@u{n}=peak=true:framelog=info[o{n}]"
                      for n in range(len(paths)))
     args += ["-filter_complex", graph]
     for n in range(len(paths)):
