@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from studio.audio.errors import AudioError
-from studio.audio.export import ExportOptions, export_audiobook
 from studio.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from studio.audio.levels import ChapterLevel, chapter_levels, rms_dbfs, volumedetect
 from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
-from studio.audio.m4b import write_m4b
 from studio.audio.pieces import Piece, TimedText
 from studio.audio.probe import decode_to_pcm, probe_duration_ms, read_chapters, read_tags
 from studio.audio.report import ChapterReport, ExportedFile, ExportResult
@@ -28,6 +27,10 @@ from studio.audio.stitch import ChapterAudio, ChapterMark, StitchResult
 from studio.audio.tags import BookInfo
 from studio.audio.timeline import Gaps
 from studio.audio.wavinfo import PcmFormat, WavInfo, read_wav_info, write_silence
+
+if TYPE_CHECKING:
+    from studio.audio.export import ExportOptions, export_audiobook
+    from studio.audio.m4b import write_m4b
 
 __all__ = [
     "ACX_TARGET",
@@ -64,6 +67,20 @@ __all__ = [
 ]
 
 log = logging.getLogger("studio.audio")
+
+#: Loaded on first use: the exporter is heavy (hundreds of ms on a busy machine) and the window must never
+#: import it on the UI thread just because a light module of this package (wavinfo, errors) was imported.
+_LAZY = {"ExportOptions": "studio.audio.export", "export_audiobook": "studio.audio.export",
+         "write_m4b": "studio.audio.m4b"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'studio.audio' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
 
 
 def _point_pydub_at_ffmpeg() -> None:
