@@ -19,12 +19,13 @@ from pathlib import Path
 
 from studio.audio.aac_join import PREROLL
 from studio.audio.chunk_encode import Chunk, ChunkResult, ChunkSettings, chunk_key, encode_chunk, piece_identity
-from studio.audio.chunked_book import chunk_codec, chunk_grid
+from studio.audio.chunked_book import UNITS_DIR, chunk_codec, chunk_grid
 from studio.audio.export import ExportOptions
 from studio.audio.mp3_join import JOIN_TRIM, PREROLL_FRAMES
 from studio.audio.pieces import Piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.staging import scratch_folder
 from studio.audio.timeline import Span, layout_chapter, ms_to_frames
+from studio.audio.unit_loudness import UnitStore
 from studio.audio.wavinfo import PcmFormat
 
 
@@ -75,7 +76,9 @@ def encode_chapter_ahead(title: str, pieces: Sequence[Piece], fmt: PcmFormat, op
                                  options.allow_dynamic,
                                  options.loudness is not None and options.loudness.rms_range_db is not None, codec)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        key = chunk_key(chunk, settings, piece_identity(inspection))
-        return encode_chunk(chunk, settings, key, cache_dir, stop=stop)
+        identity = piece_identity(inspection)
+        key = chunk_key(chunk, settings, identity)
+        store = UnitStore(cache_dir / UNITS_DIR, identity, fmt)
+        return encode_chunk(chunk, settings, key, cache_dir, stop=stop, store=store)
     finally:
         scratch.remove()

@@ -34,8 +34,11 @@ from studio.audio.parallel import run_all_or_stop
 from studio.audio.progress import ProgressBar
 from studio.audio.tags import write_mp3_with_id3
 from studio.audio.timeline import Timeline, ms_to_frames
+from studio.audio.unit_loudness import UnitStore
 from studio.core.errors import CancelledError
 
+#: Where a chapter cache keeps its units' loudness measurements (``unit_loudness``).
+UNITS_DIR = "units"
 #: Encodes that ran (not taken from the cache) in this process: tests and benchmarks read it.
 ENCODED_CHUNKS = Counter[str]()
 
@@ -83,6 +86,8 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     folder = cache_dir if cache_dir is not None else work / "chunks"
     folder.mkdir(parents=True, exist_ok=True)
     sweep_partials(folder)
+    sweep_partials(folder / UNITS_DIR)  # the same naming: .HASH.PID.THREAD.json
+    store = UnitStore(folder / UNITS_DIR if cache_dir is not None else None, identity, settings.format)
     jobs = [(o, chunk) for o, (_, chunks) in enumerate(outputs) for chunk in chunks]
     mux_share = 0.03
     callbacks = bar.parallel(start, start + (end - start) * (1 - mux_share), [c.samples + 1 for _, c in jobs])
@@ -92,7 +97,8 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     def one(i: int) -> ChunkResult:
         if stop.is_set():
             raise CancelledError("export cancelled")
-        result = encode_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, progress_cb=callbacks[i])
+        result = encode_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, progress_cb=callbacks[i],
+                              store=store)
         if not result.cached:
             ENCODED_CHUNKS[keys[i]] += 1
         return result

@@ -205,6 +205,13 @@ class Ebur128Log:
         peaks = [p for p in self.frame_peaks[first_frame:last_frame] if math.isfinite(p)]
         return blocks, peaks
 
+    def set_true_peaks(self, frame_peaks: Sequence[float], peak: float) -> None:
+        """Frame and overall true peaks known without this meter measuring them (``peak=none``): the chunked
+        encoder takes them from its units' stored figures, or from a peak meter on the limiter's 4x output."""
+        self.frame_peaks = array.array("f", list(frame_peaks)[:len(self.momentary)])
+        self.frame_peaks.extend([-math.inf] * (len(self.momentary) - len(self.frame_peaks)))
+        self._values["True peak.Peak"] = peak
+
     def to_json(self) -> dict[str, object]:
         """What a later export needs to report this meter's audio again without decoding it (the chapter
         encode cache); -inf (silence) is stored as None."""
@@ -299,16 +306,18 @@ class GainPlan:
         return replace(self, gain_db=gain_db, limit_db=self.limit_db if limit_db is None else limit_db)
 
 
-def limiter_chain(gain_db: float, limit_db: float, sample_rate: int) -> str:
+def limiter_chain(gain_db: float, limit_db: float, sample_rate: int, at_4x: str | None = None) -> str:
     """Gain then a look-ahead limiter whose delay is compensated (``latency=1``): timing stays exact.
 
     The limiter runs at 4x the rate, so the peaks it holds down are (nearly) the true peaks a meter sees
     between samples; the integer resampling ratios keep the sample count exact (checked after encoding).
-    ``level=0`` turns off alimiter's automatic make-up gain, which would undo the ceiling.
+    ``level=0`` turns off alimiter's automatic make-up gain, which would undo the ceiling. ``at_4x`` is a
+    filter run on the limiter's 4x output (a peak meter: its sample peak there is the true peak).
     """
     limit = 10 ** (max(limit_db, _LIMITER_MIN_DB) / 20)
+    extra = f",{at_4x}" if at_4x else ""
     return (f"aresample={4 * sample_rate},volume={gain_db:.3f}dB,alimiter=level_in=1:level_out=1:limit={limit:.5f}"
-            f":attack=5:release=50:asc=0:level=0:latency=1,aresample={sample_rate}")
+            f":attack=5:release=50:asc=0:level=0:latency=1{extra},aresample={sample_rate}")
 
 
 def plan_gain(measured: LoudnessSummary | None, target: LoudnessTarget | None, *, lossy: bool,

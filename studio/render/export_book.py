@@ -61,7 +61,7 @@ log = logging.getLogger("studio.render.export_book")
 #: ``paragraph_index`` of a spoken-title unit: before every paragraph of its chapter.
 TITLE_PARAGRAPH = -1
 #: Part of every export digest: bump when the exporter changes what it writes for the same inputs.
-EXPORT_DIGEST_VERSION = 1
+EXPORT_DIGEST_VERSION = 2
 #: Folders in the project's cache: encoded chapters, and the reports of stamped exports.
 ENCODED_DIR = "encoded"
 EXPORTS_DIR = "exports"

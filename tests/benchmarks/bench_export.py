@@ -71,10 +71,46 @@ def children(pid):
                 pass
     return kids
 
-peak = {"sum_kb": 0}
+# CPU per ffmpeg child, by what it did (the export's breakdown): Popen's wait made to use wait4
+import subprocess
+from collections import defaultdict
+breakdown = defaultdict(float)
+counts = defaultdict(int)
+
+def _kind(args):
+    text = " ".join(map(str, args))
+    if "ebur128@u0" in text:
+        return "measure units"
+    if "ebur128@pre" in text:
+        return "measure chapters"
+    if "asplit=3" in text:
+        return "calibrate limiter"
+    if "-c:a aac" in text or "libmp3lame" in text:
+        return "encode"
+    if "concat" in text:
+        return "decode FLAC"
+    if "copy" in text:
+        return "join/mux"
+    return "other ffmpeg"
+
+class _Popen(subprocess.Popen):
+    def _try_wait(self, wait_flags):
+        try:
+            pid, sts, usage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return (self.pid, 0)
+        if pid == self.pid:
+            kind = _kind(self.args)
+            breakdown[kind] += usage.ru_utime + usage.ru_stime
+            counts[kind] += 1
+        return (pid, sts)
+
+subprocess.Popen = _Popen
+
+peak = {"sum_kb": 0, "sampler_cpu_s": 0.0}
 trace = []  # (seconds, python RSS MB) every 5 s: does the interpreter grow as chapters go by?
 done = threading.Event()
-def sample():
+def sample():  # its own CPU (scanning /proc on a busy machine) is left out of the figures
     me, n, t0 = os.getpid(), 0, time.perf_counter()
     while not done.wait(0.1):
         mine = rss_kb(me)
@@ -83,6 +119,8 @@ def sample():
         if n % 50 == 0:
             trace.append((round(time.perf_counter() - t0, 1), round(mine / 1024, 1)))
         n += 1
+        peak["sampler_cpu_s"] = time.thread_time()
+    peak["sampler_cpu_s"] = time.thread_time()
 if os.path.isdir("/proc"):
     threading.Thread(target=sample, daemon=True).start()
 
@@ -108,16 +146,24 @@ else:
     chapters = [ChapterAudio(c["title"], [pieces[p] for p in c["pieces"]]) for c in job["chapters"]]
     options = ExportOptions(format=job["format"], gaps=Gaps(paragraph_ms=job["para"], chapter_ms=job["chap"]),
                             loudness=DEFAULT_TARGET if job["loudness"] else None, jobs=job["jobs"])
+    from studio.audio.unit_loudness import MEASURED
+    cache = Path(job["cache"]) if job.get("cache") else None
+    measured_before = sum(MEASURED.values())
     result = export_audiobook(chapters, Path(job["output"]), BookInfo("基准", "测试"), options,
-                              chunked=job.get("chunked", True),
-                              chapter_cache=Path(job["cache"]) if job.get("cache") else None)
-    extra = {"mode": result.gain.mode, "lufs": result.files[0].integrated_lufs,
+                              chunked=job.get("chunked", True), chapter_cache=cache)
+    extra = {"units_measured": sum(MEASURED.values()) - measured_before,
+             "mode": result.gain.mode, "lufs": result.files[0].integrated_lufs,
              "peak": result.files[0].true_peak_dbtp, "duration_s": result.duration_ms / 1000}
 elapsed = time.perf_counter() - started
 done.set()
+time.sleep(0.25)  # the sampler's last round: its CPU is counted before it is subtracted
 cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
           for f in ("ru_utime", "ru_stime"))
-print(json.dumps({"elapsed_s": elapsed, "cpu_s": cpu,
+self_cpu = sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime"))
+self_cpu -= peak["sampler_cpu_s"]
+cpu -= peak["sampler_cpu_s"]
+print(json.dumps({"elapsed_s": elapsed, "cpu_s": cpu, "breakdown": {"python": self_cpu, **breakdown},
+                  "runs": dict(counts),
                   "python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "ffmpeg_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "sum_peak_mb": peak["sum_kb"] / 1024, "rss_trace": trace, **extra}))
@@ -229,6 +275,24 @@ def run_child(job: dict[str, object], folder: Path) -> dict[str, float]:
     return json.loads(done.stdout)
 
 
+def clear_chunks(cache: Path) -> None:
+    """Forget the encoded chapters, keep the units' stored loudness: a book rendered (and measured as its units
+    arrived) but never exported with these settings."""
+    for path in cache.glob("*"):
+        if path.is_file():
+            path.unlink()
+
+
+def breakdown_line(ours: dict[str, object], bare_cpu: float) -> str:
+    parts = dict(ours.get("breakdown", {}))  # type: ignore[call-overload]
+    rest = float(ours["cpu_s"]) - sum(parts.values())  # type: ignore[arg-type]
+    if rest > 0.05:  # ffmpeg children reaped without Popen.wait (the FLAC decoder's pipe)
+        parts["other (FLAC decode)"] = rest
+    runs = dict(ours.get("runs", {}))  # type: ignore[call-overload]
+    return ", ".join(f"{k} {v:.1f} s ({v / bare_cpu:.3f}x bare){f' in {runs[k]} runs' if k in runs else ''}"
+                     for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+
+
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     """Per-figure median over repeated runs (memory figures: the maximum)."""
     out: dict[str, float] = dict(runs[len(runs) // 2])
@@ -236,6 +300,9 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
         if isinstance(value, (int, float)):
             values = sorted(r[key] for r in runs)
             out[key] = values[-1] if key.endswith("_mb") else values[len(values) // 2]
+    by_time = sorted(runs, key=lambda r: r["elapsed_s"])
+    out["breakdown"] = by_time[len(by_time) // 2].get("breakdown", {})  # type: ignore[assignment]
+    out["runs"] = by_time[len(by_time) // 2].get("runs", {})  # type: ignore[assignment]
     return out
 
 
@@ -281,6 +348,9 @@ def main() -> None:
                         help="run bare and export alternately N times and report medians (a shared machine is noisy)")
     parser.add_argument("--chapters", type=int, default=None,
                         help=f"chapters per book (default: {CHAPTERS_PER_5H} per 5 h)")
+    parser.add_argument("--cold", action="store_true",
+                        help="no stored unit loudness: every export measures its units (the first export of a book "
+                             "exported without a project cache)")
     parser.add_argument("--cache", default="flac",
                         help="what the pieces are stored as: flac (the render cache since 0015), wav, or wav,flac")
     parser.add_argument("--long-book", action="store_true",
@@ -310,6 +380,15 @@ def main() -> None:
                    "format": args.format}
             counts = [int(w) for w in args.workers.split(",")]
             jobs = {cache: job if cache == "wav" else flac_job(job) for cache in args.cache.split(",")}
+            for kind, one in jobs.items():
+                store = None if args.cold else folder / f"cache-{hours:g}-{kind}"
+                one["cache"] = str(store) if store else None
+                if store is not None:  # the units measured once, as a render does when they arrive
+                    primed = run_child({**one, "kind": "export", "loudness": True, "jobs": max(counts),
+                                        "output": str(folder / f"o.{args.format}")}, folder)
+                    print(f"{hours:g} h, {kind} cache: units measured once and stored ({primed['units_measured']} "
+                          f"units, {primed['breakdown'].get('measure units', 0.0):.1f} CPU s); every chunked "
+                          f"export below finds them and encodes every chapter")
             runs = [(f"export {cache}, {w} worker{'s' if w > 1 else ''}", True, w, True, cache) for w in counts
                     for cache in jobs]
             runs += [(f"export {cache}, no loudness, {w} workers", False, w, True, cache) for w in counts[-1:]
@@ -322,6 +401,8 @@ def main() -> None:
                 for _ in range(max(1, args.repeat)):
                     bares.append(run_child({"kind": "bare", "wav": str(whole), "output": str(folder / bare_name),
                                             "format": args.format}, folder))
+                    if jobs[cache].get("cache"):
+                        clear_chunks(Path(str(jobs[cache]["cache"])))
                     ourses.append(run_child({**jobs[cache], "kind": "export", "loudness": loudness, "jobs": workers,
                                              "chunked": chunked, "output": str(folder / out_name)}, folder))
                 bare, ours = _median(bares), _median(ourses)
@@ -332,7 +413,9 @@ def main() -> None:
                       f"{ours['cpu_s'] / bare['cpu_s']:.3f}x CPU ({ours['cpu_s']:.0f} vs {bare['cpu_s']:.0f} s); "
                       f"peak RSS python {ours['python_peak_mb']:.0f} MB, largest ffmpeg {ours['ffmpeg_peak_mb']:.0f} "
                       f"MB, sum {ours['sum_peak_mb']:.0f} MB (bare ffmpeg {bare['ffmpeg_peak_mb']:.0f} MB); "
-                      f"{ours.get('mode')} -> {ours.get('lufs')} LUFS, {ours.get('peak')} dBTP")
+                      f"{ours.get('mode')} -> {ours.get('lufs')} LUFS, {ours.get('peak')} dBTP; "
+                      f"units measured {ours.get('units_measured')}\n    CPU breakdown: "
+                      f"{breakdown_line(ours, bare['cpu_s'])}")
                 trace = ours.get("rss_trace") or []
                 if len(trace) > 2:
                     picks = [trace[round(i * (len(trace) - 1) / 10)] for i in range(11)]
