@@ -125,7 +125,10 @@ def test_the_ui_thread_never_stalls_while_a_thousand_units_render(  # type: igno
             "worst_own_ms": probe.worst_own_ms, "worst_busy_ms": probe.worst_busy_ms, "mean_ms": probe.mean_ms,
             "p99_ms": late[int(len(late) * 0.99)], "load": load, "cpus": os.cpu_count(),
             "gc_worst_ms": pauses.worst_ms, "limit_ms": WORST_STALL_MS}), encoding="utf-8")
-    assert probe.ticks > wall_s * 1000 / TICK_MS / 2  # the probe really ran all along
+    # the probe really ran all along: its ticks and their lateness cover the render's wall time (at load 12 on
+    # 2 CPUs a 10 ms timer fires about every 30 ms, so a tick count says more about the machine than the probe)
+    covered_s = (probe.ticks * TICK_MS + sum(probe.lateness_ms)) / 1000
+    assert probe.ticks > 100 and covered_s > 0.9 * wall_s - 1.0, (probe.ticks, covered_s, wall_s)
     assert probe.worst_busy_ms < WORST_STALL_MS, f"one stretch of UI-thread work took {probe.worst_busy_ms:.1f} ms"
     # What our code does on the UI thread is checked above, whatever the machine's load. How late the UI thread
     # gets to run also depends on the other processes: on a machine with more runnable work than CPUs, a stall

@@ -51,6 +51,7 @@ def test_every_check_passes_in_process(capsys: pytest.CaptureFixture[str]) -> No
 
 @pytest.mark.expect_log(r"^self-test check (ffmpeg|render-m4b) failed$", logger="studio.selftest")
 @pytest.mark.expect_log(r"could not be encoded ahead \(the export will\)", logger="studio.render.chapter_pipeline")
+@pytest.mark.expect_log(r"could not be stored as FLAC", logger="studio.render")
 def test_missing_ffmpeg_fails_with_a_clear_line(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("STUDIO_FFMPEG", "/nonexistent/ffmpeg")
