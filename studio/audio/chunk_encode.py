@@ -18,7 +18,9 @@ BS.1770's gating over all 400 ms blocks, the highest true peak.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -36,12 +38,12 @@ from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.loudness import (
     ABSOLUTE_GATE_LUFS,
     LOSSY_VERIFY_MARGIN_DB,
-    RELATIVE_GATE_LU,
     Ebur128Log,
     GainPlan,
     LoudnessSummary,
     LoudnessTarget,
     RangeLoudness,
+    gate_blocks,
     gated_loudness,
     limiter_chain,
     plan_gain,
@@ -127,6 +129,27 @@ def slice_spans(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return out
 
 
+class SpanIndex:
+    """A timeline's spans with the frame each starts at, so that cutting it into chapters costs each cut its
+    own spans only: ``slice_spans`` for every chapter of a 3,000-chapter book walks 25,000 spans 6,000 times."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = spans
+        self.starts = list(itertools.accumulate((s.frames for s in spans), initial=0))
+
+    def slice(self, start: int, end: int) -> list[Span]:
+        """``slice_spans(spans, start, end)``."""
+        out: list[Span] = []
+        for k in range(max(0, bisect.bisect_right(self.starts, start) - 1), len(self.spans)):
+            position, span = self.starts[k], self.spans[k]
+            if position >= end:
+                break
+            lo, hi = max(start, position), min(end, position + span.frames)
+            if lo < hi:
+                out.append(Span(span.path, span.start + lo - position if span.path else 0, hi - lo))
+        return out
+
+
 def plan_chunks(timeline: Timeline) -> list[Chunk] | None:
     """One chunk per chapter, or None when the timeline cannot be cut exactly: a chapter that does not
     start on the AAC frame grid, or a chapter gap shorter than the silence a join needs."""
@@ -135,11 +158,12 @@ def plan_chunks(timeline: Timeline) -> list[Chunk] | None:
         return None
     ends = [*starts[1:], timeline.total_frames]
     chunks: list[Chunk] = []
+    index = SpanIndex(timeline.spans)
     for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if n + 1 < len(starts) and any(s.path is not None for s in slice_spans(timeline.spans, end - SILENT_TAIL, end)):
+        if n + 1 < len(starts) and any(s.path is not None for s in index.slice(end - SILENT_TAIL, end)):
             return None
         preroll = PREROLL if n > 0 else 0
-        chunks.append(Chunk(n, start, end, preroll, tuple(slice_spans(timeline.spans, start - preroll, end))))
+        chunks.append(Chunk(n, start, end, preroll, tuple(index.slice(start - preroll, end))))
     return chunks
 
 
@@ -168,7 +192,8 @@ class JoinedMeter:
     """
 
     def __init__(self, parts: Sequence[tuple[float, float, Ebur128Log]]) -> None:
-        self._parts = list(parts)  # (offset_s, duration_s, meter)
+        self._parts = list(parts)  # (offset_s, duration_s, meter), in file order
+        self._offsets = [offset for offset, _, _ in self._parts]
         self.loudnorm_json: dict[str, str] | None = None
         self.stats = self._combined_stats()
 
@@ -191,13 +216,7 @@ class JoinedMeter:
         summaries = [m.summary() for _, _, m in self._parts]
         if not summaries or any(s is None for s in summaries):
             return None
-        blocks = [b for _, _, m in self._parts for b in m.momentary if math.isfinite(b)]
-        integrated = gated_loudness(blocks)
-        above = [b for b in blocks if b > ABSOLUTE_GATE_LUFS]
-        threshold = ABSOLUTE_GATE_LUFS
-        if above:
-            energy = sum(10 ** ((b + 0.691) / 10) for b in above) / len(above)
-            threshold = -0.691 + 10 * math.log10(energy) + RELATIVE_GATE_LU
+        integrated, threshold = gate_blocks([m.momentary for _, _, m in self._parts])  # no copy of the blocks
         peak = max(s.peak_db for s in summaries if s is not None)
         lra = max(s.lra_lu for s in summaries if s is not None)
         kind = "true" if all(s is not None and s.peak_kind == "true" for s in summaries) else "sample"
@@ -207,7 +226,15 @@ class JoinedMeter:
     def range_loudness(self, start_s: float, end_s: float) -> RangeLoudness:
         blocks: list[float] = []
         peaks: list[float] = []
-        for offset, duration, meter in self._parts:
+        # the parts are in file order: skip those ending before start_s (a report asks once per chapter, and
+        # 3,000 chapters times 3,000 parts is a noticeable wait); a part overlaps the next by its pre-roll only
+        first = max(0, bisect.bisect_right(self._offsets, start_s) - 1)
+        while first > 0 and self._offsets[first - 1] + self._parts[first - 1][1] > start_s:
+            first -= 1
+        for k in range(first, len(self._parts)):
+            offset, duration, meter = self._parts[k]
+            if offset >= end_s:
+                break
             lo, hi = max(start_s, offset), min(end_s, offset + duration)
             if lo < hi:
                 b, p = meter.range_blocks(lo - offset, hi - offset)

@@ -279,7 +279,7 @@ def export_audiobook(
             convert_pieces(inspection, fmt, work, cancel_event=cancel_event,
                            progress_cb=bar.phase(0.0, _CONVERT_SHARE))
             start = _CONVERT_SHARE if needs_conversion else 0.0
-            layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps)
+            layouts = [layout_chapter(i, c.title, ps, inspection, fmt, options.gaps, with_cues=bool(options.subtitles))
                        for i, (c, ps) in enumerate(zip(chapters, pieces, strict=True))]
             codec = chunk_codec(options.format, options.gaps.chapter_ms, fmt.sample_rate) if chunked else None
             outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes,

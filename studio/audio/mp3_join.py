@@ -32,7 +32,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.audio.chunk_encode import Chunk, slice_spans
+from studio.audio.chunk_encode import Chunk, SpanIndex
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import run_ffmpeg_ex
 from studio.audio.timeline import Timeline
@@ -92,14 +92,15 @@ def plan_mp3_chunks(timeline: Timeline) -> list[Chunk] | None:
         return None
     ends = [*starts[1:], timeline.total_frames]
     chunks: list[Chunk] = []
+    index = SpanIndex(timeline.spans)
     for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
         trim = JOIN_TRIM + preroll if n + 1 < len(starts) else 0
         silent_from = end - trim - SILENT_FRAMES * per_frame
         if trim and (silent_from <= start or any(s.path is not None
-                                                 for s in slice_spans(timeline.spans, silent_from, end))):
+                                                 for s in index.slice(silent_from, end))):
             return None
         ahead = preroll if n > 0 else 0
-        chunks.append(Chunk(n, start, end, ahead, tuple(slice_spans(timeline.spans, start - ahead, end - trim)), trim))
+        chunks.append(Chunk(n, start, end, ahead, tuple(index.slice(start - ahead, end - trim)), trim))
     return chunks
 
 

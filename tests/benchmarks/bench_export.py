@@ -2,14 +2,17 @@
 
 Run: ``python tests/benchmarks/bench_export.py [--hours 1,5] [--workers 1,2,4] [--format m4b|mp3]
 [--no-loudness-too] [--one-pass-too] [--repeat N] [--workdir DIR] [--chapters N] [--cache flac|wav|wav,flac]``;
-``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers
-(about 8 GB of WAV for the bare encode in --workdir, and over an hour on 2 cores: not for CI).
+``--long-book`` is the issue-19 case: 50 h in 3,000 chapters, 2 workers (the book overshoots to ~55 h; 8.7 GB
+of raw PCM for the bare encode in --workdir, and well over an hour on 2 cores: not for CI; ``--cache wav`` spares
+converting its 3,000 hard-linked pieces to FLAC). ``--same-chapters --long-book`` measures the same size in a
+minute: every chapter the same audio, encoded three times and reused, so the plan, join, mux and report run at
+full size (memory), without the encode or a bare encode.
 
 The book is a few distinct paragraphs of speech from the offline engine (22,050 Hz mono, with its sentence
 timestamps), reused many times: AAC's speed depends on the content, and synthetic noise encodes two to
 three times slower than speech, which would flatter the ratio. For each length it measures, each in a fresh interpreter:
 
-- bare: the same audio (pieces and gaps) written to one WAV beforehand, then ``ffmpeg -i book.wav`` -> AAC
+- bare: the same audio (pieces and gaps) written to one raw PCM file beforehand, then ``ffmpeg -f s16le`` -> AAC
   64k M4B (``+faststart``), or with ``--format mp3`` libmp3lame 64k MP3 (Xing/LAME header): one plain encode
   with nothing else going on;
 - export: ``export_audiobook`` (loudness measured and normalized to -18 LUFS per chapter, tags, chapter
@@ -105,12 +108,17 @@ class _Popen(subprocess.Popen):
 subprocess.Popen = _Popen
 
 peak = {"sum_kb": 0, "sampler_cpu_s": 0.0}
+trace = []  # (seconds, python RSS MB) every 5 s: does the interpreter grow as chapters go by?
 done = threading.Event()
 def sample():  # its own CPU (scanning /proc on a busy machine) is left out of the figures
-    me = os.getpid()
+    me, n, t0 = os.getpid(), 0, time.perf_counter()
     while not done.wait(0.1):
-        total = rss_kb(me) + sum(rss_kb(k) for k in children(me))
+        mine = rss_kb(me)
+        total = mine + sum(rss_kb(k) for k in children(me))
         peak["sum_kb"] = max(peak["sum_kb"], total)
+        if n % 50 == 0:
+            trace.append((round(time.perf_counter() - t0, 1), round(mine / 1024, 1)))
+        n += 1
         peak["sampler_cpu_s"] = time.thread_time()
     peak["sampler_cpu_s"] = time.thread_time()
 if os.path.isdir("/proc"):
@@ -122,7 +130,8 @@ if job["kind"] == "bare":
     from studio.audio.ffmpeg import ffmpeg_exe
     codec = (["-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3"]
              if job["format"] == "mp3" else ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "ipod"])
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", job["wav"],
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                    "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", job["wav"],
                     "-map", "0:a", *codec, job["output"]], check=True)
     extra = {}
 else:
@@ -157,7 +166,7 @@ print(json.dumps({"elapsed_s": elapsed, "cpu_s": cpu, "breakdown": {"python": se
                   "runs": dict(counts),
                   "python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "ffmpeg_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "sum_peak_mb": peak["sum_kb"] / 1024, **extra}))
+                  "sum_peak_mb": peak["sum_kb"] / 1024, "rss_trace": trace, **extra}))
 """
 
 
@@ -214,31 +223,30 @@ def book(pieces: list[dict[str, object]], hours: float, folder: Path, count: int
 
 
 def book_wav(folder: Path, chapters: list[dict[str, object]]) -> Path:
-    """The whole book (pieces, paragraph and chapter gaps) as one WAV, written before anything is timed: the
-    bare encode reads one file, so it measures the encoder alone (ffmpeg's concat demuxer spends much of its
-    time opening thousands of pieces, which would flatter the ratio)."""
+    """The whole book (pieces, paragraph and chapter gaps) as one raw 16-bit PCM file, written before anything
+    is timed: the bare encode reads one file, so it measures the encoder alone (ffmpeg's concat demuxer spends
+    much of its time opening thousands of pieces, which would flatter the ratio). Raw, not WAV: 50 hours are
+    7.9 GB, past the 4 GB a RIFF header can count. A chapter's own hard link reads as the piece it links to."""
     import wave
 
     from studio.audio.wavinfo import read_wav_info
 
     para, chap = bytes(round(PARAGRAPH_GAP_MS * 22.05) * 2), bytes(round(CHAPTER_GAP_MS * 22.05) * 2)
-    data: dict[str, bytes] = {}
-    path = folder / f"book-{len(chapters)}.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(22050)
+    data: dict[int, bytes] = {}  # by inode: the distinct pieces only
+    path = folder / f"book-{len(chapters)}.s16"
+    with open(path, "wb") as out:
         for c, chapter in enumerate(chapters):
             if c:
-                out.writeframesraw(chap)
+                out.write(chap)
             for p, piece in enumerate(chapter["pieces"]):  # type: ignore[arg-type]
                 if p:
-                    out.writeframesraw(para)
-                if piece not in data:
+                    out.write(para)
+                inode = os.stat(piece).st_ino
+                if inode not in data:
                     info = read_wav_info(Path(piece))
                     with wave.open(piece, "rb") as w:
-                        data[piece] = w.readframes(info.frames)
-                out.writeframesraw(data[piece])
+                        data[inode] = w.readframes(info.frames)
+                out.write(data[inode])
     return path
 
 
@@ -287,7 +295,7 @@ def breakdown_line(ours: dict[str, object], bare_cpu: float) -> str:
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     """Per-figure median over repeated runs (memory figures: the maximum)."""
-    out: dict[str, float] = dict(runs[0])
+    out: dict[str, float] = dict(runs[len(runs) // 2])
     for key, value in runs[0].items():
         if isinstance(value, (int, float)):
             values = sorted(r[key] for r in runs)
@@ -296,6 +304,35 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     out["breakdown"] = by_time[len(by_time) // 2].get("breakdown", {})  # type: ignore[assignment]
     out["runs"] = by_time[len(by_time) // 2].get("runs", {})  # type: ignore[assignment]
     return out
+
+
+def same_chapters(args: argparse.Namespace, folder: Path, pieces: list[dict[str, object]]) -> None:
+    """``--same-chapters``: the export of a book of ``--chapters`` copies of one chapter, per ``--hours``."""
+    for hours in (float(h) for h in args.hours.split(",")):
+        count = args.chapters or round(CHAPTERS_PER_5H * hours / 5)
+        chapter_ms = hours * 3600_000 / count - CHAPTER_GAP_MS
+        paths: list[str] = []
+        ms = -PARAGRAPH_GAP_MS
+        while True:  # pieces while the chapter gets closer to its share of the book
+            piece = pieces[len(paths) % len(pieces)]
+            more = float(piece["ms"]) + PARAGRAPH_GAP_MS  # type: ignore[arg-type]
+            if paths and abs(ms + more - chapter_ms) >= abs(ms - chapter_ms):
+                break
+            paths.append(str(piece["path"]))
+            ms += more
+        chapters = [{"title": f"第{c + 1}章", "pieces": paths} for c in range(count)]
+        job = {"pieces": pieces, "chapters": chapters, "para": PARAGRAPH_GAP_MS, "chap": CHAPTER_GAP_MS,
+               "format": args.format, "kind": "export", "loudness": True, "chunked": True,
+               "cache": str(folder / "chapter-cache"), "output": str(folder / f"o.{args.format}")}
+        for w in (int(w) for w in args.workers.split(",")):
+            ours = run_child({**job, "jobs": w}, folder)
+            print(f"{args.format}, {ours['duration_s'] / 3600:.1f} h, {count} chapters (all the same), {w} workers: "
+                  f"{ours['elapsed_s']:.1f} s; peak RSS python {ours['python_peak_mb']:.0f} MB, largest ffmpeg "
+                  f"{ours['ffmpeg_peak_mb']:.0f} MB, sum {ours['sum_peak_mb']:.0f} MB; {ours.get('lufs')} LUFS")
+            trace = ours.get("rss_trace") or []
+            picks = [trace[round(i * (len(trace) - 1) / 10)] for i in range(11)] if len(trace) > 2 else trace
+            print("  python RSS over the export (s: MB): " + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in picks))
+            (folder / f"o.{args.format}").unlink(missing_ok=True)
 
 
 def main() -> None:
@@ -318,6 +355,10 @@ def main() -> None:
                         help="what the pieces are stored as: flac (the render cache since 0015), wav, or wav,flac")
     parser.add_argument("--long-book", action="store_true",
                         help="the long-book case: --hours 50 --chapters 3000 --workers 2")
+    parser.add_argument("--same-chapters", action="store_true",
+                        help="every chapter the same minute of speech: the chapter cache encodes it (three times: "
+                             "first, middle, last) and reuses it, so this measures the plan, the join, the mux and "
+                             "the report of a book that size (memory above all), not its encode; no bare encode")
     args = parser.parse_args()
     if args.long_book:
         args.hours, args.chapters, args.workers = "50", 3000, "2"
@@ -325,7 +366,11 @@ def main() -> None:
         folder = Path(tmp)
         pieces = make_pieces(folder)
         print(f"{len(pieces)} distinct pieces, {sum(float(p['ms']) for p in pieces) / 1000:.0f} s; "
-              f"{os.cpu_count()} CPUs; RLIMIT_AS {resource.getrlimit(resource.RLIMIT_AS)[0]}")
+              f"{os.cpu_count()} CPUs; RLIMIT_AS {resource.getrlimit(resource.RLIMIT_AS)[0]}; "
+              f"load {os.getloadavg()[0]:.1f}")
+        if args.same_chapters:
+            same_chapters(args, folder, pieces)
+            return
         rows = []
         for hours in (float(h) for h in args.hours.split(",")):
             book_pieces = list(pieces)
@@ -371,8 +416,13 @@ def main() -> None:
                       f"{ours.get('mode')} -> {ours.get('lufs')} LUFS, {ours.get('peak')} dBTP; "
                       f"units measured {ours.get('units_measured')}\n    CPU breakdown: "
                       f"{breakdown_line(ours, bare['cpu_s'])}")
+                trace = ours.get("rss_trace") or []
+                if len(trace) > 2:
+                    picks = [trace[round(i * (len(trace) - 1) / 10)] for i in range(11)]
+                    print("  python RSS over the export (s: MB): " + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in picks))
                 (folder / out_name).unlink(missing_ok=True)
             (folder / bare_name).unlink(missing_ok=True)
+            whole.unlink()
         print(f"\nsummary, {args.format} (target on 2 cores: <= 0.6x the bare encode, <= 250 MB in total, flat):")
         for hours, label, bare, ours in rows:
             print(f"  {hours:>4g} h  {label:<32} {ours['elapsed_s'] / bare['elapsed_s']:.3f}x wall  "
