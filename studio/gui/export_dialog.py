@@ -64,6 +64,7 @@ FORMATS = ("m4b", "mp3", "wav", "flac", "chapters")
 # each preset's format (studio.audio.compliance.PRESETS; not imported here: it loads the exporter)
 PRESET_FORMATS = {"acx": "chapters", "apple": "m4b", "mp3": "mp3"}
 DEFAULT_LUFS = -18.0  # studio.audio.loudness.DEFAULT_TARGET, what `studio export` normalizes to
+ACX_LUFS = -20.0  # studio.audio.loudness.ACX_TARGET (not imported here: it loads the exporter)
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,8 @@ class ExportDialog(QDialog):
         text = self.output.text()
         if key in ("m4b", "mp3", "wav", "flac") and text:
             self.output.setText(str(Path(text).with_suffix(f".{key}")))
+        elif key == "chapters" and text and Path(text).suffix.lower() in (".m4b", ".mp3", ".wav", ".flac"):
+            self.output.setText(str(Path(text).with_suffix("")))  # a folder: not one named "book.m4b"
 
     def _preset_changed(self) -> None:
         """A preset decides format, bit rate and loudness: those controls are disabled while one is chosen."""
@@ -310,6 +313,10 @@ class ExportDialog(QDialog):
             widget.setEnabled(preset is None)
         if preset is not None:
             self.format_box.setCurrentIndex(self.format_box.findData(PRESET_FORMATS[preset]))
+            # the greyed loudness row shows the preset's own target, not a stale custom figure
+            self.acx.setChecked(preset == "acx")
+            self.loudness_check.setChecked(True)
+            self.loudness.setValue(ACX_LUFS if preset == "acx" else DEFAULT_LUFS)
         self.acx_extras.setVisible(preset == "acx")
 
     # -- running ------------------------------------------------------------------------------------------------

@@ -40,3 +40,28 @@ def test_acx_preset_in_the_dialog_writes_chapter_mp3s_and_shows_the_report(  # t
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("apple"))
     assert not dialog.acx_extras.isVisibleTo(dialog) and not dialog.choice().credits
     dialog.close()
+
+
+def test_choosing_a_preset_shows_its_own_loudness_and_a_folder_for_chapter_files(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET
+    from studio.gui import export_dialog
+
+    assert (ACX_TARGET.integrated_lufs, DEFAULT_TARGET.integrated_lufs) == (
+        export_dialog.ACX_LUFS, export_dialog.DEFAULT_LUFS)
+    manuscript = tmp_path / "book.txt"
+    manuscript.write_text("第一章 园\n园子里很安静。\n", encoding="utf-8")
+    window.import_manuscript(manuscript, tmp_path / "book.studio")
+    wait_idle(qtbot)
+    dialog = window.show_export()
+    dialog.output.setText(str(tmp_path / "园.m4b"))
+    dialog.loudness.setValue(-16.0)
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("acx"))
+    # ACX writes one file per chapter into a folder: not a folder called "园.m4b"
+    assert Path(dialog.output.text()) == tmp_path / "园"
+    assert dialog.acx.isChecked() and dialog.loudness.value() == -20.0 and not dialog.loudness.isEnabled()
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("apple"))
+    assert Path(dialog.output.text()) == tmp_path / "园.m4b"
+    assert not dialog.acx.isChecked() and dialog.loudness.value() == -18.0
+    assert dialog.choice().loudness_lufs == -18.0 and not dialog.choice().acx
+    dialog.close()
