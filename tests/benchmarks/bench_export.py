@@ -293,6 +293,30 @@ def breakdown_line(ours: dict[str, object], bare_cpu: float) -> str:
                      for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
 
 
+def _bare_key(args: argparse.Namespace, whole: Path, chapters: int, hours: float) -> str:
+    return f"{args.format}|{hours:g}|{chapters}|{whole.stat().st_size}"
+
+
+def saved_bare(args: argparse.Namespace, whole: Path, chapters: int, hours: float) -> dict[str, float] | None:
+    """A bare encode measured earlier for this very book (``--bare-json``), or None."""
+    if args.bare_json is None or not args.bare_json.is_file():
+        return None
+    saved = json.loads(args.bare_json.read_text(encoding="utf-8")).get(_bare_key(args, whole, chapters, hours))
+    if saved is not None:
+        print(f"bare encode reused from {args.bare_json} (measured at load {saved.get('load', '?')})")
+    return saved
+
+
+def save_bare(args: argparse.Namespace, whole: Path, chapters: int, hours: float, bare: dict[str, float]) -> None:
+    if args.bare_json is None:
+        return
+    saved = json.loads(args.bare_json.read_text(encoding="utf-8")) if args.bare_json.is_file() else {}
+    key = _bare_key(args, whole, chapters, hours)
+    if key not in saved:
+        saved[key] = {**bare, "load": round(os.getloadavg()[0], 1)}
+        args.bare_json.write_text(json.dumps(saved, indent=1), encoding="utf-8")
+
+
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     """Per-figure median over repeated runs (memory figures: the maximum)."""
     out: dict[str, float] = dict(runs[len(runs) // 2])
@@ -353,6 +377,11 @@ def main() -> None:
                              "exported without a project cache)")
     parser.add_argument("--cache", default="flac",
                         help="what the pieces are stored as: flac (the render cache since 0015), wav, or wav,flac")
+    parser.add_argument("--bare-json", type=Path, default=None,
+                        help="reuse the bare encode measured for the same book (same hours, chapters, format and "
+                             "PCM size) from this file, or measure it and save it there: the 50 h bare encode takes "
+                             "most of an hour, and it does not depend on the code under test")
+    parser.add_argument("--bare-only", action="store_true", help="measure the bare encode (see --bare-json) and stop")
     parser.add_argument("--long-book", action="store_true",
                         help="the long-book case: --hours 50 --chapters 3000 --workers 2")
     parser.add_argument("--same-chapters", action="store_true",
@@ -383,7 +412,7 @@ def main() -> None:
             for kind, one in jobs.items():
                 store = None if args.cold else folder / f"cache-{hours:g}-{kind}"
                 one["cache"] = str(store) if store else None
-                if store is not None:  # the units measured once, as a render does when they arrive
+                if store is not None and not args.bare_only:  # units measured once, as a render does on arrival
                     primed = run_child({**one, "kind": "export", "loudness": True, "jobs": max(counts),
                                         "output": str(folder / f"o.{args.format}")}, folder)
                     print(f"{hours:g} h, {kind} cache: units measured once and stored ({primed['units_measured']} "
@@ -399,8 +428,15 @@ def main() -> None:
             for label, loudness, workers, chunked, cache in runs:
                 bares, ourses = [], []
                 for _ in range(max(1, args.repeat)):
-                    bares.append(run_child({"kind": "bare", "wav": str(whole), "output": str(folder / bare_name),
-                                            "format": args.format}, folder))
+                    bares.append(saved_bare(args, whole, len(chapters), hours) or run_child(
+                        {"kind": "bare", "wav": str(whole), "output": str(folder / bare_name), "format": args.format},
+                        folder))
+                    save_bare(args, whole, len(chapters), hours, bares[-1])
+                    if args.bare_only:
+                        print(f"bare encode of {hours:g} h, {len(chapters)} chapters: {bares[-1]['elapsed_s']:.1f} s "
+                              f"wall, {bares[-1]['cpu_s']:.1f} s CPU, ffmpeg {bares[-1]['ffmpeg_peak_mb']:.0f} MB "
+                              f"(load {os.getloadavg()[0]:.1f})")
+                        return
                     if jobs[cache].get("cache"):
                         clear_chunks(Path(str(jobs[cache]["cache"])))
                     ourses.append(run_child({**jobs[cache], "kind": "export", "loudness": loudness, "jobs": workers,
