@@ -134,6 +134,16 @@ if job["kind"] == "bare":
                     "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", job["wav"],
                     "-map", "0:a", *codec, job["output"]], check=True)
     extra = {}
+elif job["kind"] == "measure":  # units measured into the store, as a render does when they arrive; no encode
+    from types import SimpleNamespace
+    from studio.audio.chunk_encode import piece_identity
+    from studio.audio.chunked_book import UNITS_DIR
+    from studio.audio.unit_loudness import MEASURED, UnitStore
+    from studio.audio.wavinfo import PcmFormat
+    store = UnitStore(Path(job["cache"]) / UNITS_DIR, piece_identity(SimpleNamespace(converted={})),
+                      PcmFormat(22050, 1, 2))
+    store.get([Path(p["path"]) for p in job["pieces"]], threading.Event())
+    extra = {"units_measured": sum(MEASURED.values())}
 else:
     from studio.audio.export import ExportOptions, export_audiobook
     from studio.audio.loudness import DEFAULT_TARGET
@@ -413,10 +423,9 @@ def main() -> None:
                 store = None if args.cold else folder / f"cache-{hours:g}-{kind}"
                 one["cache"] = str(store) if store else None
                 if store is not None and not args.bare_only:  # units measured once, as a render does on arrival
-                    primed = run_child({**one, "kind": "export", "loudness": True, "jobs": max(counts),
-                                        "output": str(folder / f"o.{args.format}")}, folder)
+                    primed = run_child({**one, "kind": "measure"}, folder)
                     print(f"{hours:g} h, {kind} cache: units measured once and stored ({primed['units_measured']} "
-                          f"units, {primed['breakdown'].get('measure units', 0.0):.1f} CPU s); every chunked "
+                          f"units, {primed['cpu_s']:.1f} CPU s); every chunked "
                           f"export below finds them and encodes every chapter")
             runs = [(f"export {cache}, {w} worker{'s' if w > 1 else ''}", True, w, True, cache) for w in counts
                     for cache in jobs]
