@@ -212,6 +212,12 @@ class Ebur128Log:
         self.frame_peaks.extend([-math.inf] * (len(self.momentary) - len(self.frame_peaks)))
         self._values["True peak.Peak"] = peak
 
+    def set_loudness(self, momentary: Sequence[float], integrated: float, threshold: float) -> None:
+        """Block loudnesses and the integrated loudness known without this meter running (a pure gain's are its
+        units' stored figures plus the gain: ``chunk_gain.complete_meter``)."""
+        self.momentary = array.array("f", momentary)
+        self._values.update({"I.I": integrated, "I.Threshold": threshold})
+
     def to_json(self) -> dict[str, object]:
         """What a later export needs to report this meter's audio again without decoding it (the chapter
         encode cache); -inf (silence) is stored as None."""
