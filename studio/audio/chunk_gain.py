@@ -8,8 +8,9 @@ encode's chain is CPU spent on every chapter of every export):
 - **limited**: the gain that reaches the target behind the limiter is predicted from the stored blocks and
   frame peaks (``limiter_loss``), with no calibration pass; the encode meters the loudness it produced
   (``ebur128`` without its own true-peak oversampling) and ``loudness_retry`` has the chunk encoded again when
-  that misses the target by more than ``limiter_loss.TOLERANCE_LU``. The limiter runs 4x oversampled, so it holds
-  *true* peaks at its ceiling: a frame's true peak is the lower of its unit's plus the gain and the ceiling.
+  that misses the target by more than ``limiter_loss.TOLERANCE_LU``. The limiter runs 2x oversampled with its
+  samples held a margin under the true-peak ceiling (``loudness.limiter_chain_2x``, measured), so a frame's true
+  peak is the lower of its unit's plus the gain and the ceiling, and no peak meter runs on the encode.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from dataclasses import replace
 
 from studio.audio.encode import METER, STATS
 from studio.audio.limiter_loss import MAX_BOOST_DB, TOLERANCE_LU, LimitedLoudness
-from studio.audio.loudness import FRAME_S, Ebur128Log, GainPlan, LoudnessTarget, limiter_chain, plan_gain
+from studio.audio.loudness import (
+    FRAME_S,
+    LIMIT_2X_MARGIN_DB,
+    Ebur128Log,
+    GainPlan,
+    LoudnessTarget,
+    limiter_chain_2x,
+    plan_gain,
+)
 from studio.audio.timeline import Span
 from studio.audio.unit_loudness import SpanLoudness, UnitStore, combine
 from studio.audio.wavinfo import PcmFormat
@@ -39,7 +48,7 @@ def plan_chunk_gain(spans: tuple[Span, ...], fmt: PcmFormat, target: LoudnessTar
     plan = plan_gain(measured.summary, target, lossy=True, allow_dynamic=allow_dynamic)
     if plan.mode == "limited" and plan.limit_db is not None:
         model = LimitedLoudness(measured.blocks, measured.block_peaks)
-        plan = plan.with_gain(model.gain_for(target.integrated_lufs, plan.limit_db, plan.gain_db))
+        plan = plan.with_gain(model.gain_for(target.integrated_lufs, plan.limit_db - LIMIT_2X_MARGIN_DB, plan.gain_db))
     return plan, measured
 
 
@@ -50,7 +59,7 @@ def gain_chain(plan: GainPlan, measured: SpanLoudness | None, rate: int, stats: 
         return [plan.filter(rate), METER, astats]
     if plan.mode == "limited":
         limit = plan.limit_db if plan.limit_db is not None else -3.0
-        return [limiter_chain(plan.gain_db, limit, rate), LIGHT_METER, astats]
+        return [limiter_chain_2x(plan.gain_db, limit, rate), LIGHT_METER, astats]
     gain = f"volume={plan.gain_db:.3f}dB" if plan.mode == "linear" else None
     return [gain, astats]
 
@@ -95,12 +104,12 @@ def loudness_retry(plan: GainPlan, measured: SpanLoudness | None, meter: Ebur128
     if abs(summary.integrated_lufs - target) <= TOLERANCE_LU:
         return None
     model = LimitedLoudness(measured.blocks, measured.block_peaks)
-    predicted = model.loudness(plan.gain_db, plan.limit_db)
+    predicted = model.loudness(plan.gain_db, plan.limit_db - LIMIT_2X_MARGIN_DB)
     if predicted is None:
         return None
     miss = summary.integrated_lufs - predicted
     pure = target - measured.summary.integrated_lufs
-    gain = model.gain_for(target - miss, plan.limit_db, pure - abs(miss), pure + MAX_BOOST_DB)
+    gain = model.gain_for(target - miss, plan.limit_db - LIMIT_2X_MARGIN_DB, pure - abs(miss), pure + MAX_BOOST_DB)
     note = (f"chapter {chapter + 1}: the limiter left it at {summary.integrated_lufs:.2f} LUFS (predicted "
             f"{predicted:.2f}); encoded again with a gain of {gain:+.2f} dB instead of {plan.gain_db:+.2f} dB")
     return replace(plan, gain_db=gain, notes=(*plan.notes, note))
