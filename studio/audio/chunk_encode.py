@@ -57,6 +57,8 @@ log = logging.getLogger("studio.audio.chunk_encode")
 
 #: Bump when anything about how a chunk is encoded changes: older cached chapters are then ignored.
 CACHE_VERSION = 3
+#: How many times a limited chunk that missed its loudness target is encoded again (``chunk_gain.loudness_retry``).
+LOUDNESS_RETRIES = 2
 #: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
 ENCODES = Counter[str]()
 
@@ -322,8 +324,11 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
                                notes=(*plan.notes, f"chapter {chunk.index + 1}: true peak {summary.peak_db:.2f} dBTP "
                                       f"over the ceiling; encoded again with true peaks limited to {limit:.1f} dBTP"))
                 meter = _encode(chunk, settings, plan, measured, partial, stop, None)
-        retry = loudness_retry(plan, measured, meter, chunk.index)
-        if retry is not None:
+        tried: list[tuple[float, float]] = []
+        for _ in range(LOUDNESS_RETRIES):
+            retry = loudness_retry(plan, measured, meter, chunk.index, tried)
+            if retry is None:
+                break
             plan = retry
             meter = _encode(chunk, settings, plan, measured, partial, stop, None)
         normalization = plan.mode

@@ -27,6 +27,7 @@ from studio.audio.loudness import (
     Ebur128Log,
     GainPlan,
     LoudnessTarget,
+    calibrated_gain,
     limiter_chain_2x,
     plan_gain,
 )
@@ -91,25 +92,33 @@ def _grid_blocks(measured: SpanLoudness, gain: float, samples: int, rate: int) -
     return [round(10 * math.log10(e), 2) if e > 0 else -math.inf for e in slots]  # as a cached meter keeps them
 
 
-def loudness_retry(plan: GainPlan, measured: SpanLoudness | None, meter: Ebur128Log, chapter: int
-                   ) -> GainPlan | None:
+def loudness_retry(plan: GainPlan, measured: SpanLoudness | None, meter: Ebur128Log, chapter: int,
+                   tried: list[tuple[float, float]]) -> GainPlan | None:
     """The plan to encode a limited chunk again with, when what its encode measured misses the target by more
-    than ``TOLERANCE_LU``: the prediction is moved by the miss (the limiter's loss is about the same a few
-    tenths of a dB of gain away) and solved again. None when the chunk is on target (or not limited)."""
+    than ``TOLERANCE_LU``; None when it is on target (or not limited). ``tried`` collects (gain, measured
+    loudness) of this chunk's encodes. After one encode the prediction is moved by the miss (the limiter's loss
+    changes little a few tenths of a dB of gain away) and solved again; after two, the two measured points are
+    interpolated (``calibrated_gain``), as the calibration pass did."""
     summary = meter.summary()
     if plan.mode != "limited" or plan.target is None or plan.limit_db is None or measured is None \
             or summary is None or summary.silent:
         return None
     target = plan.target.integrated_lufs
+    tried.append((plan.gain_db, summary.integrated_lufs))
     if abs(summary.integrated_lufs - target) <= TOLERANCE_LU:
         return None
     model = LimitedLoudness(measured.blocks, measured.block_peaks)
-    predicted = model.loudness(plan.gain_db, plan.limit_db - LIMIT_2X_MARGIN_DB)
+    limit = plan.limit_db - LIMIT_2X_MARGIN_DB
+    predicted = model.loudness(plan.gain_db, limit)
     if predicted is None:
         return None
-    miss = summary.integrated_lufs - predicted
-    pure = target - measured.summary.integrated_lufs
-    gain = model.gain_for(target - miss, plan.limit_db - LIMIT_2X_MARGIN_DB, pure - abs(miss), pure + MAX_BOOST_DB)
+    if len(tried) >= 2:
+        (gain_a, lufs_a), (gain_b, lufs_b) = tried[-2:]
+        gain = calibrated_gain(gain_a, lufs_a, gain_b, lufs_b, target)
+    else:
+        pure = target - measured.summary.integrated_lufs
+        miss = summary.integrated_lufs - predicted
+        gain = model.gain_for(target - miss, limit, pure - abs(miss), pure + MAX_BOOST_DB)
     note = (f"chapter {chapter + 1}: the limiter left it at {summary.integrated_lufs:.2f} LUFS (predicted "
             f"{predicted:.2f}); encoded again with a gain of {gain:+.2f} dB instead of {plan.gain_db:+.2f} dB")
     return replace(plan, gain_db=gain, notes=(*plan.notes, note))
