@@ -6,10 +6,11 @@ exactly (``aac_join``); chapters are also the unit an edit touches, so an encode
 with one paragraph changed encodes that paragraph's chapter only.
 
 Loudness is normalized **per chapter**: each chunk combines its units' stored measurements (``unit_loudness``:
-no decode of the chapter before its encode), decides its gain stage (a plain ``volume`` gain, or limited and
-calibrated on the chapter's opening) and encodes. The encode meters only what the stored figures cannot
-know: the loudness after the gain stage (``ebur128`` without its costly true-peak oversampling) and, behind a
-limiter, the peak of the limiter's 4x output (the true peak); a linear gain's true peaks are the units' own. That is the
+no decode of the chapter before its encode) and decides its gain stage (``chunk_gain``: a plain ``volume``
+gain, or a limiter whose loudness loss is predicted from the same stored figures, ``limiter_loss``). The encode
+meters only what the stored figures cannot know: nothing behind a pure gain (its loudness and true peaks are
+its units' plus the gain), the loudness behind the limiter (``ebur128`` without its costly true-peak
+oversampling), which also checks the prediction: a limited chunk that misses the target is encoded again. That is the
 audiobook norm (retailers check loudness per file, and a chapter file is a file), it needs no pass over the
 whole book before the first encode can start, and a changed chapter leaves every other chapter's gain, and so
 its encoded audio, unchanged. The book's figures are combined from the chapters' meters (``JoinedMeter``):

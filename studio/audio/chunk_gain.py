@@ -28,6 +28,7 @@ from studio.audio.loudness import (
     GainPlan,
     LoudnessTarget,
     calibrated_gain,
+    gated_loudness,
     limiter_chain_2x,
     plan_gain,
 )
@@ -104,8 +105,11 @@ def loudness_retry(plan: GainPlan, measured: SpanLoudness | None, meter: Ebur128
             or summary is None or summary.silent:
         return None
     target = plan.target.integrated_lufs
-    tried.append((plan.gain_db, summary.integrated_lufs))
-    if abs(summary.integrated_lufs - target) <= TOLERANCE_LU:
+    lufs = gated_loudness(meter.momentary)  # the summary's figure is rounded to 0.1
+    if lufs is None:
+        return None
+    tried.append((plan.gain_db, lufs))
+    if abs(lufs - target) <= TOLERANCE_LU:
         return None
     model = LimitedLoudness(measured.blocks, measured.block_peaks)
     limit = plan.limit_db - LIMIT_2X_MARGIN_DB
@@ -117,8 +121,8 @@ def loudness_retry(plan: GainPlan, measured: SpanLoudness | None, meter: Ebur128
         gain = calibrated_gain(gain_a, lufs_a, gain_b, lufs_b, target)
     else:
         pure = target - measured.summary.integrated_lufs
-        miss = summary.integrated_lufs - predicted
+        miss = lufs - predicted
         gain = model.gain_for(target - miss, limit, pure - abs(miss), pure + MAX_BOOST_DB)
-    note = (f"chapter {chapter + 1}: the limiter left it at {summary.integrated_lufs:.2f} LUFS (predicted "
+    note = (f"chapter {chapter + 1}: the limiter left it at {lufs:.2f} LUFS (predicted "
             f"{predicted:.2f}); encoded again with a gain of {gain:+.2f} dB instead of {plan.gain_db:+.2f} dB")
     return replace(plan, gain_db=gain, notes=(*plan.notes, note))

@@ -9,8 +9,12 @@ limiter's ceiling ``L`` is pulled down by ``p + g - L`` at its peak; speech hold
 stretches (a peak every pitch period, closer together than the 50 ms release), so the frame's energy falls by
 about that much too, and a little more for the release that carries the reduction past the frame's peak:
 ``LOSS_PER_DB`` dB of energy per dB of excess, fitted on the offline engine's eight voices (Mandarin, Cantonese,
-English; 28 chapters at -23, -20, -18 and -16 LUFS against what ffmpeg's limiter really did: RMS error
-0.04 LU at -18 LUFS, the worst 0.10; 0.13 and 0.27 at -16 LUFS, where the limiter takes up to 1.8 LU).
+English; 28 chapters at -23, -20, -18 and -16 LUFS against what ffmpeg's 4x limiter really did: RMS error
+0.04 LU where the limiter takes up to 1 LU, the worst 0.10; RMS 0.13, worst 0.27 where it takes up to 1.8 LU).
+The chunk encode's 2x limiter holds its samples 0.3 dB under the true-peak ceiling, so the prediction is made
+for that ceiling. Exported at -18 LUFS through it, the same 28 chapters measured -17.88 to -18.22 LUFS (the
+calibration pass this replaces: -17.60 to -18.15 on the Mandarin voice); the error grows with the depth of
+limiting (pushing one Mandarin voice to -16 LUFS, about 5 dB of limiting, left it 0.6 LU short).
 A block's loudness falls by the mean of its frames' energy factors; BS.1770's gates over the new blocks give
 the chapter's loudness after the limiter.
 
