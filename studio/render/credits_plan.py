@@ -77,7 +77,13 @@ def project_credit_units(project: Project, book: Book, plan: RenderPlan, *,
                          audio: AudioRequestOptions | None = None, warnings: list[str] | None = None
                          ) -> list[RenderUnit]:
     """The credits as ``studio render --credits`` and the window render them: the author's texts stored in the
-    project (else generated from the book's own metadata), in the book's voice."""
+    project (else generated from the book's own metadata), in the book's voice; ``audio`` None: the project's
+    stored audio settings, as ``plan_project`` plans the book."""
+    if audio is None:
+        from studio.core.book_settings import read_audio_settings
+
+        stored = read_audio_settings(project)
+        audio = AudioRequestOptions(stored.audio_format, stored.sample_rate)
     return credit_units(book, credit_texts(project, book, book_voice(book)), plan, audio=audio, warnings=warnings)
 
 
