@@ -80,7 +80,8 @@ def collect_evidence(project: Project, *, progress: Progress | None = None,
             scan, error = None, str(exc)
         units.append(UnitEvidence(
             unit.cache_key, str(stored["engine"]), str(stored["voice"]), unit.chapter_index,
-            "" if is_credit(unit) else book.chapters[unit.chapter_index].title, unit.paragraphs, tuple(unit.request.paragraphs),
+            "" if is_credit(unit) else book.chapters[unit.chapter_index].title, unit.paragraphs,
+            tuple(unit.request.paragraphs),
             stored["audio_path"], int(stored["duration_ms"]), UnitTiming.from_json(stored["timestamps"]), gap,
             scan, error, unit.request.speed))
         if progress is not None:
