@@ -2,18 +2,22 @@
 
 Both are on by default because ACX rejects a book without credits and asks for a sample; the author may leave
 either out. The credits' text comes from the book's metadata or the author's own wording in the project
-(``studio.core.credits``); they are rendered in the book's voice like any paragraph.
+(``studio.core.credits``), shown and edited here (``credits_editor``); they are rendered in the book's voice like
+any paragraph.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
+from studio.gui.credits_editor import CreditsEditor
+from studio.gui.document import BookDocument
+
 
 class AcxExtras(QWidget):
-    """Two check boxes: credits as the first and last files, and a ~3 minute retail sample."""
+    """Two check boxes: credits as the first and last files, and a ~3 minute retail sample; the credit texts."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: BookDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.credits = QCheckBox(self.tr("Opening and closing credits"))
         self.credits.setToolTip(self.tr("Title, author and narrator, spoken in the book's voice as the first and "
@@ -23,6 +27,7 @@ class AcxExtras(QWidget):
         self.sample.setToolTip(self.tr("A 1-5 minute sample from the start of the book, without credits, written "
                                        "next to the chapters"))
         self.sample.setChecked(True)
+        self.editor = CreditsEditor(document)  # the dialog places it (beside its other settings)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.credits)

@@ -657,6 +657,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(lambda result: self.show_status(self.tr("Wrote {path}").format(path=result.output)))
         dialog.exported.connect(lambda _result: self.statuses.refresh_now())
+        dialog.render_credits_requested.connect(self.render_credits)
         dialog.open()
         self.export_dialog = dialog
         return dialog
