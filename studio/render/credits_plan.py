@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from studio.core.book import Book, VoiceSettings
 from studio.core.credits import CreditTexts, credit_texts
+from studio.core.lexicon import ReadingSpan
 from studio.core.project import Project
 from studio.engines.base import SynthesisRequest
 from studio.engines.registry import traits
@@ -54,7 +55,8 @@ def credit_units(book: Book, texts: CreditTexts, plan: RenderPlan, *, override: 
     units = []
     for paragraph, text, chapter in ((OPENING_CREDITS, texts.opening, plan.units[0].chapter_index),
                                      (CLOSING_CREDITS, texts.closing, plan.units[-1].chapter_index)):
-        spoken, readings = text, ()
+        spoken = text
+        readings: tuple[ReadingSpan, ...] = ()
         if book.lexicon:
             from studio.core.pronounce import compile_paragraph
 
