@@ -132,6 +132,7 @@ class RenderController(QObject):
         self._last: RenderProgress | None = None
         self._paused = False
         self._chapters: list[int] | None = None
+        self._credits: str | None = None  # what the last render did with the credits (Retry Failed does it again)
         self._cancelled_all = False  # Cancel All (or closing), as opposed to cancelling single units
         self._keys: frozenset[str] | None = None
         self._previous: dict[str, JobRow] = {}
@@ -162,10 +163,12 @@ class RenderController(QObject):
             return None
         only = frozenset(keys) if keys is not None else None
         if only is not None:
-            known = {row.cache_key: row.chapter_index for row in self.jobs.rows()}
-            chapters = sorted({known[key] for key in only if key in known})
+            known = {row.cache_key: row for row in self.jobs.rows() if row.cache_key in only}
+            chapters = sorted({row.chapter_index for row in known.values()})
             if not chapters:
                 return None
+            if any(row.paragraphs and row.paragraphs[0] in CREDIT_ROWS for row in known.values()):
+                credits = credits or "with"  # Retry on a credit's row: the credits are planned too
         problems: list[EmotionProblem] = [] if credits == "only" else self.document.emotion_problems(chapters)
         if problems:
             emit(self.blocked, problems)
@@ -176,8 +179,9 @@ class RenderController(QObject):
         prices = {engine: self.settings.price_per_10k(engine) for engine in ENGINES}
         prices = {engine: price for engine, price in prices.items() if price > 0}
         options = self.settings.engine_options()
-        if only is None and credits is None:
+        if only is None:
             self._chapters = list(chapters) if chapters is not None else None
+            self._credits = credits
         self._keys = only
         self._cancelled_all = False
         selected = list(chapters) if chapters is not None else None
@@ -284,6 +288,7 @@ class RenderController(QObject):
             self._previous = {}
             self._last = None
             self._chapters = None
+            self._credits = None
             self.jobs.set_plan([])
 
     def set_paused(self, paused: bool) -> None:
@@ -321,7 +326,7 @@ class RenderController(QObject):
 
     def retry_failed(self) -> BackgroundTask | None:
         """Render again what the last render covered: done units come from the cache, failed ones run again."""
-        return self.start(self._chapters)
+        return self.start(self._chapters, credits=self._credits)
 
     # -- progress -----------------------------------------------------------------------------------------------
     def _apply_batch(self, batch: list[Any]) -> None:

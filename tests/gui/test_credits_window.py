@@ -64,6 +64,9 @@ def test_a_cut_credit_is_found_named_and_re_rendered_alone(qtbot, window: MainWi
     assert sorted((r.chapter_title, r.cached, r.state) for r in jobs) == [
         ("Closing credits", True, "done"), ("Opening credits", False, "done")], jobs
     assert list((folder / "cache" / "takes").iterdir())  # the cut audio is kept as a take
+    with qtbot.waitSignal(window.render_controller.finished, timeout=60_000) as finished:
+        assert window.render_controller.retry_units([key]) is not None  # Retry on the credit's row plans it
+    assert "0 units rendered and 1 taken from the cache" in finished.args[1], finished.args
     window.check_audio()
     wait_idle(qtbot)
     assert dock.model.rowCount() == 0 and "No findings in 7 rendered units" in dock.summary.text()
