@@ -8,7 +8,7 @@ any paragraph.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from studio.gui.credits_editor import CreditsEditor
 from studio.gui.document import BookDocument
@@ -27,9 +27,24 @@ class AcxExtras(QWidget):
         self.sample.setToolTip(self.tr("A 1-5 minute sample from the start of the book, without credits, written "
                                        "next to the chapters"))
         self.sample.setChecked(True)
-        self.editor = CreditsEditor(document)  # the dialog places it (beside its other settings)
+        self.editor = CreditsEditor(document)
+        # the dialog places the texts beside its settings while the ACX preset has credits on (it widens, and a
+        # 1024x700 screen still fits it)
+        self.group = QGroupBox(self.tr("Credits"))
+        texts = QVBoxLayout(self.group)
+        texts.addWidget(self.editor)
+        texts.addStretch(1)
+        self.group.setVisible(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.credits)
         row.addWidget(self.sample)
         row.addStretch(1)
+
+    def show_credits(self, acx: bool, dialog: QWidget) -> bool:
+        """Show the credit texts when the ACX preset has credits on; whether that changed."""
+        shown = acx and self.credits.isChecked()
+        if shown == self.group.isVisibleTo(dialog):
+            return False
+        self.group.setVisible(shown)
+        return True

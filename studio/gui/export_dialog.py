@@ -272,13 +272,7 @@ class ExportDialog(QDialog):
         self.throttle = Throttle(100, self)
         self.throttle.flushed.connect(self._progress_batch)
 
-        # the credit texts, beside the settings while the ACX preset has credits on (the dialog widens; a
-        # 1024x700 screen still fits it)
-        self.credits_group = QGroupBox(self.tr("Credits"))
-        credits_layout = QVBoxLayout(self.credits_group)
-        credits_layout.addWidget(self.acx_extras.editor)
-        credits_layout.addStretch(1)
-        self.credits_group.setVisible(False)
+        self.credits_group = self.acx_extras.group  # the credit texts, beside the settings (acx_extras)
         self.acx_extras.credits.toggled.connect(lambda _on: self._show_credits())
         left = QVBoxLayout()
         left.addWidget(audio)
@@ -340,10 +334,8 @@ class ExportDialog(QDialog):
         self._show_credits()
 
     def _show_credits(self) -> None:
-        shown = self.preset_box.currentData() == "acx" and self.acx_extras.credits.isChecked()
-        if shown != self.credits_group.isVisibleTo(self):
-            self.credits_group.setVisible(shown)
-            self.resize(self.sizeHint().width() if shown else 560, self.height())
+        if self.acx_extras.show_credits(self.preset_box.currentData() == "acx", self):  # the dialog widens
+            self.resize(self.sizeHint().width() if self.credits_group.isVisibleTo(self) else 560, self.height())
 
     # -- running ------------------------------------------------------------------------------------------------
     def choice(self) -> ExportChoice:
