@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from studio.core.book import Book
@@ -125,7 +125,7 @@ class ExportConfirm(QObject):
         self._waiting, self._task = None, None
         self._busy(False)
         if isinstance(exc, CancelledError):
-            self._show(self.tr("Nothing was sent."))
+            self._show(QCoreApplication.translate("RenderConfirm", "Nothing was sent."))  # Render Book's words
         else:
             log.info("could not estimate the export: %s", exc)
             self._show(self.tr("Nothing was sent: {error}").format(error=exc))
