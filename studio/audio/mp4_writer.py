@@ -84,7 +84,11 @@ def write_mp4(chunks: Sequence[tuple[Path, int]], dest: Path, content: BookConte
             moov.write(out)
             out.write(_mdat_header(end - mdat_at, offset_limit))
     except OSError as exc:
+        dest.unlink(missing_ok=True)
         raise AudioError(f"cannot write the MP4 file: {exc.strerror or exc}", path=dest) from exc
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
 
 
 def _config(path: Path, rate: int) -> AdtsConfig:
