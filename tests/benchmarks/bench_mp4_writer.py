@@ -47,8 +47,9 @@ def make_book(folder: Path, hours: float, chapters: int, rate: int) -> dict[str,
     from studio.audio.ffmpeg import run_ffmpeg
 
     minute = folder / "minute.aac"
-    run_ffmpeg(["-f", "lavfi", "-i", f"sine=f=220:d=60:r={rate}", "-f", "lavfi", "-i", f"anoisesrc=a=0.05:d=60:r={rate}",
-                "-filter_complex", "amix=inputs=2", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "adts", str(minute)])
+    run_ffmpeg(["-f", "lavfi", "-i", f"sine=f=220:d=60:r={rate}", "-f", "lavfi", "-i",
+                f"anoisesrc=a=0.05:d=60:r={rate}", "-filter_complex", "amix=inputs=2", "-ac", "1", "-c:a", "aac",
+                "-b:a", "64k", "-f", "adts", str(minute)])
     frames = _frames(minute)
     per_chunk = round(hours * 3600 * rate / AAC_FRAME / chapters) + 2
     chunks, k = [], 0
