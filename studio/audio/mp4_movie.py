@@ -82,7 +82,7 @@ def chapter_timing(chapters: Sequence[tuple[int, str]], samples: int, rate: int)
     last until the end. The sample rate is the timescale unless a chapter is too long for a 32-bit duration
     at it (a day at 48 kHz): then milliseconds."""
     starts = [start for start, _ in chapters]
-    if starts[0] != 0 or any(a >= z for a, z in pairwise([*starts, samples])):
+    if starts[0] != 0 or any(a > z for a, z in pairwise([*starts, samples])):
         raise ValueError(f"chapter starts must rise from 0 within the {samples} samples: {starts[:5]}...")
     durations = [z - a for a, z in pairwise([*starts, samples])]
     if max(durations) <= b.U32_MAX:

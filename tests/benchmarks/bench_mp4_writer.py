@@ -103,12 +103,16 @@ def run_ffmpeg_mux(job: dict[str, object], dest: Path) -> None:
 def child(way: str, job_file: Path, dest: Path) -> None:
     import resource
 
+    def cpu() -> float:
+        return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for f in ("ru_utime", "ru_stime"))
+
     job = json.loads(job_file.read_text(encoding="utf-8"))
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu()
     (run_ours if way == "ours" else run_ffmpeg_mux)(job, dest)
-    wall = time.perf_counter() - started
+    wall, used = time.perf_counter() - started, cpu() - cpu_before
     ffmpeg_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"wall_s": wall, "python_mb": _peak_mb(), "ffmpeg_mb": ffmpeg_mb}))
+    print(json.dumps({"wall_s": wall, "cpu_s": used, "python_mb": _peak_mb(), "ffmpeg_mb": ffmpeg_mb}))
 
 
 def main() -> None:
@@ -141,10 +145,11 @@ def main() -> None:
                 if done.returncode != 0:
                     raise SystemExit(done.stderr)
                 runs.append(json.loads(done.stdout))
-            walls = sorted(r["wall_s"] for r in runs)
+            walls, cpus = sorted(r["wall_s"] for r in runs), sorted(r["cpu_s"] for r in runs)
             ffmpeg = f", ffmpeg peak {max(r['ffmpeg_mb'] for r in runs):5.0f} MB" if way == "ffmpeg" else ""
             print(f"  {way:6s}: {walls[0]:6.2f} s wall (min of {len(runs)}; median {walls[len(walls) // 2]:.2f} s), "
-                  f"Python peak {max(r['python_mb'] for r in runs):5.0f} MB{ffmpeg}")
+                  f"{cpus[0]:.2f} s CPU (min; incl. ffmpeg), Python peak {max(r['python_mb'] for r in runs):5.0f} MB"
+                  f"{ffmpeg}")
             marks[way] = [(m.title, round(m.start_ms, 3)) for m in read_chapters(dest)]
         if len(marks) == 2:
             print("  same chapters read back:", marks["ours"] == marks["ffmpeg"])
