@@ -828,303 +828,332 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>ExportConfirm</name>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="71"/>
+        <source>Counting what this export would send…</source>
+        <translation>正在统计这次导出要提交的内容…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="115"/>
+        <source>This export renders {characters} characters with paid vendors first (more than your limit of {limit}).</source>
+        <translation>这次导出会先用付费服务合成 {characters} 个字（超过您设定的 {limit} 个字上限）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="117"/>
+        <source>Render and Export</source>
+        <translation>合成并导出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="131"/>
+        <source>Nothing was sent: {error}</source>
+        <translation>未提交任何内容：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="138"/>
+        <source>Nothing was sent: the project could not be saved ({error}).</source>
+        <translation>未提交任何内容：项目无法保存（{error}）。</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="157"/>
-        <location filename="../../studio/gui/export_dialog.py" line="307"/>
+        <location filename="../../studio/gui/export_dialog.py" line="71"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Export Audiobook</source>
+        <extracomment>before an export with a paid voice: what it would render, asked for above the threshold</extracomment>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="172"/>
+        <location filename="../../studio/gui/export_dialog.py" line="86"/>
         <source>Browse…</source>
         <extracomment>Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real desktop call on the offscreen platform, where the default skips it.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <location filename="../../studio/gui/export_dialog.py" line="92"/>
         <source>None (the settings below)</source>
         <translation>无（使用下方设置）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="179"/>
+        <location filename="../../studio/gui/export_dialog.py" line="93"/>
         <source>ACX / Audible (MP3 per chapter, room tone)</source>
         <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="180"/>
+        <location filename="../../studio/gui/export_dialog.py" line="94"/>
         <source>M4B for Apple Books / Audiobookshelf</source>
         <translation>M4B（Apple Books / Audiobookshelf）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="95"/>
         <source>Generic MP3</source>
         <translation>通用 MP3</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="184"/>
+        <location filename="../../studio/gui/export_dialog.py" line="98"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="184"/>
+        <location filename="../../studio/gui/export_dialog.py" line="98"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="185"/>
+        <location filename="../../studio/gui/export_dialog.py" line="99"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="185"/>
+        <location filename="../../studio/gui/export_dialog.py" line="99"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="186"/>
+        <location filename="../../studio/gui/export_dialog.py" line="100"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="192"/>
+        <location filename="../../studio/gui/export_dialog.py" line="106"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="196"/>
-        <location filename="../../studio/gui/export_dialog.py" line="197"/>
+        <location filename="../../studio/gui/export_dialog.py" line="110"/>
+        <location filename="../../studio/gui/export_dialog.py" line="111"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="198"/>
+        <location filename="../../studio/gui/export_dialog.py" line="112"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="204"/>
+        <location filename="../../studio/gui/export_dialog.py" line="118"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="205"/>
+        <location filename="../../studio/gui/export_dialog.py" line="119"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="211"/>
+        <location filename="../../studio/gui/export_dialog.py" line="125"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="126"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="213"/>
+        <location filename="../../studio/gui/export_dialog.py" line="127"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="215"/>
+        <location filename="../../studio/gui/export_dialog.py" line="129"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="218"/>
+        <location filename="../../studio/gui/export_dialog.py" line="132"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="222"/>
+        <location filename="../../studio/gui/export_dialog.py" line="136"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="223"/>
+        <location filename="../../studio/gui/export_dialog.py" line="137"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="229"/>
+        <location filename="../../studio/gui/export_dialog.py" line="143"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="231"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="232"/>
+        <location filename="../../studio/gui/export_dialog.py" line="146"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="240"/>
+        <location filename="../../studio/gui/export_dialog.py" line="154"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="241"/>
+        <location filename="../../studio/gui/export_dialog.py" line="155"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="242"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="243"/>
+        <location filename="../../studio/gui/export_dialog.py" line="157"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="244"/>
+        <location filename="../../studio/gui/export_dialog.py" line="158"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="245"/>
+        <location filename="../../studio/gui/export_dialog.py" line="159"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="246"/>
+        <location filename="../../studio/gui/export_dialog.py" line="160"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="247"/>
+        <location filename="../../studio/gui/export_dialog.py" line="161"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="248"/>
+        <location filename="../../studio/gui/export_dialog.py" line="162"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="250"/>
+        <location filename="../../studio/gui/export_dialog.py" line="164"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="251"/>
+        <location filename="../../studio/gui/export_dialog.py" line="165"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="252"/>
+        <location filename="../../studio/gui/export_dialog.py" line="166"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="257"/>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="262"/>
+        <location filename="../../studio/gui/export_dialog.py" line="176"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="265"/>
+        <location filename="../../studio/gui/export_dialog.py" line="179"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="307"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="311"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="360"/>
+        <location filename="../../studio/gui/export_dialog.py" line="290"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="365"/>
+        <location filename="../../studio/gui/export_dialog.py" line="295"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="389"/>
+        <location filename="../../studio/gui/export_dialog.py" line="323"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="396"/>
+        <location filename="../../studio/gui/export_dialog.py" line="330"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="403"/>
-        <location filename="../../studio/gui/export_dialog.py" line="455"/>
+        <location filename="../../studio/gui/export_dialog.py" line="337"/>
+        <location filename="../../studio/gui/export_dialog.py" line="394"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="408"/>
+        <location filename="../../studio/gui/export_dialog.py" line="343"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="422"/>
+        <location filename="../../studio/gui/export_dialog.py" line="361"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="423"/>
+        <location filename="../../studio/gui/export_dialog.py" line="362"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="429"/>
+        <location filename="../../studio/gui/export_dialog.py" line="368"/>
         <source>{path} is up to date (nothing changed since it was exported): {chapters} chapters, {minutes} minutes.</source>
         <translation>{path} 已是最新（导出后没有任何改动）：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="431"/>
+        <location filename="../../studio/gui/export_dialog.py" line="370"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="447"/>
+        <location filename="../../studio/gui/export_dialog.py" line="386"/>
         <source>Could not open the folder {folder}: {reason}</source>
         <translation>无法打开文件夹 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="453"/>
+        <location filename="../../studio/gui/export_dialog.py" line="392"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="464"/>
+        <location filename="../../studio/gui/export_dialog.py" line="403"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="509"/>
+        <location filename="../../studio/gui/export_folder.py" line="38"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="512"/>
+        <location filename="../../studio/gui/export_folder.py" line="41"/>
         <source>no file manager answered (the desktop refused to open it)</source>
         <translation>没有文件管理器响应（桌面环境拒绝打开）</translation>
     </message>
@@ -2323,27 +2352,28 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>{engine}：{characters} 字，{tasks} 个任务，{cost}，{time}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="56"/>
+        <location filename="../../studio/gui/render_confirm.py" line="57"/>
         <source>Rendering: {estimate}</source>
         <translation>正在合成：{estimate}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="61"/>
+        <location filename="../../studio/gui/render_confirm.py" line="62"/>
         <source>Send this render to the vendors?</source>
         <translation>把这次合成发送给服务商吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="62"/>
+        <location filename="../../studio/gui/render_confirm.py" line="63"/>
         <source>This render sends {characters} characters to paid vendors (more than your limit of {limit}).</source>
         <translation>这次合成会向付费服务商发送 {characters} 字（超过您设定的 {limit} 字）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="66"/>
+        <location filename="../../studio/gui/render_confirm.py" line="67"/>
         <source>Render</source>
         <translation>合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="76"/>
+        <location filename="../../studio/gui/export_confirm.py" line="128"/>
+        <location filename="../../studio/gui/render_confirm.py" line="77"/>
         <source>Nothing was sent.</source>
         <translation>没有发送任何内容。</translation>
     </message>
