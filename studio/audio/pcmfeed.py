@@ -14,6 +14,9 @@ its concat demuxer reads every FLAC run of the spans in order and writes their P
 3,000 five-second pieces decoded in 13 s, where 3,000 separate ffmpeg runs take ~90 s). FLAC decodes
 to exactly the samples its STREAMINFO states, so each run's length is known before it is read and the spans
 are cut from the stream as byte ranges, as exact as the WAV ones.
+
+The feed also writes into a file (``decode_ahead``: a chapter decoded before its encoder starts, so an export
+worker runs one ffmpeg at a time); there silence is skipped with ``lseek`` and left as a hole.
 """
 
 from __future__ import annotations
