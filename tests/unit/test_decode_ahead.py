@@ -4,6 +4,8 @@ the chapter's encode, whether it ends well, fails or is cancelled. Real ffmpeg."
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 import wave
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from studio.audio import decode_ahead
 from studio.audio.cached_audio import samples_of, store_flac
 from studio.audio.decode_ahead import decoded
-from studio.audio.errors import AudioError
+from studio.audio.errors import AudioError, DiskFullError
 from studio.audio.ffmpeg import capture_ffmpeg_stdout
 from studio.audio.timeline import Span
 from studio.core.errors import CancelledError
@@ -92,4 +94,18 @@ def test_a_flac_that_decodes_short_is_an_error_and_leaves_no_file(tmp_path: Path
     with pytest.raises(AudioError, match="fewer samples"), decoded([Span(flac, 0, 200_000)], FMT, work, "c.wav",
                                                                    threading.Event()):
         pass
+    assert list(work.iterdir()) == []
+
+
+def test_a_full_disk_names_the_decoded_file_and_leaves_nothing(spans: list[Span], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int, *args: object, **kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(decode_ahead, "feed_spans", full)
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(DiskFullError) as caught, decoded(spans, FMT, work, "c.wav", threading.Event()):
+        pass
+    assert str(caught.value) == f"No space left on device: {work / 'c.wav'}"
     assert list(work.iterdir()) == []
