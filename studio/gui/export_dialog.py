@@ -143,11 +143,13 @@ class ExportDialog(QDialog):
         exported(object): the ``BookExportResult`` of a finished export.
         folder_opened(str): the folder shown in the file manager after an export ("Open the folder when done").
         folder_not_opened(str): the folder could not be shown (the reason is in the status line too).
+        render_credits_requested(): "Render Credits" (their texts are stored): the window renders them.
     """
 
     exported = Signal(object)
     folder_opened = Signal(str)
     folder_not_opened = Signal(str)
+    render_credits_requested = Signal()
 
     def __init__(self, document: BookDocument, projects: ProjectController, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -228,7 +230,11 @@ class ExportDialog(QDialog):
         form = QFormLayout(audio)
         form.addRow(self.tr("Output file"), output_row)
         form.addRow(self.tr("Preset"), self.preset_box)
-        self.acx_extras = AcxExtras()
+        self.acx_extras = AcxExtras(document)
+        self.acx_extras.editor.render_requested.connect(lambda: emit(self.render_credits_requested))
+        for field in (self.title_edit, self.author_edit):
+            field.textChanged.connect(lambda _text: self.acx_extras.editor.set_book_info(
+                self.title_edit.text(), self.author_edit.text()))
         form.addRow(self.acx_extras)
         self.acx_extras.setVisible(False)
         form.addRow(self.tr("Format"), self.format_box)
@@ -266,9 +272,16 @@ class ExportDialog(QDialog):
         self.throttle = Throttle(100, self)
         self.throttle.flushed.connect(self._progress_batch)
 
+        self.credits_group = self.acx_extras.group  # the credit texts, beside the settings (acx_extras)
+        self.acx_extras.credits.toggled.connect(lambda _on: self._show_credits())
+        left = QVBoxLayout()
+        left.addWidget(audio)
+        left.addWidget(meta)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(self.credits_group, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(audio)
-        layout.addWidget(meta)
+        layout.addLayout(columns)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.compliance)
@@ -318,6 +331,11 @@ class ExportDialog(QDialog):
             self.loudness_check.setChecked(True)
             self.loudness.setValue(ACX_LUFS if preset == "acx" else DEFAULT_LUFS)
         self.acx_extras.setVisible(preset == "acx")
+        self._show_credits()
+
+    def _show_credits(self) -> None:
+        if self.acx_extras.show_credits(self.preset_box.currentData() == "acx", self):  # the dialog widens
+            self.resize(self.sizeHint().width() if self.credits_group.isVisibleTo(self) else 560, self.height())
 
     # -- running ------------------------------------------------------------------------------------------------
     def choice(self) -> ExportChoice:
@@ -351,6 +369,9 @@ class ExportDialog(QDialog):
             self.book_document.set_book_info(self.title_edit.text(), self.author_edit.text())
         except EditError as exc:  # an empty title
             self.status.setText(str(exc))
+            return None
+        if self.choice().credits and not self.acx_extras.editor.commit():  # the texts the export will speak
+            self.status.setText(self.acx_extras.editor.problem())
             return None
         folder = self.book_document.folder
         assert folder is not None
@@ -443,6 +464,12 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Cancel the export before closing."))
             return
         super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Closing keeps the credit texts the author typed (stored as an undoable change)."""
+        if self.preset_box.currentData() == "acx":
+            self.acx_extras.editor.commit()
+        super().done(result)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape and self._task is not None:

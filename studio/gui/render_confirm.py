@@ -39,9 +39,9 @@ def estimate_lines(render: RenderEstimate) -> list[str]:
 
 
 def estimate_work(folder: Path, book: Any, chapters: list[int] | None, prices: dict[str, float],
-                  concurrency: dict[str, int]) -> Callable[[Any, Any], RenderEstimate]:
-    """The ``BackgroundTask`` function that estimates a render."""
-    return lambda _report, _cancel: estimate_project(folder, book, chapters, prices, concurrency)
+                  concurrency: dict[str, int], credits: str | None = None) -> Callable[[Any, Any], RenderEstimate]:
+    """The ``BackgroundTask`` function that estimates a render (``credits`` as ``RenderController.start``)."""
+    return lambda _report, _cancel: estimate_project(folder, book, chapters, prices, concurrency, credits)
 
 
 def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Callable[[], object],

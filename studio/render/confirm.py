@@ -115,14 +115,15 @@ def describe(render: RenderEstimate) -> list[str]:
 
 
 def estimate_project(folder: Path, book: Book, chapters: Sequence[int] | None, prices: Mapping[str, float] | None,
-                     concurrency: Mapping[str, int] | None = None) -> RenderEstimate:
-    """The estimate of rendering ``book`` (or some ``chapters``) in the project at ``folder``, planned as a render
-    plans it (the window runs this on a worker thread before Render Book sends anything)."""
+                     concurrency: Mapping[str, int] | None = None, credits: str | None = None) -> RenderEstimate:
+    """The estimate of rendering ``book`` (or some ``chapters``; ``credits`` as ``session.run.render_book``
+    takes it) in the project at ``folder``, planned as a render plans it (the window runs this on a worker
+    thread before Render Book or Render Credits sends anything)."""
     from studio.core.project import Project
-    from studio.render.job_store import plan_project
+    from studio.render.session.run import planned
 
     with Project.open(folder) as project:
-        units = plan_project(project, book).units
+        units = planned(project, book, None, credits).units
         if chapters is not None:
             wanted = set(chapters)
             units = [u for u in units if u.chapter_index in wanted]

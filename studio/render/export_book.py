@@ -302,8 +302,9 @@ def export_project(
     if spoken_titles:
         plan = plan_with_titles(book, plan, override=voice, audio=audio)
     if credits:
+        said: list[str] = []  # where the lexicon cannot be said exactly in a credit (check_plan reports it)
         plan = plan_with_credits(plan, credit_units(book, book_credits(project, book, tags, voice), plan,
-                                                    override=voice, audio=audio))
+                                                    override=voice, audio=audio, warnings=said), said)
     warnings = check_plan(plan)
     full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
     plan, warnings = choice.to_render, warnings + choice.warnings
