@@ -32,7 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, PREROLL, SILENT_TAIL
-from studio.audio.encode import METER, STATS, calibrate_limiter, pcm_input
+from studio.audio.decode_ahead import ChapterPcm, decoded
+from studio.audio.encode import METER, STATS, calibrate_limiter
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.loudness import (
@@ -48,7 +49,6 @@ from studio.audio.loudness import (
     limiter_chain,
     plan_gain,
 )
-from studio.audio.pcmfeed import feed_spans
 from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
 from studio.audio.unit_loudness import SpanLoudness, UnitStore, combine
@@ -258,12 +258,7 @@ def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
 
 # -- one chunk ---------------------------------------------------------------------------------------------
 
-def _timeline(chunk: Chunk, fmt: PcmFormat, frames: int | None = None) -> Timeline:
-    spans = list(chunk.spans) if frames is None else slice_spans(chunk.spans, 0, frames)
-    return Timeline(fmt, spans, [], [], min(chunk.samples, frames) if frames is not None else chunk.samples)
-
-
-def _plan(chunk: Chunk, settings: ChunkSettings, store: UnitStore, stop: threading.Event,
+def _plan(chunk: Chunk, settings: ChunkSettings, store: UnitStore, stop: threading.Event, pcm: ChapterPcm,
           ) -> tuple[GainPlan, SpanLoudness | None]:
     """The chapter's own gain stage: measured (from its units), decided, calibrated when peaks must be
     limited; with the combined measurement, which the encode's meter completes."""
@@ -275,7 +270,7 @@ def _plan(chunk: Chunk, settings: ChunkSettings, store: UnitStore, stop: threadi
     if plan.mode == "limited":
         rate = settings.format.sample_rate
         seconds = min(max(chunk.samples / rate / 10, CALIBRATION_S[0]), CALIBRATION_S[1])
-        sample = _timeline(chunk, settings.format, round(seconds * rate))
+        sample = pcm.timeline(settings.format, round(seconds * rate))
         plan = calibrate_limiter(plan, sample, cancel_event=stop)
     return plan, measured
 
@@ -293,7 +288,7 @@ def _chain(plan: GainPlan, measured: SpanLoudness | None, settings: ChunkSetting
 
 
 def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: SpanLoudness | None, dest: Path,
-            stop: threading.Event, progress_cb: ProgressCallback | None) -> Ebur128Log:
+            stop: threading.Event, progress_cb: ProgressCallback | None, pcm: ChapterPcm) -> Ebur128Log:
     fmt = settings.format
     chain = ",".join(f for f in _chain(plan, measured, settings) if f)
     meter = Ebur128Log("meter")
@@ -307,12 +302,10 @@ def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: Spa
             return
         meter.feed(line)
 
-    def feed(fd: int) -> None:
-        feed_spans(fd, chunk.spans, fmt, cancel_event=stop)
-
     codec = (["-c:a", "libmp3lame", "-b:a", settings.bitrate, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
              if settings.codec == "mp3" else ["-c:a", "aac", "-b:a", settings.bitrate, "-f", "adts"])
-    run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, *codec, str(dest)],
+    source, feed = pcm.encoder_input(fmt, stop)  # the decoded chapter's file, or a pipe fed its spans
+    run_ffmpeg_ex([*source, "-map", "0:a", "-af", chain, *codec, str(dest)],
                   feed=feed, stderr_cb=read,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
@@ -357,20 +350,30 @@ def _plan_from_json(data: dict[str, object], target: LoudnessTarget | None) -> G
 
 
 def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
-                 progress_cb: ProgressCallback | None = None, store: UnitStore | None = None) -> ChunkResult:
+                 progress_cb: ProgressCallback | None = None, store: UnitStore | None = None,
+                 scratch: Path | None = None) -> ChunkResult:
     """The chunk's ADTS (or MP3) file in ``folder`` (``<key>.aac``/``.mp3``, its meter and gain in ``<key>.json``):
     reused when a complete one is there, else measured, planned and encoded; written under a temporary
-    name and renamed, so a killed export never leaves a half chunk that a later one would trust."""
+    name and renamed, so a killed export never leaves a half chunk that a later one would trust. A chapter
+    read from FLAC is decoded into ``scratch`` (default ``folder``) first (``decode_ahead``)."""
     audio, sidecar = folder / f"{key}{settings.suffix}", folder / f"{key}.json"
     cached = _load(audio, sidecar, chunk, settings)
     if cached is not None:
         if progress_cb is not None:
             progress_cb(1.0)
         return cached
-    plan, measured = _plan(chunk, settings, store or UnitStore(None, str, settings.format), stop)
     partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}{settings.suffix}"
+    with decoded(chunk.spans, settings.format, scratch or folder, partial.with_suffix(".wav").name, stop) as pcm:
+        return _fresh(chunk, settings, key, audio, sidecar, partial, stop, progress_cb,
+                      store or UnitStore(None, str, settings.format), pcm)
+
+
+def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar: Path, partial: Path,
+           stop: threading.Event, progress_cb: ProgressCallback | None, store: UnitStore, pcm: ChapterPcm,
+           ) -> ChunkResult:
+    plan, measured = _plan(chunk, settings, store, stop, pcm)
     try:
-        meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb)
+        meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb, pcm)
         summary = meter.summary()
         if plan.target is not None and plan.mode in ("linear", "limited") and summary is not None \
                 and summary.peak_kind == "true":
@@ -381,7 +384,7 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
                 plan = replace(plan, mode="limited", limit_db=limit,
                                notes=(*plan.notes, f"chapter {chunk.index + 1}: true peak {summary.peak_db:.2f} dBTP "
                                       f"over the ceiling; encoded again with true peaks limited to {limit:.1f} dBTP"))
-                meter = _encode(chunk, settings, plan, measured, partial, stop, None)
+                meter = _encode(chunk, settings, plan, measured, partial, stop, None, pcm)
         normalization = plan.mode
         if meter.loudnorm_json and "normalization_type" in meter.loudnorm_json:
             normalization = meter.loudnorm_json["normalization_type"]

@@ -100,7 +100,7 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
         if stop.is_set():
             raise CancelledError("export cancelled")
         result = encode_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, progress_cb=callbacks[i],
-                              store=store)
+                              store=store, scratch=work)
         if not result.cached:
             ENCODED_CHUNKS[keys[i]] += 1
         return result
