@@ -147,56 +147,61 @@
 <context>
     <name>AcxExtras</name>
     <message>
-        <location filename="../../studio/gui/acx_extras.py" line="18"/>
+        <location filename="../../studio/gui/acx_extras.py" line="22"/>
         <source>Opening and closing credits</source>
         <translation>片头与片尾署名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/acx_extras.py" line="19"/>
+        <location filename="../../studio/gui/acx_extras.py" line="23"/>
         <source>Title, author and narrator, spoken in the book&apos;s voice as the first and last files</source>
         <translation>书名、作者与演播者，用本书的声音朗读，作为第一个和最后一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/acx_extras.py" line="22"/>
+        <location filename="../../studio/gui/acx_extras.py" line="26"/>
         <source>Retail sample (about 3 minutes)</source>
         <translation>试听样章（约 3 分钟）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/acx_extras.py" line="23"/>
+        <location filename="../../studio/gui/acx_extras.py" line="27"/>
         <source>A 1-5 minute sample from the start of the book, without credits, written next to the chapters</source>
         <translation>从书的开头截取 1–5 分钟的试听，不含署名，写在各章文件旁</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/acx_extras.py" line="33"/>
+        <source>Credits</source>
+        <translation>片头片尾</translation>
     </message>
 </context>
 <context>
     <name>BookDocument</name>
     <message>
-        <location filename="../../studio/gui/document.py" line="93"/>
+        <location filename="../../studio/gui/document.py" line="95"/>
         <source>Open or import a book first.</source>
         <extracomment>(chapter, paragraph) whose pronunciation changed in this session (studio/gui/polyphone_menu.py).</extracomment>
         <translation>请先打开或导入一本书。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="219"/>
+        <location filename="../../studio/gui/document.py" line="225"/>
         <source>Nothing is selected to assign the voice to.</source>
         <translation>没有选中要指定音色的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="223"/>
+        <location filename="../../studio/gui/document.py" line="229"/>
         <source>Clear voice override</source>
         <translation>清除音色覆盖</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="225"/>
+        <location filename="../../studio/gui/document.py" line="231"/>
         <source>Book voice: {voice}</source>
         <translation>全书音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="227"/>
+        <location filename="../../studio/gui/document.py" line="233"/>
         <source>Chapter voice: {voice}</source>
         <translation>章节音色：{voice}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/document.py" line="229"/>
+        <location filename="../../studio/gui/document.py" line="235"/>
         <source>Paragraph voice: {voice}</source>
         <translation>段落音色：{voice}</translation>
     </message>
@@ -574,6 +579,89 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>CreditsEditor</name>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="50"/>
+        <source>Change the credits</source>
+        <translation>修改片头片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="91"/>
+        <source>Opening</source>
+        <translation>片头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="91"/>
+        <source>Closing</source>
+        <translation>片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="100"/>
+        <source>Reset to generated</source>
+        <translation>恢复为自动生成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="101"/>
+        <source>Say the title, author and narrator as the studio writes them</source>
+        <translation>按工作室生成的文字朗读书名、作者和演播者</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="110"/>
+        <source>Render Credits</source>
+        <translation>合成片头片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="111"/>
+        <source>Synthesize the credits that have no audio yet (an edited credit only), with the usual estimate first</source>
+        <translation>合成还没有音频的片头片尾（仅限改过的那段），先照常显示估算</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="152"/>
+        <source>{n} characters: too long for a credit (at most {max})</source>
+        <translation>{n} 个字：片头片尾太长（最多 {max} 个字）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="155"/>
+        <source>Generated · {n} characters</source>
+        <translation>自动生成 · {n} 个字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="157"/>
+        <source>Your wording · {n} characters</source>
+        <translation>您的措辞 · {n} 个字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="159"/>
+        <source>Edited, not stored yet · {n} characters</source>
+        <translation>已修改，尚未保存 · {n} 个字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="161"/>
+        <source>Generated from the book&apos;s title, author and narrator</source>
+        <translation>根据书名、作者和演播者生成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="162"/>
+        <source>Stored in the project: `studio export --opening-credits` sets the same texts</source>
+        <translation>保存在项目中：`studio export --opening-credits` 设置的是同一段文字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="171"/>
+        <source>opening credits</source>
+        <translation>片头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="171"/>
+        <source>closing credits</source>
+        <translation>片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/credits_editor.py" line="172"/>
+        <source>The {name} are {n} characters long; a credit is a sentence or two (at most {max}).</source>
+        <translation>{name}有 {n} 个字；片头片尾只需一两句话（最多 {max} 个字）。</translation>
+    </message>
+</context>
+<context>
     <name>DeliveryDialog</name>
     <message>
         <location filename="../../studio/gui/delivery_dialog.py" line="43"/>
@@ -740,303 +828,332 @@ Your work is autosaved. The details are in the log file:
     </message>
 </context>
 <context>
+    <name>ExportConfirm</name>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="71"/>
+        <source>Counting what this export would send…</source>
+        <translation>正在统计这次导出要提交的内容…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="115"/>
+        <source>This export renders {characters} characters with paid vendors first (more than your limit of {limit}).</source>
+        <translation>这次导出会先用付费服务合成 {characters} 个字（超过您设定的 {limit} 个字上限）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="117"/>
+        <source>Render and Export</source>
+        <translation>合成并导出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="131"/>
+        <source>Nothing was sent: {error}</source>
+        <translation>未提交任何内容：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/export_confirm.py" line="138"/>
+        <source>Nothing was sent: the project could not be saved ({error}).</source>
+        <translation>未提交任何内容：项目无法保存（{error}）。</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="154"/>
-        <location filename="../../studio/gui/export_dialog.py" line="293"/>
+        <location filename="../../studio/gui/export_dialog.py" line="71"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Export Audiobook</source>
+        <extracomment>before an export with a paid voice: what it would render, asked for above the threshold</extracomment>
         <translation>导出有声书</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="169"/>
+        <location filename="../../studio/gui/export_dialog.py" line="86"/>
         <source>Browse…</source>
         <extracomment>Shows a folder; returns why it could not (None when shown). An attribute so a test can use the real desktop call on the offscreen platform, where the default skips it.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="175"/>
+        <location filename="../../studio/gui/export_dialog.py" line="92"/>
         <source>None (the settings below)</source>
         <translation>无（使用下方设置）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="176"/>
+        <location filename="../../studio/gui/export_dialog.py" line="93"/>
         <source>ACX / Audible (MP3 per chapter, room tone)</source>
         <translation>ACX / Audible（每章一个 MP3，含环境底噪）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="177"/>
+        <location filename="../../studio/gui/export_dialog.py" line="94"/>
         <source>M4B for Apple Books / Audiobookshelf</source>
         <translation>M4B（Apple Books / Audiobookshelf）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="178"/>
+        <location filename="../../studio/gui/export_dialog.py" line="95"/>
         <source>Generic MP3</source>
         <translation>通用 MP3</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="98"/>
         <source>M4B audiobook (AAC, chapters)</source>
         <translation>M4B 有声书（AAC，含章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="181"/>
+        <location filename="../../studio/gui/export_dialog.py" line="98"/>
         <source>MP3 (ID3 chapters)</source>
         <translation>MP3（ID3 章节）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="99"/>
         <source>WAV + CUE sheet</source>
         <translation>WAV + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="182"/>
+        <location filename="../../studio/gui/export_dialog.py" line="99"/>
         <source>FLAC + CUE sheet</source>
         <translation>FLAC + CUE 索引</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="183"/>
+        <location filename="../../studio/gui/export_dialog.py" line="100"/>
         <source>One file per chapter</source>
         <translation>每章一个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="189"/>
+        <location filename="../../studio/gui/export_dialog.py" line="106"/>
         <source>Format default</source>
         <translation>格式默认值</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="193"/>
-        <location filename="../../studio/gui/export_dialog.py" line="194"/>
+        <location filename="../../studio/gui/export_dialog.py" line="110"/>
+        <location filename="../../studio/gui/export_dialog.py" line="111"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="195"/>
+        <location filename="../../studio/gui/export_dialog.py" line="112"/>
         <source>Normalize loudness to</source>
         <translation>响度标准化为</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="201"/>
+        <location filename="../../studio/gui/export_dialog.py" line="118"/>
         <source>ACX preset</source>
         <translation>ACX 预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="202"/>
+        <location filename="../../studio/gui/export_dialog.py" line="119"/>
         <source>Audible&apos;s rules: -20 LUFS, peaks below -3 dB, noise floor checked</source>
         <translation>Audible 的要求：-20 LUFS，峰值低于 -3 dB，检查底噪</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="208"/>
+        <location filename="../../studio/gui/export_dialog.py" line="125"/>
         <source>Speak each chapter&apos;s title at its start</source>
         <translation>在每章开头朗读章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="209"/>
+        <location filename="../../studio/gui/export_dialog.py" line="126"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="210"/>
+        <location filename="../../studio/gui/export_dialog.py" line="127"/>
         <source>one file</source>
         <translation>单个文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="212"/>
+        <location filename="../../studio/gui/export_dialog.py" line="129"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="215"/>
+        <location filename="../../studio/gui/export_dialog.py" line="132"/>
         <source>SRT and LRC</source>
         <translation>SRT 和 LRC</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="219"/>
+        <location filename="../../studio/gui/export_dialog.py" line="136"/>
         <source>No cover</source>
         <translation>无封面</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="220"/>
+        <location filename="../../studio/gui/export_dialog.py" line="137"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="226"/>
+        <location filename="../../studio/gui/export_dialog.py" line="143"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="228"/>
+        <location filename="../../studio/gui/export_dialog.py" line="145"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="229"/>
+        <location filename="../../studio/gui/export_dialog.py" line="146"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="233"/>
+        <location filename="../../studio/gui/export_dialog.py" line="154"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="234"/>
+        <location filename="../../studio/gui/export_dialog.py" line="155"/>
         <source>Bitrate</source>
         <translation>码率</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="235"/>
+        <location filename="../../studio/gui/export_dialog.py" line="156"/>
         <source>Gap between paragraphs</source>
         <translation>段落间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="236"/>
+        <location filename="../../studio/gui/export_dialog.py" line="157"/>
         <source>Gap between chapters</source>
         <translation>章节间隔</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="237"/>
+        <location filename="../../studio/gui/export_dialog.py" line="158"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="238"/>
+        <location filename="../../studio/gui/export_dialog.py" line="159"/>
         <source>Split into parts of</source>
         <translation>分卷长度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="239"/>
+        <location filename="../../studio/gui/export_dialog.py" line="160"/>
         <source>Subtitles</source>
         <translation>字幕</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="240"/>
+        <location filename="../../studio/gui/export_dialog.py" line="161"/>
         <source>Chapter titles</source>
         <translation>章节标题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="241"/>
+        <location filename="../../studio/gui/export_dialog.py" line="162"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="243"/>
+        <location filename="../../studio/gui/export_dialog.py" line="164"/>
         <source>Title</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="244"/>
+        <location filename="../../studio/gui/export_dialog.py" line="165"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="245"/>
+        <location filename="../../studio/gui/export_dialog.py" line="166"/>
         <source>Cover image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="250"/>
+        <location filename="../../studio/gui/export_dialog.py" line="171"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="255"/>
+        <location filename="../../studio/gui/export_dialog.py" line="176"/>
         <source>Open the folder when done</source>
         <translation>完成后打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="258"/>
+        <location filename="../../studio/gui/export_dialog.py" line="179"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="293"/>
+        <location filename="../../studio/gui/export_dialog.py" line="223"/>
         <source>Audiobooks (*.m4b *.mp3 *.wav *.flac)</source>
         <translation>有声书 (*.m4b *.mp3 *.wav *.flac)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="297"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Cover Image</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="297"/>
+        <location filename="../../studio/gui/export_dialog.py" line="227"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="335"/>
+        <location filename="../../studio/gui/export_dialog.py" line="290"/>
         <source>Choose an output file.</source>
         <translation>请选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="340"/>
+        <location filename="../../studio/gui/export_dialog.py" line="295"/>
         <source>{n} emotion problems must be fixed before export (see the editor).</source>
         <translation>导出前必须修正 {n} 处情感标注问题（见编辑器）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="361"/>
+        <location filename="../../studio/gui/export_dialog.py" line="323"/>
         <source>Saving the project…</source>
         <translation>正在保存项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="368"/>
+        <location filename="../../studio/gui/export_dialog.py" line="330"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="375"/>
-        <location filename="../../studio/gui/export_dialog.py" line="427"/>
+        <location filename="../../studio/gui/export_dialog.py" line="337"/>
+        <location filename="../../studio/gui/export_dialog.py" line="394"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="380"/>
+        <location filename="../../studio/gui/export_dialog.py" line="343"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="394"/>
+        <location filename="../../studio/gui/export_dialog.py" line="361"/>
         <source>Rendering… {p}%</source>
         <translation>正在合成… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="395"/>
+        <location filename="../../studio/gui/export_dialog.py" line="362"/>
         <source>Encoding… {p}%</source>
         <translation>正在编码… {p}%</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="401"/>
+        <location filename="../../studio/gui/export_dialog.py" line="368"/>
         <source>{path} is up to date (nothing changed since it was exported): {chapters} chapters, {minutes} minutes.</source>
         <translation>{path} 已是最新（导出后没有任何改动）：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="403"/>
+        <location filename="../../studio/gui/export_dialog.py" line="370"/>
         <source>Wrote {path}: {chapters} chapters, {minutes} minutes.</source>
         <translation>已写入 {path}：{chapters} 章，{minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="419"/>
+        <location filename="../../studio/gui/export_dialog.py" line="386"/>
         <source>Could not open the folder {folder}: {reason}</source>
         <translation>无法打开文件夹 {folder}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="425"/>
+        <location filename="../../studio/gui/export_dialog.py" line="392"/>
         <source>Export cancelled.</source>
         <translation>导出已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="436"/>
+        <location filename="../../studio/gui/export_dialog.py" line="403"/>
         <source>Cancel the export before closing.</source>
         <translation>请先取消导出再关闭。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="475"/>
+        <location filename="../../studio/gui/export_folder.py" line="38"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/export_dialog.py" line="478"/>
+        <location filename="../../studio/gui/export_folder.py" line="41"/>
         <source>no file manager answered (the desktop refused to open it)</source>
         <translation>没有文件管理器响应（桌面环境拒绝打开）</translation>
     </message>
@@ -1044,87 +1161,97 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>FindingsModel</name>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="72"/>
+        <location filename="../../studio/gui/qa_panel.py" line="74"/>
+        <source>Opening credits</source>
+        <translation>片头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="74"/>
+        <source>Closing credits</source>
+        <translation>片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="75"/>
         <source>Chapter {c}, paragraph {p}</source>
         <translation>第 {c} 章，第 {p} 段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <location filename="../../studio/gui/qa_panel.py" line="89"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <location filename="../../studio/gui/qa_panel.py" line="89"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <location filename="../../studio/gui/qa_panel.py" line="89"/>
         <source>What was found</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="86"/>
+        <location filename="../../studio/gui/qa_panel.py" line="89"/>
         <source>What to do</source>
         <translation>处理建议</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="91"/>
+        <location filename="../../studio/gui/qa_panel.py" line="94"/>
         <source>Skipped sentence</source>
         <translation>漏读句子</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="91"/>
+        <location filename="../../studio/gui/qa_panel.py" line="94"/>
         <source>Extra sentence</source>
         <translation>多出的句子</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="92"/>
+        <location filename="../../studio/gui/qa_panel.py" line="95"/>
         <source>Too fast (truncated?)</source>
         <translation>过快（被截断？）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="92"/>
+        <location filename="../../studio/gui/qa_panel.py" line="95"/>
         <source>Too slow (stretched?)</source>
         <translation>过慢（被拉长？）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="93"/>
+        <location filename="../../studio/gui/qa_panel.py" line="96"/>
         <source>Long silence</source>
         <translation>长时间静音</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="93"/>
+        <location filename="../../studio/gui/qa_panel.py" line="96"/>
         <source>Clipping</source>
         <translation>削波失真</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="94"/>
+        <location filename="../../studio/gui/qa_panel.py" line="97"/>
         <source>DC offset</source>
         <translation>直流偏移</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="94"/>
+        <location filename="../../studio/gui/qa_panel.py" line="97"/>
         <source>Silent audio</source>
         <translation>无声音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="95"/>
+        <location filename="../../studio/gui/qa_panel.py" line="98"/>
         <source>Audio cut short</source>
         <translation>音频被截短</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="95"/>
+        <location filename="../../studio/gui/qa_panel.py" line="98"/>
         <source>Audio ends early</source>
         <translation>音频提前结束</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="96"/>
+        <location filename="../../studio/gui/qa_panel.py" line="99"/>
         <source>Unreadable audio</source>
         <translation>音频无法读取</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="96"/>
+        <location filename="../../studio/gui/qa_panel.py" line="99"/>
         <source>Not heard</source>
         <translation>未识别到</translation>
     </message>
@@ -1271,107 +1398,108 @@ Your work is autosaved. The details are in the log file:
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="109"/>
+        <location filename="../../studio/gui/job_model.py" line="115"/>
         <source>queued</source>
+        <extracomment>A row&apos;s first paragraph for the opening and closing credits (``studio.render.credits_plan``, not imported: the window starts without the planner).</extracomment>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="109"/>
+        <location filename="../../studio/gui/job_model.py" line="115"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="110"/>
+        <location filename="../../studio/gui/job_model.py" line="116"/>
         <source>running</source>
         <translation>合成中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="110"/>
+        <location filename="../../studio/gui/job_model.py" line="116"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="111"/>
+        <location filename="../../studio/gui/job_model.py" line="117"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="111"/>
+        <location filename="../../studio/gui/job_model.py" line="117"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="112"/>
+        <location filename="../../studio/gui/job_model.py" line="118"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="127"/>
+        <location filename="../../studio/gui/job_model.py" line="135"/>
         <source>Alibaba</source>
         <translation>阿里云</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="127"/>
+        <location filename="../../studio/gui/job_model.py" line="135"/>
         <source>Baidu</source>
         <translation>百度</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="127"/>
+        <location filename="../../studio/gui/job_model.py" line="135"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="135"/>
+        <location filename="../../studio/gui/job_model.py" line="143"/>
         <source>{state} (cached)</source>
         <translation>{state}（缓存）</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="165"/>
         <source>Chapter</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="165"/>
         <source>¶</source>
         <translation>段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="165"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="165"/>
         <source>Voice</source>
         <translation>音色</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="157"/>
+        <location filename="../../studio/gui/job_model.py" line="165"/>
         <source>Characters</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="158"/>
+        <location filename="../../studio/gui/job_model.py" line="166"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="158"/>
+        <location filename="../../studio/gui/job_model.py" line="166"/>
         <source>Task ID</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="158"/>
+        <location filename="../../studio/gui/job_model.py" line="166"/>
         <source>Vendor code</source>
         <translation>服务商代码</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="159"/>
+        <location filename="../../studio/gui/job_model.py" line="167"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/job_model.py" line="158"/>
+        <location filename="../../studio/gui/job_model.py" line="166"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
@@ -1380,7 +1508,7 @@ Your work is autosaved. The details are in the log file:
     <name>MainWindow</name>
     <message>
         <location filename="../../studio/gui/main_window.py" line="117"/>
-        <location filename="../../studio/gui/main_window.py" line="362"/>
+        <location filename="../../studio/gui/main_window.py" line="363"/>
         <source>Audiobook Studio</source>
         <translation>有声书工作室</translation>
     </message>
@@ -1615,27 +1743,27 @@ Your work is autosaved. The details are in the log file:
         <translation>所选段落的语速、音调和音量</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="320"/>
+        <location filename="../../studio/gui/main_window.py" line="321"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="364"/>
+        <location filename="../../studio/gui/main_window.py" line="365"/>
         <source>{title}[*] — Audiobook Studio</source>
         <translation>{title}[*] — 有声书工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="386"/>
+        <location filename="../../studio/gui/main_window.py" line="387"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="388"/>
+        <location filename="../../studio/gui/main_window.py" line="389"/>
         <source>Failed: {error}</source>
         <translation>失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="394"/>
+        <location filename="../../studio/gui/main_window.py" line="395"/>
         <source>{error}
 
 Details are in the log: {log}</source>
@@ -1644,113 +1772,113 @@ Details are in the log: {log}</source>
 详细信息见日志：{log}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="414"/>
-        <location filename="../../studio/gui/main_window.py" line="420"/>
+        <location filename="../../studio/gui/main_window.py" line="415"/>
+        <location filename="../../studio/gui/main_window.py" line="421"/>
         <source>Opening {path}…</source>
         <translation>正在打开 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="426"/>
+        <location filename="../../studio/gui/main_window.py" line="427"/>
         <source>Importing {path}…</source>
         <translation>正在导入 {path}…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="445"/>
+        <location filename="../../studio/gui/main_window.py" line="446"/>
         <source>Manuscripts (*.txt *.md *.markdown *.epub *.docx);;All files (*)</source>
         <translation>文稿 (*.txt *.md *.markdown *.epub *.docx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="446"/>
+        <location filename="../../studio/gui/main_window.py" line="447"/>
         <source>New Project from Manuscript</source>
         <translation>从文稿新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="449"/>
+        <location filename="../../studio/gui/main_window.py" line="450"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="455"/>
+        <location filename="../../studio/gui/main_window.py" line="456"/>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="464"/>
+        <location filename="../../studio/gui/main_window.py" line="465"/>
         <source>Clear List</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="471"/>
+        <location filename="../../studio/gui/main_window.py" line="472"/>
         <source>{path} is no longer a project folder; it was removed from the list.</source>
         <translation>{path} 已不是项目文件夹，已从列表中移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="485"/>
+        <location filename="../../studio/gui/main_window.py" line="486"/>
         <source>Imported: {chapters} chapters, {paragraphs} paragraphs, {characters} characters; {warnings} warnings</source>
         <translation>已导入：{chapters} 章，{paragraphs} 段，{characters} 字；{warnings} 条警告</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="501"/>
+        <location filename="../../studio/gui/main_window.py" line="502"/>
         <source>This manuscript was imported before: opened its project {path}. Use File ▸ New Project to import it again.</source>
         <translation>此文稿以前导入过：已打开它的项目 {path}。如需重新导入，请使用“文件 ▸ 新建项目”。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="504"/>
+        <location filename="../../studio/gui/main_window.py" line="505"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="541"/>
+        <location filename="../../studio/gui/main_window.py" line="544"/>
         <source>Rendering…</source>
         <translation>正在合成…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="557"/>
+        <location filename="../../studio/gui/main_window.py" line="565"/>
         <source>Counting what this render would send…</source>
         <translation>正在统计这次合成要发送的内容…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="581"/>
+        <location filename="../../studio/gui/main_window.py" line="589"/>
         <source>Chapter {c}, paragraph {p}: {text}</source>
         <translation>第 {c} 章第 {p} 段：{text}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="584"/>
+        <location filename="../../studio/gui/main_window.py" line="592"/>
         <source>… and {n} more.</source>
         <translation>……另有 {n} 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="589"/>
+        <location filename="../../studio/gui/main_window.py" line="597"/>
         <source>Nothing was sent: fix these emotions first (they are underlined in the editor).</source>
         <translation>尚未发送任何内容：请先修正这些情感标注（编辑器中已用下划线标出）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="617"/>
+        <location filename="../../studio/gui/main_window.py" line="625"/>
         <source>Playing {label}</source>
         <translation>正在播放 {label}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="650"/>
+        <location filename="../../studio/gui/main_window.py" line="658"/>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="688"/>
+        <location filename="../../studio/gui/main_window.py" line="697"/>
         <source>Put the cursor in a paragraph first.</source>
         <translation>请先把光标放在一个段落中。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="720"/>
+        <location filename="../../studio/gui/main_window.py" line="729"/>
         <source>The new language applies on the next start: the studio is busy now.</source>
         <translation>工作室正忙，新语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="770"/>
+        <location filename="../../studio/gui/main_window.py" line="779"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="781"/>
+        <location filename="../../studio/gui/main_window.py" line="790"/>
         <source>Audiobook Studio {version}
 Turn a manuscript into a finished audiobook.</source>
         <translation>有声书工作室 {version}
@@ -1767,12 +1895,12 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>本书的早期版本（每次重新导入和恢复之前保存）；可恢复其中之一</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="496"/>
+        <location filename="../../studio/gui/main_window.py" line="497"/>
         <source>This manuscript changed since it was imported: its project {path} is opened as it is, nothing was replaced. Use File ▸ New Project to import the new text, or `studio import --reimport` to carry your work over to it.</source>
         <translation>此文稿在导入后已更改：已按原样打开它的项目 {path}，没有替换任何内容。要导入新文本，请使用 文件 ▸ 从文稿新建项目；要把你的修改带到新文本，请使用 `studio import --reimport`。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/main_window.py" line="492"/>
+        <location filename="../../studio/gui/main_window.py" line="493"/>
         <source>Restored snapshot {restored}; the book it replaced is snapshot {before} (File ▸ Snapshots… brings it back).</source>
         <translation>已恢复快照 {restored}；被替换的书保存为快照 {before}（文件 ▸ 快照… 可找回）。</translation>
     </message>
@@ -2092,68 +2220,73 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>QaDock</name>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="117"/>
+        <location filename="../../studio/gui/qa_panel.py" line="121"/>
         <source>Proof-listening</source>
         <translation>校听</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="130"/>
+        <location filename="../../studio/gui/qa_panel.py" line="134"/>
         <source>Check Audio</source>
         <translation>检查音频</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="131"/>
+        <location filename="../../studio/gui/qa_panel.py" line="135"/>
         <source>Compare every rendered paragraph&apos;s audio with its text</source>
         <translation>将每个已合成段落的音频与其文本对照</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="133"/>
+        <location filename="../../studio/gui/qa_panel.py" line="137"/>
         <source>Re-render This</source>
         <translation>重新合成此段</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="134"/>
+        <location filename="../../studio/gui/qa_panel.py" line="138"/>
         <source>Set this paragraph&apos;s audio aside and synthesize it again</source>
         <translation>保留此段现有音频备查，并重新合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="136"/>
-        <location filename="../../studio/gui/qa_panel.py" line="170"/>
+        <location filename="../../studio/gui/qa_panel.py" line="140"/>
+        <location filename="../../studio/gui/qa_panel.py" line="174"/>
         <source>Not checked yet.</source>
         <translation>尚未检查。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="155"/>
+        <location filename="../../studio/gui/qa_panel.py" line="159"/>
         <source>Checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="159"/>
+        <location filename="../../studio/gui/qa_panel.py" line="163"/>
         <source>The check failed: {error}</source>
         <translation>检查失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="194"/>
+        <location filename="../../studio/gui/qa_panel.py" line="199"/>
         <source>Could not set the audio aside: {error}</source>
         <translation>无法移开原有音频：{error}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="198"/>
+        <location filename="../../studio/gui/qa_panel.py" line="203"/>
+        <source>Re-rendering the credits…</source>
+        <translation>正在重新合成片头片尾…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/qa_panel.py" line="204"/>
         <source>Re-rendering chapter {c}, paragraph {p}…</source>
         <translation>正在重新合成第 {c} 章第 {p} 段…</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="206"/>
+        <location filename="../../studio/gui/qa_panel.py" line="211"/>
         <source>Checking… {done}/{total}</source>
         <translation>正在检查… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="211"/>
+        <location filename="../../studio/gui/qa_panel.py" line="216"/>
         <source>No findings in {n} rendered units.</source>
         <translation>{n} 个已合成单元，未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/qa_panel.py" line="213"/>
+        <location filename="../../studio/gui/qa_panel.py" line="218"/>
         <source>{count} findings in {n} rendered units.</source>
         <translation>{n} 个已合成单元中发现 {count} 个问题。</translation>
     </message>
@@ -2219,27 +2352,28 @@ Turn a manuscript into a finished audiobook.</source>
         <translation>{engine}：{characters} 字，{tasks} 个任务，{cost}，{time}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="56"/>
+        <location filename="../../studio/gui/render_confirm.py" line="57"/>
         <source>Rendering: {estimate}</source>
         <translation>正在合成：{estimate}</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="61"/>
+        <location filename="../../studio/gui/render_confirm.py" line="62"/>
         <source>Send this render to the vendors?</source>
         <translation>把这次合成发送给服务商吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="62"/>
+        <location filename="../../studio/gui/render_confirm.py" line="63"/>
         <source>This render sends {characters} characters to paid vendors (more than your limit of {limit}).</source>
         <translation>这次合成会向付费服务商发送 {characters} 字（超过您设定的 {limit} 字）。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="66"/>
+        <location filename="../../studio/gui/render_confirm.py" line="67"/>
         <source>Render</source>
         <translation>合成</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_confirm.py" line="76"/>
+        <location filename="../../studio/gui/export_confirm.py" line="128"/>
+        <location filename="../../studio/gui/render_confirm.py" line="77"/>
         <source>Nothing was sent.</source>
         <translation>没有发送任何内容。</translation>
     </message>
@@ -2247,32 +2381,42 @@ Turn a manuscript into a finished audiobook.</source>
 <context>
     <name>RenderController</name>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="249"/>
+        <location filename="../../studio/gui/render_controller.py" line="256"/>
         <source>Stopping the render: waiting for the vendor to confirm the tasks already sent, so that none is paid for twice…</source>
         <translation>正在停止合成：等待服务商确认已提交的任务，以免重复计费……</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="251"/>
+        <location filename="../../studio/gui/render_controller.py" line="258"/>
         <source>Closing</source>
         <translation>正在关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="416"/>
+        <location filename="../../studio/gui/render_controller.py" line="396"/>
+        <source>Opening credits</source>
+        <translation>片头</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="396"/>
+        <source>Closing credits</source>
+        <translation>片尾</translation>
+    </message>
+    <message>
+        <location filename="../../studio/gui/render_controller.py" line="429"/>
         <source>Done: {rendered} units rendered and {cached} taken from the cache in {seconds} s.</source>
         <translation>完成：合成 {rendered} 个任务，{cached} 个取自缓存，用时 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="427"/>
+        <location filename="../../studio/gui/render_controller.py" line="440"/>
         <source>Render finished; {n} cancelled unit(s) have no audio: select them and press Retry to render them.</source>
         <translation>合成结束；{n} 个已取消的单元没有音频：选中它们并点击“重试”即可合成。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="430"/>
+        <location filename="../../studio/gui/render_controller.py" line="443"/>
         <source>Render cancelled. Rendered paragraphs are kept; render again to continue.</source>
         <translation>合成已取消。已合成的段落均已保留；再次合成即可继续。</translation>
     </message>
     <message>
-        <location filename="../../studio/gui/render_controller.py" line="432"/>
+        <location filename="../../studio/gui/render_controller.py" line="445"/>
         <source>Render failed: {error}</source>
         <translation>合成失败：{error}</translation>
     </message>

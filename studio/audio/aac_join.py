@@ -12,9 +12,11 @@ except inside the 1,024 samples of silence before a join, where the next chunk's
 a continuous encode). Every chunk but the last is a whole number of frames long, so every chapter that starts
 a chunk starts on its planned sample.
 
-The joined ADTS stream is muxed into MP4 by stream copy with its timestamps shifted back by one frame, so the
-muxer writes an edit list that hides the priming (as it does for its own encodes); the edit list's length is
-then set to the planned number of samples (``set_mp4_play_length``), which hides the last frame's padding.
+A chunked book's MP4 is written by our own writer (``mp4_writer``, decision 0017), which applies this join
+while it copies the frames from the chunks and writes an edit list that skips the priming and plays exactly
+the planned number of samples (hiding the last frame's padding). ``join_adts`` (one ADTS file) and
+``set_mp4_play_length`` (trimming an MP4 that ffmpeg's muxer wrote from it) are what it replaced; the tests
+and ``bench_mp4_writer`` still use them as the reference.
 """
 
 from __future__ import annotations

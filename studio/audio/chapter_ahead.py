@@ -79,6 +79,6 @@ def encode_chapter_ahead(title: str, pieces: Sequence[Piece], fmt: PcmFormat, op
         identity = piece_identity(inspection)
         key = chunk_key(chunk, settings, identity)
         store = UnitStore(cache_dir / UNITS_DIR, identity, fmt)
-        return encode_chunk(chunk, settings, key, cache_dir, stop=stop, store=store)
+        return encode_chunk(chunk, settings, key, cache_dir, stop=stop, store=store, scratch=scratch.path)
     finally:
         scratch.remove()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, PREROLL, SILENT_TAIL
 from studio.audio.chunk_gain import complete_meter, gain_chain, loudness_retry, plan_chunk_gain
-from studio.audio.encode import pcm_input
+from studio.audio.decode_ahead import ChapterPcm, decoded
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.loudness import (
@@ -48,7 +48,6 @@ from studio.audio.loudness import (
     gate_blocks,
     gated_loudness,
 )
-from studio.audio.pcmfeed import feed_spans
 from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
 from studio.audio.unit_loudness import SpanLoudness, UnitStore
@@ -252,23 +251,18 @@ def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
 
 # -- one chunk ---------------------------------------------------------------------------------------------
 
-def _timeline(chunk: Chunk, fmt: PcmFormat, frames: int | None = None) -> Timeline:
-    spans = list(chunk.spans) if frames is None else slice_spans(chunk.spans, 0, frames)
-    return Timeline(fmt, spans, [], [], min(chunk.samples, frames) if frames is not None else chunk.samples)
 
 
 def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: SpanLoudness | None, dest: Path,
-            stop: threading.Event, progress_cb: ProgressCallback | None) -> Ebur128Log:
+            stop: threading.Event, progress_cb: ProgressCallback | None, pcm: ChapterPcm) -> Ebur128Log:
     fmt = settings.format
     chain = ",".join(f for f in gain_chain(plan, measured, fmt.sample_rate, settings.stats) if f) or "anull"
     meter = Ebur128Log("meter")
 
-    def feed(fd: int) -> None:
-        feed_spans(fd, chunk.spans, fmt, cancel_event=stop)
-
     codec = (["-c:a", "libmp3lame", "-b:a", settings.bitrate, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
              if settings.codec == "mp3" else ["-c:a", "aac", "-b:a", settings.bitrate, "-f", "adts"])
-    run_ffmpeg_ex([*pcm_input(_timeline(chunk, fmt)), "-map", "0:a", "-af", chain, *codec, str(dest)],
+    source, feed = pcm.encoder_input(fmt, stop)  # the decoded chapter's file, or a pipe fed its spans
+    run_ffmpeg_ex([*source, "-map", "0:a", "-af", chain, *codec, str(dest)],
                   feed=feed, stderr_cb=meter.feed,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
@@ -299,21 +293,31 @@ def _plan_from_json(data: dict[str, object], target: LoudnessTarget | None) -> G
 
 
 def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
-                 progress_cb: ProgressCallback | None = None, store: UnitStore | None = None) -> ChunkResult:
+                 progress_cb: ProgressCallback | None = None, store: UnitStore | None = None,
+                 scratch: Path | None = None) -> ChunkResult:
     """The chunk's ADTS (or MP3) file in ``folder`` (``<key>.aac``/``.mp3``, its meter and gain in ``<key>.json``):
     reused when a complete one is there, else measured, planned and encoded; written under a temporary
-    name and renamed, so a killed export never leaves a half chunk that a later one would trust."""
+    name and renamed, so a killed export never leaves a half chunk that a later one would trust. A chapter
+    read from FLAC is decoded into ``scratch`` (default ``folder``) first (``decode_ahead``)."""
     audio, sidecar = folder / f"{key}{settings.suffix}", folder / f"{key}.json"
     cached = _load(audio, sidecar, chunk, settings)
     if cached is not None:
         if progress_cb is not None:
             progress_cb(1.0)
         return cached
-    plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
-                                     store or UnitStore(None, str, settings.format), stop)
     partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}{settings.suffix}"
+    with decoded(chunk.spans, settings.format, scratch or folder, partial.with_suffix(".wav").name, stop) as pcm:
+        return _fresh(chunk, settings, key, audio, sidecar, partial, stop, progress_cb,
+                      store or UnitStore(None, str, settings.format), pcm)
+
+
+def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar: Path, partial: Path,
+           stop: threading.Event, progress_cb: ProgressCallback | None, store: UnitStore, pcm: ChapterPcm,
+           ) -> ChunkResult:
+    plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
+                                     store, stop)
     try:
-        meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb)
+        meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb, pcm)
         summary = meter.summary()
         if plan.target is not None and plan.mode in ("linear", "limited") and summary is not None \
                 and summary.peak_kind == "true":
@@ -324,14 +328,14 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
                 plan = replace(plan, mode="limited", limit_db=limit,
                                notes=(*plan.notes, f"chapter {chunk.index + 1}: true peak {summary.peak_db:.2f} dBTP "
                                       f"over the ceiling; encoded again with true peaks limited to {limit:.1f} dBTP"))
-                meter = _encode(chunk, settings, plan, measured, partial, stop, None)
+                meter = _encode(chunk, settings, plan, measured, partial, stop, None, pcm)
         tried: list[tuple[float, float]] = []
         for _ in range(LOUDNESS_RETRIES):
             retry = loudness_retry(plan, measured, meter, chunk.index, tried)
             if retry is None:
                 break
             plan = retry
-            meter = _encode(chunk, settings, plan, measured, partial, stop, None)
+            meter = _encode(chunk, settings, plan, measured, partial, stop, None, pcm)
         normalization = plan.mode
         if meter.loudnorm_json and "normalization_type" in meter.loudnorm_json:
             normalization = meter.loudnorm_json["normalization_type"]

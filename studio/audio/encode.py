@@ -147,6 +147,8 @@ class EncodeJob:
     stats: bool = False
     #: a filter after the gain stage (room tone: ``RoomTone.filter``); it must not change the length
     after_gain: str | None = None
+    #: the content hash to carry in the file's tags (``export_stamp``)
+    stamp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class EncodeOutcome:
     meter: LoudnessMeter
     out_time_us: int | None
     normalization: str
+    #: the file already carries ``EncodeJob.stamp`` (written with it, not tagged afterwards)
+    stamped: bool = False
 
 
 def metadata_file(job: EncodeJob, path: Path) -> Path:

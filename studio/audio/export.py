@@ -284,6 +284,8 @@ def export_audiobook(
             codec = chunk_codec(options.format, options.gaps.chapter_ms, fmt.sample_rate) if chunked else None
             outputs = _plan_outputs(layouts, fmt, options, info, output, staging.path, cover, notes,
                                     chunk_grid=chunk_grid(codec, fmt.sample_rate) if codec else 0)
+            if stamp is not None and len(outputs) == 1 and options.format != "chapters":
+                outputs[0].job = replace(outputs[0].job, stamp=stamp)  # our MP4 writer puts it in as it writes
             chunks = [plan_book_chunks(codec, o.job.timeline) for o in outputs] if codec else []
             if codec and all(c is not None for c in chunks):
                 settings = ChunkSettings(fmt, options.bitrate or spec.default_bitrate or "64k", options.loudness,
@@ -306,9 +308,10 @@ def export_audiobook(
                 plan = plans[0]
                 outcomes = _encode_all(outputs, plans, work, bar, measure_end, 0.995, options, stop)
             files, chapter_reports = _finish(outputs, outcomes, options, info, notes)
-            if stamp is not None and len(outputs) == 1 and options.format != "chapters":
+            first_stamp = outputs[0].job.stamp if len(outputs) == 1 else None
+            if first_stamp is not None and not outcomes[0][0].stamped:
                 try:
-                    write_stamp(outputs[0].job.dest, spec.name, stamp)
+                    write_stamp(outputs[0].job.dest, spec.name, first_stamp)
                 except Exception as exc:  # mutagen raises its own types; OSError is among them
                     raise AudioError(f"cannot tag the export: {exc}", path=outputs[0].final) from exc
             if stop.is_set():

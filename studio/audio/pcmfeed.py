@@ -14,11 +14,15 @@ its concat demuxer reads every FLAC run of the spans in order and writes their P
 3,000 five-second pieces decoded in 13 s, where 3,000 separate ffmpeg runs take ~90 s). FLAC decodes
 to exactly the samples its STREAMINFO states, so each run's length is known before it is read and the spans
 are cut from the stream as byte ranges, as exact as the WAV ones.
+
+The feed also writes into a file (``decode_ahead``: a chapter decoded before its encoder starts, so an export
+worker runs one ffmpeg at a time); there silence is skipped with ``lseek`` and left as a hole.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -78,8 +82,9 @@ class _FlacRuns:
     length), and the spans take their ranges from it, skipping what no span reads.
     """
 
-    def __init__(self, runs: Sequence[Path], fmt: PcmFormat, work: Path) -> None:
+    def __init__(self, runs: Sequence[Path], fmt: PcmFormat, work: Path, cancel_event: threading.Event | None) -> None:
         self._fmt = fmt
+        self._cancel = cancel_event
         self._lengths = [self._frames(path) for path in runs]
         listing = work / "flac-runs.ffconcat"
         quoted = ("file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in runs)
@@ -117,6 +122,8 @@ class _FlacRuns:
         self._position += frames
         while nbytes > 0:
             if not self._pending:
+                if self._cancel is not None and self._cancel.is_set():  # a long unit into a file: no reader stops it
+                    raise CancelledError("cancelled while decoding audio")
                 chunk = next(self._chunks, b"")
                 if not chunk:
                     raise AudioError("a FLAC piece decoded to fewer samples than its header states")
@@ -163,7 +170,7 @@ def feed_spans(fd: int, spans: Iterable[Span], fmt: PcmFormat, *, cancel_event: 
     if not runs:
         return _feed(fd, spans, fmt, None, {}, cancel_event)
     with tempfile.TemporaryDirectory(prefix="studio-flac-") as work:
-        decoder = _FlacRuns([path for _, path in runs], fmt, Path(work))
+        decoder = _FlacRuns([path for _, path in runs], fmt, Path(work), cancel_event)
         try:
             return _feed(fd, spans, fmt, decoder, dict(runs), cancel_event)
         finally:
@@ -175,6 +182,7 @@ def _feed(fd: int, spans: Sequence[Span], fmt: PcmFormat, decoder: _FlacRuns | N
     flac_paths = set(run_starts.values())
     offsets: dict[Path, int] = {}
     buffer = bytearray(_BUFFER) if not _HAS_SENDFILE else bytearray()
+    sparse = stat.S_ISREG(os.fstat(fd).st_mode)  # a file (decode_ahead): silence is a hole, not written
     written = 0
     for n, span in enumerate(spans):
         if cancel_event is not None and n % 64 == 0 and cancel_event.is_set():
@@ -183,7 +191,10 @@ def _feed(fd: int, spans: Sequence[Span], fmt: PcmFormat, decoder: _FlacRuns | N
             continue
         nbytes = span.frames * fmt.frame_size
         if span.path is None:
-            _write_silence(fd, nbytes)
+            if sparse:
+                os.lseek(fd, nbytes, os.SEEK_CUR)
+            else:
+                _write_silence(fd, nbytes)
         elif decoder is not None and span.path in flac_paths:
             if n in run_starts:
                 decoder.next_run()
@@ -196,4 +207,6 @@ def _feed(fd: int, spans: Sequence[Span], fmt: PcmFormat, decoder: _FlacRuns | N
                 offsets[span.path] = offset
             _copy_range(fd, span.path, offsets[span.path] + span.start * fmt.frame_size, nbytes, buffer)
         written += span.frames
+    if sparse and os.fstat(fd).st_size < (end := os.lseek(fd, 0, os.SEEK_CUR)):
+        os.ftruncate(fd, end)  # a hole at the end too
     return written

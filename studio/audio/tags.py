@@ -1,6 +1,7 @@
 """Book metadata and cover art, and how each container receives them.
 
-MP4, FLAC and WAV tags go through ffmpeg's FFMETADATA input (one encode pass, no rewrite afterwards).
+MP4, FLAC and WAV tags go through ffmpeg's FFMETADATA input (one encode pass, no rewrite afterwards); a
+chunked M4B's are written by our MP4 writer from the same ``ffmpeg_tags`` dict, as the same atoms (``mp4_tags``).
 MP3 tags are written by mutagen as an ID3v2.3 tag (v2.3 because Windows and many car stereos still read
 nothing newer) with id3.CHAP and id3.CTOC frames for chapters and an id3.APIC front cover. mutagen would have to
 rewrite a whole MP3 to insert a tag in front of it, so the tag is written into an empty file and the

@@ -31,12 +31,12 @@ def add_credits_option(p_render: argparse.ArgumentParser) -> None:
 def with_credits(project: Project, book: Book, plan: RenderPlan, audio: AudioRequestOptions, *,
                  alone: bool) -> RenderPlan:
     """``plan`` with the credit units (``alone``: the credit units only), planned as export plans them."""
-    from studio.render.credits_plan import credit_units, plan_with_credits
-    from studio.render.export_book import book_credits, book_info
+    from studio.render.credits_plan import plan_with_credits, project_credit_units
     from studio.render.plan import RenderPlan
 
-    units = credit_units(book, book_credits(project, book, book_info(book)), plan, audio=audio)
-    return RenderPlan(units) if alone else plan_with_credits(plan, units)
+    said: list[str] = []
+    units = project_credit_units(project, book, plan, audio=audio, warnings=said)
+    return RenderPlan(units, warnings=tuple(said)) if alone else plan_with_credits(plan, units, said)
 
 
 def render_credits(args: argparse.Namespace, project: Project, plan: RenderPlan, progress: Any,

@@ -49,6 +49,7 @@ class BookDocument(QObject):
         paragraph_changed(int, int): the text or the emotions of one paragraph changed.
         voices_changed(): a voice was assigned at some level; effective voices may differ everywhere.
         info_changed(): title or author changed.
+        credits_changed(): the credit texts stored in the project changed (``credits_editor``; not the book).
         changed(): after any of the edits above (the book now differs from the saved one).
         dirty_changed(bool): whether there are unsaved edits.
     """
@@ -59,6 +60,7 @@ class BookDocument(QObject):
     paragraph_changed = Signal(int, int)
     voices_changed = Signal()
     info_changed = Signal()
+    credits_changed = Signal()
     changed = Signal()
     dirty_changed = Signal(bool)
 
@@ -142,6 +144,10 @@ class BookDocument(QObject):
     def notify_info(self) -> None:
         emit(self.info_changed)
         self._touch()
+
+    def notify_credits(self) -> None:
+        """The credit texts were written to the project (at once: the book itself is unchanged)."""
+        emit(self.credits_changed)
 
     # -- voices -------------------------------------------------------------------------------------------------
     def voice_info(self, voice: VoiceSettings) -> Voice | None:

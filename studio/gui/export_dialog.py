@@ -1,28 +1,20 @@
 """The Export dialog: format, gaps, loudness, parts, subtitles, metadata and cover, with progress and cancel.
 
-The dialog builds the same ``ExportOptions`` as ``studio export`` (``ExportChoice.options``) and runs the same
-pipeline function, ``studio.render.export_book.export_project``, on a background task: the window and the
-command line write the same files. Title and author edits are an undoable change to the book; the project is
-saved before the export reads it.
-
-Importing the exporter takes a noticeable moment (ffmpeg helpers, pydub, mutagen: 150 ms on a quiet machine,
-several times that on a busy one). The dialog needs none of it to show its options, so it never imports it on
-the UI thread: what the user chose is a plain ``ExportChoice``, and it becomes ``ExportOptions`` on the export's
-worker thread, where the exporter is imported anyway.
+The dialog builds the same ``ExportOptions`` as ``studio export`` (``ExportChoice.options``, in
+``export_choice``) and runs the same pipeline function, ``studio.render.export_book.export_project``, on a
+background task: the window and the command line write the same files. Title and author edits are an undoable
+change to the book; the project is saved before the export reads it. The exporter is never imported on the UI
+thread (``export_choice`` says why). With a paid voice, what the export would render is counted and, above the
+author's threshold, asked for first (``export_confirm``).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,96 +38,18 @@ from studio.core.errors import CancelledError
 from studio.gui.acx_extras import AcxExtras
 from studio.gui.dialogs import ask_open_file, ask_save_file
 from studio.gui.document import BookDocument
+from studio.gui.export_choice import ACX_LUFS, DEFAULT_LUFS, FORMATS, PRESET_FORMATS, ExportChoice, run_export
+from studio.gui.export_confirm import ExportConfirm
+from studio.gui.export_folder import open_folder, show_in_file_manager, suggested_export_folder
 from studio.gui.project_controller import ProjectController
 from studio.gui.qtcompat import emit
 from studio.gui.settings import Settings
 from studio.gui.throttle import Throttle
 from studio.gui.workers import BackgroundTask
-from studio.paths import data_dir
 
-if TYPE_CHECKING:
-    from studio.audio.export import ExportOptions
-    from studio.engines.registry import EngineOptions
-    from studio.render.export_book import BookExportResult
-
-log = logging.getLogger("studio.gui.export")
-
-FORMATS = ("m4b", "mp3", "wav", "flac", "chapters")
-# each preset's format (studio.audio.compliance.PRESETS; not imported here: it loads the exporter)
-PRESET_FORMATS = {"acx": "chapters", "apple": "m4b", "mp3": "mp3"}
-DEFAULT_LUFS = -18.0  # studio.audio.loudness.DEFAULT_TARGET, what `studio export` normalizes to
-ACX_LUFS = -20.0  # studio.audio.loudness.ACX_TARGET (not imported here: it loads the exporter)
-
-
-@dataclass(frozen=True)
-class ExportChoice:
-    """What the user chose in the dialog, Qt-free and cheap to build (no exporter import on the UI thread)."""
-
-    format: str = "m4b"
-    bitrate: str | None = None
-    paragraph_gap_ms: int = 600
-    chapter_gap_ms: int = 1500
-    loudness_lufs: float | None = DEFAULT_LUFS  # None: keep the rendered levels
-    acx: bool = False  # the ACX preset (-20 LUFS, -3 dB peaks, RMS and noise floor checked)
-    part_minutes: int | None = None
-    subtitles: tuple[str, ...] = ()
-    spoken_titles: bool = False
-    cover: Path | None = None  # title and author are the book's (the dialog edits them as an undoable change)
-    # a retail preset (studio.audio.compliance.PRESETS: acx | apple | mp3): fixes format, rate, bit rate and
-    # loudness, and the dialog shows the compliance report after the export
-    preset: str | None = None
-    credits: bool = False  # opening/closing credits as the first and last files (the ACX preset)
-    retail_sample: bool = False  # a retail sample next to the chapter files (the ACX preset)
-
-    def options(self) -> ExportOptions:
-        """The exporter's options, as ``studio export`` builds them from its arguments (imports the exporter)."""
-        from studio.audio.export import ExportOptions
-        from studio.audio.loudness import ACX_TARGET, DEFAULT_TARGET, LoudnessTarget
-        from studio.audio.timeline import Gaps
-
-        loudness: LoudnessTarget | None = None
-        if self.acx:
-            loudness = ACX_TARGET
-        elif self.loudness_lufs is not None:
-            loudness = LoudnessTarget(self.loudness_lufs, DEFAULT_TARGET.true_peak_dbtp, "custom")
-        options = ExportOptions(format=self.format, gaps=Gaps(paragraph_ms=self.paragraph_gap_ms,
-                                                              chapter_ms=self.chapter_gap_ms),
-                                loudness=loudness, split_hours=self.part_minutes / 60 if self.part_minutes else None,
-                                subtitles=self.subtitles, bitrate=self.bitrate)
-        if self.preset is not None:
-            from studio.audio.compliance import preset_options
-
-            options = preset_options(self.preset, options)
-        return options
-
-    def info(self) -> dict[str, Any]:
-        """Tag overrides for ``export_project`` (None keeps the book's own)."""
-        return {"cover": self.cover}
-
-
-def run_export(folder: Path, output: Path, choice: ExportChoice, engine_options: EngineOptions, report: Any,
-               cancel: threading.Event) -> BookExportResult:
-    """The export on a worker thread: the same ``export_project`` as ``studio export``."""
-    from studio.core.project import Project
-    from studio.render.export_book import export_project
-
-    options = choice.options()
-    with Project.open(folder) as project:
-        from studio.audio.retail_sample import SampleLength
-
-        done = export_project(project, output, options, info=choice.info(), spoken_titles=choice.spoken_titles,
-                              credits=choice.credits, retail_sample=SampleLength() if choice.retail_sample else None,
-                              cancel=cancel, engine_options=engine_options,
-                              render_progress=lambda p: report(("render", p.fraction)),
-                              export_progress=lambda f: report(("export", f)))
-    if choice.preset is not None:  # measured here, on the worker: it decodes every file
-        import dataclasses
-
-        from studio.audio.compliance import check_files
-
-        done = dataclasses.replace(done, compliance=check_files(choice.preset, [f.path for f in done.export.files],
-                                                                sample=done.retail_sample, credits=done.credits))
-    return done
+# the names other modules and tests know from here
+__all__ = ["ACX_LUFS", "DEFAULT_LUFS", "FORMATS", "PRESET_FORMATS", "ExportChoice", "ExportDialog", "run_export",
+           "show_in_file_manager", "suggested_export_folder"]
 
 
 class ExportDialog(QDialog):
@@ -143,11 +57,13 @@ class ExportDialog(QDialog):
         exported(object): the ``BookExportResult`` of a finished export.
         folder_opened(str): the folder shown in the file manager after an export ("Open the folder when done").
         folder_not_opened(str): the folder could not be shown (the reason is in the status line too).
+        render_credits_requested(): "Render Credits" (their texts are stored): the window renders them.
     """
 
     exported = Signal(object)
     folder_opened = Signal(str)
     folder_not_opened = Signal(str)
+    render_credits_requested = Signal()
 
     def __init__(self, document: BookDocument, projects: ProjectController, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -228,7 +144,11 @@ class ExportDialog(QDialog):
         form = QFormLayout(audio)
         form.addRow(self.tr("Output file"), output_row)
         form.addRow(self.tr("Preset"), self.preset_box)
-        self.acx_extras = AcxExtras()
+        self.acx_extras = AcxExtras(document)
+        self.acx_extras.editor.render_requested.connect(lambda: emit(self.render_credits_requested))
+        for field in (self.title_edit, self.author_edit):
+            field.textChanged.connect(lambda _text: self.acx_extras.editor.set_book_info(
+                self.title_edit.text(), self.author_edit.text()))
         form.addRow(self.acx_extras)
         self.acx_extras.setVisible(False)
         form.addRow(self.tr("Format"), self.format_box)
@@ -264,11 +184,20 @@ class ExportDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.close_button.clicked.connect(self.close)
         self.throttle = Throttle(100, self)
+        #: before an export with a paid voice: what it would render, asked for above the threshold
+        self.confirm = ExportConfirm(self, projects, settings, self.status.setText, self._set_counting)
         self.throttle.flushed.connect(self._progress_batch)
 
+        self.credits_group = self.acx_extras.group  # the credit texts, beside the settings (acx_extras)
+        self.acx_extras.credits.toggled.connect(lambda _on: self._show_credits())
+        left = QVBoxLayout()
+        left.addWidget(audio)
+        left.addWidget(meta)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(self.credits_group, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(audio)
-        layout.addWidget(meta)
+        layout.addLayout(columns)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.compliance)
@@ -318,6 +247,11 @@ class ExportDialog(QDialog):
             self.loudness_check.setChecked(True)
             self.loudness.setValue(ACX_LUFS if preset == "acx" else DEFAULT_LUFS)
         self.acx_extras.setVisible(preset == "acx")
+        self._show_credits()
+
+    def _show_credits(self) -> None:
+        if self.acx_extras.show_credits(self.preset_box.currentData() == "acx", self):  # the dialog widens
+            self.resize(self.sizeHint().width() if self.credits_group.isVisibleTo(self) else 560, self.height())
 
     # -- running ------------------------------------------------------------------------------------------------
     def choice(self) -> ExportChoice:
@@ -335,8 +269,22 @@ class ExportDialog(QDialog):
             retail_sample=self.preset_box.currentData() == "acx" and self.acx_extras.sample.isChecked())
 
     def start(self) -> BackgroundTask | None:
-        if self._task is not None:
+        """Export; with a paid voice the dialog first counts what the export would render and, above the author's
+        threshold, asks (``export_confirm``). Returns the export's task when it starts at once."""
+        if self._task is not None or self.confirm.is_counting():
             return None
+        checked = self._checked()
+        if checked is None:
+            return None
+        output, choice = checked
+        if self.confirm.wanted(self.book_document.require_book()):
+            assert self.book_document.folder is not None
+            self.confirm.ask(self.book_document.folder, choice, lambda: self._export(output, choice))
+            return None
+        return self._export(output, choice)
+
+    def _checked(self) -> tuple[Path, ExportChoice] | None:
+        """The output and the choice, once the book can be exported (else None, with the reason in the status)."""
         text = self.output.text().strip()
         if not text:
             self.status.setText(self.tr("Choose an output file."))
@@ -352,9 +300,16 @@ class ExportDialog(QDialog):
         except EditError as exc:  # an empty title
             self.status.setText(str(exc))
             return None
+        if self.choice().credits and not self.acx_extras.editor.commit():  # the texts the export will speak
+            self.status.setText(self.acx_extras.editor.problem())
+            return None
+        return output, self.choice()
+
+    def _export(self, output: Path, choice: ExportChoice) -> BackgroundTask | None:
+        if self._task is not None:
+            return None
         folder = self.book_document.folder
         assert folder is not None
-        choice = self.choice()
         options = self.settings.engine_options()
         task = BackgroundTask(lambda report, cancel: run_export(folder, output, choice, options, report, cancel),
                               self, pool="export")
@@ -382,12 +337,17 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Export failed: {error}").format(error=exc))
 
     def cancel(self) -> None:
+        self.confirm.cancel()  # counting what the export would send: stop, nothing is sent
         if self._task is not None:
             self._task.cancel()
             self.status.setText(self.tr("Cancelling…"))
 
     def is_running(self) -> bool:
         return self._task is not None
+
+    def _set_counting(self, counting: bool) -> None:
+        self.export_button.setEnabled(not counting)
+        self.cancel_button.setEnabled(counting)
 
     def _set_running(self, running: bool) -> None:
         self.export_button.setEnabled(not running)
@@ -444,6 +404,13 @@ class ExportDialog(QDialog):
             return
         super().closeEvent(event)
 
+    def done(self, result: int) -> None:
+        """Closing keeps the credit texts the author typed (stored as an undoable change)."""
+        self.confirm.cancel()  # a count still running: no question and no export after the dialog has gone
+        if self.preset_box.currentData() == "acx":
+            self.acx_extras.editor.commit()
+        super().done(result)
+
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape and self._task is not None:
             self.cancel()
@@ -457,31 +424,3 @@ def _subtitles(data: Any) -> tuple[str, ...]:
         return ()
     return (data,) if isinstance(data, str) else tuple(data)
 
-
-def suggested_export_folder(project: Path | None, last_directory: str) -> Path:
-    """Where an export is suggested: beside the project (where the author keeps the book), unless the project
-    lives in the app's own data folder (opened straight from a manuscript); then the last folder used."""
-    if project is not None:
-        beside = Path(project).resolve().parent
-        if not beside.is_relative_to(data_dir().resolve()):
-            return beside
-    return Path(last_directory) if last_directory else Path.home()
-
-
-def open_folder(folder: Path) -> str | None:
-    """Show the folder in the file manager (not under the offscreen test platform); why it could not, or None."""
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        log.info("not opening %s (offscreen)", folder)
-        return None
-    return show_in_file_manager(folder)
-
-
-def show_in_file_manager(folder: Path) -> str | None:
-    """Ask the desktop to show ``folder``; the reason it did not (None when it did)."""
-    if not folder.is_dir():
-        return QCoreApplication.translate("ExportDialog", "the folder does not exist")
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-        log.warning("the desktop did not open %s", folder)
-        return QCoreApplication.translate("ExportDialog", "no file manager answered (the desktop refused to "
-                                          "open it)")
-    return None

@@ -19,6 +19,10 @@ from studio.render.job_store import FINAL_STATES, LIVE_STATES, JobState
 
 _Index = QModelIndex | QPersistentModelIndex
 
+#: A row's first paragraph for the opening and closing credits (``studio.render.credits_plan``, not imported:
+#: the window starts without the planner).
+CREDIT_ROWS = {-2: "opening", -3: "closing"}
+
 STATE_COLORS: dict[str, str] = {
     JobState.DONE: "#2e9d48", JobState.FAILED: "#d03030", JobState.RUNNING: "#3b7dd8",
     JobState.DOWNLOADING: "#3b7dd8", JobState.SUBMITTED: "#6d7a8c", JobState.CANCELLED: "#9e9e9e"}
@@ -89,6 +93,8 @@ class JobTableModel(QAbstractTableModel):
         being downloaded)."""
         out: dict[int, tuple[int, int, bool, int]] = {}
         for row in self._rows:
+            if row.paragraphs and row.paragraphs[0] in CREDIT_ROWS:
+                continue  # the credits sit at the first and last chapter's place but are not their text
             done, total, failed, active = out.get(row.chapter_index, (0, 0, False, 0))
             out[row.chapter_index] = (done + (row.state == JobState.DONE), total + 1,
                                       failed or row.state == JobState.FAILED, active + (row.state in LIVE_STATES))
@@ -121,6 +127,8 @@ class JobTableModel(QAbstractTableModel):
             if column == self.CHAPTER:
                 return row.chapter_title
             if column == self.PARAGRAPH:
+                if row.paragraphs[0] in CREDIT_ROWS:
+                    return "—"
                 first, last = row.paragraphs[0] + 1, row.paragraphs[-1] + 1
                 return first if first == last else f"{first}–{last}"
             if column == self.ENGINE:

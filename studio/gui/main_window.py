@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
         self.projects.review_requested.connect(self._review_import)
         self.qa_dock.jump_requested.connect(self.show_paragraph)
         self.qa_dock.rerender_requested.connect(lambda row: self.start_render([row]))
+        self.qa_dock.credits_rerender_requested.connect(self.render_credits)
         self.projects.failed.connect(self.show_error)
         self.projects.saved.connect(lambda folder: self.show_status(self.tr("Saved {path}").format(path=folder)))
         self.projects.resume_available.connect(self.resume_bar.show_info)
@@ -525,16 +526,18 @@ class MainWindow(QMainWindow):
         self.editor.ensureCursorVisible()
         self.editor.setFocus()
 
-    def start_render(self, chapters: list[int] | None = None, *, confirmed: bool = False) -> BackgroundTask | None:
-        """Render the book (or ``chapters``). With a paid voice the render is estimated first and, above the
-        user's threshold, asked for (``render_confirm``); ``confirmed`` skips that."""
+    def start_render(self, chapters: list[int] | None = None, *, confirmed: bool = False,
+                     credits: str | None = None) -> BackgroundTask | None:
+        """Render the book (or ``chapters``; ``credits="only"``: the opening and closing credits alone). With a
+        paid voice the render is estimated first and, above the user's threshold, asked for
+        (``render_confirm``); ``confirmed`` skips that."""
         from studio.render.confirm import uses_paid_engine
 
         book, folder = self.document.book, self.document.folder
         if not confirmed and book is not None and folder is not None and not self.render_controller.is_running() \
                 and uses_paid_engine(book):
-            return self._estimate_then_render(chapters)
-        task = self.render_controller.start(chapters)
+            return self._estimate_then_render(chapters, credits)
+        task = self.render_controller.start(chapters, credits=credits)
         if task is not None:
             self.job_dock.show()
             self.job_dock.raise_()
@@ -542,7 +545,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
         return task
 
-    def _estimate_then_render(self, chapters: list[int] | None) -> BackgroundTask | None:
+    def render_credits(self) -> BackgroundTask | None:
+        """Render the opening and closing credits (their texts as stored in the project): only a credit without
+        audio is sent, priced and confirmed like any render."""
+        return self.start_render(credits="only")
+
+    def _estimate_then_render(self, chapters: list[int] | None, credits: str | None = None) -> BackgroundTask | None:
         from studio.gui import render_confirm
         from studio.gui.settings import ENGINES
 
@@ -552,14 +560,14 @@ class MainWindow(QMainWindow):
         prices = {e: self.settings.price_per_10k(e) for e in ENGINES}
         work = render_confirm.estimate_work(self.document.folder, book, chapters,  # type: ignore[arg-type]
                                             {e: p for e, p in prices.items() if p > 0},
-                                            {e: self.settings.concurrency(e) for e in ENGINES})
+                                            {e: self.settings.concurrency(e) for e in ENGINES}, credits)
         task = BackgroundTask(work, self, pool="estimate")
         self.show_status(self.tr("Counting what this render would send…"))
 
         def estimated(render: Any) -> None:
             self.render_question = render_confirm.ask_or_go(
                 self, render, self.settings.confirm_above_chars,
-                lambda: self.start_render(chapters, confirmed=True), self.show_status)
+                lambda: self.start_render(chapters, confirmed=True, credits=credits), self.show_status)
 
         task.succeeded.connect(estimated)
         task.failed.connect(self.show_error)
@@ -649,6 +657,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(lambda result: self.show_status(self.tr("Wrote {path}").format(path=result.output)))
         dialog.exported.connect(lambda _result: self.statuses.refresh_now())
+        dialog.render_credits_requested.connect(self.render_credits)
         dialog.open()
         self.export_dialog = dialog
         return dialog

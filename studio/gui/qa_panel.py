@@ -9,6 +9,7 @@ unit's chapter through the ordinary render path (``rerender_requested``), where 
 Signals:
     jump_requested(int, int): chapter index, paragraph index (0-based).
     rerender_requested(int): chapter index whose flagged unit lost its audio and must be rendered.
+    credits_rerender_requested(): a flagged credit lost its audio: the credits must be rendered.
     checked(object): the ``CheckReport`` of a finished check.
 """
 
@@ -69,6 +70,8 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == self.WHERE:
+                if f.credits:
+                    return self.tr("Opening credits") if f.credits == "opening" else self.tr("Closing credits")
                 return self.tr("Chapter {c}, paragraph {p}").format(c=f.chapter_index + 1, p=f.paragraph_index + 1)
             if column == self.KIND:
                 return self.kind_label(f.kind)
@@ -111,6 +114,7 @@ def _check(folder: Path) -> Callable[[Callable[[Any], None], threading.Event], C
 class QaDock(QDockWidget):
     jump_requested = Signal(int, int)
     rerender_requested = Signal(int)
+    credits_rerender_requested = Signal()
     checked = Signal(object)
 
     def __init__(self, folder: Callable[[], Path | None], parent: QWidget | None = None) -> None:
@@ -179,7 +183,7 @@ class QaDock(QDockWidget):
         finding, folder = self.selected(), self._folder()
         if finding is None or folder is None or self.task is not None:
             return None
-        key, chapter = finding.cache_key, finding.chapter_index
+        key, chapter, credits = finding.cache_key, finding.chapter_index, bool(finding.credits)
 
         def work(_report: Callable[[Any], None], _cancel: threading.Event) -> int:
             from studio.core.project import Project
@@ -190,13 +194,14 @@ class QaDock(QDockWidget):
             return chapter
 
         task = BackgroundTask(work, self, pool="qa")
-        task.succeeded.connect(lambda row: emit(self.rerender_requested, row))
+        task.succeeded.connect(lambda row: emit(self.credits_rerender_requested) if credits
+                               else emit(self.rerender_requested, row))
         task.failed.connect(lambda exc: self.summary.setText(self.tr("Could not set the audio aside: {error}").format(
             error=exc)))
         task.finished.connect(self._finished)
         self.task = task
-        self.summary.setText(self.tr("Re-rendering chapter {c}, paragraph {p}…").format(
-            c=chapter + 1, p=finding.paragraph_index + 1))
+        self.summary.setText(self.tr("Re-rendering the credits…") if credits else self.tr(
+            "Re-rendering chapter {c}, paragraph {p}…").format(c=chapter + 1, p=finding.paragraph_index + 1))
         self._update_buttons()
         task.start()
         return task
@@ -220,7 +225,7 @@ class QaDock(QDockWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         finding = self.model.finding(index.row())
-        if finding is not None:
+        if finding is not None and not finding.credits:  # the credits are no paragraph of the book
             emit(self.jump_requested, finding.chapter_index, finding.paragraph_index)
 
     def _update_buttons(self) -> None:

@@ -39,15 +39,16 @@ def estimate_lines(render: RenderEstimate) -> list[str]:
 
 
 def estimate_work(folder: Path, book: Any, chapters: list[int] | None, prices: dict[str, float],
-                  concurrency: dict[str, int]) -> Callable[[Any, Any], RenderEstimate]:
-    """The ``BackgroundTask`` function that estimates a render."""
-    return lambda _report, _cancel: estimate_project(folder, book, chapters, prices, concurrency)
+                  concurrency: dict[str, int], credits: str | None = None) -> Callable[[Any, Any], RenderEstimate]:
+    """The ``BackgroundTask`` function that estimates a render (``credits`` as ``RenderController.start``)."""
+    return lambda _report, _cancel: estimate_project(folder, book, chapters, prices, concurrency, credits)
 
 
 def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Callable[[], object],
-              show: Callable[[str], None]) -> QMessageBox | None:
+              show: Callable[[str], None], *, text: str | None = None, send: str | None = None) -> QMessageBox | None:
     """Start (``go``) at once below the threshold, saying what is being sent; above it ask first. Returns the
-    question box when one is shown."""
+    question box when one is shown. ``text`` (with ``{characters}`` and ``{limit}``) and ``send`` (the button)
+    replace the render's wording where another action renders (the Export dialog)."""
     translate = QCoreApplication.translate
     lines = estimate_lines(render)
     if not needs_confirmation(render, threshold):
@@ -59,18 +60,18 @@ def ask_or_go(parent: QWidget, render: RenderEstimate, threshold: int, go: Calla
     box.setObjectName("render_confirmation")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("RenderConfirm", "Send this render to the vendors?"))
-    box.setText(translate("RenderConfirm", "This render sends {characters} characters to paid vendors (more than your "
-                                    "limit of {limit}).").format(characters=f"{render.cloud_characters:,}",
-                                                                  limit=f"{threshold:,}"))
+    text = text or translate("RenderConfirm", "This render sends {characters} characters to paid vendors (more than "
+                                              "your limit of {limit}).")
+    box.setText(text.format(characters=f"{render.cloud_characters:,}", limit=f"{threshold:,}"))
     box.setInformativeText("\n".join(lines))
-    send = box.addButton(translate("RenderConfirm", "Render"), QMessageBox.ButtonRole.AcceptRole)
+    send_button = box.addButton(send or translate("RenderConfirm", "Render"), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def answered(button: object) -> None:
-        if button is send:
+        if button is send_button:
             go()
         else:
             show(translate("RenderConfirm", "Nothing was sent."))

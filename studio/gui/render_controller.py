@@ -30,7 +30,7 @@ from studio.core.book import Book, VoiceSettings
 from studio.core.book_edit import EmotionProblem
 from studio.core.errors import CancelledError
 from studio.gui.document import BookDocument
-from studio.gui.job_model import JobRow, JobTableModel
+from studio.gui.job_model import CREDIT_ROWS, JobRow, JobTableModel
 from studio.gui.qtcompat import emit
 from studio.gui.settings import ENGINES, Settings
 from studio.gui.throttle import Throttle
@@ -69,7 +69,8 @@ class _Reporter:
 
 def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concurrency: dict[str, int],
                 options: EngineOptions, prices: dict[str, float], control: RenderControl, report: Report,
-                cancel: threading.Event, keys: frozenset[str] | None = None) -> RenderSummary:
+                cancel: threading.Event, keys: frozenset[str] | None = None,
+                credits: str | None = None) -> RenderSummary:
     """``studio.render.session.run.render_book`` on a worker thread, with its own Project connection and the
     window's QThread pool doing the vendor calls (``keys``: only those units, as Retry does)."""
     from studio.core.project import Project
@@ -81,7 +82,7 @@ def render_book(folder: Path, book: Book, chapters: Sequence[int] | None, concur
             return render_session(project, book, chapters=chapters, units=keys, pool=pool, engine_options=options,
                                   control=control, progress=_Reporter(report),
                                   on_plan=lambda planned: report(("plan", planned)), cancel=cancel,
-                                  prices=prices, max_in_flight=concurrency)
+                                  prices=prices, max_in_flight=concurrency, credits=credits)
     finally:
         pool.shutdown(wait=True)
 
@@ -131,6 +132,7 @@ class RenderController(QObject):
         self._last: RenderProgress | None = None
         self._paused = False
         self._chapters: list[int] | None = None
+        self._credits: str | None = None  # what the last render did with the credits (Retry Failed does it again)
         self._cancelled_all = False  # Cancel All (or closing), as opposed to cancelling single units
         self._keys: frozenset[str] | None = None
         self._previous: dict[str, JobRow] = {}
@@ -150,9 +152,10 @@ class RenderController(QObject):
         return self._paused
 
     def start(self, chapters: Sequence[int] | None = None,
-              keys: Iterable[str] | None = None) -> BackgroundTask | None:
-        """Render the whole book (or some chapters, or only the units ``keys``). Returns None if nothing
-        started (see ``blocked``).
+              keys: Iterable[str] | None = None, *, credits: str | None = None) -> BackgroundTask | None:
+        """Render the whole book (or some chapters, or only the units ``keys``; ``credits="only"``: the opening
+        and closing credits alone, as ``studio render --credits``). Returns None if nothing started (see
+        ``blocked``).
 
         A render of some units updates their rows in the job table and leaves the other rows as they are.
         """
@@ -160,11 +163,13 @@ class RenderController(QObject):
             return None
         only = frozenset(keys) if keys is not None else None
         if only is not None:
-            known = {row.cache_key: row.chapter_index for row in self.jobs.rows()}
-            chapters = sorted({known[key] for key in only if key in known})
+            known = {row.cache_key: row for row in self.jobs.rows() if row.cache_key in only}
+            chapters = sorted({row.chapter_index for row in known.values()})
             if not chapters:
                 return None
-        problems: list[EmotionProblem] = self.document.emotion_problems(chapters)
+            if any(row.paragraphs and row.paragraphs[0] in CREDIT_ROWS for row in known.values()):
+                credits = credits or "with"  # Retry on a credit's row: the credits are planned too
+        problems: list[EmotionProblem] = [] if credits == "only" else self.document.emotion_problems(chapters)
         if problems:
             emit(self.blocked, problems)
             return None
@@ -176,6 +181,7 @@ class RenderController(QObject):
         options = self.settings.engine_options()
         if only is None:
             self._chapters = list(chapters) if chapters is not None else None
+            self._credits = credits
         self._keys = only
         self._cancelled_all = False
         selected = list(chapters) if chapters is not None else None
@@ -183,7 +189,8 @@ class RenderController(QObject):
 
         control = RenderControl()
         task = BackgroundTask(lambda report, cancel: render_book(folder, book, selected, concurrency, options,
-                                                                 prices, control, report, cancel, only),
+                                                                 prices, control, report, cancel, only,
+                                                                 credits),
                               self, pool="render")
         task.progress.connect(self.throttle.push)
         task.succeeded.connect(self._succeeded)
@@ -281,6 +288,7 @@ class RenderController(QObject):
             self._previous = {}
             self._last = None
             self._chapters = None
+            self._credits = None
             self.jobs.set_plan([])
 
     def set_paused(self, paused: bool) -> None:
@@ -318,7 +326,7 @@ class RenderController(QObject):
 
     def retry_failed(self) -> BackgroundTask | None:
         """Render again what the last render covered: done units come from the cache, failed ones run again."""
-        return self.start(self._chapters)
+        return self.start(self._chapters, credits=self._credits)
 
     # -- progress -----------------------------------------------------------------------------------------------
     def _apply_batch(self, batch: list[Any]) -> None:
@@ -383,8 +391,13 @@ class RenderController(QObject):
             if label is None:
                 label = self.document.voice_label(VoiceSettings(engine=unit.engine, voice=unit.voice))
                 label_cache[(unit.engine, unit.voice)] = label
-            title = book.chapters[unit.chapter_index].title if book and unit.chapter_index < len(book.chapters) \
-                else str(unit.chapter_index + 1)
+            credit = CREDIT_ROWS.get(unit.paragraphs[0]) if unit.paragraphs else None
+            if credit is not None:
+                title = self.tr("Opening credits") if credit == "opening" else self.tr("Closing credits")
+            elif book and unit.chapter_index < len(book.chapters):
+                title = book.chapters[unit.chapter_index].title
+            else:
+                title = str(unit.chapter_index + 1)
             if stored:
                 rows.append(JobRow(unit.cache_key, unit.chapter_index, unit.paragraphs, title, unit.engine, label,
                                    unit.characters, state=unit.state if unit.state in UNIT_STATES else JobState.QUEUED,

@@ -17,6 +17,9 @@ from typing import Any, Protocol, runtime_checkable
 from studio.engines.timing import UnitTiming
 from studio.qa.signal_scan import SignalScan
 
+#: ``paragraph_index`` of the credit units (``studio.render.credits_plan``; not imported: qa loads no planner).
+CREDITS = {-2: "opening", -3: "closing"}
+
 __all__ = ["BookEvidence", "Checker", "Finding", "UnitEvidence", "checker_factories", "register_checker"]
 
 
@@ -37,10 +40,23 @@ class Finding:
     detail: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def credits(self) -> str:
+        """"opening" or "closing" for a finding in the credits (``studio.render.credits_plan``), else ""."""
+        return CREDITS.get(self.paragraph_index, "")
+
+    @property
     def location(self) -> str:
-        """"chapter 2 “Title”, paragraph 5" (1-based, as the window shows them)."""
+        """"chapter 2 “Title”, paragraph 5" (1-based, as the window shows them), or "opening credits"."""
+        if self.credits:
+            return f"{self.credits} credits"
         title = f" “{self.chapter_title}”" if self.chapter_title else ""
         return f"chapter {self.chapter_index + 1}{title}, paragraph {self.paragraph_index + 1}"
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """Book order: the opening credits first, the closing credits last, then where in the audio."""
+        chapter = {"opening": -1, "closing": 1 << 30}.get(self.credits, self.chapter_index)
+        return chapter, self.paragraph_index, self.at_ms or 0
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "location": self.location}

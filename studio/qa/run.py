@@ -1,7 +1,9 @@
 """``run_check``: gather the evidence of every rendered unit of a project and run the checkers over it.
 
 Planned exactly as render and export plan (``plan_project``), so the units judged are the ones the book is
-exported from; units without audio are counted, not judged (``studio export`` already names them).
+exported from; units without audio are counted, not judged (``studio export`` already names them). The opening
+and closing credits (``studio.render.credits_plan``) are judged too once either has audio: they are the first
+and last thing a listener (and ACX's reviewer) hears.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from studio.qa.findings import BookEvidence, Checker, Finding, UnitEvidence, che
 from studio.qa.signal_scan import ScanError, scan_wav
 
 if TYPE_CHECKING:
-    from studio.render.plan import RenderUnit
+    from studio.core.book import Book
+    from studio.render.plan import RenderPlan, RenderUnit
 
 
 #: progress(done, total): called from the thread that runs the check.
@@ -51,11 +54,13 @@ class CheckReport:
 
 def collect_evidence(project: Project, *, progress: Progress | None = None,
                      cancel: threading.Event | None = None) -> tuple[list[UnitEvidence], int]:
-    """Evidence of each rendered unit of the project's current plan, and how many units have no audio."""
+    """Evidence of each rendered unit of the project's current plan (with the credits, when the project uses
+    them), and how many units have no audio."""
+    from studio.render.credits_plan import is_credit
     from studio.render.job_store import plan_project
 
     book = project.load_book()
-    plan = plan_project(project, book)
+    plan = with_rendered_credits(project, book, plan_project(project, book))
     units, missing = [], 0
     first: dict[str, RenderUnit] = {}
     for unit in plan.units:
@@ -75,12 +80,24 @@ def collect_evidence(project: Project, *, progress: Progress | None = None,
             scan, error = None, str(exc)
         units.append(UnitEvidence(
             unit.cache_key, str(stored["engine"]), str(stored["voice"]), unit.chapter_index,
-            book.chapters[unit.chapter_index].title, unit.paragraphs, tuple(unit.request.paragraphs),
+            "" if is_credit(unit) else book.chapters[unit.chapter_index].title, unit.paragraphs,
+            tuple(unit.request.paragraphs),
             stored["audio_path"], int(stored["duration_ms"]), UnitTiming.from_json(stored["timestamps"]), gap,
             scan, error, unit.request.speed))
         if progress is not None:
             progress(done + 1, len(todo))
     return units, missing
+
+
+def with_rendered_credits(project: Project, book: Book, plan: RenderPlan) -> RenderPlan:
+    """``plan`` with the opening and closing credits when the project has audio for either (the author uses
+    credits: both are judged, and one without audio is counted as such); unchanged otherwise."""
+    from studio.render.credits_plan import plan_with_credits, project_credit_units
+
+    credits = project_credit_units(project, book, plan)
+    if not any(project.rendered_unit(u.cache_key) is not None for u in credits):
+        return plan
+    return plan_with_credits(plan, credits)
 
 
 def run_check(project: Project, *, checkers: Sequence[Checker] | None = None, progress: Progress | None = None,
@@ -95,7 +112,7 @@ def run_check(project: Project, *, checkers: Sequence[Checker] | None = None, pr
     for unit in units:
         for checker in checkers:
             findings.extend(checker.check(unit, book))
-    findings.sort(key=lambda f: (f.chapter_index, f.paragraph_index, f.at_ms or 0))
+    findings.sort(key=lambda f: f.order)
     title = project.load_book().title
     return CheckReport(str(project.folder), title, len(units), missing, tuple(c.name for c in checkers),
                        tuple(findings), {f"{e}/{v}": round(p[1], 2) for (e, v), p in pace.items()},

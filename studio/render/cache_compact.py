@@ -18,11 +18,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from studio.audio.cached_audio import store_flac
-from studio.audio.errors import AudioError, DiskFullError
-from studio.core.errors import CancelledError, LocalStorageError
+from studio.core.errors import CancelledError
 from studio.core.project import Project
 from studio.render.render_lock import RenderLock
+from studio.render.verify import store_as_flac
 
 __all__ = ["CompactResult", "compact_cache"]
 
@@ -64,12 +63,9 @@ def compact_cache(project: Project, *, progress: Callable[[int, int], None] | No
             if not wav.is_file():
                 continue
             flac = wav.with_suffix(".flac")
-            try:
-                store_flac(wav, flac)
-            except DiskFullError:
-                raise LocalStorageError(f"No space left on device: {flac}", path=flac) from None
-            except AudioError as exc:
-                log.info("kept %s as it is: %s", name, exc.message)
+            problem = store_as_flac(wav, flac)  # a full disk stops it (LocalStorageError), as a render
+            if problem is not None:
+                log.info("kept %s as it is: %s", name, problem.message)
                 skipped.append(name)
                 continue
             new_name = flac.relative_to(project.cache_dir).as_posix()

@@ -11,9 +11,10 @@ engine's stated speed (``EngineTraits.chars_per_second``) and the tasks that run
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio.engines.registry import traits
 from studio.render.cost import add_costs, billable_characters, price_of
@@ -115,18 +116,42 @@ def describe(render: RenderEstimate) -> list[str]:
 
 
 def estimate_project(folder: Path, book: Book, chapters: Sequence[int] | None, prices: Mapping[str, float] | None,
-                     concurrency: Mapping[str, int] | None = None) -> RenderEstimate:
-    """The estimate of rendering ``book`` (or some ``chapters``) in the project at ``folder``, planned as a render
-    plans it (the window runs this on a worker thread before Render Book sends anything)."""
+                     concurrency: Mapping[str, int] | None = None, credits: str | None = None) -> RenderEstimate:
+    """The estimate of rendering ``book`` (or some ``chapters``; ``credits`` as ``session.run.render_book``
+    takes it) in the project at ``folder``, planned as a render plans it (the window runs this on a worker
+    thread before Render Book or Render Credits sends anything)."""
     from studio.core.project import Project
-    from studio.render.job_store import plan_project
+    from studio.render.session.run import planned
 
     with Project.open(folder) as project:
-        units = plan_project(project, book).units
+        units = planned(project, book, None, credits).units
         if chapters is not None:
             wanted = set(chapters)
             units = [u for u in units if u.chapter_index in wanted]
         return estimate(units, prices, concurrency, lambda key: project.rendered_unit(key) is not None)
+
+
+def estimate_export(folder: Path, *, info: Mapping[str, Any] | None = None, spoken_titles: bool = False,
+                    credits: bool = False, prices: Mapping[str, float] | None = None,
+                    concurrency: Mapping[str, int] | None = None,
+                    cancel: threading.Event | None = None) -> RenderEstimate:
+    """What ``export_project`` with these arguments would render (its own plan: text, spoken titles and credits,
+    less pinned takes and units with audio, each distinct unit once), from the project as saved at ``folder``.
+
+    Why: an export renders whatever has no audio yet, and with a paid voice that is paid synthesis; the window
+    asks about it as it asks before any render. Runs on a worker thread (it imports the exporter)."""
+    from studio.core.errors import CancelledError
+    from studio.core.project import Project
+    from studio.render.export_book import book_info, plan_export
+
+    with Project.open(folder) as project:
+        book = project.load_book()
+        planned = plan_export(project, book, book_info(book, **dict(info or {})), spoken_titles=spoken_titles,
+                              credits=credits)
+        if cancel is not None and cancel.is_set():
+            raise CancelledError("the estimate was cancelled")
+        distinct = {u.cache_key: u for u in planned.choice.to_render.units}  # a shared unit renders once
+        return estimate(distinct.values(), prices, concurrency, lambda key: project.rendered_unit(key) is not None)
 
 
 def uses_paid_engine(book: Book) -> bool:

@@ -252,6 +252,34 @@ def _keep_report(project: Project, digest: str, result: ExportResult) -> None:
         log.warning("could not keep the export's report in %s: %s", folder, exc)
 
 
+@dataclass(frozen=True)
+class ExportPlan:
+    """What an export plays (``full``: text, spoken titles, credits) and what of it must be rendered
+    (``choice.to_render``: pinned takes answer the rest). One function builds it, so the window's estimate
+    before an export counts exactly what the export then renders."""
+
+    full: RenderPlan
+    choice: TakeChoice
+    warnings: list[str]
+
+
+def plan_export(project: Project, book: Book, tags: BookInfo, *, spoken_titles: bool = False, credits: bool = False,
+                voice: VoiceSettings | None = None, audio: AudioRequestOptions | None = None) -> ExportPlan:
+    """The export's plan as ``export_project`` renders it (refusals raise here, before anything is sent)."""
+    plan = plan_project(project, book, override=voice, audio=audio)
+    if not plan.units:
+        raise InputError("the book has no text to render", path=project.folder)
+    if spoken_titles:
+        plan = plan_with_titles(book, plan, override=voice, audio=audio)
+    if credits:
+        said: list[str] = []  # where the lexicon cannot be said exactly in a credit (check_plan reports it)
+        plan = plan_with_credits(plan, credit_units(book, book_credits(project, book, tags, voice), plan,
+                                                    override=voice, audio=audio, warnings=said), said)
+    warnings = check_plan(plan)
+    choice = choose_takes(project, book, plan)  # pinned takes answer their paragraphs
+    return ExportPlan(plan, choice, warnings + choice.warnings)
+
+
 def export_project(
     project: Project,
     output: Path,
@@ -296,17 +324,10 @@ def export_project(
     book = project.load_book()
     tags = book_info(book, **(info or {}))
     checked_cover(tags.cover)
-    plan = plan_project(project, book, override=voice, audio=audio)
-    if not plan.units:
-        raise InputError("the book has no text to render", path=project.folder)
-    if spoken_titles:
-        plan = plan_with_titles(book, plan, override=voice, audio=audio)
-    if credits:
-        plan = plan_with_credits(plan, credit_units(book, book_credits(project, book, tags, voice), plan,
-                                                    override=voice, audio=audio))
-    warnings = check_plan(plan)
-    full_plan, choice = plan, choose_takes(project, book, plan)  # pinned takes answer their paragraphs
-    plan, warnings = choice.to_render, warnings + choice.warnings
+    planned = plan_export(project, book, tags, spoken_titles=spoken_titles, credits=credits, voice=voice,
+                          audio=audio)
+    full_plan, choice, warnings = planned.full, planned.choice, planned.warnings
+    plan = choice.to_render
     if on_warnings is not None and warnings:
         on_warnings(warnings)  # before anything is sent: the user may still stop and change the voice
     distinct = {u.cache_key for u in plan.units}

@@ -54,16 +54,26 @@ def verify_audio(path: Path, result: SynthesisResult, unit: RenderUnit) -> WavIn
     return info
 
 
+def store_as_flac(wav: Path, flac: Path) -> AudioError | None:
+    """``wav`` stored losslessly as ``flac`` (``store_flac``, checked sample for sample); why it could not be
+    (``wav`` untouched, no ``flac``: the caller keeps the WAV), or None. A full disk is the user's to fix,
+    whoever asked: ``LocalStorageError`` naming the file (a render and ``studio compact`` stop alike)."""
+    try:
+        store_flac(wav, flac)
+    except DiskFullError:
+        raise LocalStorageError(f"No space left on device: {flac}", path=flac) from None
+    except AudioError as exc:
+        return exc
+    return None
+
+
 def compress_download(staging: Path) -> Path:
     """The verified download stored as FLAC beside it (decision 0015), the WAV removed; if ffmpeg cannot encode
     it, the WAV itself (a bigger cache, never a lost download). A full disk stops the render as any other."""
     flac = staging.with_suffix(".flac")
-    try:
-        store_flac(staging, flac)
-    except DiskFullError:
-        raise LocalStorageError(f"No space left on device: {flac}", path=flac) from None
-    except AudioError as exc:
-        log.warning("keeping %s as WAV: it could not be stored as FLAC (%s)", staging.name, exc)
+    problem = store_as_flac(staging, flac)
+    if problem is not None:
+        log.warning("keeping %s as WAV: it could not be stored as FLAC (%s)", staging.name, problem)
         return staging
     staging.unlink(missing_ok=True)
     return flac

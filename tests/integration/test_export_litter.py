@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process 
 _CHILD = textwrap.dedent("""
     import json, sys, time
     from pathlib import Path
-    import studio.audio.chunk_encode as chunk_module
+    import studio.audio.decode_ahead as chapter_pcm
     import studio.audio.encode as encode_module
     from studio.audio.export import ExportOptions, export_audiobook
     from studio.audio.stitch import ChapterAudio
@@ -47,7 +47,7 @@ _CHILD = textwrap.dedent("""
         print("encoding", flush=True)
         time.sleep(600)
     encode_module.feed_spans = stalling_feed
-    chunk_module.feed_spans = stalling_feed  # M4B books are encoded chapter by chapter
+    chapter_pcm.feed_spans = stalling_feed  # M4B books are encoded chapter by chapter (a pipe: WAV pieces)
     chapters = [ChapterAudio(f"第{n + 1}章", [Path(p)]) for n, p in enumerate(pieces)]
     export_audiobook(chapters, Path(out), BookInfo("书"), ExportOptions(format="m4b", loudness=None, jobs=1),
                      temp_dir=Path(scratch))

@@ -62,3 +62,23 @@ def test_edited_credits_are_stored_and_only_their_unit_changes(tmp_path: Path) -
         assert not credit_texts(project, book, voice).opening_edited
         with pytest.raises(ValueError, match="opening credits are 1001 characters"):
             store_credits(project, opening="x" * 1001)
+
+
+def test_credits_are_read_through_the_lexicon_and_untouched_credits_keep_their_key(tmp_path: Path) -> None:
+    from studio.core.lexicon import LexiconEntry
+
+    with Project.create(tmp_path / "p", _book()) as project:
+        book = project.load_book()
+        voice = book.voice.merged_over(book.default_voice)
+        plan = plan_project(project, book)
+        texts = credit_texts(project, book, voice)
+        before = {u.paragraph_index: u for u in credit_units(book, texts, plan)}
+        book.lexicon = [LexiconEntry("Ann Lee", alias="Anne Lee")]  # the offline engine speaks the alias
+        warnings: list[str] = []
+        after = {u.paragraph_index: u for u in credit_units(book, texts, plan, warnings=warnings)}
+        assert "Anne Lee" in after[OPENING_CREDITS].request.paragraphs[0]
+        assert after[OPENING_CREDITS].written == (texts.opening,)  # takes match the author's wording
+        assert after[OPENING_CREDITS].cache_key != before[OPENING_CREDITS].cache_key
+        book.lexicon = [LexiconEntry("Zebra", alias="Zeebra")]  # in no credit: nothing is rendered again
+        same = {u.paragraph_index: u.cache_key for u in credit_units(book, texts, plan)}
+        assert same == {k: u.cache_key for k, u in before.items()} and warnings == []
