@@ -3,8 +3,10 @@
 What the stored figures (``unit_loudness``) already answer is not measured again (issue 20: every filter in the
 encode's chain is CPU spent on every chapter of every export):
 - a **pure gain** (``volume``) changes nothing but the level, so the chunk's loudness, blocks and true peaks are
-  its units' plus the gain, exactly: its encode runs no meter at all, and ``complete_meter`` writes the meter's
-  log from the stored figures (the report and ``JoinedMeter`` read it as they read a measured one);
+  its units' plus the gain (every block and peak moves by the gain; pooling the units' blocks is the same
+  approximation the plan rests on, within 0.2 LU of a meter on the chapter): its encode runs no meter at all,
+  and ``complete_meter`` writes the meter's log from the stored figures (the report and ``JoinedMeter`` read it
+  as they read a measured one);
 - **limited**: the gain that reaches the target behind the limiter is predicted from the stored blocks and
   frame peaks (``limiter_loss``), with no calibration pass; the encode meters the loudness it produced
   (``ebur128`` without its own true-peak oversampling) and ``loudness_retry`` has the chunk encoded again when
