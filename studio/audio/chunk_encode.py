@@ -6,10 +6,11 @@ exactly (``aac_join``); chapters are also the unit an edit touches, so an encode
 with one paragraph changed encodes that paragraph's chapter only.
 
 Loudness is normalized **per chapter**: each chunk combines its units' stored measurements (``unit_loudness``:
-no decode of the chapter before its encode), decides its gain stage (a plain ``volume`` gain, or limited and
-calibrated on the chapter's opening) and encodes. The encode meters only what the stored figures cannot
-know: the loudness after the gain stage (``ebur128`` without its costly true-peak oversampling) and, behind a
-limiter, the peak of the limiter's 4x output (the true peak); a linear gain's true peaks are the units' own. That is the
+no decode of the chapter before its encode) and decides its gain stage (``chunk_gain``: a plain ``volume``
+gain, or a limiter whose loudness loss is predicted from the same stored figures, ``limiter_loss``). The encode
+meters only what the stored figures cannot know: nothing behind a pure gain (its loudness and true peaks are
+its units' plus the gain), the loudness behind the limiter (``ebur128`` without its costly true-peak
+oversampling), which also checks the prediction: a limited chunk that misses the target is encoded again. That is the
 audiobook norm (retailers check loudness per file, and a chapter file is a file), it needs no pass over the
 whole book before the first encode can start, and a changed chapter leaves every other chapter's gain, and so
 its encoded audio, unchanged. The book's figures are combined from the chapters' meters (``JoinedMeter``):
@@ -32,8 +33,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME, PREROLL, SILENT_TAIL
+from studio.audio.chunk_gain import complete_meter, gain_chain, loudness_retry, plan_chunk_gain
 from studio.audio.decode_ahead import ChapterPcm, decoded
-from studio.audio.encode import METER, STATS, calibrate_limiter
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.loudness import (
@@ -46,26 +47,18 @@ from studio.audio.loudness import (
     RangeLoudness,
     gate_blocks,
     gated_loudness,
-    limiter_chain,
-    plan_gain,
 )
 from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
-from studio.audio.unit_loudness import SpanLoudness, UnitStore, combine
+from studio.audio.unit_loudness import SpanLoudness, UnitStore
 from studio.audio.wavinfo import PcmFormat
 
 log = logging.getLogger("studio.audio.chunk_encode")
 
 #: Bump when anything about how a chunk is encoded changes: older cached chapters are then ignored.
-CACHE_VERSION = 2
-#: The encode's loudness meter when the true peaks are known otherwise (see the module doc).
-LIGHT_METER = "ebur128@meter=peak=none:framelog=info"
-#: The peak meter on a limiter's 4x output.
-PEAK_4X = "astats@tp=measure_perchannel=none:measure_overall=Peak_level"
-#: How much of a chapter the limiter calibration listens to (its opening): a tenth of the chapter, within these
-#: bounds in seconds. (A second pass over the audio, so kept short: on a book of 90 s chapters, 20 s each was
-#: 5% of the export's CPU.)
-CALIBRATION_S = (10.0, 20.0)
+CACHE_VERSION = 3
+#: How many times a limited chunk that missed its loudness target is encoded again (``chunk_gain.loudness_retry``).
+LOUDNESS_RETRIES = 2
 #: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
 ENCODES = Counter[str]()
 
@@ -258,74 +251,24 @@ def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
 
 # -- one chunk ---------------------------------------------------------------------------------------------
 
-def _plan(chunk: Chunk, settings: ChunkSettings, store: UnitStore, stop: threading.Event, pcm: ChapterPcm,
-          ) -> tuple[GainPlan, SpanLoudness | None]:
-    """The chapter's own gain stage: measured (from its units), decided, calibrated when peaks must be
-    limited; with the combined measurement, which the encode's meter completes."""
-    if settings.target is None:
-        return GainPlan("none", None), None
-    units = store.get([s.path for s in chunk.spans if s.path is not None], stop)
-    measured = combine(chunk.spans, units, settings.format.sample_rate)
-    plan = plan_gain(measured.summary, settings.target, lossy=True, allow_dynamic=settings.allow_dynamic)
-    if plan.mode == "limited":
-        rate = settings.format.sample_rate
-        seconds = min(max(chunk.samples / rate / 10, CALIBRATION_S[0]), CALIBRATION_S[1])
-        sample = pcm.timeline(settings.format, round(seconds * rate))
-        plan = calibrate_limiter(plan, sample, cancel_event=stop)
-    return plan, measured
-
-
-def _chain(plan: GainPlan, measured: SpanLoudness | None, settings: ChunkSettings) -> list[str | None]:
-    rate = settings.format.sample_rate
-    stats = STATS if settings.stats else None
-    if measured is None or plan.mode == "dynamic":  # nothing known beforehand: the full meter, as one pass has
-        return [plan.filter(rate), METER, stats]
-    if plan.mode == "limited":
-        limit = plan.limit_db if plan.limit_db is not None else -3.0
-        return [limiter_chain(plan.gain_db, limit, rate, at_4x=PEAK_4X), LIGHT_METER, stats]
-    gain = f"volume={plan.gain_db:.3f}dB" if plan.mode == "linear" else None
-    return [gain, LIGHT_METER, stats]
 
 
 def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: SpanLoudness | None, dest: Path,
             stop: threading.Event, progress_cb: ProgressCallback | None, pcm: ChapterPcm) -> Ebur128Log:
     fmt = settings.format
-    chain = ",".join(f for f in _chain(plan, measured, settings) if f)
+    chain = ",".join(f for f in gain_chain(plan, measured, fmt.sample_rate, settings.stats) if f) or "anull"
     meter = Ebur128Log("meter")
-    limiter_peak: list[float] = []
-
-    def read(line: str) -> None:
-        if line.startswith("[astats@tp "):
-            if "Peak level dB:" in line:
-                value = float(line.rsplit(":", 1)[1])
-                limiter_peak.append(value if math.isfinite(value) else -math.inf)
-            return
-        meter.feed(line)
 
     codec = (["-c:a", "libmp3lame", "-b:a", settings.bitrate, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
              if settings.codec == "mp3" else ["-c:a", "aac", "-b:a", settings.bitrate, "-f", "adts"])
     source, feed = pcm.encoder_input(fmt, stop)  # the decoded chapter's file, or a pipe fed its spans
     run_ffmpeg_ex([*source, "-map", "0:a", "-af", chain, *codec, str(dest)],
-                  feed=feed, stderr_cb=read,
+                  feed=feed, stderr_cb=meter.feed,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
     if measured is not None and plan.mode != "dynamic":
-        _known_peaks(meter, plan, measured, limiter_peak[-1] if limiter_peak else None)
+        complete_meter(meter, plan, measured, chunk.samples, fmt.sample_rate)
     return meter
-
-
-def _known_peaks(meter: Ebur128Log, plan: GainPlan, measured: SpanLoudness, limiter_peak: float | None) -> None:
-    """The encode's true peaks without oversampling the whole chapter: a pure gain moves every unit's true
-    peak by the gain; behind the limiter, the peak of its 4x output is the chapter's, and no frame is higher."""
-    gain = plan.gain_db if plan.mode in ("linear", "limited") else 0.0
-    frames = [p + gain for p in measured.frame_peaks]
-    if plan.mode != "limited" or limiter_peak is None:
-        meter.set_true_peaks(frames, max(frames, default=-math.inf))
-        return
-    capped = [min(p, limiter_peak) for p in frames]
-    if capped and max(capped) < limiter_peak:
-        capped[max(range(len(frames)), key=frames.__getitem__)] = limiter_peak
-    meter.set_true_peaks(capped, limiter_peak)
 
 
 def _plan_json(plan: GainPlan) -> dict[str, object]:
@@ -371,7 +314,8 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
 def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar: Path, partial: Path,
            stop: threading.Event, progress_cb: ProgressCallback | None, store: UnitStore, pcm: ChapterPcm,
            ) -> ChunkResult:
-    plan, measured = _plan(chunk, settings, store, stop, pcm)
+    plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
+                                     store, stop)
     try:
         meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb, pcm)
         summary = meter.summary()
@@ -385,6 +329,13 @@ def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar
                                notes=(*plan.notes, f"chapter {chunk.index + 1}: true peak {summary.peak_db:.2f} dBTP "
                                       f"over the ceiling; encoded again with true peaks limited to {limit:.1f} dBTP"))
                 meter = _encode(chunk, settings, plan, measured, partial, stop, None, pcm)
+        tried: list[tuple[float, float]] = []
+        for _ in range(LOUDNESS_RETRIES):
+            retry = loudness_retry(plan, measured, meter, chunk.index, tried)
+            if retry is None:
+                break
+            plan = retry
+            meter = _encode(chunk, settings, plan, measured, partial, stop, None, pcm)
         normalization = plan.mode
         if meter.loudnorm_json and "normalization_type" in meter.loudnorm_json:
             normalization = meter.loudnorm_json["normalization_type"]

@@ -26,7 +26,7 @@ import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.audio.errors import AudioError
@@ -92,6 +92,12 @@ class SpanLoudness:
 
     summary: LoudnessSummary
     frame_peaks: array[float]
+    #: the pooled 400 ms blocks (LUFS) the summary gates, where each ends on the run's timeline (seconds), and the
+    #: true peaks of each block's four 100 ms frames (``BLOCK_FRAMES`` per block, -inf for silence): what the
+    #: limiter's loss is predicted from (``limiter_loss``) and a meter's log is written from (``known_meter``)
+    blocks: array[float] = field(default_factory=lambda: array("f"))
+    block_ends: array[float] = field(default_factory=lambda: array("d"))
+    block_peaks: array[float] = field(default_factory=lambda: array("f"))
 
 
 def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -> SpanLoudness:
@@ -99,11 +105,13 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
 
     A unit's block counts when its 400 ms lie inside the span's part of the unit; the blocks that straddle
     the unit's start or end count too when the span starts or ends there (the silence beyond is the gap the
-    unit sits in), except those that would end in the run's first 400 ms, which a meter of the run never
-    reports. Frame peaks land on the frames of the run's timeline they overlap.
+    unit sits in), except those that would end in the run's first 400 ms or after its end, which a meter of
+    the run never reports. Frame peaks land on the frames of the run's timeline they overlap.
     """
     blocks: list[float] = []
+    block_ends, block_peaks = array("d"), array("f")
     total = sum(s.frames for s in spans)
+    run_s = total / rate + 1e-6  # no block ends after the run: a meter of it stops there
     frame_peaks = array("f", [-math.inf]) * max(1, math.ceil(total / rate / FRAME_S))
     position = 0
     for span in spans:
@@ -113,12 +121,15 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
             whole_start, whole_end = span.start == 0, span.start + span.frames >= unit.frames
             # the run's own meter starts with its first whole block: none ends before 400 ms into the run
             first_end = BLOCK_FRAMES * FRAME_S - position / rate + lo_s
+            shift_s = position / rate - lo_s
             for k, m in enumerate(unit.momentary):  # unit time: the padded log's time minus the lead-in
                 begin, end = (k + 1 - BLOCK_FRAMES) * FRAME_S - LEAD_S, (k + 1) * FRAME_S - LEAD_S
                 if (begin >= lo_s - 1e-6 or (whole_start and end > 1e-6)) and end >= first_end - 1e-6 and \
-                        (end <= hi_s + 1e-6 or (whole_end and begin < hi_s - 1e-6)):
+                        (end <= hi_s + 1e-6 or (whole_end and begin < hi_s - 1e-6)) and end + shift_s <= run_s:
                     blocks.append(m)
-            shift_s = position / rate - lo_s
+                    block_ends.append(end + shift_s)
+                    block_peaks.extend(unit.peaks[j] if 0 <= j < len(unit.peaks) else -math.inf
+                                       for j in range(k + 1 - BLOCK_FRAMES, k + 1))
             first = max(int((lo_s + LEAD_S) / FRAME_S + 1e-6), 0)
             for k in range(first, min(len(unit.peaks), math.ceil((hi_s + LEAD_S) / FRAME_S - 1e-6))):
                 peak = unit.peaks[k]
@@ -136,7 +147,8 @@ def combine(spans: Sequence[Span], units: dict[Path, UnitLoudness], rate: int) -
         threshold = -0.691 + 10 * math.log10(sum(10 ** ((b + 0.691) / 10) for b in above) / len(above)) \
             + RELATIVE_GATE_LU
     return SpanLoudness(LoudnessSummary(integrated if integrated is not None else ABSOLUTE_GATE_LUFS, threshold,
-                                        0.0, max(frame_peaks), "true"), frame_peaks)
+                                        0.0, max(frame_peaks), "true"), frame_peaks,
+                        array("f", blocks), block_ends, block_peaks)
 
 
 class UnitStore:
