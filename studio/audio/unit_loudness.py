@@ -66,8 +66,10 @@ class UnitLoudness:
     ``peaks[k]`` the true peak of its 100 ms frame k (dBTP; -inf for digital silence)."""
 
     frames: int
-    momentary: tuple[float, ...]
-    peaks: tuple[float, ...]
+    #: single-precision arrays, not tuples of floats: a store holds every unit of the book while it exports, and a
+    #: 50-hour book's 2 M frames cost 16 MB this way against 127 MB as Python floats
+    momentary: array[float]
+    peaks: array[float]
 
     def to_json(self) -> dict[str, object]:
         def finite(values: Iterable[float]) -> list[float | None]:
@@ -80,8 +82,8 @@ class UnitLoudness:
         if data.get("version") != STORE_VERSION:
             raise ValueError(f"stored by version {data.get('version')}")
 
-        def floats(values: object) -> tuple[float, ...]:
-            return tuple(-math.inf if v is None else float(v) for v in values)  # type: ignore[attr-defined]
+        def floats(values: object) -> array[float]:
+            return array("f", (-math.inf if v is None else float(v) for v in values))  # type: ignore[attr-defined]
         return cls(int(data["frames"]), floats(data["momentary"]), floats(data["peaks"]))  # type: ignore[call-overload]
 
 
@@ -267,4 +269,4 @@ def _measure(paths: Sequence[Path], stop: threading.Event) -> list[UnitLoudness]
                          path=paths[0]) from exc
     # the unit's length from its header (WAV or FLAC: the pieces an export reads are in the export's format)
     frames = [read_audio_info(path).frames for path in paths]
-    return [UnitLoudness(f, tuple(m.momentary), tuple(m.frame_peaks)) for f, m in zip(frames, logs, strict=True)]
+    return [UnitLoudness(f, m.momentary, m.frame_peaks) for f, m in zip(frames, logs, strict=True)]
