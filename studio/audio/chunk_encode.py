@@ -13,7 +13,7 @@ its units' plus the gain), the loudness behind the limiter (``ebur128`` without 
 oversampling), which also checks the prediction: a limited chunk that misses the target is encoded again. That is the
 audiobook norm (retailers check loudness per file, and a chapter file is a file), it needs no pass over the
 whole book before the first encode can start, and a changed chapter leaves every other chapter's gain, and so
-its encoded audio, unchanged. The book's figures are combined from the chapters' meters (``JoinedMeter``):
+its encoded audio, unchanged. The book's figures are combined from the chapters' meters (``book_meter``):
 BS.1770's gating over all 400 ms blocks, the highest true peak.
 """
 
@@ -38,15 +38,11 @@ from studio.audio.decode_ahead import ChapterPcm, decoded
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg_ex
 from studio.audio.loudness import (
-    ABSOLUTE_GATE_LUFS,
     LOSSY_VERIFY_MARGIN_DB,
     Ebur128Log,
     GainPlan,
     LoudnessSummary,
     LoudnessTarget,
-    RangeLoudness,
-    gate_blocks,
-    gated_loudness,
 )
 from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
@@ -59,7 +55,8 @@ log = logging.getLogger("studio.audio.chunk_encode")
 CACHE_VERSION = 3
 #: How many times a limited chunk that missed its loudness target is encoded again (``chunk_gain.loudness_retry``).
 LOUDNESS_RETRIES = 2
-#: Chunks encoded (not found in a cache) by this process, by key: tests and benchmarks read it.
+#: Chunks encoded (not found in a cache) by this process, by codec (not by key: a long-lived process would keep
+#: every key it ever encoded): tests and benchmarks read it.
 ENCODES = Counter[str]()
 
 
@@ -176,66 +173,6 @@ def chunk_key(chunk: Chunk, settings: ChunkSettings, identity: Callable[[Path], 
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-class JoinedMeter:
-    """The meters of an output's chunks as one meter of the whole file (``EncodeOutcome.meter``'s API).
-
-    Each chunk's meter began at its pre-roll, ``offset_s`` seconds into the file. Blocks that straddle a join
-    lie in the chapter gap's silence, below the absolute gate, so gating all blocks together gives the
-    file's integrated loudness as one meter would.
-    """
-
-    def __init__(self, parts: Sequence[tuple[float, float, Ebur128Log]]) -> None:
-        self._parts = list(parts)  # (offset_s, duration_s, meter), in file order
-        self._offsets = [offset for offset, _, _ in self._parts]
-        self.loudnorm_json: dict[str, str] | None = None
-        self.stats = self._combined_stats()
-
-    def _combined_stats(self) -> dict[str, float]:
-        stats: dict[str, float] = {}
-        rms = [(d, m.stats["RMS level dB"]) for _, d, m in self._parts if "RMS level dB" in m.stats]
-        energy = sum(d * 10 ** (v / 10) for d, v in rms if math.isfinite(v))
-        if rms:
-            total = sum(d for d, _ in rms) or 1.0
-            stats["RMS level dB"] = 10 * math.log10(energy / total) if energy > 0 else -math.inf
-        floors = [m.stats["Noise floor dB"] for _, _, m in self._parts if "Noise floor dB" in m.stats]
-        if floors:
-            stats["Noise floor dB"] = min(floors)
-        peaks = [m.stats["Peak level dB"] for _, _, m in self._parts if "Peak level dB" in m.stats]
-        if peaks:
-            stats["Peak level dB"] = max(peaks)
-        return stats
-
-    def summary(self) -> LoudnessSummary | None:
-        summaries = [m.summary() for _, _, m in self._parts]
-        if not summaries or any(s is None for s in summaries):
-            return None
-        integrated, threshold = gate_blocks([m.momentary for _, _, m in self._parts])  # no copy of the blocks
-        peak = max(s.peak_db for s in summaries if s is not None)
-        lra = max(s.lra_lu for s in summaries if s is not None)
-        kind = "true" if all(s is not None and s.peak_kind == "true" for s in summaries) else "sample"
-        return LoudnessSummary(integrated if integrated is not None else ABSOLUTE_GATE_LUFS, threshold, lra, peak,
-                               kind)
-
-    def range_loudness(self, start_s: float, end_s: float) -> RangeLoudness:
-        blocks: list[float] = []
-        peaks: list[float] = []
-        # the parts are in file order: skip those ending before start_s (a report asks once per chapter, and
-        # 3,000 chapters times 3,000 parts is a noticeable wait); a part overlaps the next by its pre-roll only
-        first = max(0, bisect.bisect_right(self._offsets, start_s) - 1)
-        while first > 0 and self._offsets[first - 1] + self._parts[first - 1][1] > start_s:
-            first -= 1
-        for k in range(first, len(self._parts)):
-            offset, duration, meter = self._parts[k]
-            if offset >= end_s:
-                break
-            lo, hi = max(start_s, offset), min(end_s, offset + duration)
-            if lo < hi:
-                b, p = meter.range_blocks(lo - offset, hi - offset)
-                blocks += b
-                peaks += p
-        return RangeLoudness(gated_loudness(blocks), max(peaks) if peaks else None)
-
-
 def piece_identity(inspection: Inspection) -> Callable[[Path], str]:
     """How an encoded-chapter cache key names a piece: the file it came from (a converted piece by its
     original), with size and modification time, so a changed file is never mistaken for the old one."""
@@ -350,7 +287,7 @@ def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar
     finally:
         partial.unlink(missing_ok=True)
         partial.with_suffix(".json").unlink(missing_ok=True)
-    ENCODES[key] += 1
+    ENCODES[settings.codec] += 1
     return ChunkResult(audio, chunk.samples, plan, meter, normalization, cached=False)
 
 

@@ -12,15 +12,16 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from studio.audio.aac_join import AAC_FRAME
+from studio.audio.book_meter import BookMeter, ChapterLoudness
 from studio.audio.chunk_encode import (
     Chunk,
     ChunkResult,
     ChunkSettings,
-    JoinedMeter,
     chunk_key,
     encode_chunk,
     plan_chunks,
@@ -41,7 +42,7 @@ from studio.core.errors import CancelledError
 
 #: Where a chapter cache keeps its units' loudness measurements (``unit_loudness``).
 UNITS_DIR = "units"
-#: Encodes that ran (not taken from the cache) in this process: tests and benchmarks read it.
+#: Encodes that ran (not taken from the cache) in this process, by codec: tests and benchmarks read it.
 ENCODED_CHUNKS = Counter[str]()
 
 
@@ -65,7 +66,24 @@ def plan_book_chunks(codec: str, timeline: Timeline) -> list[Chunk] | None:
     return plan_mp3_chunks(timeline) if codec == "mp3" else plan_chunks(timeline)
 
 
-def book_plan(results: Sequence[ChunkResult], target: LoudnessTarget | None) -> GainPlan:
+@dataclass(frozen=True, slots=True)
+class _Encoded:
+    """What the mux and the report need of a finished chunk: its file, its gain stage (the notes a report
+    repeats only) and its figures (``book_meter``), not its meter's 100 ms log, so that what an export holds
+    does not grow with the length of the book."""
+
+    path: Path
+    samples: int
+    plan: GainPlan
+    loudness: ChapterLoudness
+    normalization: str
+
+
+def _retry_notes(plan: GainPlan) -> GainPlan:
+    return replace(plan, measured=None, notes=tuple(n for n in plan.notes if "encoded again" in n))
+
+
+def book_plan(results: Sequence[_Encoded], target: LoudnessTarget | None) -> GainPlan:
     """One line for the report: the chapters' gain stages summed up (limited if any chapter was)."""
     if target is None:
         return GainPlan("none", None)
@@ -95,46 +113,65 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     callbacks = bar.parallel(start, start + (end - start) * (1 - mux_share), [c.samples + 1 for _, c in jobs])
     keys = [chunk_key(chunk, settings, identity) for _, chunk in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].samples)  # longest first: the shortest wall time
+    meters = [BookMeter() for _ in outputs]
+    rate = settings.format.sample_rate
+    for _, chunk in jobs:
+        store.expect(_units(chunk))
 
-    def one(i: int) -> ChunkResult:
+    def one(i: int) -> _Encoded:
         if stop.is_set():
             raise CancelledError("export cancelled")
-        result = encode_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, progress_cb=callbacks[i],
-                              store=store, scratch=work)
+        o, chunk = jobs[i]
+        try:
+            result = encode_chunk(chunk, settings, keys[i], folder, stop=stop, progress_cb=callbacks[i],
+                                  store=store, scratch=work)
+        finally:
+            store.release(_units(chunk))
         if not result.cached:
-            ENCODED_CHUNKS[keys[i]] += 1
-        return result
+            ENCODED_CHUNKS[settings.codec] += 1
+        return _encoded(result, chunk, outputs[o][0], meters[o], rate)
 
     done = run_all_or_stop([partial(one, i) for i in order], workers, stop)
-    results: dict[int, ChunkResult] = dict(zip(order, done, strict=True))
+    results: dict[int, _Encoded] = dict(zip(order, done, strict=True))
     outcomes = []
     index = 0
     for n, (job, chunks) in enumerate(outputs):
         mine = [results[index + k] for k in range(len(chunks))]
         index += len(chunks)
-        outcomes.append(_mux(job, chunks, mine, settings, work / f"joined-{n}{settings.suffix}", stop))
+        outcomes.append(_mux(job, chunks, mine, meters[n], settings, work / f"joined-{n}{settings.suffix}", stop))
         bar.report(start + (end - start) * (1 - mux_share * (len(outputs) - n - 1) / len(outputs)))
     return outcomes
 
 
-def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[ChunkResult], settings: ChunkSettings,
-         joined: Path, stop: threading.Event) -> tuple[EncodeOutcome, GainPlan]:
+def _units(chunk: Chunk) -> list[Path]:
+    return [s.path for s in chunk.spans if s.path is not None]
+
+
+def _encoded(result: ChunkResult, chunk: Chunk, job: EncodeJob, meter: BookMeter, rate: int) -> _Encoded:
+    chapter = job.timeline.chapters[chunk.index]
+    origin = chunk.start - chunk.preroll  # where the chunk's meter starts in the file
+    figures = meter.add(result.meter, ((chapter.start - origin) / rate, (chapter.end - origin) / rate))
+    return _Encoded(result.path, result.samples, _retry_notes(result.plan), figures, result.normalization)
+
+
+def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[_Encoded], meter: BookMeter,
+         settings: ChunkSettings, joined: Path, stop: threading.Event) -> tuple[EncodeOutcome, GainPlan]:
     rate = settings.format.sample_rate
     if settings.codec == "mp3":
         _write_mp3(job, results, rate, joined, stop)
     else:
         _write_mp4(job, results, rate, stop)
-    parts = [((c.start - c.preroll) / rate, c.samples / rate, r.meter) for c, r in zip(chunks, results, strict=True)]
+    parts = [((c.start - c.preroll) / rate, c.samples / rate, r.loudness) for c, r in zip(chunks, results, strict=True)]
     normalizations = {r.normalization for r in results}
     normalization = normalizations.pop() if len(normalizations) == 1 else "per chapter"
     plan = book_plan(results, settings.target)
     notes = tuple(n for r in results for n in r.plan.notes if "encoded again" in n)
     stamped = settings.codec == "aac" and job.stamp is not None
-    return EncodeOutcome(JoinedMeter(parts), None, normalization, stamped), GainPlan(
+    return EncodeOutcome(meter.joined(parts), None, normalization, stamped), GainPlan(
         plan.mode, plan.target, plan.measured, plan.gain_db, plan.limit_db, notes=(*plan.notes, *notes))
 
 
-def _write_mp3(job: EncodeJob, results: Sequence[ChunkResult], rate: int, joined: Path,
+def _write_mp3(job: EncodeJob, results: Sequence[_Encoded], rate: int, joined: Path,
                stop: threading.Event) -> None:
     """The joined frames behind one exact Info frame (``mp3_join``), then our ID3 tag in front (chapters)."""
     timeline = job.timeline
@@ -148,7 +185,7 @@ def _write_mp3(job: EncodeJob, results: Sequence[ChunkResult], rate: int, joined
         audio.unlink(missing_ok=True)
 
 
-def _write_mp4(job: EncodeJob, results: Sequence[ChunkResult], rate: int, stop: threading.Event) -> None:
+def _write_mp4(job: EncodeJob, results: Sequence[_Encoded], rate: int, stop: threading.Event) -> None:
     """The chunks' AAC frames into one MP4 by our own writer (``mp4_writer``: ffmpeg's muxer would hold ~85
     bytes per frame, 359 MB for a 55-hour book), with the chapters, tags, cover and export stamp."""
     chapters = [(c.start, c.title) for c in job.timeline.chapters] if job.chapter_marks else []

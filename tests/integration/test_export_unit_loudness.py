@@ -136,3 +136,21 @@ def test_a_second_export_measures_no_unit(book: list[ChapterAudio], tmp_path: Pa
     export_audiobook(edited, tmp_path / "c.m4b", BookInfo("书"), ExportOptions(gaps=GAPS, jobs=2),
                      chapter_cache=cache)
     assert sum(MEASURED.values()) - measured == 1
+
+
+def test_a_unit_is_forgotten_once_the_last_chunk_that_wants_it_is_done(book: list[ChapterAudio]) -> None:
+    """A long book's measurements are not all held to the end of its export: each is dropped when every
+    chunk that uses it has been encoded (the store's memory then stays one chunk's worth)."""
+    store = UnitStore(None, lambda p: str(p), PcmFormat(RATE, 1, 2))
+    shared, own = [p.path for p in book[0].pieces if isinstance(p, Piece)]
+    store.expect([shared, own])  # chunk 1
+    store.expect([shared])  # chunk 2
+    stop = threading.Event()
+    store.get([shared, own], stop)
+    before = sum(MEASURED.values())
+    store.release([shared, own])  # chunk 1 done
+    store.get([shared], stop)
+    assert sum(MEASURED.values()) == before  # still held for chunk 2
+    store.release([shared])  # chunk 2 done
+    store.get([shared, own], stop)
+    assert sum(MEASURED.values()) == before + 2  # both forgotten: asked again, measured again

@@ -1,9 +1,9 @@
-"""A long book's loudness figures cost no memory beyond the meters themselves.
+"""A long book's loudness figures cost a fixed amount of memory, not one that grows with the book.
 
-A 50-hour book exported chapter by chapter has 1.8 million 400 ms blocks in its chapters' meters (stored as
-4-byte floats: 14 MB). The book's integrated loudness and each chapter's figures are computed from them at the
-very end of the export, beside the ffmpeg that muxes the book; copying the blocks into Python lists there (32
-bytes a block) took ~60 MB more. tracemalloc counts what those computations allocate; no timing involved.
+A 50-hour book exported chapter by chapter has 1.8 million 400 ms blocks in its chapters' meters (14 MB as
+4-byte floats; ~60 MB when they were copied into lists at the end). Each chunk's meter is now reduced, as its
+encode ends, to its chapter's figures and the book's block histogram (``book_meter``). tracemalloc counts what
+is kept and what the report allocates; no timing involved.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import functools
 import math
 import tracemalloc
 
-from studio.audio.chunk_encode import JoinedMeter
+import pytest
+
+from studio.audio.book_meter import BookMeter, JoinedMeter
 from studio.audio.loudness import Ebur128Log, gated_loudness
 
 CHAPTER_S = 60.0
@@ -31,12 +33,14 @@ def _blocks(n: int) -> tuple[array.array[float], array.array[float]]:
 def _meter(n: int) -> Ebur128Log:
     meter = Ebur128Log.from_json({"values": {"I.I": -20.0, "I.Threshold": -30.0, "LRA.LRA": 5.0,
                                              "True peak.Peak": -4.0}})
-    meter.momentary, meter.frame_peaks = _blocks(n % 37)
+    momentary, peaks = _blocks(n % 37)
+    meter.momentary, meter.frame_peaks = array.array("f", momentary), array.array("f", peaks)  # its own, as ffmpeg's
     return meter
 
 
 def _book(chapters: int) -> JoinedMeter:
-    return JoinedMeter([(n * CHAPTER_S, CHAPTER_S, _meter(n)) for n in range(chapters)])
+    book = BookMeter()
+    return book.joined([(n * CHAPTER_S, CHAPTER_S, book.add(_meter(n), (0.0, CHAPTER_S))) for n in range(chapters)])
 
 
 def _peak_while(call: object) -> int:
@@ -50,15 +54,30 @@ def _peak_while(call: object) -> int:
         tracemalloc.stop()
 
 
-def test_the_book_loudness_of_600_chapters_needs_no_copy_of_its_blocks() -> None:
+def test_the_book_loudness_of_600_chapters_is_gated_from_a_fixed_size_histogram() -> None:
     book = _book(600)  # 10 hours: 360,000 blocks
     summary = book.summary()
     assert summary is not None
-    expected = gated_loudness([b for _, _, m in book._parts for b in m.momentary])  # the plain list, once
-    assert expected is not None and abs(summary.integrated_lufs - expected) < 1e-6
+    expected = gated_loudness([b for n in range(600) for b in _meter(n).momentary])  # the plain list, once
+    assert expected is not None and abs(summary.integrated_lufs - expected) < 0.01
     assert -23.0 < summary.integrated_lufs < -18.0 and -35.0 < summary.threshold_lufs < -25.0
-    # what remains is a summary per chapter (~130 bytes each); the blocks as lists took ~12 MB (50 hours: 60)
+    # what remains is a summary per chapter; the blocks as lists took ~12 MB (50 hours: 60)
     assert _peak_while(book.summary) < 500_000
+
+
+@pytest.mark.parametrize("chapters", [150, 600])
+def test_what_a_chunked_book_keeps_per_chapter_does_not_grow_with_its_blocks(chapters: int) -> None:
+    """Kept per chapter: its figures (~1 kB), whether the chapter lasts one minute or ten; the histogram is
+    128 kB for any book."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        book = _book(chapters)
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert book.summary() is not None
+    assert kept < 150_000 + 1_500 * chapters  # the meters themselves: 4.8 kB a chapter
 
 
 def test_every_chapter_figure_of_a_long_book_costs_one_chapter_of_memory() -> None:
