@@ -42,6 +42,7 @@ from studio.audio.tags import BookInfo
 from studio.core.book import Book, VoiceSettings
 from studio.core.credits import CreditTexts, credit_texts
 from studio.core.errors import InputError
+from studio.core.lexicon import ReadingSpan
 from studio.core.project import Project
 from studio.engines.base import Engine, SynthesisRequest
 from studio.engines.registry import EngineOptions, EngineSet, traits
@@ -108,7 +109,10 @@ class BookExportResult:
 
 def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | None = None,
                      audio: AudioRequestOptions | None = None) -> RenderPlan:
-    """``plan`` with a title unit in front of each chapter that has text, spoken in the chapter's voice."""
+    """``plan`` with a title unit in front of each chapter that has text, spoken in the chapter's voice and read
+    through the book's lexicon like its paragraphs (a name in a title sounds as it does in the text). A title
+    the lexicon does not touch is sent as before, so its cached audio keeps its key: a lexicon edit re-renders
+    only the titles that hold the word."""
     audio = audio or AudioRequestOptions()
     by_chapter: dict[int, list[RenderUnit]] = {}
     for unit in plan.units:
@@ -122,13 +126,23 @@ def plan_with_titles(book: Book, plan: RenderPlan, *, override: VoiceSettings | 
             if override is not None:
                 voice = override.merged_over(voice)
             assert voice.engine is not None and voice.voice is not None
-            cloud = traits(voice.engine).audio_options  # as plan_book: the offline engine has one output format
-            request = SynthesisRequest(voice=voice.voice, paragraphs=(title,), speed=voice.speed or 1.0,
+            facts = traits(voice.engine)
+            cloud = facts.audio_options  # as plan_book: the offline engine has one output format
+            spoken = title
+            readings: tuple[ReadingSpan, ...] = ()
+            if book.lexicon:
+                from studio.core.pronounce import compile_paragraph
+
+                compiled = compile_paragraph(title, (), (), book.lexicon, ssml=facts.ssml)
+                spoken, readings = compiled.text, compiled.readings
+            request = SynthesisRequest(voice=voice.voice, paragraphs=(spoken,), speed=voice.speed or 1.0,
                                        pitch=voice.pitch or 1.0,
                                        volume=voice.volume if voice.volume is not None else 1.0,
                                        sample_rate=audio.sample_rate if cloud else None,
-                                       audio_format=audio.audio_format if cloud else None)
-            units.append(RenderUnit(ci, TITLE_PARAGRAPH, voice.engine, request, cache_key(voice.engine, request)))
+                                       audio_format=audio.audio_format if cloud else None,
+                                       readings=(readings,) if readings else ())
+            units.append(RenderUnit(ci, TITLE_PARAGRAPH, voice.engine, request, cache_key(voice.engine, request),
+                                    written=(title,)))
         units.extend(chapter_units)
     return RenderPlan(units)
 
