@@ -43,7 +43,6 @@ from studio.audio.loudness import (
     GainPlan,
     LoudnessSummary,
     LoudnessTarget,
-    lossy_limit_margin,
 )
 from studio.audio.pieces import Inspection
 from studio.audio.timeline import Span, Timeline
@@ -53,7 +52,7 @@ from studio.audio.wavinfo import PcmFormat
 log = logging.getLogger("studio.audio.chunk_encode")
 
 #: Bump when anything about how a chunk is encoded changes: older cached chapters are then ignored.
-CACHE_VERSION = 4  # 4: low-rate AAC limited 0.3 dB deeper (``loudness.lossy_limit_margin``)
+CACHE_VERSION = 3
 #: How many times a limited chunk that missed its loudness target is encoded again (``chunk_gain.loudness_retry``).
 LOUDNESS_RETRIES = 2
 #: Chunks encoded (not found in a cache) by this process, by codec (not by key: a long-lived process would keep
@@ -253,7 +252,7 @@ def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar
            stop: threading.Event, progress_cb: ProgressCallback | None, store: UnitStore, pcm: ChapterPcm,
            ) -> ChunkResult:
     plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
-                                     store, stop, lossy_limit_margin(settings.codec == "aac", settings.bitrate))
+                                     store, stop)
     try:
         meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb, pcm)
         summary = meter.summary()

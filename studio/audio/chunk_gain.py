@@ -43,16 +43,13 @@ LIGHT_METER = "ebur128@meter=peak=none:framelog=info"
 
 
 def plan_chunk_gain(spans: tuple[Span, ...], fmt: PcmFormat, target: LoudnessTarget | None, allow_dynamic: bool,
-                    store: UnitStore, stop: threading.Event, limit_margin_db: float | None = None,
-                    ) -> tuple[GainPlan, SpanLoudness | None]:
-    """The chapter's own gain stage, from its units' stored measurements, with that combined measurement
-    (``limit_margin_db``: the codec's room under the ceiling, ``loudness.lossy_limit_margin``)."""
+                    store: UnitStore, stop: threading.Event) -> tuple[GainPlan, SpanLoudness | None]:
+    """The chapter's own gain stage, from its units' stored measurements, with that combined measurement."""
     if target is None:
         return GainPlan("none", None), None
     units = store.get([s.path for s in spans if s.path is not None], stop)
     measured = combine(spans, units, fmt.sample_rate)
-    plan = plan_gain(measured.summary, target, lossy=True, allow_dynamic=allow_dynamic,
-                     limit_margin_db=limit_margin_db)
+    plan = plan_gain(measured.summary, target, lossy=True, allow_dynamic=allow_dynamic)
     if plan.mode == "limited" and plan.limit_db is not None:
         model = LimitedLoudness(measured.blocks, measured.block_peaks)
         plan = plan.with_gain(model.gain_for(target.integrated_lufs, plan.limit_db - LIMIT_2X_MARGIN_DB, plan.gain_db))

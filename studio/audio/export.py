@@ -46,14 +46,7 @@ from studio.audio.errors import AudioError, DiskFullError, disk_full_cause
 from studio.audio.export_stamp import write_stamp
 from studio.audio.ffmpeg import ProgressCallback, run_ffmpeg
 from studio.audio.formats import BOOK_FORMATS, CHAPTER_FORMATS, FORMATS, FormatSpec
-from studio.audio.loudness import (
-    DEFAULT_TARGET,
-    LOSSY_VERIFY_MARGIN_DB,
-    GainPlan,
-    LoudnessTarget,
-    lossy_limit_margin,
-    plan_gain,
-)
+from studio.audio.loudness import DEFAULT_TARGET, LOSSY_VERIFY_MARGIN_DB, GainPlan, LoudnessTarget, plan_gain
 from studio.audio.parallel import run_all_or_stop
 from studio.audio.pieces import Piece, as_piece, convert_pieces, export_format, inspect_pieces
 from studio.audio.progress import ProgressBar, linked_cancel
@@ -374,9 +367,7 @@ def _gain_plan(layouts: Sequence[ChapterLayout], fmt: PcmFormat, options: Export
     whole = layout_output(layouts, fmt, chapter_gap_ms=options.gaps.chapter_ms)
     middle = start + (end - start) * 0.75
     summary = measure_loudness(whole, cancel_event=stop, progress_cb=bar.phase(start, middle))
-    margin = lossy_limit_margin(options.spec.name in ("m4b", "m4a"), options.bitrate or options.spec.default_bitrate)
-    plan = plan_gain(summary, options.loudness, lossy=options.spec.lossy, allow_dynamic=options.allow_dynamic,
-                     limit_margin_db=margin)
+    plan = plan_gain(summary, options.loudness, lossy=options.spec.lossy, allow_dynamic=options.allow_dynamic)
     if plan.mode == "limited":
         plan = calibrate_limiter(plan, calibration_sample(layouts, fmt), cancel_event=stop,
                                  progress_cb=bar.phase(middle, end))

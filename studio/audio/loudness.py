@@ -46,12 +46,6 @@ LOSSLESS_MARGIN_DB = 0.5
 #: the codec's overshoot is left to allow for.
 LOSSY_LIMIT_MARGIN_DB = 0.5
 LOSSLESS_LIMIT_MARGIN_DB = 0.3
-#: AAC below ``LOW_RATE_AAC_KBPS`` overshoots more: six offline voices limited to -18 LUFS and encoded at 64 kb/s
-#: decoded to true peaks of -3.6 to -2.8 dBTP with the 0.5 dB margin (ceiling -3), and to -3.4 to -3.8 with 0.8,
-#: the limiter-loss prediction as close as before (-0.3 to +0.2 LU); 128 kb/s AAC and 64 kb/s MP3 stayed under
-#: -3.5 with 0.5. Far deeper limiting (-16 LUFS, 3 to 6 dB of it) still overshoots now and then at 64 kb/s.
-LOW_RATE_AAC_LIMIT_MARGIN_DB = 0.8
-LOW_RATE_AAC_KBPS = 96
 #: How much of the ceiling the metered (pre-codec) true peak may use before the exporter encodes again.
 LOSSY_VERIFY_MARGIN_DB = 0.2
 #: loudnorm's accepted ranges (ffmpeg 9)
@@ -352,29 +346,9 @@ def limiter_chain_2x(gain_db: float, limit_db: float, sample_rate: int) -> str:
             f"aresample={sample_rate}")
 
 
-def lossy_limit_margin(aac: bool, bitrate: str | None) -> float:
-    """How far under the ceiling the limiter holds a lossy export's true peaks: room for the codec's overshoot,
-    which grows as AAC's bit rate falls (``LOW_RATE_AAC_LIMIT_MARGIN_DB``)."""
-    if aac and bitrate_kbps(bitrate) < LOW_RATE_AAC_KBPS:
-        return LOW_RATE_AAC_LIMIT_MARGIN_DB
-    return LOSSY_LIMIT_MARGIN_DB
-
-
-def bitrate_kbps(bitrate: str | None) -> float:
-    """ffmpeg's bit rate spelling ("64k", "96000", "1.5M") in kb/s; unknown or empty: 64, the exports' default."""
-    text = (bitrate or "").strip().lower()
-    scale = {"k": 1.0, "m": 1000.0}.get(text[-1:], 0.001)
-    try:
-        value = float(text[:-1] if text[-1:] in ("k", "m") else text) * scale
-    except ValueError:
-        return 64.0
-    return value if value > 0 else 64.0
-
-
 def plan_gain(measured: LoudnessSummary | None, target: LoudnessTarget | None, *, lossy: bool,
-              allow_dynamic: bool = False, limit_margin_db: float | None = None) -> GainPlan:
-    """Decide the gain stage from the pre-pass measurement (see the module docstring). ``limit_margin_db``: the
-    limiter's room under the ceiling for a lossy codec (``lossy_limit_margin``; default ``LOSSY_LIMIT_MARGIN_DB``)."""
+              allow_dynamic: bool = False) -> GainPlan:
+    """Decide the gain stage from the pre-pass measurement (see the module docstring)."""
     if target is None:
         return GainPlan("none", None, measured)
     if measured is None or measured.silent:
@@ -391,8 +365,7 @@ def plan_gain(measured: LoudnessSummary | None, target: LoudnessTarget | None, *
     if allow_dynamic:
         return GainPlan("dynamic", target, measured, gain, peak_margin_db=peak_margin,
                         notes=(f"{why}: loudnorm's dynamic mode",))
-    lossy_margin = LOSSY_LIMIT_MARGIN_DB if limit_margin_db is None else limit_margin_db
-    limit = target.true_peak_dbtp - (lossy_margin if lossy else LOSSLESS_LIMIT_MARGIN_DB)
+    limit = target.true_peak_dbtp - (LOSSY_LIMIT_MARGIN_DB if lossy else LOSSLESS_LIMIT_MARGIN_DB)
     return GainPlan("limited", target, measured, gain, limit_db=limit, peak_margin_db=peak_margin,
                     notes=(f"{why}: true peaks limited to {limit:.1f} dBTP",))
 
