@@ -165,7 +165,7 @@ def _mux(job: EncodeJob, chunks: Sequence[Chunk], results: Sequence[_Encoded], m
     normalizations = {r.normalization for r in results}
     normalization = normalizations.pop() if len(normalizations) == 1 else "per chapter"
     plan = book_plan(results, settings.target)
-    notes = tuple(n for r in results for n in r.plan.notes if "encoded again" in n)
+    notes = tuple(n for r in results for n in r.plan.notes)  # only the "encoded again" ones are kept (_retry_notes)
     stamped = settings.codec == "aac" and job.stamp is not None
     return EncodeOutcome(meter.joined(parts), None, normalization, stamped), GainPlan(
         plan.mode, plan.target, plan.measured, plan.gain_db, plan.limit_db, notes=(*plan.notes, *notes))
