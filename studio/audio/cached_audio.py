@@ -30,6 +30,11 @@ __all__ = ["decode_to_wav", "pcm_blocks", "read_frames", "samples_of", "store_fl
 #: ffmpeg's default FLAC level: measured on espeak speech, level 8 saved 1.5 % more for 1.7x the CPU, level 0
 #: cost 18 % more space.
 COMPRESSION_LEVEL = 5
+#: Samples per FLAC frame: the largest the FLAC subset allows up to 48 kHz (ffmpeg picks ~100 ms by default, 2,048 at
+#: 22,050 Hz). Every frame is one packet through ffmpeg's demuxer, decoder and output threads, and an export decodes
+#: every unit: measured on 600 s of speech at 22,050 Hz, decoding took 0.45 s of CPU (half of it system time) with
+#: 2,048-sample frames and 0.29 s with 4,608, for 2.9 % more bytes. Older cache files decode as they are.
+FRAME_SAMPLES = 4608
 
 
 def store_flac(wav: Path, dest: Path) -> WavInfo:
@@ -45,7 +50,8 @@ def store_flac(wav: Path, dest: Path) -> WavInfo:
     tmp = Path(tmp_name)
     try:
         run_ffmpeg(["-i", str(wav), "-map", "0:a:0", "-map_metadata", "-1", "-fflags", "+bitexact",
-                    "-c:a", "flac", "-compression_level", str(COMPRESSION_LEVEL), "-f", "flac", str(tmp)],
+                    "-c:a", "flac", "-compression_level", str(COMPRESSION_LEVEL), "-frame_size", str(FRAME_SAMPLES),
+                    "-f", "flac", str(tmp)],
                    output=tmp)
         stored = read_flac_info(tmp)
         if (stored.format, stored.frames) != (source.format, source.frames):

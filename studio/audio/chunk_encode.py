@@ -200,7 +200,7 @@ def _encode(chunk: Chunk, settings: ChunkSettings, plan: GainPlan, measured: Spa
              if settings.codec == "mp3" else ["-c:a", "aac", "-b:a", settings.bitrate, "-f", "adts"])
     source, feed = pcm.encoder_input(fmt, stop)  # the decoded chapter's file, or a pipe fed its spans
     run_ffmpeg_ex([*source, "-map", "0:a", "-af", chain, *codec, str(dest)],
-                  feed=feed, stderr_cb=meter.feed,
+                  feed=feed, stderr_cb=meter.feed, stderr_after=True,
                   loglevel="info", duration_hint_s=chunk.samples / fmt.sample_rate, progress_cb=progress_cb,
                   cancel_event=stop, output=dest)
     if measured is not None and plan.mode != "dynamic":

@@ -41,6 +41,11 @@ MAX_BYTES = 256 << 20
 #: Free space the folder must have, as a multiple of the chapter's PCM (other workers decode too).
 SPACE_FACTOR = 4
 _HEADER = 44
+#: Bytes per packet the encoder's WAV demuxer reads (its default is 4,096: 2,048 samples of 16-bit mono). Each
+#: packet crosses ffmpeg's demuxer, decoder and filter threads; with two encodes on two cores those hand-offs
+#: are context switches (measured per 600 s of speech: 45,000 -> 26,000, system time -0.1 s per encode). The
+#: encoded bytes are the same: the AAC encoder takes 1,024-sample frames however the input is cut.
+WAV_PACKET_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class ChapterPcm:
                       ) -> tuple[list[str], FeedFunction | None]:
         """ffmpeg's input arguments and, when it reads a pipe, the function that feeds it."""
         if self.file is not None:
-            return ["-f", "wav", "-i", str(self.file)], None
+            return ["-f", "wav", "-max_size", str(WAV_PACKET_BYTES), "-i", str(self.file)], None
         spans = self.spans
 
         def feed(fd: int) -> None:

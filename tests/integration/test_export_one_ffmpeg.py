@@ -81,7 +81,7 @@ def test_each_worker_runs_one_ffmpeg_at_a_time(flac_book: list[ChapterAudio], ce
     encoders = [a for a in census.args if "-c:a" in a and a[a.index("-c:a") + 1] in ("aac", "libmp3lame")]
     assert len(encoders) == 4  # one per chapter: the book was encoded chapter by chapter
     # each encoder read its chapter, decoded beforehand, from a file: no FLAC decoder beside it
-    assert all(a[a.index("-i") - 1] == "wav" and a[a.index("-i") + 1].endswith(".wav") for a in encoders), encoders
+    assert all(a[a.index("-f") + 1] == "wav" and a[a.index("-i") + 1].endswith(".wav") for a in encoders), encoders
     assert census.most <= workers, census.args  # was 2 per worker: a FLAC decoder beside each encoder
     assert list(scratch.iterdir()) == []  # the decoded chapters went with the scratch folder
     pieces_ms = sum(probe_duration_ms(p.path) for c in flac_book for p in c.pieces)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from studio.audio import AudioError, ffmpeg_exe, read_wav_info, run_ffmpeg
-from studio.audio.ffmpeg import _guess_output
+from studio.audio.ffmpeg import _guess_output, run_ffmpeg_ex
 from studio.core.errors import CancelledError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,3 +129,34 @@ def test_a_raising_progress_callback_stops_ffmpeg(tmp_path: Path) -> None:
 ])
 def test_partial_output_guess(args: list[str], expected: Path | None) -> None:
     assert _guess_output(args) == expected
+
+
+def test_stderr_after_gives_every_line_once_ffmpeg_ends(tmp_path: Path) -> None:
+    """A chapter encode's meter (ten lines a second) read from a file after the run: every line, in order, the
+    same as through the pipe."""
+    graph = ["-af", "ebur128=framelog=info", "-f", "null", "-"]
+    piped: list[str] = []
+    run_ffmpeg_ex([*_sine(20), *graph], loglevel="info", stderr_cb=piped.append)
+    after: list[str] = []
+    seen_during: list[int] = []
+    run_ffmpeg_ex([*_sine(20, readrate=20), *graph], loglevel="info", stderr_cb=after.append, stderr_after=True,
+                  progress_cb=lambda _f: seen_during.append(len(after)), duration_hint_s=20)
+    frames = [line.split("] ", 1)[1] for line in after if " t:" in line]  # "[Parsed_ebur128_0 @ 0x...] t: ..."
+    assert len(frames) >= 195  # one per 100 ms of 20 s
+    assert frames == [line.split("] ", 1)[1] for line in piped if " t:" in line]
+    assert seen_during and seen_during[0] == 0  # progress went on while nothing had been parsed yet
+
+
+def test_stderr_after_still_explains_a_failure_and_a_cancel(tmp_path: Path) -> None:
+    out = tmp_path / "never.wav"
+    with pytest.raises(AudioError) as err:
+        run_ffmpeg_ex(["-i", str(tmp_path / "missing input.wav"), str(out)], stderr_after=True)
+    assert "No such file or directory" in str(err.value) and "missing input.wav" in err.value.stderr_tail
+    cancel = threading.Event()
+    threading.Timer(0.4, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(CancelledError):
+        run_ffmpeg_ex([*_sine(30, readrate=1), "-c:a", "pcm_s16le", str(out)], cancel_event=cancel,
+                      stderr_after=True)
+    assert time.monotonic() - started < 3
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.audio.cached_audio import pcm_blocks, read_frames, samples_of, store_flac
+from studio.audio.cached_audio import FRAME_SAMPLES, pcm_blocks, read_frames, samples_of, store_flac
 from studio.audio.errors import AudioError
 from studio.audio.pcmfeed import feed_spans, flac_runs
 from studio.audio.timeline import Span
@@ -70,6 +70,10 @@ def test_storing_as_flac_is_lossless_and_the_header_knows_the_length(tmp_path: P
     assert fmt == FMT and list(samples_of(b"".join(blocks))) == _ramp(0, 70_001)
     assert list(samples_of(read_frames(tmp_path / "u.flac", FMT, 30_000, 30_441))) == _ramp(30_000, 441)
     assert not list(tmp_path.glob(".*"))  # no temporary file left
+    # frames of FRAME_SAMPLES (the subset's largest up to 48 kHz, fewer packets to decode), the last one shorter
+    head = (tmp_path / "u.flac").read_bytes()[8:12]
+    assert (int.from_bytes(head[:2], "big"), int.from_bytes(head[2:], "big")) == (FRAME_SAMPLES, FRAME_SAMPLES)
+    assert FRAME_SAMPLES == 4608
 
 
 def test_a_wav_that_is_not_audio_is_not_stored_and_leaves_nothing(tmp_path: Path) -> None:
