@@ -20,6 +20,7 @@ BS.1770's gating over all 400 ms blocks, the highest true peak.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import itertools
 import json
@@ -229,6 +230,56 @@ def _plan_from_json(data: dict[str, object], target: LoudnessTarget | None) -> G
                     tuple(str(n) for n in data.get("notes", [])))  # type: ignore[attr-defined]
 
 
+@dataclass
+class PreparedChunk:
+    """A chunk ready to encode: found in the cache (``cached``), or its PCM decoded (``pcm``) and its gain stage
+    planned. Holds the decoded file until ``close`` (``finish_chunk`` closes it)."""
+
+    cached: ChunkResult | None
+    pcm: ChapterPcm | None = None
+    plan: GainPlan | None = None
+    measured: SpanLoudness | None = None
+    resources: contextlib.ExitStack | None = None
+
+    def close(self) -> None:
+        if self.resources is not None:
+            self.resources.close()
+
+
+def prepare_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
+                  store: UnitStore | None = None, scratch: Path | None = None) -> PreparedChunk:
+    """Everything before a chunk's encode: the cached chunk if there is one, else its PCM decoded into
+    ``scratch`` (default ``folder``, ``decode_ahead``) and its gain planned from its units' stored figures.
+    Split from the encode so an export worker can prepare its next chapter while it encodes this one."""
+    audio, sidecar = folder / f"{key}{settings.suffix}", folder / f"{key}.json"
+    cached = _load(audio, sidecar, chunk, settings)
+    if cached is not None:
+        return PreparedChunk(cached)
+    partial = _partial(folder, key, settings)
+    with contextlib.ExitStack() as resources:
+        pcm = resources.enter_context(decoded(chunk.spans, settings.format, scratch or folder,
+                                              partial.with_suffix(".wav").name, stop))
+        plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
+                                         store or UnitStore(None, str, settings.format), stop)
+        return PreparedChunk(None, pcm, plan, measured, resources.pop_all())
+
+
+def finish_chunk(prepared: PreparedChunk, chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *,
+                 stop: threading.Event, progress_cb: ProgressCallback | None = None) -> ChunkResult:
+    """The prepared chunk encoded (or its cached result), its decoded PCM removed however the encode ends."""
+    try:
+        if prepared.cached is not None:
+            if progress_cb is not None:
+                progress_cb(1.0)
+            return prepared.cached
+        assert prepared.pcm is not None and prepared.plan is not None
+        return _fresh(chunk, settings, key, folder / f"{key}{settings.suffix}", folder / f"{key}.json",
+                      _partial(folder, key, settings), stop, progress_cb, prepared.plan, prepared.measured,
+                      prepared.pcm)
+    finally:
+        prepared.close()
+
+
 def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, *, stop: threading.Event,
                  progress_cb: ProgressCallback | None = None, store: UnitStore | None = None,
                  scratch: Path | None = None) -> ChunkResult:
@@ -236,23 +287,18 @@ def encode_chunk(chunk: Chunk, settings: ChunkSettings, key: str, folder: Path, 
     reused when a complete one is there, else measured, planned and encoded; written under a temporary
     name and renamed, so a killed export never leaves a half chunk that a later one would trust. A chapter
     read from FLAC is decoded into ``scratch`` (default ``folder``) first (``decode_ahead``)."""
-    audio, sidecar = folder / f"{key}{settings.suffix}", folder / f"{key}.json"
-    cached = _load(audio, sidecar, chunk, settings)
-    if cached is not None:
-        if progress_cb is not None:
-            progress_cb(1.0)
-        return cached
-    partial = folder / f".{key}.{os.getpid()}.{threading.get_ident()}{settings.suffix}"
-    with decoded(chunk.spans, settings.format, scratch or folder, partial.with_suffix(".wav").name, stop) as pcm:
-        return _fresh(chunk, settings, key, audio, sidecar, partial, stop, progress_cb,
-                      store or UnitStore(None, str, settings.format), pcm)
+    prepared = prepare_chunk(chunk, settings, key, folder, stop=stop, store=store, scratch=scratch)
+    return finish_chunk(prepared, chunk, settings, key, folder, stop=stop, progress_cb=progress_cb)
+
+
+def _partial(folder: Path, key: str, settings: ChunkSettings) -> Path:
+    """Where a chunk is written before it is complete: named by process and thread (``sweep_partials``)."""
+    return folder / f".{key}.{os.getpid()}.{threading.get_ident()}{settings.suffix}"
 
 
 def _fresh(chunk: Chunk, settings: ChunkSettings, key: str, audio: Path, sidecar: Path, partial: Path,
-           stop: threading.Event, progress_cb: ProgressCallback | None, store: UnitStore, pcm: ChapterPcm,
-           ) -> ChunkResult:
-    plan, measured = plan_chunk_gain(chunk.spans, settings.format, settings.target, settings.allow_dynamic,
-                                     store, stop)
+           stop: threading.Event, progress_cb: ProgressCallback | None, plan: GainPlan,
+           measured: SpanLoudness | None, pcm: ChapterPcm) -> ChunkResult:
     try:
         meter = _encode(chunk, settings, plan, measured, partial, stop, progress_cb, pcm)
         summary = meter.summary()

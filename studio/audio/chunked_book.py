@@ -22,11 +22,14 @@ from studio.audio.chunk_encode import (
     Chunk,
     ChunkResult,
     ChunkSettings,
+    PreparedChunk,
     chunk_key,
-    encode_chunk,
+    finish_chunk,
     plan_chunks,
+    prepare_chunk,
     sweep_partials,
 )
+from studio.audio.chunks_ahead import ChunksAhead
 from studio.audio.encode import EncodeJob, EncodeOutcome
 from studio.audio.export_stamp import KEY as EXPORT_STAMP_KEY
 from studio.audio.loudness import GainPlan, LoudnessTarget
@@ -118,20 +121,29 @@ def encode_chunked(outputs: Sequence[tuple[EncodeJob, list[Chunk]]], settings: C
     for _, chunk in jobs:
         store.expect(_units(chunk))
 
+    def prepare(i: int) -> PreparedChunk:
+        return prepare_chunk(jobs[i][1], settings, keys[i], folder, stop=stop, store=store, scratch=work)
+
+    ahead = ChunksAhead(prepare, stop)
+
     def one(i: int) -> _Encoded:
         if stop.is_set():
             raise CancelledError("export cancelled")
         o, chunk = jobs[i]
         try:
-            result = encode_chunk(chunk, settings, keys[i], folder, stop=stop, progress_cb=callbacks[i],
-                                  store=store, scratch=work)
+            result = finish_chunk(ahead.take(i), chunk, settings, keys[i], folder, stop=stop,
+                                  progress_cb=callbacks[i])
         finally:
             store.release(_units(chunk))
         if not result.cached:
             ENCODED_CHUNKS[settings.codec] += 1
         return _encoded(result, chunk, outputs[o][0], meters[o], rate)
 
-    done = run_all_or_stop([partial(one, i) for i in order], workers, stop)
+    try:
+        done = run_all_or_stop([partial(one, i) for i in order], workers, stop,
+                               ahead=lambda n: ahead.start(order[n]))
+    finally:
+        ahead.close()
     results: dict[int, _Encoded] = dict(zip(order, done, strict=True))
     outcomes = []
     index = 0

@@ -74,16 +74,17 @@ def test_cancel_one_file_per_chapter_creates_no_folder(long_book: list[ChapterAu
 
 def test_a_failing_part_takes_the_others_with_it(long_book: list[ChapterAudio], tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    real_encode = chunked_book.encode_chunk
+    real_encode = chunked_book.finish_chunk
     calls: list[str] = []
 
-    def flaky(chunk, settings, key, folder, **kwargs):  # type: ignore[no-untyped-def]
+    def flaky(prepared, chunk, settings, key, folder, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(key)
         if len(calls) == 2:  # the second chapter encode fails: that failure stops every other encode
+            prepared.close()
             raise AudioError("disk full (simulated)", path=folder / key)
-        return real_encode(chunk, settings, key, folder, **kwargs)
+        return real_encode(prepared, chunk, settings, key, folder, **kwargs)
 
-    monkeypatch.setattr(chunked_book, "encode_chunk", flaky)
+    monkeypatch.setattr(chunked_book, "finish_chunk", flaky)
     with pytest.raises(AudioError, match="simulated"):
         export_audiobook(long_book, tmp_path / "book.m4b", BookInfo("书"),
                          ExportOptions(split_hours=40 / 3600, loudness=None, jobs=2))

@@ -4,7 +4,8 @@ Before, each chapter encode of a FLAC-cached book had a second ffmpeg beside its
 feeding its pipe, and one more beside the limiter calibration): two processes per worker, 325 MB of RSS at four
 workers. Now the chapter is decoded to a WAV in the scratch folder first (``decode_ahead``) and the encoder reads
 that file itself. Counted here on a real export: every ffmpeg the export starts, and how many of its ffmpeg
-processes are alive (not yet reaped) at that moment: never more than the export has workers.
+processes are alive (not yet reaped) at that moment: never more than the export has workers, plus the one
+chapter being decoded ahead for the next encode (``chunks_ahead.SLOTS``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from typing import Any
 
 import pytest
 
+from studio.audio import chunked_book
 from studio.audio.cached_audio import store_flac
+from studio.audio.chunks_ahead import SLOTS, ChunksAhead
+from studio.audio.errors import AudioError
 from studio.audio.export import ExportOptions, export_audiobook
 from studio.audio.ffmpeg import ffmpeg_exe
 from studio.audio.loudness import DEFAULT_TARGET
@@ -25,6 +29,7 @@ from studio.audio.pieces import Piece
 from studio.audio.probe import probe_duration_ms
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
+from studio.core.errors import CancelledError
 from tests.integration.test_export_support import tone_piece
 
 
@@ -82,7 +87,51 @@ def test_each_worker_runs_one_ffmpeg_at_a_time(flac_book: list[ChapterAudio], ce
     assert len(encoders) == 4  # one per chapter: the book was encoded chapter by chapter
     # each encoder read its chapter, decoded beforehand, from a file: no FLAC decoder beside it
     assert all(a[a.index("-f") + 1] == "wav" and a[a.index("-i") + 1].endswith(".wav") for a in encoders), encoders
-    assert census.most <= workers, census.args  # was 2 per worker: a FLAC decoder beside each encoder
+    # was 2 per worker: a FLAC decoder beside each encoder; now one decoder at a time, ahead of the encoders
+    assert census.most <= workers + SLOTS, census.args
+    decoders = [a for a in census.args if "concat" in a]
+    assert len(decoders) == 4  # every chapter decoded once
     assert list(scratch.iterdir()) == []  # the decoded chapters went with the scratch folder
     pieces_ms = sum(probe_duration_ms(p.path) for c in flac_book for p in c.pieces)
     assert probe_duration_ms(out) > pieces_ms  # the whole book (with its gaps) is in the file
+
+
+@pytest.mark.parametrize("how", ["cancel", "failure"])
+def test_a_chapter_decoded_ahead_is_removed_when_the_export_stops(flac_book: list[ChapterAudio], census: _Census,
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 how: str) -> None:
+    """A worker decodes its next chapter while it encodes this one; when the export stops before that next encode
+    (cancelled, or another chapter failed), the decoded file goes too."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    book = flac_book * 3  # 12 chapters: several are claimed ahead
+    cancel = threading.Event()
+    real = chunked_book.finish_chunk
+    finished: list[int] = []
+
+    def finish(prepared, chunk, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if len(finished) == 2:
+            if how == "failure":
+                prepared.close()
+                raise AudioError("simulated encoder failure")
+            cancel.set()
+        finished.append(chunk.index)
+        return real(prepared, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(chunked_book, "finish_chunk", finish)
+    left_after_close: list[list[Path]] = []
+    real_close = ChunksAhead.close
+
+    def close(self: ChunksAhead) -> None:  # what the export still holds once its encodes have ended
+        real_close(self)
+        left_after_close.append(sorted(scratch.rglob("*.wav")))
+
+    monkeypatch.setattr(ChunksAhead, "close", close)
+    with pytest.raises(AudioError if how == "failure" else CancelledError):
+        export_audiobook(book, tmp_path / "book.m4b", BookInfo("书", "作者"),
+                         ExportOptions(loudness=DEFAULT_TARGET, jobs=2), temp_dir=scratch, cancel_event=cancel)
+    decoders = [a for a in census.args if "concat" in a]
+    assert 3 <= len(decoders) < 12  # some chapter was decoded ahead, and the rest never were
+    assert left_after_close == [[]]  # not left for the scratch folder's removal: a long book's disk
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "book.m4b").exists()
