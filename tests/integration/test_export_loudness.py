@@ -20,6 +20,7 @@ from studio.audio.pieces import Piece
 from studio.audio.stitch import ChapterAudio
 from studio.audio.tags import BookInfo
 from studio.audio.timeline import Gaps
+from studio.cli.export import loudness_report
 from tests.integration.test_export_support import first_sound_ms, loudness_of, tone_piece, write_wav
 
 RATE = 22050
@@ -65,6 +66,10 @@ def test_peaky_speech_is_limited_to_the_ceiling_at_the_target(spiky_book: list[C
           f"{file.true_peak_dbtp:.2f} dBTP), gain {result.gain.gain_db:+.2f} dB")
     assert abs(lufs - -18.0) <= 1.0
     assert peak <= -3.0
+    # the report's peaks are the meter's, before a lossy codec: it says so for M4B/MP3, not for lossless FLAC
+    codec = {"m4b": "AAC", "mp3": "MP3"}.get(fmt)
+    said = [line for line in loudness_report(result).splitlines() if "measured before the" in line]
+    assert said == ([] if codec is None else [said[0]]) and (codec is None or f"before the {codec} encoder" in said[0])
     # the limiter's look-ahead is compensated: not one sample of drift
     tolerance = 0.2 if fmt == "flac" else 1024 / RATE * 1000
     marks_on_onsets(file.path, [m.start_ms for m in file.chapters], tolerance)
