@@ -21,7 +21,8 @@ from collections.abc import Callable
 from studio.audio.chunk_encode import PreparedChunk
 from studio.core.errors import CancelledError
 
-#: Chapters being prepared at once, over all workers (the one preparing thread).
+#: Chapters being prepared at once, over all workers: what the design gives (one preparing thread), not a setting;
+#: the ffmpeg census test counts with it.
 SLOTS = 1
 
 
