@@ -20,6 +20,7 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+from studio.audio import flac_decode
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import run_ffmpeg, stream_ffmpeg_stdout
 from studio.audio.wavinfo import PcmFormat, WavInfo, data_offset, is_flac, read_audio_info, read_flac_info
@@ -76,12 +77,14 @@ def read_frames(path: Path, fmt: PcmFormat, start: int, stop: int) -> bytes:
         with wave.open(str(path), "rb") as w:
             w.setpos(start)
             return w.readframes(stop - start)
+    if flac_decode.available():  # seeks straight to ``start``
+        return b"".join(flac_decode.pcm(path, fmt, start=start, frames=stop - start))
     args = ["-i", str(path), "-map", "0:a:0", "-af", f"atrim=start_sample={start}:end_sample={stop}",
             "-f", "s16le", "-"]
     return b"".join(stream_ffmpeg_stdout(args, chunk_size=1 << 16))
 
 
-def pcm_blocks(path: Path, block_frames: int) -> tuple[PcmFormat, Iterator[bytes]]:
+def pcm_blocks(path: Path, block_frames: int) -> tuple[PcmFormat, Iterator[bytes | bytearray]]:
     """A cached unit's format and its PCM in blocks of ``block_frames`` (the last may be shorter), streamed:
     the QA scan reads whole units, which may be hours long."""
     info = read_audio_info(path)
@@ -89,6 +92,8 @@ def pcm_blocks(path: Path, block_frames: int) -> tuple[PcmFormat, Iterator[bytes
     if is_flac(path):
         if info.format.sample_width != 2:
             raise AudioError(f"{8 * info.format.sample_width}-bit FLAC (16-bit expected)", path=path)
+        if flac_decode.available():
+            return info.format, flac_decode.pcm(path, info.format, block_frames=block_frames)
         return info.format, stream_ffmpeg_stdout(["-i", str(path), "-map", "0:a:0", "-f", "s16le", "-"],
                                                  chunk_size=size)
 
@@ -106,7 +111,7 @@ def pcm_blocks(path: Path, block_frames: int) -> tuple[PcmFormat, Iterator[bytes
     return info.format, wav_blocks()
 
 
-def samples_of(block: bytes) -> array.array[int]:
+def samples_of(block: bytes | bytearray) -> array.array[int]:
     """16-bit little-endian PCM bytes as signed samples in native order."""
     samples = array.array("h")
     samples.frombytes(block[: len(block) - len(block) % 2])

@@ -9,11 +9,12 @@ data chunk, so it is exact by construction, and gaps need no silence files.
 Memory stays flat: on Linux the bytes go from the page cache to the pipe with ``os.sendfile`` (no copy
 through Python); elsewhere through one reusable 1 MiB buffer.
 
-FLAC pieces (the render cache since decision 0015) are decoded by one ffmpeg per call, not one per piece:
-its concat demuxer reads every FLAC run of the spans in order and writes their PCM to a pipe (measured:
-3,000 five-second pieces decoded in 13 s, where 3,000 separate ffmpeg runs take ~90 s). FLAC decodes
-to exactly the samples its STREAMINFO states, so each run's length is known before it is read and the spans
-are cut from the stream as byte ranges, as exact as the WAV ones.
+FLAC pieces (the render cache since decision 0015) are decoded in this process by libFLAC (``flac_decode``:
+no ffmpeg, no pipe), or where that cannot load by one ffmpeg per call, not one per piece: its concat demuxer
+reads every FLAC run of the spans in order and writes their PCM to a pipe (measured: 3,000 five-second pieces
+decoded in 13 s, where 3,000 separate ffmpeg runs take ~90 s). FLAC decodes to exactly the samples its
+STREAMINFO states, so each run's length is known before it is read and the spans are cut from the stream as
+byte ranges, as exact as the WAV ones.
 
 The feed also writes into a file (``decode_ahead``: a chapter decoded before its encoder starts, so an export
 worker runs one ffmpeg at a time); there silence is skipped with ``lseek`` and left as a hole.
@@ -28,6 +29,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from studio.audio import flac_decode
 from studio.audio.errors import AudioError
 from studio.audio.ffmpeg import stream_ffmpeg_stdout
 from studio.audio.timeline import Span
@@ -82,16 +84,22 @@ class _FlacRuns:
     length), and the spans take their ranges from it, skipping what no span reads.
     """
 
-    def __init__(self, runs: Sequence[Path], fmt: PcmFormat, work: Path, cancel_event: threading.Event | None) -> None:
+    def __init__(self, runs: Sequence[Path], fmt: PcmFormat, cancel_event: threading.Event | None) -> None:
         self._fmt = fmt
         self._cancel = cancel_event
         self._lengths = [self._frames(path) for path in runs]
-        listing = work / "flac-runs.ffconcat"
-        quoted = ("file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in runs)
-        listing.write_text("ffconcat version 1.0\n" + "\n".join(quoted) + "\n", encoding="utf-8")
-        self._chunks: Iterator[bytes] = stream_ffmpeg_stdout(
-            ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a:0", "-f", "s16le", "-"],
-            chunk_size=_BUFFER)
+        self._work: tempfile.TemporaryDirectory[str] | None = None
+        self._chunks: Iterator[bytes | bytearray]
+        if flac_decode.available():  # in-process, run by run: no ffmpeg (flac_decode)
+            self._chunks = _decoded_in_process(runs, fmt)
+        else:
+            self._work = tempfile.TemporaryDirectory(prefix="studio-flac-")
+            listing = Path(self._work.name) / "flac-runs.ffconcat"
+            quoted = ("file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in runs)
+            listing.write_text("ffconcat version 1.0\n" + "\n".join(quoted) + "\n", encoding="utf-8")
+            self._chunks = stream_ffmpeg_stdout(
+                ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a:0", "-f", "s16le", "-"],
+                chunk_size=_BUFFER)
         self._pending = memoryview(b"")
         self._run = -1
         self._position = 0  # frames of the current run already taken from the stream
@@ -138,6 +146,14 @@ class _FlacRuns:
         close = getattr(self._chunks, "close", None)
         if close is not None:
             close()  # stops (kills) ffmpeg if the stream was not read to its end
+        if self._work is not None:
+            self._work.cleanup()
+
+
+def _decoded_in_process(runs: Sequence[Path], fmt: PcmFormat) -> Iterator[bytearray]:
+    """The runs' PCM in order (a generator, so ``close`` closes the decoder it is in)."""
+    for path in runs:
+        yield from flac_decode.pcm(path, fmt, block_frames=_BUFFER // fmt.frame_size)
 
 
 def flac_runs(spans: Sequence[Span]) -> list[tuple[int, Path]]:
@@ -169,12 +185,11 @@ def feed_spans(fd: int, spans: Iterable[Span], fmt: PcmFormat, *, cancel_event: 
     runs = flac_runs(spans)
     if not runs:
         return _feed(fd, spans, fmt, None, {}, cancel_event)
-    with tempfile.TemporaryDirectory(prefix="studio-flac-") as work:
-        decoder = _FlacRuns([path for _, path in runs], fmt, Path(work), cancel_event)
-        try:
-            return _feed(fd, spans, fmt, decoder, dict(runs), cancel_event)
-        finally:
-            decoder.close()
+    decoder = _FlacRuns([path for _, path in runs], fmt, cancel_event)
+    try:
+        return _feed(fd, spans, fmt, decoder, dict(runs), cancel_event)
+    finally:
+        decoder.close()
 
 
 def _feed(fd: int, spans: Sequence[Span], fmt: PcmFormat, decoder: _FlacRuns | None, run_starts: dict[int, Path],

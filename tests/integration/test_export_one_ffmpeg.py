@@ -4,8 +4,9 @@ Before, each chapter encode of a FLAC-cached book had a second ffmpeg beside its
 feeding its pipe, and one more beside the limiter calibration): two processes per worker, 325 MB of RSS at four
 workers. Now the chapter is decoded to a WAV in the scratch folder first (``decode_ahead``) and the encoder reads
 that file itself. Counted here on a real export: every ffmpeg the export starts, and how many of its ffmpeg
-processes are alive (not yet reaped) at that moment: never more than the export has workers, plus the one
-chapter being decoded ahead for the next encode (``chunks_ahead.SLOTS``).
+processes are alive (not yet reaped) at that moment: never more than the export has workers. FLAC is decoded in
+our process (``flac_decode``); where that cannot load, ffmpeg decodes it, one more process for the chapter being
+decoded ahead for the next encode (``chunks_ahead.SLOTS``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from studio.audio import chunked_book
+from studio.audio import chunked_book, decode_ahead, flac_decode
 from studio.audio.cached_audio import store_flac
 from studio.audio.chunks_ahead import SLOTS, ChunksAhead
 from studio.audio.errors import AudioError
@@ -62,6 +63,20 @@ def census(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Census]:
     yield seen
 
 
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The chapters decoded ahead (the files ``decode_ahead`` wrote), in order."""
+    written: list[Path] = []
+    real = decode_ahead._write
+
+    def write(path: Path, *args: Any) -> None:
+        written.append(path)
+        real(path, *args)
+
+    monkeypatch.setattr(decode_ahead, "_write", write)
+    return written
+
+
 @pytest.fixture(scope="module")
 def flac_book(tmp_path_factory: pytest.TempPathFactory) -> list[ChapterAudio]:
     root = tmp_path_factory.mktemp("flacbook")
@@ -75,9 +90,12 @@ def flac_book(tmp_path_factory: pytest.TempPathFactory) -> list[ChapterAudio]:
     return chapters
 
 
-@pytest.mark.parametrize(("fmt", "workers"), [("m4b", 1), ("mp3", 1), ("m4b", 2)])
-def test_each_worker_runs_one_ffmpeg_at_a_time(flac_book: list[ChapterAudio], census: _Census, tmp_path: Path,
-                                               fmt: str, workers: int) -> None:
+@pytest.mark.parametrize(("fmt", "workers", "decoder"),
+                         [("m4b", 1, "libflac"), ("mp3", 1, "libflac"), ("m4b", 2, "libflac"), ("m4b", 2, "ffmpeg")])
+def test_each_worker_runs_one_ffmpeg_at_a_time(flac_book: list[ChapterAudio], census: _Census, decodes: list[Path],
+                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str,
+                                               workers: int, decoder: str) -> None:
+    monkeypatch.setattr(flac_decode, "DISABLED", decoder == "ffmpeg")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     out = tmp_path / f"book.{fmt}"
@@ -87,17 +105,19 @@ def test_each_worker_runs_one_ffmpeg_at_a_time(flac_book: list[ChapterAudio], ce
     assert len(encoders) == 4  # one per chapter: the book was encoded chapter by chapter
     # each encoder read its chapter, decoded beforehand, from a file: no FLAC decoder beside it
     assert all(a[a.index("-f") + 1] == "wav" and a[a.index("-i") + 1].endswith(".wav") for a in encoders), encoders
-    # was 2 per worker: a FLAC decoder beside each encoder; now one decoder at a time, ahead of the encoders
+    # was 2 per worker: a FLAC decoder beside each encoder; now one chapter at a time is prepared ahead of the
+    # encoders (its units measured if the render did not, decoded in our process or, without libFLAC, by ffmpeg)
     assert census.most <= workers + SLOTS, census.args
     decoders = [a for a in census.args if "concat" in a]
-    assert len(decoders) == 4  # every chapter decoded once
+    assert len(decoders) == (0 if decoder == "libflac" else 4)
+    assert len(decodes) == len(set(decodes)) == 4  # every chapter decoded once
     assert list(scratch.iterdir()) == []  # the decoded chapters went with the scratch folder
     pieces_ms = sum(probe_duration_ms(p.path) for c in flac_book for p in c.pieces)
     assert probe_duration_ms(out) > pieces_ms  # the whole book (with its gaps) is in the file
 
 
 @pytest.mark.parametrize("how", ["cancel", "failure"])
-def test_a_chapter_decoded_ahead_is_removed_when_the_export_stops(flac_book: list[ChapterAudio], census: _Census,
+def test_a_chapter_decoded_ahead_is_removed_when_the_export_stops(flac_book: list[ChapterAudio], decodes: list[Path],
                                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  how: str) -> None:
     """A worker decodes its next chapter while it encodes this one; when the export stops before that next encode
@@ -130,8 +150,7 @@ def test_a_chapter_decoded_ahead_is_removed_when_the_export_stops(flac_book: lis
     with pytest.raises(AudioError if how == "failure" else CancelledError):
         export_audiobook(book, tmp_path / "book.m4b", BookInfo("书", "作者"),
                          ExportOptions(loudness=DEFAULT_TARGET, jobs=2), temp_dir=scratch, cancel_event=cancel)
-    decoders = [a for a in census.args if "concat" in a]
-    assert 3 <= len(decoders) < 12  # some chapter was decoded ahead, and the rest never were
+    assert 3 <= len(decodes) < 12  # some chapter was decoded ahead, and the rest never were
     assert left_after_close == [[]]  # not left for the scratch folder's removal: a long book's disk
     assert list(scratch.iterdir()) == []
     assert not (tmp_path / "book.m4b").exists()
