@@ -93,6 +93,40 @@ def check_ffmpeg(ctx: Context) -> str:
     return f"{' '.join(first.split()[:3])} with aac, libmp3lame, flac ({Path(exe).name})"
 
 
+def check_flac(ctx: Context) -> str:
+    """The render cache's FLAC decodes in-process (libFLAC through plibflac, from the bundle when frozen) to the
+    samples that went in: without it every export falls back to an ffmpeg decoder per chapter, several times
+    the CPU (``flac_decode``)."""
+    import array
+    import math
+    import wave
+
+    from studio.audio import flac_decode
+    from studio.audio.cached_audio import store_flac
+    from studio.audio.wavinfo import PcmFormat
+
+    if not flac_decode.available():
+        raise CheckFailed("libFLAC (plibflac) does not load: exports decode the render cache with ffmpeg instead")
+    import _plibflac  # type: ignore[import-not-found]
+    import plibflac
+
+    require_bundled("libFLAC (plibflac)", _plibflac.__file__)
+    samples = array.array("h", (round(8000 * math.sin(2 * math.pi * 440 * i / 22050)) for i in range(22050)))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    wav = ctx.scratch / "tone.wav"
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(samples.tobytes())
+    stored = store_flac(wav, ctx.scratch / "tone.flac")
+    decoded = b"".join(flac_decode.pcm(stored.path, PcmFormat(22050, 1, 2)))
+    if decoded != samples.tobytes():
+        raise CheckFailed(f"a FLAC of 1 s decoded to {len(decoded) // 2} samples that differ from what was stored")
+    return f"libFLAC {plibflac.flac_version()} in-process (plibflac {plibflac.__version__}): 1 s stored and read back"
+
+
 def check_engine(ctx: Context) -> str:
     """espeak-ng speaks in a worker process: library, voice data and (frozen) multiprocessing all work."""
     from studio.engines.base import SynthesisRequest

@@ -6,8 +6,9 @@ workers: only one encoder running for 3 to 4 s of a 36 s export, the CPU 3 % idl
 the gaps the encoders leave (their own threads wait on each other), and the worker starts its next encode as soon
 as the last one ends.
 
-Memory: one chapter is prepared at a time, across all workers (``SLOTS``: one preparing thread), so an export
-runs at most one ffmpeg more than it has workers, and only for the tenth of a second a decode takes. Disk: each
+Memory: one chapter is prepared at a time, across all workers (``SLOTS``: one preparing thread). The FLAC decode is
+in this process (``flac_decode``), so preparing starts an ffmpeg only to measure units a render left unmeasured (or
+to decode where libFLAC cannot load): an export runs at most one ffmpeg more than it has workers. Disk: each
 worker may hold its next chapter's decoded PCM besides the one it encodes (``decode_ahead`` checks the room for
 four).
 """

@@ -302,7 +302,7 @@ def breakdown_line(ours: dict[str, object], bare_cpu: float) -> str:
     parts = dict(ours.get("breakdown", {}))  # type: ignore[call-overload]
     rest = float(ours["cpu_s"]) - sum(parts.values())  # type: ignore[arg-type]
     if rest > 0.05:  # ffmpeg children reaped without Popen.wait (the FLAC decoder's pipe)
-        parts["other (FLAC decode)"] = rest
+        parts["other (ffmpeg reaped without Popen.wait)"] = rest
     runs = dict(ours.get("runs", {}))  # type: ignore[call-overload]
     return ", ".join(f"{k} {v:.1f} s ({v / bare_cpu:.3f}x bare){f' in {runs[k]} runs' if k in runs else ''}"
                      for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))

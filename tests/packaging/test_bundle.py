@@ -126,7 +126,7 @@ def test_self_test_passes_in_a_clean_environment(built: Built, tmp_path: Path) -
     assert "self-test (frozen bundle, linux)" in done.stdout
     assert list(lines) == list(CHECK_NAMES), done.stdout
     assert all(line.startswith("OK ") for line in lines.values()), done.stdout
-    assert "self-test passed: 9 checks" in done.stdout
+    assert "self-test passed: 10 checks" in done.stdout
 
 
 def test_self_test_in_the_bundle_fails_clearly_without_ffmpeg(built: Built, tmp_path: Path) -> None:

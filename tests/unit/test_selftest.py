@@ -44,7 +44,7 @@ def test_every_check_passes_in_process(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0, out
     assert list(lines) == list(selftest.CHECK_NAMES), out
     assert all(line.startswith("OK ") for line in lines.values()), out
-    assert "self-test passed: 9 checks" in out
+    assert "self-test passed: 10 checks" in out
     assert "M4B (AAC, 1 chapter mark" in lines["render-m4b"]
     assert "aac" in lines["ffmpeg"]
 
