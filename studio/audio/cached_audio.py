@@ -68,8 +68,8 @@ def store_flac(wav: Path, dest: Path) -> WavInfo:
 def read_frames(path: Path, fmt: PcmFormat, start: int, stop: int) -> bytes:
     """Frames [start, stop) as interleaved little-endian PCM: a few hundred ms, to look for a quiet cut.
 
-    FLAC is decoded from its start up to ``stop`` (one short ffmpeg run; pieces are a paragraph or a few);
-    ``atrim`` counts samples, so the range is exact.
+    FLAC is decoded in this process from a seek to ``start`` (``flac_decode``), or where that cannot load by
+    one short ffmpeg run from the file's start up to ``stop`` (``atrim`` counts samples, so the range is exact).
     """
     if stop <= start:
         return b""

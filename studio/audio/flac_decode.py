@@ -14,6 +14,7 @@ cannot load (a big-endian machine, a build without it) ``available()`` is False 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,11 @@ DISABLED = False
 
 def available() -> bool:
     """Whether ``pcm`` can decode here (else decode with ffmpeg)."""
-    if DISABLED or sys.byteorder != "little":
-        return False
+    return not DISABLED and sys.byteorder == "little" and _loads()
+
+
+@functools.cache
+def _loads() -> bool:
     try:
         import plibflac  # noqa: F401  (loaded on first use: ~1 MB, only an export or a scan needs it)
     except ImportError:
@@ -43,30 +47,37 @@ def pcm(path: Path, fmt: PcmFormat, *, start: int = 0, frames: int | None = None
     is not ``fmt``, or ends before the range does (a truncated or damaged piece)."""
     import plibflac
 
+    if start < 0 or (frames is not None and frames < 0):
+        raise AudioError(f"no such range in a FLAC piece: {frames} frames from {start}", path=path)
     try:
-        with plibflac.Decoder(path) as decoder:
-            got = PcmFormat(decoder.sample_rate, decoder.channels, decoder.bits_per_sample // 8)
-            if got != fmt or decoder.bits_per_sample != 16:
-                raise AudioError(f"piece is {got}, not {fmt}: convert it first", path=path)
-            # a stream that does not state its length (0) is read to its end
-            to_end = frames is None and decoder.total_samples == 0
-            left = sys.maxsize if to_end else (decoder.total_samples - start if frames is None else frames)
-            if start:
-                decoder.seek(start)
-            while left > 0:
-                channels = decoder.read(min(left, block_frames))
-                if channels is None:
-                    break
-                count = len(channels[0])
-                if count == 0:
-                    break
-                left -= count
-                yield _interleave16(channels)
-    except plibflac.Error as exc:
+        decoder = plibflac.Decoder(path)
+    except OSError as exc:
+        raise AudioError(f"cannot read this FLAC piece: {exc.strerror or exc}", path=path) from exc
+    try:  # closed however it ends: a header that fails to parse must not leave the file open
+        decoder.read_metadata()
+        got = PcmFormat(decoder.sample_rate, decoder.channels, decoder.bits_per_sample // 8)
+        if got != fmt or decoder.bits_per_sample != 16:
+            raise AudioError(f"piece is {got}, not {fmt}: convert it first", path=path)
+        total = decoder.total_samples  # 0: the stream does not state its length, read it to its end
+        end = (total if total else None) if frames is None else start + frames
+        if total and end is not None and end > total:
+            raise AudioError(f"frames {start}-{end} asked of a FLAC piece of {total}", path=path)
+        if start:
+            decoder.seek(start)
+        left = sys.maxsize if end is None else end - start
+        while left > 0:
+            channels = decoder.read(min(left, block_frames))
+            if channels is None or len(channels[0]) == 0:
+                break
+            left -= len(channels[0])
+            yield _interleave16(channels)
+    except (plibflac.Error, ValueError, RuntimeError) as exc:
         raise AudioError(f"cannot decode this FLAC piece: {exc}", path=path) from exc
     except OSError as exc:
         raise AudioError(f"cannot read this FLAC piece: {exc.strerror or exc}", path=path) from exc
-    if left > 0 and not to_end:
+    finally:
+        decoder.close()
+    if left > 0 and end is not None:
         raise AudioError(f"the FLAC piece decoded to {left} fewer samples than its header states (truncated or "
                          "damaged?)", path=path)
 

@@ -81,7 +81,8 @@ def _copy_range(fd: int, path: Path, offset: int, nbytes: int, buffer: bytearray
 
 
 class _FlacRuns:
-    """The PCM of the spans' FLAC runs in order, from one ffmpeg reading them through its concat demuxer.
+    """The PCM of the spans' FLAC runs in order: decoded in this process (``flac_decode``), or where that cannot
+    load by one ffmpeg reading them through its concat demuxer.
 
     A run is a stretch of spans reading one FLAC file forwards; it decodes the whole file (its STREAMINFO
     length), and the spans take their ranges from it, skipping what no span reads.
@@ -97,12 +98,16 @@ class _FlacRuns:
             self._chunks = _decoded_in_process(runs, fmt)
         else:
             self._work = tempfile.TemporaryDirectory(prefix="studio-flac-")
-            listing = Path(self._work.name) / "flac-runs.ffconcat"
-            quoted = ("file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in runs)
-            listing.write_text("ffconcat version 1.0\n" + "\n".join(quoted) + "\n", encoding="utf-8")
-            self._chunks = stream_ffmpeg_stdout(
-                ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a:0", "-f", "s16le", "-"],
-                chunk_size=_BUFFER)
+            try:
+                listing = Path(self._work.name) / "flac-runs.ffconcat"
+                quoted = ("file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in runs)
+                listing.write_text("ffconcat version 1.0\n" + "\n".join(quoted) + "\n", encoding="utf-8")
+                self._chunks = stream_ffmpeg_stdout(
+                    ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a:0", "-f", "s16le", "-"],
+                    chunk_size=_BUFFER)
+            except BaseException:
+                self._work.cleanup()
+                raise
         self._pending = memoryview(b"")
         self._run = -1
         self._position = 0  # frames of the current run already taken from the stream

@@ -170,3 +170,20 @@ def test_the_qa_scan_reads_flac_and_wav_alike(tmp_path: Path, decoder: str) -> N
     flac = store_flac(wav, tmp_path / "a.flac").path
     assert scan_wav(flac) == scan_wav(wav)
     assert scan_wav(flac).duration_ms == 1000
+
+
+def test_a_piece_that_is_not_flac_or_a_range_past_its_end_is_a_clear_error_and_closes_the_file(
+        tmp_path: Path) -> None:
+    flac = store_flac(_ramp_wav(tmp_path / "a.wav", 10_000), tmp_path / "a.flac").path
+    broken = tmp_path / "b.flac"
+    broken.write_bytes(flac.read_bytes()[:20])  # cut inside the header
+    fds = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    errors = []
+    for path, start, frames in [(broken, 0, None), (flac, 9_000, 2_000), (flac, 20_000, 10), (flac, -5, 10)]:
+        with pytest.raises(AudioError) as caught:
+            b"".join(flac_decode.pcm(path, FMT, start=start, frames=frames))
+        assert caught.value.path == str(path)
+        errors.append(caught.value)  # kept alive: its traceback must not be what holds the file open
+    assert "9000-11000" in str(errors[1]) and "10000" in str(errors[1])
+    if fds is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds
